@@ -1,0 +1,125 @@
+import { Agent, request } from 'undici';
+import type { OcpiEnvelope } from '../transport/envelope.ts';
+import { authorizationHeader, type TokenEncoding } from '../transport/token.ts';
+
+/** A call to a partner failed below the OCPI layer: network, timeout, HTTP error or not OCPI. */
+export class PartnerCallError extends Error {
+  constructor(
+    message: string,
+    readonly httpStatus?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'PartnerCallError';
+  }
+}
+
+export interface OcpiCall {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  url: string;
+  token: string;
+  encoding: TokenEncoding;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface OcpiReply<T = unknown> {
+  httpStatus: number;
+  envelope: OcpiEnvelope<T>;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+export interface OcpiHttpOptions {
+  /** Whole-call timeout in milliseconds (default 10 s). */
+  timeoutMs?: number;
+  /** Largest response body accepted, in bytes (default 10 MiB). */
+  maxResponseBytes?: number;
+}
+
+/** Outbound OCPI HTTP: one undici agent per node, envelopes parsed and checked. */
+export class OcpiHttpClient {
+  private readonly agent: Agent;
+  private readonly timeoutMs: number;
+  private readonly maxResponseBytes: number;
+
+  constructor(options: OcpiHttpOptions = {}) {
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.maxResponseBytes = options.maxResponseBytes ?? 10 * 1024 * 1024;
+    this.agent = new Agent({ connect: { timeout: this.timeoutMs }, keepAliveTimeout: 10_000 });
+  }
+
+  async call<T = unknown>(call: OcpiCall): Promise<OcpiReply<T>> {
+    const headers: Record<string, string> = {
+      authorization: authorizationHeader(call.token, call.encoding),
+      accept: 'application/json',
+      ...call.headers,
+    };
+    let payload: string | undefined;
+    if (call.body !== undefined) {
+      payload = JSON.stringify(call.body);
+      headers['content-type'] = 'application/json';
+    }
+    let res: Awaited<ReturnType<typeof request>>;
+    try {
+      res = await request(call.url, {
+        method: call.method,
+        headers,
+        body: payload,
+        dispatcher: this.agent,
+        signal: AbortSignal.timeout(this.timeoutMs),
+        maxRedirections: 0,
+      } as Parameters<typeof request>[1]);
+    } catch (err) {
+      const reason =
+        (err as Error).name === 'TimeoutError' || (err as Error).name === 'AbortError'
+          ? `timed out after ${this.timeoutMs} ms`
+          : (err as Error).message;
+      throw new PartnerCallError(`${call.method} ${call.url}: ${reason}`, undefined, { cause: err });
+    }
+    let text: string;
+    try {
+      text = await readLimited(res.body, this.maxResponseBytes);
+    } catch (err) {
+      throw new PartnerCallError(`${call.method} ${call.url}: ${(err as Error).message}`, res.statusCode, {
+        cause: err,
+      });
+    }
+    let parsed: unknown;
+    try {
+      parsed = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      throw new PartnerCallError(
+        `${call.method} ${call.url}: HTTP ${res.statusCode}, response is not JSON`,
+        res.statusCode,
+      );
+    }
+    if (!isEnvelope(parsed)) {
+      throw new PartnerCallError(
+        `${call.method} ${call.url}: HTTP ${res.statusCode}, response is not an OCPI envelope`,
+        res.statusCode,
+      );
+    }
+    return { httpStatus: res.statusCode, envelope: parsed as OcpiEnvelope<T>, headers: res.headers };
+  }
+
+  close(): Promise<void> {
+    return this.agent.close();
+  }
+}
+
+function isEnvelope(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  // Liberal: sloppy partners send odd or missing timestamps; status_code is what matters.
+  return typeof (value as Record<string, unknown>).status_code === 'number';
+}
+
+async function readLimited(body: AsyncIterable<Buffer>, limit: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.length;
+    if (size > limit) throw new Error(`response larger than ${limit} bytes`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}

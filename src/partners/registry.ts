@@ -1,0 +1,298 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely, Transaction } from 'kysely';
+import type { Database, PartnerEndpointRow, PartnerRoleRow } from '../store/schema.ts';
+import type { Store } from '../store/store.ts';
+import { generateToken, hashToken, type TokenEncoding } from '../transport/token.ts';
+import type { Caller, Partner, PartnerEndpoint, PartnerParty } from './types.ts';
+
+interface CacheEntry {
+  caller: Caller | undefined;
+  checkedAt: number;
+}
+
+export interface PartnerRegistryOptions {
+  /** How long a token lookup is trusted before the database is asked again (default 30 s). */
+  tokenCacheTtlMs?: number;
+  /** Most unknown tokens remembered, so that token guessing cannot flood the database. */
+  negativeCacheSize?: number;
+  now?: () => number;
+}
+
+/** What is written when a partner is created or its credentials change. */
+export interface PartnerWrite {
+  status: 'pending' | 'registered';
+  version: string;
+  versionsUrl: string;
+  outboundToken: string;
+  tokenEncoding: TokenEncoding;
+  parties: PartnerParty[];
+  endpoints: PartnerEndpoint[];
+  hubPartyId?: string;
+}
+
+/**
+ * The partners we speak with and the tokens they use to call us. Token lookups are
+ * answered from memory; the database is asked at most once per token per TTL, and at
+ * once after a local rotation or unregistration.
+ */
+export class PartnerRegistry {
+  private readonly cache = new Map<string, CacheEntry>();
+  private negatives = 0;
+  private readonly ttl: number;
+  private readonly negativeCacheSize: number;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly store: Store,
+    options: PartnerRegistryOptions = {},
+  ) {
+    this.ttl = options.tokenCacheTtlMs ?? 30_000;
+    this.negativeCacheSize = options.negativeCacheSize ?? 10_000;
+    this.now = options.now ?? Date.now;
+  }
+
+  get db(): Kysely<Database> {
+    return this.store.db;
+  }
+
+  /** Finds who owns one of the candidate tokens (raw and base64 readings of one header). */
+  async resolve(candidates: string[]): Promise<Caller | undefined> {
+    for (const token of candidates) {
+      const hash = hashToken(token);
+      const cached = this.cache.get(hash);
+      if (cached && this.now() - cached.checkedAt < this.ttl) {
+        if (cached.caller) return cached.caller;
+        continue;
+      }
+      const caller = await this.lookup(hash);
+      this.remember(hash, caller);
+      if (caller) return caller;
+    }
+    return undefined;
+  }
+
+  private remember(hash: string, caller: Caller | undefined): void {
+    if (!caller) {
+      if (this.negatives >= this.negativeCacheSize) this.dropNegatives();
+      this.negatives++;
+    }
+    this.cache.set(hash, { caller, checkedAt: this.now() });
+  }
+
+  private dropNegatives(): void {
+    for (const [hash, entry] of this.cache) if (!entry.caller) this.cache.delete(hash);
+    this.negatives = 0;
+  }
+
+  private async lookup(hash: string): Promise<Caller | undefined> {
+    const row = await this.db
+      .selectFrom('ocpi_inbound_tokens')
+      .select(['kind', 'partner_id'])
+      .where('token_hash', '=', hash)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    if (row.kind === 'registration' || row.partner_id === null)
+      return { kind: 'registration', tokenHash: hash };
+    const partner = await this.get(row.partner_id);
+    if (!partner) return undefined;
+    return { kind: row.kind === 'pending' ? 'pending' : 'partner', tokenHash: hash, partner };
+  }
+
+  /** Forgets every cached lookup that involves this partner or these token hashes. */
+  invalidate(partnerId?: string, hashes: string[] = []): void {
+    for (const hash of hashes) this.cache.delete(hash);
+    if (partnerId === undefined) return;
+    for (const [hash, entry] of this.cache) {
+      if (entry.caller && entry.caller.kind !== 'registration' && entry.caller.partner.id === partnerId)
+        this.cache.delete(hash);
+    }
+  }
+
+  /** Creates a registration token (CREDENTIALS_TOKEN_A). Pass one to adopt a known value. */
+  async createRegistrationToken(token: string = generateToken(), label?: string): Promise<string> {
+    const hash = hashToken(token);
+    await this.db
+      .insertInto('ocpi_inbound_tokens')
+      .values({ token_hash: hash, kind: 'registration', partner_id: null, label: label ?? null })
+      .onConflict((oc) => oc.column('token_hash').doNothing())
+      .execute();
+    this.invalidate(undefined, [hash]);
+    return token;
+  }
+
+  async list(): Promise<Partner[]> {
+    const rows = await this.db.selectFrom('ocpi_partners').selectAll().orderBy('created_at').execute();
+    return rows.map(toPartner);
+  }
+
+  async get(id: string, db: Kysely<Database> = this.db): Promise<Partner | undefined> {
+    const row = await db.selectFrom('ocpi_partners').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? toPartner(row) : undefined;
+  }
+
+  /** The token we send to this partner. */
+  async outboundToken(id: string): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('ocpi_partners')
+      .select('outbound_token')
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row?.outbound_token;
+  }
+
+  /** A registered partner one of whose parties has this country code and party id. */
+  async findByParty(countryCode: string, partyId: string): Promise<Partner | undefined> {
+    const cc = countryCode.toUpperCase();
+    const pid = partyId.toUpperCase();
+    return (await this.list()).find((p) =>
+      p.parties.some((r) => r.countryCode.toUpperCase() === cc && r.partyId.toUpperCase() === pid),
+    );
+  }
+
+  /** Inserts a partner with the token it will use to call us. */
+  async insert(trx: Transaction<Database>, write: PartnerWrite, inboundToken: string): Promise<string> {
+    const id = randomUUID();
+    await trx
+      .insertInto('ocpi_partners')
+      .values({ id, ...toRow(write) })
+      .execute();
+    await trx
+      .insertInto('ocpi_inbound_tokens')
+      .values({
+        token_hash: hashToken(inboundToken),
+        kind: write.status === 'pending' ? 'pending' : 'partner',
+        partner_id: id,
+        label: null,
+      })
+      .execute();
+    return id;
+  }
+
+  /** Replaces a partner's data; with `inboundToken`, it becomes the only token the partner may use. */
+  async update(
+    trx: Transaction<Database>,
+    id: string,
+    write: PartnerWrite,
+    inboundToken?: string,
+  ): Promise<void> {
+    await trx
+      .updateTable('ocpi_partners')
+      .set({ ...toRow(write), updated_at: new Date() })
+      .where('id', '=', id)
+      .execute();
+    if (inboundToken !== undefined) {
+      const hash = hashToken(inboundToken);
+      await trx
+        .deleteFrom('ocpi_inbound_tokens')
+        .where('partner_id', '=', id)
+        .where('token_hash', '<>', hash)
+        .execute();
+      await trx
+        .insertInto('ocpi_inbound_tokens')
+        .values({ token_hash: hash, kind: 'partner', partner_id: id, label: null })
+        .onConflict((oc) => oc.column('token_hash').doUpdateSet({ kind: 'partner', partner_id: id }))
+        .execute();
+    }
+  }
+
+  /** Adds a second, pending token for a partner (used while we rotate our token). */
+  async addPendingToken(id: string, token: string): Promise<void> {
+    await this.db
+      .insertInto('ocpi_inbound_tokens')
+      .values({ token_hash: hashToken(token), kind: 'pending', partner_id: id, label: null })
+      .execute();
+  }
+
+  async removeToken(token: string): Promise<void> {
+    const hash = hashToken(token);
+    await this.db.deleteFrom('ocpi_inbound_tokens').where('token_hash', '=', hash).execute();
+    this.invalidate(undefined, [hash]);
+  }
+
+  async remove(id: string, db: Kysely<Database> = this.db): Promise<boolean> {
+    const result = await db.deleteFrom('ocpi_partners').where('id', '=', id).executeTakeFirst();
+    this.invalidate(id);
+    return result.numDeletedRows > 0n;
+  }
+
+  /** Consumes a registration token; false if it was already used (a concurrent registration). */
+  async consumeRegistrationToken(trx: Transaction<Database>, tokenHash: string): Promise<boolean> {
+    const result = await trx
+      .deleteFrom('ocpi_inbound_tokens')
+      .where('token_hash', '=', tokenHash)
+      .where('kind', '=', 'registration')
+      .executeTakeFirst();
+    return result.numDeletedRows > 0n;
+  }
+
+  /** Deletes pending partners left behind by a handshake that never finished (e.g. a crash). */
+  async dropStalePending(olderThanMs: number): Promise<number> {
+    const result = await this.db
+      .deleteFrom('ocpi_partners')
+      .where('status', '=', 'pending')
+      .where('created_at', '<', new Date(this.now() - olderThanMs))
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+}
+
+function toRow(write: PartnerWrite) {
+  const roles: PartnerRoleRow[] = write.parties.map((p) => ({
+    role: p.role,
+    country_code: p.countryCode,
+    party_id: p.partyId,
+    business_details: p.businessDetails,
+  }));
+  const endpoints: PartnerEndpointRow[] = write.endpoints.map((e) => ({
+    identifier: e.identifier,
+    url: e.url,
+    ...(e.role ? { role: e.role } : {}),
+  }));
+  return {
+    status: write.status,
+    version: write.version,
+    versions_url: write.versionsUrl,
+    outbound_token: write.outboundToken,
+    token_encoding: write.tokenEncoding,
+    roles: JSON.stringify(roles),
+    endpoints: JSON.stringify(endpoints),
+    hub_party_id: write.hubPartyId ?? null,
+  };
+}
+
+interface PartnerRow {
+  id: string;
+  status: string;
+  version: string;
+  versions_url: string;
+  token_encoding: string;
+  roles: PartnerRoleRow[];
+  endpoints: PartnerEndpointRow[];
+  hub_party_id: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+function toPartner(row: PartnerRow): Partner {
+  return {
+    id: row.id,
+    status: row.status === 'pending' ? 'pending' : 'registered',
+    version: row.version,
+    versionsUrl: row.versions_url,
+    tokenEncoding: row.token_encoding === 'raw' ? 'raw' : 'base64',
+    parties: row.roles.map((r) => ({
+      role: r.role,
+      countryCode: r.country_code,
+      partyId: r.party_id,
+      businessDetails: r.business_details,
+    })),
+    endpoints: row.endpoints.map((e) => ({
+      identifier: e.identifier,
+      url: e.url,
+      ...(e.role ? { role: e.role } : {}),
+    })),
+    ...(row.hub_party_id ? { hubPartyId: row.hub_party_id } : {}),
+    createdAt: new Date(row.created_at),
+    updatedAt: new Date(row.updated_at),
+  };
+}

@@ -1,0 +1,51 @@
+import type { ColumnType } from 'kysely';
+
+/** Which kind of inbound token a row is. */
+export type InboundTokenKind = 'registration' | 'partner' | 'pending';
+
+export interface InboundTokenTable {
+  /** SHA-256 of the token, hex. Tokens are never stored in clear. */
+  token_hash: string;
+  kind: InboundTokenKind;
+  /** null for registration tokens (token A), which belong to no partner yet. */
+  partner_id: string | null;
+  label: string | null;
+  created_at: ColumnType<Date, Date | undefined, never>;
+}
+
+export type PartnerStatus = 'pending' | 'registered';
+
+export interface PartnerTable {
+  id: string;
+  status: PartnerStatus;
+  /** The version we speak with this partner. */
+  version: string;
+  versions_url: string;
+  /** The token we send to this partner (their token C or B). Kept in clear because we must send it. */
+  outbound_token: string;
+  /** 'base64' or 'raw': how the partner expects our Authorization header. */
+  token_encoding: string;
+  roles: ColumnType<PartnerRoleRow[], string, string>;
+  endpoints: ColumnType<PartnerEndpointRow[], string, string>;
+  hub_party_id: string | null;
+  created_at: ColumnType<Date, Date | undefined, never>;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
+}
+
+export interface PartnerRoleRow {
+  role: string;
+  country_code: string;
+  party_id: string;
+  business_details: { name: string; website?: string; logo?: unknown };
+}
+
+export interface PartnerEndpointRow {
+  identifier: string;
+  role?: 'SENDER' | 'RECEIVER';
+  url: string;
+}
+
+export interface Database {
+  ocpi_inbound_tokens: InboundTokenTable;
+  ocpi_partners: PartnerTable;
+}

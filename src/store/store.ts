@@ -1,0 +1,67 @@
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import { migrations } from './migrations/index.ts';
+import { PGliteDialect } from './pglite-dialect.ts';
+import type { Database } from './schema.ts';
+
+/** Where the node keeps its data. */
+export type StoreOptions =
+  /** Embedded PGlite: a directory, or 'memory' for a throw-away database. */
+  | { kind: 'pglite'; dataDir: string }
+  /** PostgreSQL. `schema` isolates several nodes (or test runs) in one database. */
+  | { kind: 'postgres'; connectionString: string; schema?: string; poolSize?: number };
+
+export interface Store {
+  readonly db: Kysely<Database>;
+  readonly kind: 'pglite' | 'postgres';
+  close(): Promise<void>;
+}
+
+class StaticMigrations implements MigrationProvider {
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return migrations;
+  }
+}
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** Opens the database and brings its schema up to date. */
+export async function openStore(options: StoreOptions): Promise<Store> {
+  let db: Kysely<Database>;
+  let schema: string | undefined;
+  if (options.kind === 'pglite') {
+    const pglite = options.dataDir === 'memory' ? new PGlite() : new PGlite(options.dataDir);
+    db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  } else {
+    schema = options.schema;
+    if (schema !== undefined && !SCHEMA_NAME.test(schema)) {
+      throw new Error(`invalid schema name: ${schema}`);
+    }
+    const pool = new pg.Pool({
+      connectionString: options.connectionString,
+      max: options.poolSize ?? 10,
+      ...(schema ? { options: `-c search_path=${schema}` } : {}),
+    });
+    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    if (schema) await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
+  }
+  const migrator = new Migrator({
+    db,
+    provider: new StaticMigrations(),
+    migrationTableName: 'ocpi_schema_migrations',
+    migrationLockTableName: 'ocpi_schema_migrations_lock',
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    await db.destroy();
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName;
+    throw new Error(`database migration ${failed ?? ''} failed: ${String(error)}`, { cause: error });
+  }
+  return {
+    db,
+    kind: options.kind,
+    close: () => db.destroy(),
+  };
+}

@@ -1,0 +1,16 @@
+/** OCPI status codes (status_codes chapter). */
+export const OcpiStatus = {
+  SUCCESS: 1000,
+  CLIENT_ERROR: 2000,
+  INVALID_PARAMETERS: 2001,
+  NOT_ENOUGH_INFORMATION: 2002,
+  UNKNOWN_LOCATION: 2003,
+  UNKNOWN_TOKEN: 2004,
+  SERVER_ERROR: 3000,
+  UNABLE_TO_USE_CLIENT_API: 3001,
+  UNSUPPORTED_VERSION: 3002,
+  NO_MATCHING_ENDPOINTS: 3003,
+  HUB_ERROR: 4000,
+} as const;
+
+export type OcpiStatusCode = number;

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { PartnerRegistry } from '../../src/partners/registry.ts';
+import { openStore } from '../../src/store/store.ts';
+import { STORES } from '../support/stores.ts';
+
+describe.each(STORES)('store on %s', (_name, options) => {
+  it('migrates, and resolves tokens from memory after the first lookup', async () => {
+    const store = await openStore(options());
+    try {
+      const registry = new PartnerRegistry(store);
+      const token = await registry.createRegistrationToken();
+      const row = await store.db.selectFrom('ocpi_inbound_tokens').selectAll().executeTakeFirstOrThrow();
+      expect(row.token_hash).not.toBe(token);
+      expect(row.kind).toBe('registration');
+      expect(await registry.resolve([token])).toMatchObject({ kind: 'registration' });
+      // The row is gone, but the cached answer stands until invalidated: no database round trip per request.
+      await store.db.deleteFrom('ocpi_inbound_tokens').execute();
+      expect(await registry.resolve([token])).toMatchObject({ kind: 'registration' });
+      registry.invalidate(undefined, [row.token_hash]);
+      expect(await registry.resolve([token])).toBeUndefined();
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('runs migrations only once when reopened', async () => {
+    const opts = options();
+    const first = await openStore(opts);
+    await first.close();
+    const second = await openStore(opts);
+    const applied = await second.db
+      .selectFrom('ocpi_schema_migrations' as never)
+      .select('name' as never)
+      .execute();
+    expect(applied.length).toBeGreaterThan(0);
+    await second.close();
+  });
+});
