@@ -1,4 +1,5 @@
 import type { ColumnType } from 'kysely';
+import type { BusinessDetails } from '../partners/types.ts';
 
 /** Which kind of inbound token a row is. */
 export type InboundTokenKind = 'registration' | 'partner' | 'pending';
@@ -36,7 +37,7 @@ export interface PartnerRoleRow {
   role: string;
   country_code: string;
   party_id: string;
-  business_details: { name: string; website?: string; logo?: unknown };
+  business_details: BusinessDetails;
 }
 
 export interface PartnerEndpointRow {

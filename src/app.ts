@@ -1,0 +1,238 @@
+import type { AddressInfo } from 'node:net';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import fp from 'fastify-plugin';
+import { adminRoutes } from './admin/routes.ts';
+import { OcpiHttpClient, type OcpiHttpOptions } from './client/ocpi-http.ts';
+import type { OutboundUrlPolicy } from './client/url-guard.ts';
+import { isSupportedVersion, type OcpiVersion, SUPPORTED_VERSIONS } from './model/versions.ts';
+import { credentialsModule } from './modules/credentials/module.ts';
+import type { OcpiModule } from './modules/module.ts';
+import { versionsRoutes } from './modules/versions/routes.ts';
+import { type OcpiNode, versionsUrl } from './node.ts';
+import {
+  registerWith,
+  type UnregisterResult,
+  unregisterFrom,
+  updateCredentialsWith,
+} from './partners/handshake-client.ts';
+import { PartnerRegistry } from './partners/registry.ts';
+import type { OwnParty, Partner } from './partners/types.ts';
+import { openStore, type Store, type StoreOptions } from './store/store.ts';
+import { ocpiTransport } from './transport/plugin.ts';
+
+/** Options of createOcpiApp() and ocpiPlugin(). Every one has a working default. */
+export interface OcpiAppOptions {
+  /** OCPI versions to offer (default: 2.1.1, 2.2.1 and 2.3.0). */
+  versions?: OcpiVersion[];
+  /** The parties this node speaks for (default: one CPO, NL*ACM). */
+  parties?: OwnParty[];
+  /** Functional modules to enable, by module id (default: all the toolkit has). Credentials is always on. */
+  modules?: string[];
+  /**
+   * Base URL partners reach this node at, e.g. `https://ocpi.example.com`. Default: the
+   * address the server listens on (fine for tests and local setups, not behind a proxy).
+   */
+  publicUrl?: string;
+  /** Path prefix of the OCPI endpoints (default `/ocpi`). */
+  basePath?: string;
+  /** Where data lives: options to open one, or an open store (default: PGlite in memory). */
+  store?: StoreOptions | Store;
+  /** Fastify/pino logger options or instance (default: off). Authorization headers are never logged. */
+  logger?: FastifyServerOptions['logger'] | FastifyBaseLogger;
+  /** Admin API under /admin, protected by this token. Absent: no admin API. */
+  adminToken?: string;
+  /** Registration tokens (token A) to accept, created if missing. */
+  registrationTokens?: string[];
+  /** Outbound HTTP to partners. */
+  http?: OcpiHttpOptions;
+  /** Which partner-supplied URLs we may call. */
+  outboundUrlPolicy?: OutboundUrlPolicy;
+  /** Largest request body in bytes (default 1 MiB); larger bodies get HTTP 413. */
+  bodyLimit?: number;
+  /** How long a token lookup is cached (default 30 s); local changes invalidate at once. */
+  tokenCacheTtlMs?: number;
+}
+
+/** What createOcpiApp() adds to the Fastify instance, as `app.ocpi`. */
+export interface OcpiApi {
+  /** Our versions URL, to hand to partners with a registration token. */
+  versionsUrl(): string;
+  /** Creates a registration token (token A) for a new partner. */
+  createRegistrationToken(token?: string, label?: string): Promise<string>;
+  /** Runs the credentials handshake with a partner from our side. */
+  registerWith(partnerVersionsUrl: string, tokenA: string): Promise<Partner>;
+  /** Rotates tokens with a partner and refreshes its endpoints. */
+  updateCredentials(partnerId: string): Promise<Partner>;
+  /** Unregisters from a partner and forgets it. */
+  unregister(partnerId: string): Promise<UnregisterResult>;
+  partners(): Promise<Partner[]>;
+  partner(id: string): Promise<Partner | undefined>;
+  readonly store: Store;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    ocpi: OcpiApi;
+  }
+}
+
+const DEFAULT_PARTY: OwnParty = {
+  countryCode: 'NL',
+  partyId: 'ACM',
+  role: 'CPO',
+  businessDetails: { name: 'OCPI toolkit node' },
+};
+/** Functional modules the toolkit implements; filled in by later modules. */
+const FUNCTIONAL_MODULES: OcpiModule[] = [];
+const STALE_HANDSHAKE_MS = 5 * 60_000;
+
+function checkOptions(options: OcpiAppOptions): void {
+  for (const v of options.versions ?? [])
+    if (!isSupportedVersion(v)) throw new Error(`unsupported OCPI version ${v}`);
+  if (options.versions?.length === 0) throw new Error('at least one OCPI version is needed');
+  if (options.parties?.length === 0) throw new Error('at least one own party is needed');
+  for (const p of options.parties ?? []) {
+    if (!/^[A-Z]{2}$/i.test(p.countryCode) || !/^[A-Z0-9]{3}$/i.test(p.partyId))
+      throw new Error(`invalid party ${p.countryCode}*${p.partyId}`);
+  }
+  const known = new Set(FUNCTIONAL_MODULES.map((m) => m.id));
+  for (const m of options.modules ?? []) if (!known.has(m)) throw new Error(`unknown module ${m}`);
+}
+
+function isStore(value: StoreOptions | Store | undefined): value is Store {
+  return typeof value === 'object' && value !== null && 'db' in value;
+}
+
+/**
+ * Mounts an OCPI node into an existing Fastify app. The store it opens is closed with
+ * the app; a store passed in stays the caller's to close.
+ */
+export const ocpiPlugin = fp<OcpiAppOptions>(
+  async (app, options) => {
+    checkOptions(options);
+    const ownsStore = !isStore(options.store);
+    const store = isStore(options.store)
+      ? options.store
+      : await openStore(options.store ?? { kind: 'pglite', dataDir: 'memory' });
+    const registry = new PartnerRegistry(
+      store,
+      options.tokenCacheTtlMs === undefined ? {} : { tokenCacheTtlMs: options.tokenCacheTtlMs },
+    );
+    const http = new OcpiHttpClient(options.http);
+    let publicUrl = options.publicUrl?.replace(/\/+$/, '');
+    const enabled = options.modules
+      ? FUNCTIONAL_MODULES.filter((m) => options.modules?.includes(m.id))
+      : FUNCTIONAL_MODULES;
+    const node: OcpiNode = {
+      versions: [...(options.versions ?? SUPPORTED_VERSIONS)],
+      parties: (options.parties ?? [DEFAULT_PARTY]).map((p) => ({
+        ...p,
+        countryCode: p.countryCode.toUpperCase(),
+        partyId: p.partyId.toUpperCase(),
+      })),
+      modules: [credentialsModule, ...enabled],
+      basePath: (options.basePath ?? '/ocpi').replace(/\/+$/, ''),
+      store,
+      registry,
+      http,
+      urlPolicy: options.outboundUrlPolicy ?? {},
+      log: app.log,
+      publicUrl() {
+        if (!publicUrl)
+          throw new Error('publicUrl is not known before the server listens; pass it in the options');
+        return publicUrl;
+      },
+    };
+
+    await registry.dropStalePending(STALE_HANDSHAKE_MS);
+    for (const token of options.registrationTokens ?? [])
+      await registry.createRegistrationToken(token, 'configured');
+
+    app.addHook('onListen', async () => {
+      if (publicUrl) return;
+      const address = app.server.address() as AddressInfo | null;
+      if (!address || typeof address === 'string') return;
+      const host =
+        address.family === 'IPv6'
+          ? `[${address.address === '::' ? '::1' : address.address}]`
+          : address.address === '0.0.0.0'
+            ? '127.0.0.1'
+            : address.address;
+      publicUrl = `http://${host}:${address.port}`;
+    });
+    app.addHook('onClose', async () => {
+      await http.close();
+      if (ownsStore) await store.close();
+    });
+
+    await app.register(
+      async (scope) => {
+        await ocpiTransport(scope, { registry });
+        versionsRoutes(scope, node);
+        for (const version of node.versions) {
+          await scope.register(
+            async (versionScope) => {
+              for (const m of node.modules)
+                if (m.versions.includes(version)) await m.routes(versionScope, version, node);
+            },
+            { prefix: `/${version}` },
+          );
+        }
+      },
+      { prefix: node.basePath },
+    );
+
+    if (options.adminToken) {
+      const adminToken = options.adminToken;
+      await app.register(
+        async (scope) => {
+          await ocpiTransport(scope, { registry });
+          adminRoutes(scope, node, adminToken);
+        },
+        { prefix: '/admin' },
+      );
+    }
+
+    app.decorate('ocpi', {
+      versionsUrl: () => versionsUrl(node),
+      createRegistrationToken: (token?: string, label?: string) =>
+        registry.createRegistrationToken(token, label),
+      registerWith: (url: string, tokenA: string) => registerWith(node, url, tokenA),
+      updateCredentials: (id: string) => updateCredentialsWith(node, id),
+      unregister: (id: string) => unregisterFrom(node, id),
+      partners: () => registry.list(),
+      partner: (id: string) => registry.get(id),
+      store,
+    } satisfies OcpiApi);
+  },
+  { name: 'ocpi', fastify: '5.x' },
+);
+
+/** Fastify options that keep tokens out of logs. */
+function loggerOption(
+  logger: OcpiAppOptions['logger'],
+): Pick<FastifyServerOptions, 'logger' | 'loggerInstance'> {
+  if (logger === undefined || logger === false) return { logger: false };
+  if (typeof logger === 'object' && 'child' in logger && typeof logger.child === 'function')
+    return { loggerInstance: logger as FastifyBaseLogger };
+  const base =
+    logger === true ? {} : (logger as Exclude<FastifyServerOptions['logger'], boolean | undefined>);
+  return {
+    logger: { ...base, redact: ['req.headers.authorization', 'headers.authorization', 'token', '*.token'] },
+  };
+}
+
+/**
+ * Creates a ready OCPI node: a Fastify instance with the OCPI endpoints mounted under
+ * `/ocpi` (and the admin API under `/admin` when an admin token is given). Call
+ * `listen()` on it; `app.ocpi` is the node's API.
+ */
+export async function createOcpiApp(options: OcpiAppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    ...loggerOption(options.logger),
+    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    requestIdLogLabel: 'requestId',
+  });
+  await app.register(ocpiPlugin, options);
+  return app as unknown as FastifyInstance;
+}

@@ -1,0 +1,31 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { OcpiHttpClient } from './client/ocpi-http.ts';
+import type { OutboundUrlPolicy } from './client/url-guard.ts';
+import type { OcpiVersion } from './model/versions.ts';
+import type { OcpiModule } from './modules/module.ts';
+import type { PartnerRegistry } from './partners/registry.ts';
+import type { OwnParty } from './partners/types.ts';
+import type { Store } from './store/store.ts';
+
+/** What every part of a running node shares. One per createOcpiApp() call: no globals. */
+export interface OcpiNode {
+  readonly versions: readonly OcpiVersion[];
+  readonly parties: readonly OwnParty[];
+  readonly modules: readonly OcpiModule[];
+  readonly basePath: string;
+  readonly store: Store;
+  readonly registry: PartnerRegistry;
+  readonly http: OcpiHttpClient;
+  readonly urlPolicy: OutboundUrlPolicy;
+  readonly log: FastifyBaseLogger;
+  /** The base URL partners reach this node at, e.g. https://ocpi.example.com (no trailing slash). */
+  publicUrl(): string;
+}
+
+export function versionsUrl(node: OcpiNode): string {
+  return `${node.publicUrl()}${node.basePath}/versions`;
+}
+
+export function versionUrl(node: OcpiNode, version: OcpiVersion): string {
+  return `${node.publicUrl()}${node.basePath}/${version}`;
+}

@@ -1,0 +1,117 @@
+import { PartnerCallError } from '../client/ocpi-http.ts';
+import { checkOutboundUrl } from '../client/url-guard.ts';
+import { compareVersions } from '../model/versions.ts';
+import type { OcpiNode } from '../node.ts';
+import { OcpiError } from '../transport/errors.ts';
+import { OcpiStatus } from '../transport/status-codes.ts';
+import { type TokenEncoding, tokenEncodingFor } from '../transport/token.ts';
+import type { PartnerEndpoint } from './types.ts';
+
+/** What we learn about a partner from its versions and version details. */
+export interface Discovery {
+  version: string;
+  versionUrl: string;
+  endpoints: PartnerEndpoint[];
+  /** The token encoding the partner accepted. */
+  encoding: TokenEncoding;
+}
+
+function unusable(message: string, cause?: unknown): OcpiError {
+  return new OcpiError(OcpiStatus.UNABLE_TO_USE_CLIENT_API, message, { cause });
+}
+
+function asRecord(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
+}
+
+/**
+ * GETs a URL with the partner's token. Partners disagree on base64 (2.2+) versus raw
+ * (2.1.1 and many older 2.2 implementations), so on 401 the other encoding is tried.
+ */
+async function getWithTokenTrial(node: OcpiNode, url: string, token: string, encodings: TokenEncoding[]) {
+  let lastError: unknown;
+  for (const encoding of encodings) {
+    try {
+      const reply = await node.http.call({ method: 'GET', url, token, encoding });
+      if (reply.httpStatus === 401) {
+        lastError = unusable(`GET ${url}: the partner refused our token (HTTP 401)`);
+        continue;
+      }
+      if (reply.httpStatus >= 300) throw unusable(`GET ${url}: HTTP ${reply.httpStatus}`);
+      if (reply.envelope.status_code !== OcpiStatus.SUCCESS) {
+        throw unusable(
+          `GET ${url}: OCPI status ${reply.envelope.status_code} ${reply.envelope.status_message ?? ''}`.trim(),
+        );
+      }
+      return { data: reply.envelope.data, encoding };
+    } catch (err) {
+      if (err instanceof PartnerCallError)
+        throw unusable(`could not use the partner's API: ${err.message}`, err);
+      throw err;
+    }
+  }
+  throw lastError;
+}
+
+function encodingsToTry(version: string): TokenEncoding[] {
+  return tokenEncodingFor(version) === 'raw' ? ['raw', 'base64'] : ['base64', 'raw'];
+}
+
+function readEndpoints(data: unknown, url: string): PartnerEndpoint[] {
+  const endpoints = asRecord(data)?.endpoints;
+  if (!Array.isArray(endpoints)) throw unusable(`GET ${url}: version details without an endpoints list`);
+  const result: PartnerEndpoint[] = [];
+  for (const e of endpoints) {
+    const r = asRecord(e);
+    if (!r || typeof r.identifier !== 'string' || typeof r.url !== 'string') continue;
+    const role = r.role === 'SENDER' || r.role === 'RECEIVER' ? r.role : undefined;
+    result.push({ identifier: r.identifier, url: r.url, ...(role ? { role } : {}) });
+  }
+  return result;
+}
+
+/**
+ * Reads a partner's versions and the details of one version: `wanted` when the version
+ * is dictated (the credentials URL they called), else the highest version both speak.
+ */
+export async function discoverPartner(
+  node: OcpiNode,
+  versionsUrl: string,
+  token: string,
+  wanted?: string,
+): Promise<Discovery> {
+  checkOutboundUrl(versionsUrl, 'url', node.urlPolicy);
+  const list = await getWithTokenTrial(node, versionsUrl, token, encodingsToTry(wanted ?? '2.2.1'));
+  if (!Array.isArray(list.data)) throw unusable(`GET ${versionsUrl}: not a list of versions`);
+  const offered = new Map<string, string>();
+  for (const v of list.data) {
+    const r = asRecord(v);
+    if (r && typeof r.version === 'string' && typeof r.url === 'string') offered.set(r.version, r.url);
+  }
+  const mutual = node.versions.filter((v) => offered.has(v)).sort(compareVersions);
+  const version = wanted ?? mutual[mutual.length - 1];
+  if (version === undefined || !offered.has(version)) {
+    const theirs = [...offered.keys()].join(', ') || 'none';
+    throw new OcpiError(
+      OcpiStatus.UNSUPPORTED_VERSION,
+      wanted
+        ? `the partner does not offer version ${wanted} (it offers ${theirs})`
+        : `no mutual version: we speak ${node.versions.join(', ')}, the partner ${theirs}`,
+    );
+  }
+  const versionUrl = offered.get(version) as string;
+  checkOutboundUrl(versionUrl, 'version url', node.urlPolicy);
+  // From here on we speak `version`, so its encoding is tried first (raw for 2.1.1).
+  const details = await getWithTokenTrial(node, versionUrl, token, encodingsToTry(version));
+  const endpoints = readEndpoints(details.data, versionUrl);
+  for (const e of endpoints) checkOutboundUrl(e.url, `endpoint ${e.identifier}`, node.urlPolicy);
+  if (!endpoints.some((e) => e.identifier === 'credentials')) {
+    throw new OcpiError(
+      OcpiStatus.NO_MATCHING_ENDPOINTS,
+      `the partner's ${version} details list no credentials endpoint`,
+    );
+  }
+  return { version, versionUrl, endpoints, encoding: details.encoding };
+}

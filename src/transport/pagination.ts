@@ -1,0 +1,77 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { parseDateTime } from './datetime.ts';
+import { OcpiError } from './errors.ts';
+
+/** What a GET-list request asks for, checked and clamped. */
+export interface PageRequest {
+  offset: number;
+  limit: number;
+  dateFrom?: Date;
+  dateTo?: Date;
+}
+
+export interface PaginationOptions {
+  /** Largest page we serve; announced in X-Limit (default 100). */
+  maxLimit?: number;
+  /** Page size when the client gives no limit (default maxLimit). */
+  defaultLimit?: number;
+}
+
+function readInteger(value: unknown, name: string): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const text = String(value);
+  if (!/^\d{1,9}$/.test(text))
+    throw OcpiError.invalid(`${name}: must be a non-negative integer, got ${JSON.stringify(text)}`);
+  return Number(text);
+}
+
+function readDate(value: unknown, name: string): Date | undefined {
+  if (value === undefined || value === '') return undefined;
+  const date = parseDateTime(String(value));
+  if (!date) throw OcpiError.invalid(`${name}: not a DateTime: ${JSON.stringify(String(value))}`);
+  return date;
+}
+
+/** Reads offset, limit, date_from and date_to. A limit above our maximum is clamped. */
+export function readPageRequest(
+  query: Record<string, unknown>,
+  options: PaginationOptions = {},
+): PageRequest {
+  const maxLimit = options.maxLimit ?? 100;
+  const limit = readInteger(query.limit, 'limit') ?? options.defaultLimit ?? maxLimit;
+  const page: PageRequest = {
+    offset: readInteger(query.offset, 'offset') ?? 0,
+    limit: Math.min(limit, maxLimit),
+  };
+  const dateFrom = readDate(query.date_from, 'date_from');
+  const dateTo = readDate(query.date_to, 'date_to');
+  if (dateFrom) page.dateFrom = dateFrom;
+  if (dateTo) page.dateTo = dateTo;
+  return page;
+}
+
+/**
+ * Sets Link (rel="next", repeating the original filters), X-Total-Count and X-Limit.
+ * `publicUrl` is the URL partners reach this list at.
+ */
+export function setPageHeaders(
+  reply: FastifyReply,
+  request: FastifyRequest,
+  publicUrl: string,
+  page: PageRequest,
+  total: number,
+  maxLimit: number,
+): void {
+  reply.header('X-Total-Count', String(total));
+  reply.header('X-Limit', String(maxLimit));
+  const nextOffset = page.offset + page.limit;
+  if (page.limit === 0 || nextOffset >= total) return;
+  const next = new URL(publicUrl);
+  const query = request.query as Record<string, unknown>;
+  for (const [key, value] of Object.entries(query)) {
+    if (key !== 'offset' && key !== 'limit' && value !== undefined) next.searchParams.set(key, String(value));
+  }
+  next.searchParams.set('offset', String(nextOffset));
+  next.searchParams.set('limit', String(page.limit));
+  reply.header('Link', `<${next.toString()}>; rel="next"`);
+}

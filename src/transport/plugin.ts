@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { PartnerRegistry } from '../partners/registry.ts';
+import { hashToken, tokenCandidates } from './token.ts';
+import './context.ts';
+import { envelope } from './envelope.ts';
+import { ocpiErrorHandler } from './error-handler.ts';
+import { OcpiError } from './errors.ts';
+import { readRoutingHeaders } from './routing-headers.ts';
+import { OcpiStatus } from './status-codes.ts';
+
+const ID_HEADER_VALUE = /^[\x21-\x7e]{1,255}$/;
+
+function headerId(value: string | string[] | undefined): string | undefined {
+  return typeof value === 'string' && ID_HEADER_VALUE.test(value) ? value : undefined;
+}
+
+function parseJson(body: string): unknown {
+  // Partners send DELETE and GET with a JSON content type and no body: that is not an error.
+  if (body.trim() === '') return undefined;
+  return JSON.parse(body);
+}
+
+/**
+ * Everything every OCPI request shares: JSON parsing, request and correlation ids,
+ * authentication by token, routing headers, and errors as envelopes. Register it inside
+ * the scope that holds the OCPI routes.
+ */
+export async function ocpiTransport(app: FastifyInstance, options: { registry: PartnerRegistry }) {
+  const { registry } = options;
+
+  app.removeAllContentTypeParsers();
+  // Liberal: any content type is read as JSON (some partners send text/plain or none).
+  app.addContentTypeParser(['application/json', '*'], { parseAs: 'string' }, (_req, body, done) => {
+    try {
+      done(null, parseJson(body as string));
+    } catch (err) {
+      const error = err as Error & { statusCode?: number };
+      error.statusCode = 400;
+      done(error, undefined);
+    }
+  });
+
+  app.decorateRequest('ocpi');
+  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    const requestId = headerId(request.headers['x-request-id']) ?? randomUUID();
+    const correlationId = headerId(request.headers['x-correlation-id']) ?? randomUUID();
+    reply.header('X-Request-ID', requestId);
+    reply.header('X-Correlation-ID', correlationId);
+    request.ocpi = {
+      requestId,
+      correlationId,
+      caller: undefined,
+      token: undefined,
+      routing: readRoutingHeaders(request.headers),
+    };
+
+    const auth = request.routeOptions.config.ocpiAuth ?? 'partner';
+    if (auth === 'none') return;
+    const candidates = tokenCandidates(request.headers.authorization);
+    if (candidates.length === 0) throw OcpiError.unauthorized('missing Authorization: Token header');
+    const caller = await registry.resolve(candidates);
+    if (!caller) throw OcpiError.unauthorized('unknown token');
+    if (auth === 'partner' && caller.kind !== 'partner')
+      throw OcpiError.unauthorized('this token may only be used for versions and credentials');
+    request.ocpi.caller = caller;
+    request.ocpi.token = candidates.find((c) => hashToken(c) === caller.tokenHash);
+    request.log = request.log.child({
+      requestId,
+      ...(caller.kind === 'registration' ? { partner: 'registration' } : { partner: caller.partner.id }),
+    });
+  });
+
+  app.setErrorHandler(ocpiErrorHandler);
+  app.setNotFoundHandler((request, reply) => {
+    reply
+      .code(404)
+      .send(
+        envelope(
+          undefined,
+          OcpiStatus.CLIENT_ERROR,
+          `no OCPI endpoint ${request.method} ${request.url.split('?')[0]}`,
+        ),
+      );
+  });
+}

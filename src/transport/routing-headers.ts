@@ -1,0 +1,41 @@
+import type { IncomingHttpHeaders } from 'node:http';
+
+/** The OCPI-from/to-country-code/party-id headers of 2.2 and later. */
+export interface RoutingHeaders {
+  from?: { countryCode: string; partyId: string };
+  to?: { countryCode: string; partyId: string };
+}
+
+function party(
+  headers: IncomingHttpHeaders,
+  side: 'from' | 'to',
+): { countryCode: string; partyId: string } | undefined {
+  const cc = headers[`ocpi-${side}-country-code`];
+  const pid = headers[`ocpi-${side}-party-id`];
+  if (typeof cc !== 'string' || typeof pid !== 'string' || cc === '' || pid === '') return undefined;
+  // CiString: compared case-insensitively, kept upper-case.
+  return { countryCode: cc.trim().toUpperCase(), partyId: pid.trim().toUpperCase() };
+}
+
+/** Reads the routing headers; absent or half-given pairs are left out (2.1.1 partners send none). */
+export function readRoutingHeaders(headers: IncomingHttpHeaders): RoutingHeaders {
+  const routing: RoutingHeaders = {};
+  const from = party(headers, 'from');
+  const to = party(headers, 'to');
+  if (from) routing.from = from;
+  if (to) routing.to = to;
+  return routing;
+}
+
+/** Headers for a request we send: from our party, to theirs. */
+export function routingHeadersFor(
+  from: { countryCode: string; partyId: string },
+  to: { countryCode: string; partyId: string },
+) {
+  return {
+    'OCPI-from-country-code': from.countryCode,
+    'OCPI-from-party-id': from.partyId,
+    'OCPI-to-country-code': to.countryCode,
+    'OCPI-to-party-id': to.partyId,
+  };
+}

@@ -1,0 +1,63 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+
+/** How the fake partner misbehaves, per test. */
+export interface FakePartnerOptions {
+  versions?: string[];
+  /** The token we (the fake) expect to be called with. */
+  token?: string;
+  /** Versions endpoint: 'ok', 'slow' (never answers in time), 'garbage' (not JSON), 'html', 'http500', 'not-ocpi'. */
+  versionsBehaviour?: 'ok' | 'slow' | 'garbage' | 'http500' | 'not-ocpi';
+  /** Drop the credentials endpoint from the details. */
+  noCredentialsEndpoint?: boolean;
+  /** Only accept the token raw (a strict 2.1.1 partner) */
+  rawTokenOnly?: boolean;
+}
+
+/**
+ * A hand-written OCPI partner that can misbehave on purpose, for the fault paths of the
+ * handshake. It serves versions and details and records what it was sent.
+ */
+export async function startFakePartner(
+  options: FakePartnerOptions = {},
+): Promise<FastifyInstance & { base: string; received: { auth: string[] } }> {
+  const app = Fastify();
+  const versions = options.versions ?? ['2.2.1'];
+  const received = { auth: [] as string[] };
+  let base = '';
+  const authorized = (header: string | undefined) => {
+    received.auth.push(header ?? '');
+    if (!options.token) return true;
+    if (header === `Token ${options.token}`) return true;
+    return !options.rawTokenOnly && header === `Token ${Buffer.from(options.token).toString('base64')}`;
+  };
+  const ok = (data: unknown) => ({ data, status_code: 1000, timestamp: new Date().toISOString() });
+  app.get('/versions', async (request, reply) => {
+    if (!authorized(request.headers.authorization))
+      return reply.code(401).send({ status_code: 2000, timestamp: new Date().toISOString() });
+    switch (options.versionsBehaviour ?? 'ok') {
+      case 'slow':
+        await new Promise((r) => setTimeout(r, 3000));
+        return ok([]);
+      case 'garbage':
+        return reply.type('application/json').send('{"data": [');
+      case 'http500':
+        return reply.code(500).send('boom');
+      case 'not-ocpi':
+        return reply.type('text/html').send('<html>hello</html>');
+      default:
+        return ok(versions.map((version) => ({ version, url: `${base}/details/${version}` })));
+    }
+  });
+  app.get<{ Params: { version: string } }>('/details/:version', async (request, reply) => {
+    if (!authorized(request.headers.authorization))
+      return reply.code(401).send({ status_code: 2000, timestamp: new Date().toISOString() });
+    const endpoints = options.noCredentialsEndpoint
+      ? []
+      : [{ identifier: 'credentials', role: 'SENDER', url: `${base}/credentials` }];
+    return ok({ version: request.params.version, endpoints });
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  return Object.assign(app, { base, received });
+}
