@@ -231,7 +231,6 @@ export async function createOcpiApp(options: OcpiAppOptions = {}): Promise<Fasti
   const app = Fastify({
     ...loggerOption(options.logger),
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
-    requestIdLogLabel: 'requestId',
   });
   await app.register(ocpiPlugin, options);
   return app as unknown as FastifyInstance;

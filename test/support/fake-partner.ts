@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify from 'fastify';
 
 /** How the fake partner misbehaves, per test. */
 export interface FakePartnerOptions {
@@ -17,9 +17,7 @@ export interface FakePartnerOptions {
  * A hand-written OCPI partner that can misbehave on purpose, for the fault paths of the
  * handshake. It serves versions and details and records what it was sent.
  */
-export async function startFakePartner(
-  options: FakePartnerOptions = {},
-): Promise<FastifyInstance & { base: string; received: { auth: string[] } }> {
+export async function startFakePartner(options: FakePartnerOptions = {}) {
   const app = Fastify();
   const versions = options.versions ?? ['2.2.1'];
   const received = { auth: [] as string[] };
@@ -59,5 +57,5 @@ export async function startFakePartner(
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  return Object.assign(app, { base, received });
+  return { base, received, close: () => app.close() };
 }

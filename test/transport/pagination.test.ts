@@ -45,7 +45,7 @@ describe('pagination helper', () => {
     let next: string | undefined = `${url}?limit=10&date_from=2024-01-03T00:00:00Z`;
     let pages = 0;
     while (next) {
-      const res = await fetch(next);
+      const res: Response = await fetch(next);
       const body = (await res.json()) as { data: string[] };
       expect(res.headers.get('x-total-count')).toBe('23');
       expect(res.headers.get('x-limit')).toBe('10');

@@ -1,0 +1,47 @@
+import { adminCommand } from './admin-commands.ts';
+import { serve } from './serve.ts';
+
+const USAGE = `Usage: ocpi <command> [options]
+
+Commands:
+  serve                       start an OCPI node (see ocpi serve --help)
+  register <versions-url> <token-a>
+                              register the running node with a partner
+  partners                    list the running node's partners
+  rotate <partner-id>         rotate the credentials tokens with a partner
+  unregister <partner-id>     unregister from a partner
+  registration-token          create a token A for a new partner
+
+Commands other than serve talk to a running node's admin API:
+  --node <url>                the node (default http://127.0.0.1:3000, or OCPI_NODE)
+  --admin-token <token>       its admin token (or OCPI_ADMIN_TOKEN)
+`;
+
+/** Runs one CLI command; returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'serve':
+        return await serve(rest, process.env);
+      case 'register':
+      case 'partners':
+      case 'rotate':
+      case 'unregister':
+      case 'registration-token':
+        return await adminCommand(command, rest, process.env);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        process.stdout.write(USAGE);
+        return command === undefined ? 1 : 0;
+      default:
+        process.stderr.write(`unknown command ${command}\n\n${USAGE}`);
+        return 1;
+    }
+  } catch (err) {
+    process.stderr.write(`ocpi ${command}: ${(err as Error).message}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,116 @@
+import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { createOcpiApp } from '../app.ts';
+import { isSupportedVersion, type OcpiVersion } from '../model/versions.ts';
+import type { OwnParty, OwnRole } from '../partners/types.ts';
+import type { StoreOptions } from '../store/store.ts';
+
+const HELP = `Usage: ocpi serve [options]   (same as: npm start -- [options])
+
+  --port <n>               port to listen on (default 3000)
+  --host <host>            address to listen on (default 0.0.0.0)
+  --public-url <url>       base URL partners reach this node at (default http://127.0.0.1:<port>)
+  --data <dir|memory>      embedded database directory (default ./data), or memory
+  --database-url <url>     use PostgreSQL instead (or DATABASE_URL)
+  --role <cpo|emsp|ptp>    role of this node's parties (default cpo)
+  --party <CC*PID>         a party this node speaks for, repeatable (default NL*ACM)
+  --name <name>            business name of the parties (default "OCPI toolkit node")
+  --versions <list>        OCPI versions to offer, comma separated (default 2.1.1,2.2.1,2.3.0)
+  --bootstrap-token <t>    a token A a new partner registers with (generated when absent)
+  --admin-token <t>        token of the admin API under /admin (or OCPI_ADMIN_TOKEN; generated when absent)
+  --log-level <level>      pino log level (default info)
+`;
+
+const ROLES: Record<string, OwnRole> = { cpo: 'CPO', emsp: 'EMSP', ptp: 'PTP' };
+
+function parseParty(text: string, role: OwnRole, name: string): OwnParty {
+  const m = /^([A-Za-z]{2})\*?([A-Za-z0-9]{3})$/.exec(text.trim());
+  if (!m) throw new Error(`--party ${text}: expected CC*PID, e.g. NL*ACM`);
+  return {
+    countryCode: (m[1] as string).toUpperCase(),
+    partyId: (m[2] as string).toUpperCase(),
+    role,
+    businessDetails: { name },
+  };
+}
+
+function parseVersions(text: string): OcpiVersion[] {
+  return text.split(',').map((v) => {
+    const version = v.trim();
+    if (!isSupportedVersion(version)) throw new Error(`--versions: unsupported version ${version}`);
+    return version;
+  });
+}
+
+/** `ocpi serve`: starts a node and prints what a partner needs to register. */
+export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string', default: '3000' },
+      host: { type: 'string', default: '0.0.0.0' },
+      'public-url': { type: 'string' },
+      data: { type: 'string', default: './data' },
+      'database-url': { type: 'string' },
+      role: { type: 'string', default: 'cpo' },
+      party: { type: 'string', multiple: true },
+      name: { type: 'string', default: 'OCPI toolkit node' },
+      versions: { type: 'string' },
+      'bootstrap-token': { type: 'string' },
+      'admin-token': { type: 'string' },
+      'log-level': { type: 'string', default: 'info' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`--port ${values.port}: not a port`);
+  const role = ROLES[values.role.toLowerCase()];
+  if (!role) throw new Error(`--role ${values.role}: expected cpo, emsp or ptp`);
+  const parties = (values.party ?? ['NL*ACM']).map((p) => parseParty(p, role, values.name));
+  const databaseUrl = values['database-url'] ?? env.DATABASE_URL;
+  const store: StoreOptions = databaseUrl
+    ? { kind: 'postgres', connectionString: databaseUrl }
+    : { kind: 'pglite', dataDir: values.data };
+  const bootstrapToken = values['bootstrap-token'] ?? randomBytes(24).toString('base64url');
+  const adminToken = values['admin-token'] ?? env.OCPI_ADMIN_TOKEN ?? randomBytes(24).toString('base64url');
+
+  const app = await createOcpiApp({
+    ...(values.versions ? { versions: parseVersions(values.versions) } : {}),
+    parties,
+    store,
+    ...(values['public-url'] ? { publicUrl: values['public-url'] } : {}),
+    registrationTokens: [bootstrapToken],
+    adminToken,
+    logger: { level: values['log-level'] },
+  });
+  await app.listen({ port, host: values.host });
+
+  const where = databaseUrl
+    ? 'PostgreSQL'
+    : values.data === 'memory'
+      ? 'memory (nothing is kept)'
+      : values.data;
+  process.stdout.write(
+    [
+      '',
+      `OCPI node up: ${parties.map((p) => `${p.countryCode}*${p.partyId}`).join(', ')} as ${role}, data in ${where}`,
+      `  versions URL:     ${app.ocpi.versionsUrl()}`,
+      `  bootstrap token:  ${bootstrapToken}   (token A: give it to a partner with the versions URL)`,
+      `  admin token:      ${adminToken}   (for ocpi register/partners and /admin)`,
+      '',
+    ].join('\n'),
+  );
+
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await app.close();
+  return 0;
+}
