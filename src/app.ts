@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import fp from 'fastify-plugin';
@@ -231,6 +232,9 @@ export async function createOcpiApp(options: OcpiAppOptions = {}): Promise<Fasti
   const app = Fastify({
     ...loggerOption(options.logger),
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    // Log lines carry the partner's X-Request-ID when it sent one.
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
   });
   await app.register(ocpiPlugin, options);
   return app as unknown as FastifyInstance;

@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { createOcpiApp } from '../app.ts';
 import { isSupportedVersion, type OcpiVersion } from '../model/versions.ts';
 import type { OwnParty, OwnRole } from '../partners/types.ts';
 import type { StoreOptions } from '../store/store.ts';
+import { generateToken } from '../transport/token.ts';
 
 const HELP = `Usage: ocpi serve [options]   (same as: npm start -- [options])
 
@@ -76,8 +76,8 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<num
   const store: StoreOptions = databaseUrl
     ? { kind: 'postgres', connectionString: databaseUrl }
     : { kind: 'pglite', dataDir: values.data };
-  const bootstrapToken = values['bootstrap-token'] ?? randomBytes(24).toString('base64url');
-  const adminToken = values['admin-token'] ?? env.OCPI_ADMIN_TOKEN ?? randomBytes(24).toString('base64url');
+  const bootstrapToken = values['bootstrap-token'] ?? generateToken();
+  const adminToken = values['admin-token'] ?? env.OCPI_ADMIN_TOKEN ?? generateToken();
 
   const app = await createOcpiApp({
     ...(values.versions ? { versions: parseVersions(values.versions) } : {}),

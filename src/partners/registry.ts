@@ -2,12 +2,21 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database, PartnerEndpointRow, PartnerRoleRow } from '../store/schema.ts';
 import type { Store } from '../store/store.ts';
-import { generateToken, hashToken, type TokenEncoding } from '../transport/token.ts';
+import { generateToken, hashToken, type TokenEncoding, tokenCandidates } from '../transport/token.ts';
 import type { Caller, Partner, PartnerEndpoint, PartnerParty } from './types.ts';
 
 interface CacheEntry {
-  caller: Caller | undefined;
+  /** Undefined for a header that matched no token. */
+  auth: Authenticated | undefined;
+  /** Hashes of the candidate tokens in the header, to drop the entry when one of them changes. */
+  hashes: string[];
   checkedAt: number;
+}
+
+/** A caller established from an Authorization header, and the token it used. */
+export interface Authenticated {
+  caller: Caller;
+  token: string;
 }
 
 export interface PartnerRegistryOptions {
@@ -55,32 +64,36 @@ export class PartnerRegistry {
     return this.store.db;
   }
 
-  /** Finds who owns one of the candidate tokens (raw and base64 readings of one header). */
-  async resolve(candidates: string[]): Promise<Caller | undefined> {
-    for (const token of candidates) {
-      const hash = hashToken(token);
-      const cached = this.cache.get(hash);
-      if (cached && this.now() - cached.checkedAt < this.ttl) {
-        if (cached.caller) return cached.caller;
-        continue;
-      }
-      const caller = await this.lookup(hash);
-      this.remember(hash, caller);
-      if (caller) return caller;
+  /**
+   * Finds who sent an Authorization header (token raw or base64). Answered from memory
+   * for the header string itself, so a known caller costs neither a database round trip
+   * nor hashing.
+   */
+  async authenticate(header: string | undefined): Promise<Authenticated | undefined> {
+    if (!header) return undefined;
+    const cached = this.cache.get(header);
+    if (cached && this.now() - cached.checkedAt < this.ttl) return cached.auth;
+    const candidates = tokenCandidates(header);
+    const hashes = candidates.map(hashToken);
+    let auth: Authenticated | undefined;
+    for (let i = 0; i < candidates.length && !auth; i++) {
+      const caller = await this.lookup(hashes[i] as string);
+      if (caller) auth = { caller, token: candidates[i] as string };
     }
-    return undefined;
+    if (candidates.length > 0) this.remember(header, auth, hashes);
+    return auth;
   }
 
-  private remember(hash: string, caller: Caller | undefined): void {
-    if (!caller) {
+  private remember(header: string, auth: Authenticated | undefined, hashes: string[]): void {
+    if (!auth) {
       if (this.negatives >= this.negativeCacheSize) this.dropNegatives();
       this.negatives++;
     }
-    this.cache.set(hash, { caller, checkedAt: this.now() });
+    this.cache.set(header, { auth, hashes, checkedAt: this.now() });
   }
 
   private dropNegatives(): void {
-    for (const [hash, entry] of this.cache) if (!entry.caller) this.cache.delete(hash);
+    for (const [header, entry] of this.cache) if (!entry.auth) this.cache.delete(header);
     this.negatives = 0;
   }
 
@@ -100,11 +113,14 @@ export class PartnerRegistry {
 
   /** Forgets every cached lookup that involves this partner or these token hashes. */
   invalidate(partnerId?: string, hashes: string[] = []): void {
-    for (const hash of hashes) this.cache.delete(hash);
-    if (partnerId === undefined) return;
-    for (const [hash, entry] of this.cache) {
-      if (entry.caller && entry.caller.kind !== 'registration' && entry.caller.partner.id === partnerId)
-        this.cache.delete(hash);
+    for (const [header, entry] of this.cache) {
+      const caller = entry.auth?.caller;
+      const samePartner =
+        partnerId !== undefined &&
+        caller !== undefined &&
+        caller.kind !== 'registration' &&
+        caller.partner.id === partnerId;
+      if (samePartner || entry.hashes.some((h) => hashes.includes(h))) this.cache.delete(header);
     }
   }
 

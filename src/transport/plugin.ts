@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { PartnerRegistry } from '../partners/registry.ts';
-import { hashToken, tokenCandidates } from './token.ts';
 import './context.ts';
 import { envelope } from './envelope.ts';
 import { ocpiErrorHandler } from './error-handler.ts';
@@ -43,7 +42,9 @@ export async function ocpiTransport(app: FastifyInstance, options: { registry: P
 
   app.decorateRequest('ocpi');
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-    const requestId = headerId(request.headers['x-request-id']) ?? randomUUID();
+    const requestId =
+      headerId(request.headers['x-request-id']) ??
+      (ID_HEADER_VALUE.test(request.id) ? request.id : randomUUID());
     const correlationId = headerId(request.headers['x-correlation-id']) ?? randomUUID();
     reply.header('X-Request-ID', requestId);
     reply.header('X-Correlation-ID', correlationId);
@@ -57,18 +58,21 @@ export async function ocpiTransport(app: FastifyInstance, options: { registry: P
 
     const auth = request.routeOptions.config.ocpiAuth ?? 'partner';
     if (auth === 'none') return;
-    const candidates = tokenCandidates(request.headers.authorization);
-    if (candidates.length === 0) throw OcpiError.unauthorized('missing Authorization: Token header');
-    const caller = await registry.resolve(candidates);
-    if (!caller) throw OcpiError.unauthorized('unknown token');
-    if (auth === 'partner' && caller.kind !== 'partner')
+    const header = request.headers.authorization;
+    if (!header) throw OcpiError.unauthorized('missing Authorization: Token header');
+    const found = await registry.authenticate(header);
+    if (!found) throw OcpiError.unauthorized('unknown token');
+    const { caller, token } = found;
+    if (auth === 'partner' && caller.kind !== 'partner') {
       throw OcpiError.unauthorized('this token may only be used for versions and credentials');
+    }
     request.ocpi.caller = caller;
-    request.ocpi.token = candidates.find((c) => hashToken(c) === caller.tokenHash);
+    request.ocpi.token = token;
+    // The request id is already bound by Fastify (createOcpiApp reads X-Request-ID); add the partner.
     request.log = request.log.child({
-      requestId,
-      ...(caller.kind === 'registration' ? { partner: 'registration' } : { partner: caller.partner.id }),
+      partner: caller.kind === 'registration' ? 'registration' : caller.partner.id,
     });
+    reply.log = request.log;
   });
 
   app.setErrorHandler(ocpiErrorHandler);

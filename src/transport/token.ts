@@ -7,9 +7,12 @@ export function tokenEncodingFor(version: string): TokenEncoding {
   return version.startsWith('2.1') || version === '2.0' ? 'raw' : 'base64';
 }
 
-/** A new credentials token: 48 URL-safe characters, within the spec's 64 printable ASCII. */
+/**
+ * A new credentials token: 192 random bits as 48 hex characters, within the spec's 64
+ * printable ASCII, and safe to paste anywhere (never starts with '-', unlike base64url).
+ */
 export function generateToken(): string {
-  return randomBytes(36).toString('base64url');
+  return randomBytes(24).toString('hex');
 }
 
 export function hashToken(token: string): string {

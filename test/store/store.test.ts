@@ -12,12 +12,21 @@ describe.each(STORES)('store on %s', (_name, options) => {
       const row = await store.db.selectFrom('ocpi_inbound_tokens').selectAll().executeTakeFirstOrThrow();
       expect(row.token_hash).not.toBe(token);
       expect(row.kind).toBe('registration');
-      expect(await registry.resolve([token])).toMatchObject({ kind: 'registration' });
+      const header = `Token ${Buffer.from(token).toString('base64')}`;
+      expect(await registry.authenticate(header)).toMatchObject({ token, caller: { kind: 'registration' } });
+      expect(await registry.authenticate(`Token ${token}`)).toMatchObject({
+        token,
+        caller: { kind: 'registration' },
+      });
       // The row is gone, but the cached answer stands until invalidated: no database round trip per request.
       await store.db.deleteFrom('ocpi_inbound_tokens').execute();
-      expect(await registry.resolve([token])).toMatchObject({ kind: 'registration' });
+      expect(await registry.authenticate(header)).toMatchObject({ caller: { kind: 'registration' } });
       registry.invalidate(undefined, [row.token_hash]);
-      expect(await registry.resolve([token])).toBeUndefined();
+      expect(await registry.authenticate(header)).toBeUndefined();
+      expect(await registry.authenticate(`Token ${token}`)).toBeUndefined();
+      // An unknown token, once looked up, is remembered as unknown until a token with its hash appears.
+      await registry.createRegistrationToken(token);
+      expect(await registry.authenticate(header)).toMatchObject({ caller: { kind: 'registration' } });
     } finally {
       await store.close();
     }

@@ -1,0 +1,113 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { call } from '../support/nodes.ts';
+
+const BIN = fileURLToPath(new URL('../../bin/ocpi.mjs', import.meta.url));
+const run = promisify(execFile);
+const children: ChildProcess[] = [];
+
+interface Served {
+  base: string;
+  versionsUrl: string;
+  bootstrapToken: string;
+  adminToken: string;
+}
+
+/** Starts `ocpi serve` as its own process and reads what it prints. */
+function serve(args: string[]): Promise<Served> {
+  const child = spawn(
+    process.execPath,
+    [BIN, 'serve', '--host', '127.0.0.1', '--port', '0', '--data', 'memory', '--log-level', 'warn', ...args],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`ocpi serve did not start: ${out}`)), 30_000);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const versionsUrl = /versions URL:\s+(\S+)/.exec(out)?.[1];
+      const bootstrapToken = /bootstrap token:\s+(\S+)/.exec(out)?.[1];
+      const adminToken = /admin token:\s+(\S+)/.exec(out)?.[1];
+      if (versionsUrl && bootstrapToken && adminToken) {
+        clearTimeout(timer);
+        resolve({
+          versionsUrl,
+          bootstrapToken,
+          adminToken,
+          base: versionsUrl.replace(/\/ocpi\/versions$/, ''),
+        });
+      }
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    child.once('exit', (code) => reject(new Error(`ocpi serve exited with ${code}: ${out}`)));
+  });
+}
+
+async function ocpi(...args: string[]): Promise<string> {
+  const { stdout } = await run(process.execPath, [BIN, ...args]);
+  return stdout;
+}
+
+afterAll(() => {
+  for (const child of children) child.kill('SIGTERM');
+});
+
+describe('two nodes as CLI processes', () => {
+  it.each(['2.1.1', '2.2.1', '2.3.0'])(
+    'register, rotate and unregister over OCPI %s',
+    async (version) => {
+      const [cpo, emsp] = await Promise.all([
+        serve(['--role', 'cpo', '--party', 'NL*CPO', '--versions', version]),
+        serve(['--role', 'emsp', '--party', 'DE*MSP', '--admin-token', 'emsp-admin-secret']),
+      ]);
+      expect(emsp.adminToken).toBe('emsp-admin-secret');
+      expect((await call(cpo.versionsUrl, { token: cpo.bootstrapToken })).body.data).toEqual([
+        { version, url: `${cpo.base}/ocpi/${version}` },
+      ]);
+
+      const admin = ['--node', emsp.base, '--admin-token', emsp.adminToken];
+      const registered = await ocpi('register', ...admin, cpo.versionsUrl, cpo.bootstrapToken);
+      expect(registered).toMatch(
+        new RegExp(`registered: \\S+\\s+registered\\s+${version.replace(/\./g, '\\.')}\\s+NL\\*CPO CPO`),
+      );
+      const partners = JSON.parse(await ocpi('partners', ...admin, '--json')) as Array<{
+        id: string;
+        version: string;
+      }>;
+      expect(partners).toHaveLength(1);
+      const id = (partners[0] as { id: string }).id;
+      expect(await ocpi('partners', '--node', cpo.base, '--admin-token', cpo.adminToken)).toMatch(
+        /registered\s+\S+\s+DE\*MSP EMSP/,
+      );
+
+      expect(await ocpi('rotate', ...admin, id)).toMatch(/credentials rotated/);
+      expect(await ocpi('unregister', ...admin, id)).toMatch(/^unregistered/);
+      expect(await ocpi('partners', '--node', cpo.base, '--admin-token', cpo.adminToken)).toMatch(
+        /no partners/,
+      );
+    },
+    90_000,
+  );
+
+  it('fails clearly on a wrong admin token or a bad party', async () => {
+    const node = await serve([]);
+    await expect(ocpi('partners', '--node', node.base, '--admin-token', 'wrong')).rejects.toMatchObject({
+      stderr: expect.stringMatching(/wrong admin token/),
+    });
+    await expect(ocpi('serve', '--party', 'NETHERLANDS')).rejects.toMatchObject({
+      stderr: expect.stringMatching(/--party NETHERLANDS: expected CC\*PID/),
+    });
+    await expect(
+      ocpi('register', '--node', node.base, '--admin-token', node.adminToken, 'ftp://x/versions', 'a'),
+    ).rejects.toMatchObject({
+      stderr: expect.stringMatching(/versionsUrl: scheme ftp is not allowed/),
+    });
+  }, 60_000);
+});
