@@ -5,10 +5,11 @@
  *   npm run bench              all benchmarks
  *   npm run bench -- versions  only the ones whose name contains "versions"
  */
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import autocannon from 'autocannon';
 import Fastify from 'fastify';
 import { createOcpiApp } from '../src/index.ts';
+import { parseObject, renderObject } from '../src/model/objects.ts';
 
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 50;
@@ -98,22 +99,96 @@ async function versionsBench(): Promise<string> {
   }
 }
 
-const BENCHES: Record<string, () => Promise<string>> = { versions: versionsBench };
+/** Realistic Locations: the spec's 2.3.0 example, with distinct ids and timestamps. */
+async function sampleLocations(count: number): Promise<unknown[]> {
+  const example = JSON.parse(
+    await readFile(
+      new URL('../../shared/ocpi-spec/2.3.0/examples/location_example.json', import.meta.url),
+      'utf8',
+    ),
+  );
+  return Array.from({ length: count }, (_, i) => ({
+    ...example,
+    id: `LOC${i}`,
+    last_updated: new Date(Date.UTC(2024, 0, 1, 0, 0, i)).toISOString().replace('.000Z', ''),
+  }));
+}
+
+function rate(count: number, run: () => void): number {
+  run(); // warm-up: compiles validators and writers
+  const start = process.hrtime.bigint();
+  run();
+  return Math.round(count / (Number(process.hrtime.bigint() - start) / 1e9));
+}
+
+async function modelBench(): Promise<string> {
+  const count = 10_000;
+  const locations = await sampleLocations(count);
+  const texts = locations.map((l) => JSON.stringify(l));
+  const bytes = texts.reduce((n, t) => n + t.length, 0);
+  const rows: Array<[string, number]> = [
+    [
+      'JSON.parse + JSON.stringify (baseline)',
+      rate(count, () => {
+        for (const t of texts) JSON.stringify(JSON.parse(t));
+      }),
+    ],
+    [
+      'JSON.parse + parseObject (validate, normalise) + renderObject + JSON.stringify',
+      rate(count, () => {
+        for (const t of texts) {
+          const parsed = parseObject('2.3.0', 'Location', JSON.parse(t));
+          if (!parsed.ok) throw new Error('invalid sample');
+          JSON.stringify(renderObject('2.3.0', 'Location', parsed.value));
+        }
+      }),
+    ],
+    [
+      '2.3.0 JSON → canonical → rendered for a 2.1.1 partner',
+      rate(count, () => {
+        for (const t of texts) {
+          const parsed = parseObject('2.3.0', 'Location', JSON.parse(t));
+          if (!parsed.ok) throw new Error('invalid sample');
+          JSON.stringify(renderObject('2.1.1', 'Location', parsed.value));
+        }
+      }),
+    ],
+  ];
+  const base = (rows[0] as [string, number])[1];
+  return [
+    '## Data model: validate + serialize 10,000 Locations (step 2)',
+    '',
+    `The 2.3.0 spec example Location (${Math.round(bytes / count)} bytes of JSON each), ${count} distinct copies, one thread.`,
+    '',
+    '| pipeline | Locations/s | of the JSON baseline |',
+    '|---|---|---|',
+    ...rows.map(([name, r]) => `| ${name} | ${r} | ${((100 * r) / base).toFixed(0)}% |`),
+    '',
+  ].join('\n');
+}
+
+const BENCHES: Record<string, () => Promise<string>> = { versions: versionsBench, model: modelBench };
 
 const filter = process.argv[2];
-const sections: string[] = [];
+const resultsFile = new URL('./RESULTS.md', import.meta.url);
+// Sections not re-run this time are kept from the previous RESULTS.md.
+const previous = await readFile(resultsFile, 'utf8').catch(() => '');
+const sections = new Map<string, string>();
+for (const part of previous.split(/^(?=## )/m).slice(1))
+  sections.set(part.split('\n')[0] as string, part.trimEnd());
 for (const [name, bench] of Object.entries(BENCHES)) {
   if (filter && !name.includes(filter)) continue;
   process.stdout.write(`running ${name}...\n`);
-  sections.push(await bench());
+  const section = (await bench()).trimEnd();
+  sections.set(section.split('\n')[0] as string, section);
 }
 const header = [
   '# Benchmark results',
   '',
-  `Recorded ${new Date().toISOString().slice(0, 10)} on ${process.platform}/${process.arch}, Node ${process.version}, with \`npm run bench\`.`,
-  'Every figure is measured beside a bare Fastify route in the same run; compare the ratios, not the absolute numbers, across machines.',
+  `Last run ${new Date().toISOString().slice(0, 10)} on ${process.platform}/${process.arch}, Node ${process.version}, with \`npm run bench\`.`,
+  'Every figure is measured beside a baseline (a bare Fastify route, or plain JSON) in the same run; compare the ratios, not the absolute numbers, across machines.',
   '',
 ].join('\n');
-const text = `${header}\n${sections.join('\n')}`;
-await writeFile(new URL('./RESULTS.md', import.meta.url), text);
+const text = `${header}\n${[...sections.values()].join('\n\n')}\n`;
+await writeFile(resultsFile, text);
 process.stdout.write(text);

@@ -1,5 +1,6 @@
 import { adminCommand } from './admin-commands.ts';
 import { serve } from './serve.ts';
+import { validate } from './validate.ts';
 
 const USAGE = `Usage: ocpi <command> [options]
 
@@ -11,6 +12,8 @@ Commands:
   rotate <partner-id>         rotate the credentials tokens with a partner
   unregister <partner-id>     unregister from a partner
   registration-token          create a token A for a new partner
+  validate <version> <ObjectName> <file.json> [--patch]
+                              check a partner's JSON against the spec
 
 Commands other than serve talk to a running node's admin API:
   --node <url>                the node (default http://127.0.0.1:3000, or OCPI_NODE)
@@ -24,6 +27,8 @@ export async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'serve':
         return await serve(rest, process.env);
+      case 'validate':
+        return await validate(rest);
       case 'register':
       case 'partners':
       case 'rotate':

@@ -20,9 +20,9 @@ export function Str(maxLength: number, options: SchemaOptions = {}): TString {
   return Type.String({ maxLength, ...options });
 }
 
-/** CiString(n): ASCII, compared case-insensitively, at most n characters. */
-export function CiString(maxLength: number, options: SchemaOptions = {}): TString {
-  return Type.String({ maxLength, ...options, ocpiType: 'CiString' });
+/** CiString(n): ASCII, compared case-insensitively, at most n characters (no limit when the spec gives none). */
+export function CiString(maxLength?: number, options: SchemaOptions = {}): TString {
+  return Type.String({ ...(maxLength === undefined ? {} : { maxLength }), ...options, ocpiType: 'CiString' });
 }
 
 /**
@@ -30,7 +30,7 @@ export function CiString(maxLength: number, options: SchemaOptions = {}): TStrin
  * Read liberally here; always written as UTC with `Z` (see transport/datetime.ts).
  */
 export const DATE_TIME_PATTERN =
-  '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?([Zz]|[+-]\\d{2}:\\d{2})?$';
+  '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])[Tt]([01]\\d|2[0-3]):[0-5]\\d:([0-5]\\d|60)(\\.\\d{1,9})?([Zz]|[+-]\\d{2}:\\d{2})?$';
 export function DateTime(options: SchemaOptions = {}): TString {
   return Type.String({ pattern: DATE_TIME_PATTERN, ...options, ocpiType: 'DateTime' });
 }

@@ -1,5 +1,6 @@
 import type { Static, TSchema } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { ValueErrorType } from '@sinclair/typebox/errors';
 import { OcpiError } from '../transport/errors.ts';
 
 export interface ValidationIssue {
@@ -26,17 +27,30 @@ export function compileValidator<S extends TSchema>(schema: S): Validator<Static
       // and once more as a type error; keep the first word on each path.
       if (seen.has(e.path)) continue;
       seen.add(e.path);
-      errors.push({ path: e.path, message: describeError(e.value, e.schema, e.message) });
+      errors.push({ path: e.path, message: describeError(e.type, e.value, e.schema, e.message) });
       if (errors.length >= MAX_ISSUES) break;
     }
     return { ok: false, errors };
   };
 }
 
-function describeError(value: unknown, schema: TSchema, fallback: string): string {
+/** Says what is wrong in words a partner's developer recognises from the spec. */
+function describeError(type: ValueErrorType, value: unknown, schema: TSchema, fallback: string): string {
   if (value === undefined) return 'is required';
-  const known = (schema as { ocpiEnum?: readonly string[] }).ocpiEnum;
-  if (known) return `must be one of ${known.join(', ')} (got ${JSON.stringify(value)})`;
+  const s = schema as {
+    ocpiEnum?: readonly string[];
+    ocpiType?: string;
+    maxLength?: number;
+    minItems?: number;
+  };
+  const got = JSON.stringify(value)?.slice(0, 60);
+  if (s.ocpiEnum) return `must be one of ${s.ocpiEnum.join(', ')} (got ${got})`;
+  if (s.ocpiType === 'DateTime' && typeof value === 'string')
+    return `must be a DateTime such as 2024-01-31T12:00:00Z (got ${got})`;
+  if (type === ValueErrorType.StringMaxLength)
+    return `must be at most ${s.maxLength} characters (got ${(value as string).length})`;
+  if (type === ValueErrorType.ArrayMinItems && s.minItems === 1) return 'must not be empty';
+  if (type === ValueErrorType.Union) return `matches none of the allowed shapes (got ${got})`;
   return fallback;
 }
 

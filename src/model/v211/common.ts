@@ -1,0 +1,97 @@
+import type { Static } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
+import type { ModuleSchemas } from '../catalog-types.ts';
+import { Decimal, Enum, Int, Many, Obj, Opt, Str, Url } from '../primitives.ts';
+
+/** Text in one language, shown to the driver (no markup). */
+export const DisplayText = Obj({
+  language: Str(2),
+  text: Str(512),
+});
+export type DisplayText = Static<typeof DisplayText>;
+
+/** What an image is meant to show. */
+export const ImageCategory = Enum([
+  'CHARGER',
+  'ENTRANCE',
+  'LOCATION',
+  'NETWORK',
+  'OPERATOR',
+  'OTHER',
+  'OWNER',
+] as const);
+export type ImageCategory = Static<typeof ImageCategory>;
+
+/** A link to a photo or logo, with an optional thumbnail. */
+export const Image = Obj({
+  url: Url(),
+  thumbnail: Opt(Url()),
+  category: ImageCategory,
+  type: Str(4),
+  width: Opt(Int({ maximum: 99999 })),
+  height: Opt(Int({ maximum: 99999 })),
+});
+export type Image = Static<typeof Image>;
+
+/** Name, website and logo of a company (operator, owner, party). */
+export const BusinessDetails = Obj({
+  name: Str(100),
+  website: Opt(Url()),
+  logo: Opt(Image),
+});
+export type BusinessDetails = Static<typeof BusinessDetails>;
+
+/** Kinds of energy source in an energy mix. */
+export const EnergySourceCategory = Enum([
+  'NUCLEAR',
+  'GENERAL_FOSSIL',
+  'COAL',
+  'GAS',
+  'GENERAL_GREEN',
+  'SOLAR',
+  'WIND',
+  'WATER',
+] as const);
+export type EnergySourceCategory = Static<typeof EnergySourceCategory>;
+
+/** Share (percent) of one source in the mix. */
+export const EnergySource = Obj({
+  source: EnergySourceCategory,
+  percentage: Decimal(),
+});
+export type EnergySource = Static<typeof EnergySource>;
+
+/** Kinds of environmental impact reported per kWh. */
+export const EnvironmentalImpactCategory = Enum(['NUCLEAR_WASTE', 'CARBON_DIOXIDE'] as const);
+export type EnvironmentalImpactCategory = Static<typeof EnvironmentalImpactCategory>;
+
+/** Amount (g/kWh) of one impact category. */
+export const EnvironmentalImpact = Obj({
+  source: EnvironmentalImpactCategory,
+  amount: Decimal(),
+});
+export type EnvironmentalImpact = Static<typeof EnvironmentalImpact>;
+
+/** Where the supplied energy comes from (used by Location and Tariff). */
+export const EnergyMix = Obj({
+  is_green_energy: Type.Boolean(),
+  energy_sources: Many(EnergySource),
+  environ_impact: Many(EnvironmentalImpact),
+  supplier_name: Opt(Str(64)),
+  energy_product_name: Opt(Str(64)),
+});
+export type EnergyMix = Static<typeof EnergyMix>;
+
+export const objects: ModuleSchemas['objects'] = {
+  DisplayText,
+  ImageCategory,
+  Image,
+  BusinessDetails,
+  EnergySourceCategory,
+  EnergySource,
+  EnvironmentalImpactCategory,
+  EnvironmentalImpact,
+  EnergyMix,
+};
+
+export const patches: ModuleSchemas['patches'] = {};
