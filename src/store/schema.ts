@@ -1,5 +1,7 @@
 import type { ColumnType } from 'kysely';
 import type { BusinessDetails } from '../partners/types.ts';
+import type { ObjectTables } from './schema-objects.ts';
+import type { OutboxTables } from './schema-outbox.ts';
 
 /** Which kind of inbound token a row is. */
 export type InboundTokenKind = 'registration' | 'partner' | 'pending';
@@ -46,7 +48,7 @@ export interface PartnerEndpointRow {
   url: string;
 }
 
-export interface Database {
+export interface Database extends ObjectTables, OutboxTables {
   ocpi_inbound_tokens: InboundTokenTable;
   ocpi_partners: PartnerTable;
 }

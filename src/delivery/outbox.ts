@@ -1,0 +1,414 @@
+import { type Kysely, type Selectable, sql } from 'kysely';
+import type { Database } from '../store/schema.ts';
+import type { OutboxDeadTable, OutboxMethod, OutboxTable } from '../store/schema-outbox.ts';
+
+export type { OutboxMethod };
+
+const METHODS: readonly OutboxMethod[] = ['PUT', 'PATCH', 'POST', 'DELETE'];
+
+/** A request to deliver to a partner. */
+export interface OutboxMessage {
+  /** The partner (PartnerRegistry id) to deliver to. Its outbound token is used. */
+  partnerId: string;
+  /**
+   * Messages with the same partner and ordering key are delivered strictly in enqueue
+   * order, e.g. 'locations/NL/ACM/LOC1'. Different keys do not wait for each other.
+   */
+  orderingKey: string;
+  method: OutboxMethod;
+  /** Absolute URL at the partner. */
+  url: string;
+  /** JSON body, already rendered in the partner's version. Omit for none. */
+  body?: unknown;
+  /** What the message is: 'push', 'command-result', … (free text, for logs and events). */
+  kind: string;
+  /** Extra request headers, e.g. OCPI routing headers. Authorization is set by the worker. */
+  headers?: Record<string, string>;
+}
+
+/** A message in the outbox, as the worker and admin see it. */
+export interface OutboxEntry {
+  id: string;
+  partnerId: string;
+  orderingKey: string;
+  kind: string;
+  method: OutboxMethod;
+  url: string;
+  headers?: Record<string, string>;
+  body?: unknown;
+  createdAt: Date;
+  /** Failed attempts so far. */
+  attempts: number;
+  /** When it is tried again; absent for a message not tried yet (due at once). */
+  nextAttemptAt?: Date;
+  firstFailedAt?: Date;
+  lastError?: string;
+}
+
+/** A message that failed for longer than the retry window. */
+export interface DeadLetter {
+  id: string;
+  partnerId: string;
+  orderingKey: string;
+  kind: string;
+  method: OutboxMethod;
+  url: string;
+  headers?: Record<string, string>;
+  body?: unknown;
+  createdAt: Date;
+  attempts: number;
+  firstFailedAt?: Date;
+  lastError?: string;
+  deadAt: Date;
+}
+
+export type OutboxRow = Selectable<OutboxTable>;
+type DeadRow = Selectable<OutboxDeadTable>;
+
+function checkMessage(message: OutboxMessage): void {
+  if (!message.partnerId) throw new Error('outbox message: partnerId is required');
+  if (!message.orderingKey) throw new Error('outbox message: orderingKey is required');
+  if (!message.kind) throw new Error('outbox message: kind is required');
+  if (!METHODS.includes(message.method))
+    throw new Error(`outbox message: unsupported method ${message.method}`);
+  let url: URL;
+  try {
+    url = new URL(message.url);
+  } catch {
+    throw new Error(`outbox message: url must be absolute: ${message.url}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new Error(`outbox message: url must be http(s): ${message.url}`);
+  for (const name of Object.keys(message.headers ?? {}))
+    if (name.toLowerCase() === 'authorization')
+      throw new Error('outbox message: the Authorization header is set by the delivery worker');
+}
+
+/**
+ * Serialises everything that changes which row is the head of a partner's ordering key:
+ * enqueue, delivery, dead-lettering and replay. Held until the transaction ends.
+ */
+async function lockKey(trx: Kysely<Database>, partnerId: string, orderingKey: string): Promise<void> {
+  const key = `ocpi-outbox\n${partnerId}\n${orderingKey}`;
+  await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx);
+}
+
+/**
+ * Writes a message to the outbox inside the caller's transaction, so that it exists if
+ * and only if the business change commits. Call the worker's `wake()` after the commit
+ * for delivery to start at once. Returns the message id.
+ *
+ * Messages with the same partner and ordering key are serialised with a transaction
+ * advisory lock held until the caller commits, so id order is commit order: a later
+ * message never becomes visible before an earlier one. Transactions that enqueue for
+ * several keys should do so in a consistent order, as with row locks. `trx` must be a
+ * transaction (DeliveryWorker.enqueue() opens one of its own).
+ */
+export async function enqueue(trx: Kysely<Database>, message: OutboxMessage): Promise<string> {
+  if (!trx.isTransaction) throw new Error('outbox enqueue() needs a transaction');
+  checkMessage(message);
+  const { partnerId, orderingKey } = message;
+  await lockKey(trx, partnerId, orderingKey);
+  const row = await trx
+    .insertInto('ocpi_outbox')
+    .values({
+      partner_id: partnerId,
+      ordering_key: orderingKey,
+      kind: message.kind,
+      method: message.method,
+      url: message.url,
+      headers:
+        message.headers && Object.keys(message.headers).length > 0 ? JSON.stringify(message.headers) : null,
+      body: message.body === undefined || message.body === null ? null : JSON.stringify(message.body),
+      is_head: sql<boolean>`not exists (select 1 from ocpi_outbox where partner_id = ${partnerId} and ordering_key = ${orderingKey})`,
+      next_attempt_at: null, // due at once, whatever the clocks say
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return String(row.id);
+}
+
+/**
+ * Claims up to `limit` due rows for `workerId` until `leaseUntil`. A row is due when it
+ * is the head of its partner and ordering key (no earlier row is still in the outbox),
+ * its next attempt time has come and no live lease holds it. Rows of `skipPartners` are
+ * left alone.
+ */
+export async function claim(
+  db: Kysely<Database>,
+  args: { workerId: string; now: Date; leaseUntil: Date; limit: number; skipPartners: string[] },
+): Promise<OutboxRow[]> {
+  const { now, skipPartners } = args;
+  return db
+    .updateTable('ocpi_outbox')
+    .set({ locked_until: args.leaseUntil, locked_by: args.workerId })
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('ocpi_outbox')
+        .select('id')
+        .where('is_head', '=', true)
+        .where((w) => w.or([w('next_attempt_at', 'is', null), w('next_attempt_at', '<=', now)]))
+        .where((w) => w.or([w('locked_until', 'is', null), w('locked_until', '<=', now)]))
+        .$if(skipPartners.length > 0, (q) => q.where('partner_id', 'not in', skipPartners))
+        .orderBy('id')
+        .limit(args.limit)
+        .forUpdate()
+        .skipLocked(),
+    )
+    .returningAll()
+    .execute();
+}
+
+/**
+ * Makes the oldest row of a key other than `goneId` its head, if it is not yet. With
+ * `failingSince`, the new head inherits the failure time of the dead letter it was queued
+ * behind: the key has been failing since then, so a backlog behind a partner that stays
+ * down drains into the dead letters instead of starting a new retry window per message.
+ */
+function promoteNext(partnerId: string, orderingKey: string, goneId: string | number, failingSince?: Date) {
+  const inherit =
+    failingSince === undefined
+      ? sql``
+      : sql`, first_failed_at = coalesce(first_failed_at, ${failingSince}::timestamptz)`;
+  return sql`
+    update ocpi_outbox set is_head = true${inherit}
+    where id = (
+      select min(id) from ocpi_outbox
+      where partner_id = ${partnerId} and ordering_key = ${orderingKey} and id <> ${goneId}
+    ) and not is_head`;
+}
+
+/**
+ * Removes a delivered (or dropped) row and lets the next row of its key go. The row is
+ * removed whoever holds its lease now: it reached the partner.
+ */
+export async function complete(db: Kysely<Database>, row: OutboxRow): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await lockKey(trx, row.partner_id, row.ordering_key);
+    await sql`
+      with gone as (delete from ocpi_outbox where id = ${row.id})
+      ${promoteNext(row.partner_id, row.ordering_key, row.id)}`.execute(trx);
+  });
+}
+
+/**
+ * Removes several delivered rows in one transaction and lets the next row of each key go.
+ * Keys whose lock is busy (an enqueue for that key has not committed yet) are not
+ * waited for, so that this never holds one key while waiting for another: their rows
+ * are returned, to be completed one by one with complete().
+ */
+export async function completeMany(db: Kysely<Database>, rows: OutboxRow[]): Promise<OutboxRow[]> {
+  if (rows.length === 0) return [];
+  if (rows.length === 1) {
+    await complete(db, rows[0] as OutboxRow);
+    return [];
+  }
+  const keyOf = (r: OutboxRow) => `ocpi-outbox\n${r.partner_id}\n${r.ordering_key}`;
+  const keys = [...new Set(rows.map(keyOf))];
+  return db.transaction().execute(async (trx) => {
+    const locks = await sql<{ k: string; ok: boolean }>`
+      select k, pg_try_advisory_xact_lock(hashtextextended(k, 0)) as ok
+      from (values ${sql.join(keys.map((k) => sql`(${k}::text)`))}) v(k)`.execute(trx);
+    const held = new Set(locks.rows.filter((l) => l.ok).map((l) => l.k));
+    const done = rows.filter((r) => held.has(keyOf(r)));
+    if (done.length > 0) {
+      const ids = sql.join(done.map((r) => sql`${String(r.id)}::bigint`));
+      const pairs = new Map(
+        done.map((r) => [keyOf(r), sql`(${r.partner_id}::text, ${r.ordering_key}::text)`]),
+      );
+      await sql`
+        with gone as (delete from ocpi_outbox where id in (${ids}))
+        update ocpi_outbox set is_head = true
+        where id in (
+          select min(id) from ocpi_outbox
+          where (partner_id, ordering_key) in (${sql.join([...pairs.values()])}) and id not in (${ids})
+          group by partner_id, ordering_key
+        ) and not is_head`.execute(trx);
+    }
+    return rows.filter((r) => !held.has(keyOf(r)));
+  });
+}
+
+export function toEntry(row: OutboxRow): OutboxEntry {
+  return {
+    id: String(row.id),
+    partnerId: row.partner_id,
+    orderingKey: row.ordering_key,
+    kind: row.kind,
+    method: row.method,
+    url: row.url,
+    ...(row.headers ? { headers: row.headers } : {}),
+    ...(row.body !== null && row.body !== undefined ? { body: row.body } : {}),
+    createdAt: new Date(row.created_at),
+    attempts: row.attempts,
+    ...(row.next_attempt_at ? { nextAttemptAt: new Date(row.next_attempt_at) } : {}),
+    ...(row.first_failed_at ? { firstFailedAt: new Date(row.first_failed_at) } : {}),
+    ...(row.last_error !== null ? { lastError: row.last_error } : {}),
+  };
+}
+function toDeadLetter(row: DeadRow): DeadLetter {
+  return {
+    id: String(row.id),
+    partnerId: row.partner_id,
+    orderingKey: row.ordering_key,
+    kind: row.kind,
+    method: row.method,
+    url: row.url,
+    ...(row.headers ? { headers: row.headers } : {}),
+    ...(row.body !== null && row.body !== undefined ? { body: row.body } : {}),
+    createdAt: new Date(row.created_at),
+    attempts: row.attempts,
+    ...(row.first_failed_at ? { firstFailedAt: new Date(row.first_failed_at) } : {}),
+    ...(row.last_error !== null ? { lastError: row.last_error } : {}),
+    deadAt: new Date(row.dead_at),
+  };
+}
+
+/** Records a failed attempt and releases the lease; false if the lease was lost meanwhile. */
+export async function recordFailure(
+  db: Kysely<Database>,
+  args: {
+    id: string | number;
+    workerId: string;
+    attempts: number;
+    error: string;
+    firstFailedAt: Date;
+    nextAttemptAt: Date;
+  },
+): Promise<boolean> {
+  const result = await db
+    .updateTable('ocpi_outbox')
+    .set({
+      attempts: args.attempts,
+      last_error: args.error,
+      first_failed_at: args.firstFailedAt,
+      next_attempt_at: args.nextAttemptAt,
+      locked_until: null,
+      locked_by: null,
+    })
+    .where('id', '=', args.id)
+    .where('locked_by', '=', args.workerId)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** Moves a row the worker holds to the dead letters, and lets the next row of its key go. */
+export async function moveToDeadLetters(
+  db: Kysely<Database>,
+  row: OutboxRow,
+  args: { workerId: string; attempts: number; error: string; firstFailedAt: Date; deadAt: Date },
+): Promise<DeadLetter | undefined> {
+  return db.transaction().execute(async (trx) => {
+    await lockKey(trx, row.partner_id, row.ordering_key);
+    const result = await sql<DeadRow>`
+      with moved as (
+        delete from ocpi_outbox where id = ${row.id} and locked_by = ${args.workerId} returning *
+      )
+      insert into ocpi_outbox_dead
+        (id, partner_id, ordering_key, kind, method, url, headers, body, created_at,
+         attempts, first_failed_at, last_error, dead_at)
+      select id, partner_id, ordering_key, kind, method, url, headers, body, created_at,
+         ${args.attempts}::integer, ${args.firstFailedAt}::timestamptz, ${args.error}::text,
+         ${args.deadAt}::timestamptz
+      from moved
+      returning *`.execute(trx);
+    const dead = result.rows[0];
+    if (!dead) return undefined;
+    await promoteNext(row.partner_id, row.ordering_key, row.id, args.firstFailedAt).execute(trx);
+    return toDeadLetter(dead);
+  });
+}
+
+/**
+ * Moves one dead letter back to the outbox, due at once, under its original id: it goes
+ * before any later message of its key still pending. False if there is no such letter.
+ */
+export async function replayDeadLetter(db: Kysely<Database>, id: string): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const letter = await trx
+      .selectFrom('ocpi_outbox_dead')
+      .select(['partner_id', 'ordering_key'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!letter) return false;
+    const { partner_id: partnerId, ordering_key: orderingKey } = letter;
+    await lockKey(trx, partnerId, orderingKey);
+    const moved = await sql<{ id: string | number }>`
+      with moved as (delete from ocpi_outbox_dead where id = ${id} returning *)
+      insert into ocpi_outbox
+        (id, partner_id, ordering_key, kind, method, url, headers, body, created_at, attempts, next_attempt_at)
+      select id, partner_id, ordering_key, kind, method, url, headers, body, created_at, 0, null
+      from moved
+      returning id`.execute(trx);
+    if (moved.rows.length === 0) return false; // replayed concurrently
+    // The replayed row may be older than the current head: recompute the key's head.
+    await sql`
+      update ocpi_outbox o set is_head = (o.id = m.first)
+      from (
+        select min(id) as first from ocpi_outbox where partner_id = ${partnerId} and ordering_key = ${orderingKey}
+      ) m
+      where o.partner_id = ${partnerId} and o.ordering_key = ${orderingKey} and o.is_head <> (o.id = m.first)`.execute(
+      trx,
+    );
+    return true;
+  });
+}
+
+/** Ids of dead letters, oldest first, optionally for one partner. */
+export async function deadLetterIds(db: Kysely<Database>, partnerId?: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('ocpi_outbox_dead')
+    .select('id')
+    .$if(partnerId !== undefined, (q) => q.where('partner_id', '=', partnerId as string))
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => String(r.id));
+}
+
+export async function listDeadLetters(
+  db: Kysely<Database>,
+  args: { partnerId?: string; limit?: number; offset?: number } = {},
+): Promise<DeadLetter[]> {
+  const rows = await db
+    .selectFrom('ocpi_outbox_dead')
+    .selectAll()
+    .$if(args.partnerId !== undefined, (q) => q.where('partner_id', '=', args.partnerId as string))
+    .orderBy('id')
+    .limit(args.limit ?? 1000)
+    .offset(args.offset ?? 0)
+    .execute();
+  return rows.map(toDeadLetter);
+}
+
+export async function listPending(
+  db: Kysely<Database>,
+  args: { partnerId?: string; limit?: number; offset?: number } = {},
+): Promise<OutboxEntry[]> {
+  const rows = await db
+    .selectFrom('ocpi_outbox')
+    .selectAll()
+    .$if(args.partnerId !== undefined, (q) => q.where('partner_id', '=', args.partnerId as string))
+    .orderBy('id')
+    .limit(args.limit ?? 1000)
+    .offset(args.offset ?? 0)
+    .execute();
+  return rows.map(toEntry);
+}
+
+export async function countPending(db: Kysely<Database>, partnerId?: string): Promise<number> {
+  const row = await db
+    .selectFrom('ocpi_outbox')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .$if(partnerId !== undefined, (q) => q.where('partner_id', '=', partnerId as string))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function countDeadLetters(db: Kysely<Database>, partnerId?: string): Promise<number> {
+  const row = await db
+    .selectFrom('ocpi_outbox_dead')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .$if(partnerId !== undefined, (q) => q.where('partner_id', '=', partnerId as string))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

@@ -1,0 +1,207 @@
+import { type Kysely, type Selectable, sql } from 'kysely';
+import type { Database } from './schema.ts';
+import type { ObjectTable } from './schema-objects.ts';
+
+/** Identifies one stored object. */
+export interface ObjectKey {
+  module: string;
+  /** 'own', or 'partner:<id>' for what a partner pushed to us. */
+  owner: string;
+  countryCode: string;
+  partyId: string;
+  objectId: string;
+  subtype?: string;
+}
+
+export interface StoredObject<T> {
+  key: ObjectKey;
+  data: T;
+  lastUpdated: Date;
+  seq: string;
+}
+
+/** What a list asks for. `after` (a seq from a previous page) makes the page a keyset read. */
+export interface ListQuery {
+  module: string;
+  owner: string;
+  offset: number;
+  limit: number;
+  dateFrom?: Date;
+  dateTo?: Date;
+  after?: string;
+  /** Restrict to objects meant for one of these audiences ('CC*PID'), e.g. a partner's parties. */
+  audiences?: string[];
+}
+
+export interface ListPage<T> {
+  items: StoredObject<T>[];
+  total: number;
+}
+
+type Db = Kysely<Database>;
+
+function where(db: Db, key: ObjectKey) {
+  return db
+    .selectFrom('ocpi_objects')
+    .where('module', '=', key.module)
+    .where('owner', '=', key.owner)
+    .where('country_code', '=', key.countryCode.toUpperCase())
+    .where('party_id', '=', key.partyId.toUpperCase())
+    .where('object_id', '=', key.objectId)
+    .where('subtype', '=', key.subtype ?? '');
+}
+
+function toStored<T>(row: Selectable<ObjectTable>): StoredObject<T> {
+  return {
+    key: {
+      module: row.module,
+      owner: row.owner,
+      countryCode: row.country_code,
+      partyId: row.party_id,
+      objectId: row.object_id,
+      subtype: row.subtype,
+    },
+    data: row.data as T,
+    lastUpdated: new Date(row.last_updated),
+    seq: String(row.seq),
+  };
+}
+
+/** How many writes between two ANALYZE runs on an embedded store (it has no autovacuum). */
+const ANALYZE_EVERY = 10_000;
+const COUNT_CACHE_SIZE = 1000;
+
+/** OCPI objects in the store, whatever the module: one table, canonical JSON. */
+export class ObjectRepository {
+  /**
+   * Recent list totals. count(*) over a large module costs more than the page itself;
+   * X-Total-Count may lag by up to the TTL (the spec lets totals move while paging), and
+   * writes through this repository drop their module's entries at once.
+   */
+  private readonly counts = new Map<string, { n: number; at: number }>();
+  private writes = 0;
+
+  constructor(
+    private readonly db: Db,
+    private readonly options: { countCacheMs?: number; analyze?: boolean } = {},
+  ) {}
+
+  private wrote(module: string, owner: string): void {
+    const prefix = `${module}|${owner}|`;
+    for (const key of this.counts.keys()) if (key.startsWith(prefix)) this.counts.delete(key);
+    if (this.options.analyze && ++this.writes % ANALYZE_EVERY === 0) {
+      // Keeps the planner on the (module, owner, seq) index as the table grows.
+      sql`analyze ocpi_objects`.execute(this.db).catch(() => {});
+    }
+  }
+
+  private async count(key: string, query: () => Promise<{ n: string | number | bigint }>): Promise<number> {
+    const ttl = this.options.countCacheMs ?? 2000;
+    const cached = this.counts.get(key);
+    if (cached && Date.now() - cached.at < ttl) return cached.n;
+    const n = Number((await query()).n);
+    if (this.counts.size >= COUNT_CACHE_SIZE) this.counts.clear();
+    this.counts.set(key, { n, at: Date.now() });
+    return n;
+  }
+
+  async get<T>(key: ObjectKey, db: Db = this.db): Promise<StoredObject<T> | undefined> {
+    const row = await where(db, key).selectAll().executeTakeFirst();
+    return row ? toStored<T>(row) : undefined;
+  }
+
+  /** An object by id alone, whichever party owns it (the sender's GET of one object). */
+  async findById<T>(
+    module: string,
+    owner: string,
+    objectId: string,
+    subtype = '',
+  ): Promise<StoredObject<T> | undefined> {
+    const row = await this.db
+      .selectFrom('ocpi_objects')
+      .selectAll()
+      .where('module', '=', module)
+      .where('owner', '=', owner)
+      .where('object_id', '=', objectId)
+      .where('subtype', '=', subtype)
+      .orderBy('seq')
+      .executeTakeFirst();
+    return row ? toStored<T>(row) : undefined;
+  }
+
+  /** Locks the row for the rest of the transaction (read-modify-write of PATCH). */
+  async getForUpdate<T>(key: ObjectKey, db: Db): Promise<StoredObject<T> | undefined> {
+    const row = await where(db, key).selectAll().forUpdate().executeTakeFirst();
+    return row ? toStored<T>(row) : undefined;
+  }
+
+  /** Creates or replaces an object. Its insertion order (seq) is kept on replace. */
+  async put(key: ObjectKey, data: object, lastUpdated: Date, db: Db = this.db, audience = ''): Promise<void> {
+    await db
+      .insertInto('ocpi_objects')
+      .values({
+        module: key.module,
+        owner: key.owner,
+        country_code: key.countryCode.toUpperCase(),
+        party_id: key.partyId.toUpperCase(),
+        object_id: key.objectId,
+        subtype: key.subtype ?? '',
+        audience,
+        data: JSON.stringify(data),
+        last_updated: lastUpdated,
+      })
+      .onConflict((oc) =>
+        oc.columns(['module', 'owner', 'country_code', 'party_id', 'object_id', 'subtype']).doUpdateSet({
+          data: (eb) => eb.ref('excluded.data'),
+          last_updated: (eb) => eb.ref('excluded.last_updated'),
+        }),
+      )
+      .execute();
+    this.wrote(key.module, key.owner);
+  }
+
+  async delete(key: ObjectKey, db: Db = this.db): Promise<boolean> {
+    const result = await db
+      .deleteFrom('ocpi_objects')
+      .where('module', '=', key.module)
+      .where('owner', '=', key.owner)
+      .where('country_code', '=', key.countryCode.toUpperCase())
+      .where('party_id', '=', key.partyId.toUpperCase())
+      .where('object_id', '=', key.objectId)
+      .where('subtype', '=', key.subtype ?? '')
+      .executeTakeFirst();
+    this.wrote(key.module, key.owner);
+    return result.numDeletedRows > 0n;
+  }
+
+  /**
+   * A page in insertion order. With `after`, the page starts right after that seq
+   * (keyset: the cost does not grow with the offset); otherwise OFFSET is used.
+   */
+  async list<T>(query: ListQuery): Promise<ListPage<T>> {
+    let base = this.db
+      .selectFrom('ocpi_objects')
+      .where('module', '=', query.module)
+      .where('owner', '=', query.owner);
+    if (query.dateFrom) base = base.where('last_updated', '>=', query.dateFrom);
+    if (query.dateTo) base = base.where('last_updated', '<', query.dateTo);
+    if (query.audiences) {
+      if (query.audiences.length === 0) return { items: [], total: 0 };
+      base = base.where('audience', 'in', query.audiences);
+    }
+    let page = base.selectAll().orderBy('seq').limit(query.limit);
+    page = query.after !== undefined ? page.where('seq', '>', query.after) : page.offset(query.offset);
+    const countKey = [
+      query.module,
+      query.owner,
+      query.dateFrom?.getTime(),
+      query.dateTo?.getTime(),
+      JSON.stringify(query.audiences ?? null),
+    ].join('|');
+    const [rows, total] = await Promise.all([
+      query.limit === 0 ? Promise.resolve([]) : page.execute(),
+      this.count(countKey, () => base.select(sql<string>`count(*)`.as('n')).executeTakeFirstOrThrow()),
+    ]);
+    return { items: rows.map((r) => toStored<T>(r)), total };
+  }
+}

@@ -1,0 +1,578 @@
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { type AddressInfo, createServer, type Socket } from 'node:net';
+import Fastify, { type FastifyInstance } from 'fastify';
+import pino from 'pino';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { OcpiHttpClient } from '../../src/client/ocpi-http.ts';
+import { backoffDelay } from '../../src/delivery/backoff.ts';
+import { enqueue, type OutboxMessage } from '../../src/delivery/outbox.ts';
+import {
+  type DeadLetteredEvent,
+  type DeliveredEvent,
+  DeliveryWorker,
+  type DeliveryWorkerOptions,
+  type FailedEvent,
+} from '../../src/delivery/worker.ts';
+import { PartnerRegistry } from '../../src/partners/registry.ts';
+import { openStore, type Store } from '../../src/store/store.ts';
+import type { TokenEncoding } from '../../src/transport/token.ts';
+import { STORES } from '../support/stores.ts';
+
+/** What the receiving partner saw. */
+interface Received {
+  method: string;
+  path: string;
+  body: { key?: string; v?: number; n?: number } | undefined;
+  headers: Record<string, string | string[] | undefined>;
+  at: number;
+}
+
+/** How the receiver answers one request. */
+interface Answer {
+  status?: number;
+  body?: unknown;
+  raw?: string;
+  delayMs?: number;
+}
+
+const ok = (data?: unknown) => ({ data, status_code: 1000, timestamp: new Date().toISOString() });
+
+/** A partner's receiver interface: records every request, answers as the test says. */
+class Receiver {
+  received: Received[] = [];
+  answer: (request: Received, nth: number) => Answer = () => ({ body: ok() });
+  private app: FastifyInstance | undefined;
+  port = 0;
+
+  async start(port = 0): Promise<this> {
+    const app = Fastify();
+    app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+      try {
+        done(null, body === '' ? undefined : JSON.parse(body as string));
+      } catch (err) {
+        done(err as Error, undefined);
+      }
+    });
+    app.all('/*', async (request, reply) => {
+      const seen: Received = {
+        method: request.method,
+        path: request.url,
+        body: request.body as Received['body'],
+        headers: request.headers,
+        at: Date.now(),
+      };
+      this.received.push(seen);
+      const nth = this.received.filter((r) => sameMessage(r, seen)).length;
+      const answer = this.answer(seen, nth);
+      if (answer.delayMs) await new Promise((r) => setTimeout(r, answer.delayMs));
+      reply.code(answer.status ?? 200);
+      if (answer.raw !== undefined) return reply.type('text/plain').send(answer.raw);
+      return reply.send(answer.body ?? ok());
+    });
+    await app.listen({ port, host: '127.0.0.1' });
+    const address = app.server.address();
+    this.port = typeof address === 'object' && address ? address.port : 0;
+    this.app = app;
+    return this;
+  }
+
+  url(path: string): string {
+    return `http://127.0.0.1:${this.port}${path}`;
+  }
+
+  async close(): Promise<void> {
+    await this.app?.close();
+    this.app = undefined;
+  }
+
+  /** Bodies (key/v) of the requests for one path, in arrival order. */
+  seen(path: string): Received[] {
+    return this.received.filter((r) => r.path === path);
+  }
+}
+
+function sameMessage(a: Received, b: Received): boolean {
+  return a.path === b.path && a.body?.v === b.body?.v && a.body?.n === b.body?.n;
+}
+
+async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Inserts a registered partner, as the handshake would, and returns its id and our token to it. */
+async function addPartner(
+  store: Store,
+  registry: PartnerRegistry,
+  versionsUrl: string,
+  tokenEncoding: TokenEncoding = 'base64',
+): Promise<{ id: string; token: string }> {
+  const token = randomBytes(16).toString('hex');
+  const id = await store.db.transaction().execute((trx) =>
+    registry.insert(
+      trx,
+      {
+        status: 'registered',
+        version: tokenEncoding === 'raw' ? '2.1.1' : '2.2.1',
+        versionsUrl,
+        outboundToken: token,
+        tokenEncoding,
+        parties: [{ role: 'EMSP', countryCode: 'DE', partyId: 'MSP', businessDetails: { name: 'Drive Co' } }],
+        endpoints: [],
+      },
+      randomBytes(16).toString('hex'),
+    ),
+  );
+  return { id, token };
+}
+
+interface Harness {
+  store: Store;
+  registry: PartnerRegistry;
+  worker: DeliveryWorker;
+  receiver: Receiver;
+  partnerId: string;
+  token: string;
+  delivered: DeliveredEvent[];
+  failed: FailedEvent[];
+  dead: DeadLetteredEvent[];
+  /** Enqueues in a transaction of its own and wakes the worker, as a business write would. */
+  push(message: Partial<OutboxMessage> & { path: string; body?: unknown }): Promise<string>;
+}
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  while (cleanups.length > 0) await cleanups.pop()?.();
+});
+
+const FAST: Partial<DeliveryWorkerOptions> = {
+  backoff: { initialMs: 50, factor: 2, maxMs: 400, jitter: 0 },
+  pollIntervalMs: 100,
+  leaseMs: 5000,
+};
+
+/**
+ * A partner with its own receiver, and a worker, on a store shared by the tests of one
+ * describe block (opening PGlite costs a second or two). The partner is removed after the
+ * test, and its rows with it.
+ */
+async function harness(
+  store: Store,
+  options: Partial<DeliveryWorkerOptions> & { timeoutMs?: number; start?: boolean } = {},
+): Promise<Harness> {
+  const receiver = await new Receiver().start();
+  cleanups.push(() => receiver.close());
+  const http = new OcpiHttpClient({ timeoutMs: options.timeoutMs ?? 2000 });
+  cleanups.push(() => http.close());
+  const registry = new PartnerRegistry(store);
+  const { id: partnerId, token } = await addPartner(store, registry, receiver.url('/versions'));
+  cleanups.push(async () => {
+    await registry.remove(partnerId);
+  });
+  const worker = new DeliveryWorker({ ...FAST, ...options, store, registry, http });
+  cleanups.push(() => worker.stop());
+  const h: Harness = {
+    store,
+    registry,
+    worker,
+    receiver,
+    partnerId,
+    token,
+    delivered: [],
+    failed: [],
+    dead: [],
+    async push(m) {
+      const message: OutboxMessage = {
+        partnerId: m.partnerId ?? partnerId,
+        orderingKey: m.orderingKey ?? m.path,
+        method: m.method ?? 'PUT',
+        url: m.url ?? receiver.url(m.path),
+        kind: m.kind ?? 'push',
+        ...(m.body !== undefined ? { body: m.body } : {}),
+        ...(m.headers ? { headers: m.headers } : {}),
+      };
+      const id = await store.db.transaction().execute((trx) => enqueue(trx, message));
+      worker.wake();
+      return id;
+    },
+  };
+  worker.on('delivered', (e) => h.delivered.push(e));
+  worker.on('failed', (e) => h.failed.push(e));
+  worker.on('dead-lettered', (e) => h.dead.push(e));
+  if (options.start !== false) worker.start();
+  return h;
+}
+
+describe('backoff', () => {
+  it('doubles from the first delay up to the cap, with bounded jitter', () => {
+    const opts = { initialMs: 1000, factor: 2, maxMs: 300_000, jitter: 0 };
+    expect([1, 2, 3, 4, 20, 2000].map((n) => backoffDelay(n, opts))).toEqual([
+      1000, 2000, 4000, 8000, 300_000, 300_000,
+    ]);
+    expect(backoffDelay(1, {}, () => 0)).toBe(900);
+    expect(backoffDelay(1, {}, () => 0.999_999)).toBe(1100);
+    expect(backoffDelay(30, {}, () => 0.999_999)).toBe(300_000);
+  });
+});
+
+describe.each(STORES)('outbox delivery on %s', (_name, storeOptions) => {
+  let store: Store;
+  beforeAll(async () => {
+    store = await openStore(storeOptions());
+  });
+  afterAll(async () => {
+    await store?.close();
+  });
+
+  it('delivers a committed message once, with the partner token and headers; a rolled back one never', async () => {
+    const h = await harness(store);
+    const raw = await addPartner(h.store, h.registry, h.receiver.url('/versions'), 'raw');
+    cleanups.push(async () => {
+      await h.registry.remove(raw.id);
+    });
+
+    await expect(
+      h.store.db.transaction().execute(async (trx) => {
+        await enqueue(trx, {
+          partnerId: h.partnerId,
+          orderingKey: 'locations/NL/ACM/GONE',
+          method: 'PUT',
+          url: h.receiver.url('/locations/NL/ACM/GONE'),
+          kind: 'push',
+          body: { v: 0 },
+        });
+        throw new Error('business change failed');
+      }),
+    ).rejects.toThrow('business change failed');
+
+    const started = Date.now();
+    const id = await h.push({
+      path: '/locations/NL/ACM/LOC1',
+      body: { id: 'LOC1', v: 1, name: 'Station' },
+      headers: { 'OCPI-to-country-code': 'DE', 'OCPI-to-party-id': 'MSP' },
+    });
+    await h.push({ partnerId: raw.id, path: '/sessions/S1', method: 'PATCH', body: { v: 1 } });
+    await h.push({ path: '/tokens/T1', method: 'DELETE', kind: 'command-result' });
+    await until(() => h.delivered.length === 3);
+    // Woken on commit: no poll delay.
+    expect(Date.now() - started).toBeLessThan(1000);
+    await sleep(300);
+
+    expect(h.receiver.received.map((r) => `${r.method} ${r.path}`).sort()).toEqual([
+      'DELETE /tokens/T1',
+      'PATCH /sessions/S1',
+      'PUT /locations/NL/ACM/LOC1',
+    ]);
+    const put = h.receiver.seen('/locations/NL/ACM/LOC1')[0];
+    expect(put?.body).toEqual({ id: 'LOC1', v: 1, name: 'Station' });
+    expect(put?.headers.authorization).toBe(`Token ${Buffer.from(h.token).toString('base64')}`);
+    expect(put?.headers['ocpi-to-country-code']).toBe('DE');
+    expect(put?.headers['ocpi-to-party-id']).toBe('MSP');
+    expect(h.receiver.seen('/sessions/S1')[0]?.headers.authorization).toBe(`Token ${raw.token}`);
+    expect(h.receiver.seen('/tokens/T1')[0]?.body).toBeUndefined();
+    const event = h.delivered.find((e) => e.entry.id === id);
+    expect(event).toMatchObject({ httpStatus: 200, statusCode: 1000, entry: { kind: 'push', attempts: 0 } });
+    expect(h.receiver.seen('/locations/NL/ACM/GONE')).toEqual([]);
+    expect(await h.worker.pending(h.partnerId)).toBe(0);
+    expect(h.failed).toEqual([]);
+  });
+
+  it('rejects messages it could never deliver', async () => {
+    const h = await harness(store, { start: false });
+    const base = { partnerId: h.partnerId, orderingKey: 'k', method: 'PUT' as const, kind: 'push' };
+    await expect(h.worker.enqueue({ ...base, url: '/relative' })).rejects.toThrow(/absolute/);
+    await expect(enqueue(h.store.db, { ...base, url: h.receiver.url('/x') })).rejects.toThrow(/transaction/);
+    await expect(
+      h.worker.enqueue({ ...base, url: h.receiver.url('/x'), headers: { Authorization: 'Token x' } }),
+    ).rejects.toThrow(/Authorization/);
+    await expect(
+      h.worker.enqueue({ ...base, method: 'GET' as 'PUT', url: h.receiver.url('/x') }),
+    ).rejects.toThrow(/method/);
+    // An unknown partner: the foreign key refuses it, and the business transaction with it.
+    await expect(
+      h.worker.enqueue({ ...base, partnerId: 'no-such-partner', url: h.receiver.url('/x') }),
+    ).rejects.toThrow();
+    expect(await h.worker.pending(h.partnerId)).toBe(0);
+  });
+
+  it('retries while the partner is down, and delivers once it is back', async () => {
+    const h = await harness(store);
+    const port = h.receiver.port;
+    await h.receiver.close();
+    await h.push({ path: '/locations/NL/ACM/LOC1', body: { v: 1 } });
+    await until(() => h.failed.length >= 2);
+    expect(h.failed[0]?.error).toMatch(/ECONNREFUSED|connect/i);
+    expect(h.failed[0]?.attempts).toBe(1);
+    expect(h.failed[1]?.attempts).toBe(2);
+    const row = (await h.worker.listPending({ partnerId: h.partnerId }))[0];
+    expect(row).toMatchObject({ attempts: expect.any(Number), lastError: expect.stringMatching(/connect/i) });
+    expect(row?.firstFailedAt).toBeInstanceOf(Date);
+
+    await h.receiver.start(port);
+    await until(() => h.delivered.length === 1);
+    expect(h.receiver.received).toHaveLength(1);
+    expect(h.delivered[0]?.entry.attempts).toBeGreaterThanOrEqual(2);
+    expect(await h.worker.pending(h.partnerId)).toBe(0);
+  });
+
+  it('retries a partner that answers too slowly', async () => {
+    const h = await harness(store, { timeoutMs: 200 });
+    h.receiver.answer = (_r, nth) => (nth === 1 ? { delayMs: 600, body: ok() } : { body: ok() });
+    await h.push({ path: '/sessions/S1', body: { v: 1 } });
+    await until(() => h.delivered.length === 1);
+    expect(h.failed[0]?.error).toMatch(/timed out/);
+    // At least once: the slow first request may still have been processed by the partner.
+    expect(h.receiver.seen('/sessions/S1').length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('does not let a partner that never answers hold up the others', async () => {
+    // Accepts connections, never answers: every call runs into the timeout.
+    const sockets = new Set<Socket>();
+    let requests = 0;
+    const blackhole = createServer((socket) => {
+      sockets.add(socket);
+      socket.once('data', () => requests++);
+    });
+    await new Promise<void>((resolve) => blackhole.listen(0, '127.0.0.1', resolve));
+    cleanups.push(async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => blackhole.close(resolve));
+    });
+    const holeUrl = `http://127.0.0.1:${(blackhole.address() as AddressInfo).port}`;
+    const h = await harness(store, {
+      timeoutMs: 300,
+      concurrency: 2,
+      backoff: { initialMs: 5000, jitter: 0 },
+    });
+    const dead = await addPartner(h.store, h.registry, `${holeUrl}/versions`);
+    cleanups.push(async () => {
+      await h.registry.remove(dead.id);
+    });
+    for (const n of [1, 2, 3, 4])
+      await h.push({ partnerId: dead.id, url: `${holeUrl}/locations/${n}`, path: `/locations/${n}` });
+    const started = Date.now();
+    await h.push({ path: '/locations/fine', body: { v: 1 } });
+    await until(() => h.delivered.length === 1);
+    // One round of timeouts (two slots), then the silent partner is paused: its two other
+    // messages are not tried, and the other partner's message goes.
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(h.failed.map((f) => f.error)).toEqual([
+      expect.stringMatching(/timed out/),
+      expect.stringMatching(/timed out/),
+    ]);
+    expect(requests).toBe(2);
+  });
+
+  it('counts HTTP errors, OCPI errors and answers that are not OCPI as failures', async () => {
+    const h = await harness(store);
+    const faults: Record<string, Answer> = {
+      '/http500': { status: 500, body: { status_code: 3000, timestamp: new Date().toISOString() } },
+      '/http503-text': { status: 503, raw: 'Service Unavailable' },
+      '/http404': { status: 404, body: ok() },
+      '/ocpi2001': { body: { status_code: 2001, status_message: 'Invalid or missing parameters' } },
+      '/ocpi3000': { body: { status_code: 3000, status_message: 'Generic server error' } },
+      '/garbage': { raw: '{"data": [' },
+      '/not-envelope': { body: { hello: 'world' } },
+      '/empty': { raw: '' },
+    };
+    h.receiver.answer = (r, nth) => (nth === 1 ? (faults[r.path] ?? {}) : { body: ok() });
+    for (const path of Object.keys(faults)) await h.push({ path, method: 'POST', body: { v: 1 } });
+    const paths = Object.keys(faults);
+    await until(() => h.delivered.length === paths.length);
+    for (const path of paths) expect(h.receiver.seen(path), path).toHaveLength(2);
+    const errors = Object.fromEntries(h.failed.map((f) => [new URL(f.entry.url).pathname, f.error]));
+    expect(errors['/http500']).toMatch(/HTTP 500/);
+    expect(errors['/http503-text']).toMatch(/not JSON/);
+    expect(errors['/http404']).toMatch(/HTTP 404/);
+    expect(errors['/ocpi2001']).toMatch(/OCPI status 2001: Invalid or missing parameters/);
+    expect(errors['/ocpi3000']).toMatch(/OCPI status 3000/);
+    expect(errors['/garbage']).toMatch(/not JSON/);
+    expect(errors['/not-envelope']).toMatch(/not an OCPI envelope/);
+    expect(errors['/empty']).toMatch(/not an OCPI envelope/);
+    expect(h.delivered.every((d) => d.entry.attempts === 1)).toBe(true);
+  });
+
+  it('keeps the order of one object under failures without blocking the others', async () => {
+    const h = await harness(store);
+    h.receiver.answer = (r, nth) =>
+      r.path === '/locations/A' && r.body?.v === 1 && nth <= 2 ? { status: 500, body: ok() } : { body: ok() };
+    await h.push({ path: '/locations/A', body: { v: 1 } });
+    await h.push({ path: '/locations/A', body: { v: 2 } });
+    await h.push({ path: '/locations/B', body: { v: 1 } });
+    await h.push({ path: '/locations/A', method: 'PATCH', body: { v: 3 } });
+    await h.push({ path: '/locations/B', body: { v: 2 } });
+    await until(() => h.delivered.length === 5);
+
+    expect(h.receiver.seen('/locations/A').map((r) => `${r.method} v${r.body?.v}`)).toEqual([
+      'PUT v1',
+      'PUT v1',
+      'PUT v1',
+      'PUT v2',
+      'PATCH v3',
+    ]);
+    expect(h.receiver.seen('/locations/B').map((r) => r.body?.v)).toEqual([1, 2]);
+    // B went through while A was still failing.
+    const bDone = h.receiver.seen('/locations/B')[1]?.at ?? 0;
+    const aOk = h.receiver.seen('/locations/A')[2]?.at ?? 0;
+    expect(bDone).toBeLessThan(aOk);
+    expect(h.failed.map((f) => f.attempts)).toEqual([1, 2]);
+  });
+
+  it('dead-letters after the retry window, and delivers again on replay', async () => {
+    // The default window (24 h) with an injected clock that the test moves on.
+    let offset = 0;
+    const h = await harness(store, { now: () => Date.now() + offset });
+    h.receiver.answer = (r) => (r.body?.v === 1 ? { status: 502, raw: 'Bad Gateway' } : { body: ok() });
+    const first = await h.push({ path: '/cdrs/C1', method: 'POST', kind: 'push', body: { v: 1 } });
+    const second = await h.push({ path: '/cdrs/C2', method: 'POST', kind: 'push', body: { v: 1 } });
+    await until(() => h.failed.length >= 2);
+    // Queued behind the failing v1 of its key.
+    await h.push({ path: '/cdrs/C1', method: 'POST', body: { v: 2 } });
+    await sleep(200);
+    expect(h.dead).toEqual([]);
+    expect(h.delivered).toEqual([]);
+    offset += 24 * 3600_000;
+    await until(() => h.dead.length === 2);
+    const letters = await h.worker.listDeadLetters({ partnerId: h.partnerId });
+    expect(letters.map((l) => l.id)).toEqual([first, second]);
+    expect(letters[0]).toMatchObject({
+      partnerId: h.partnerId,
+      orderingKey: '/cdrs/C1',
+      method: 'POST',
+      kind: 'push',
+      body: { v: 1 },
+      lastError: expect.stringMatching(/HTTP 502/),
+    });
+    expect(letters[0]?.attempts).toBeGreaterThanOrEqual(2);
+    expect(await h.worker.deadLetterCount(h.partnerId)).toBe(2);
+    // Once v1 is given up, the message behind it goes.
+    await until(() => h.delivered.length === 1);
+    expect(await h.worker.pending(h.partnerId)).toBe(0);
+
+    h.receiver.answer = () => ({ body: ok() });
+    expect(await h.worker.replay(first)).toBe(true);
+    expect(await h.worker.replay(first)).toBe(false);
+    await until(() => h.delivered.length === 2);
+    expect(h.delivered[1]?.entry).toMatchObject({ id: first, attempts: 0 });
+    expect(await h.worker.replayAll(h.partnerId)).toBe(1);
+    await until(() => h.delivered.length === 3);
+    expect(await h.worker.listDeadLetters({ partnerId: h.partnerId })).toEqual([]);
+    // Every failed attempt, then v2, then the replayed v1 (a replay resends what was dead).
+    const c1 = h.receiver.seen('/cdrs/C1').map((r) => r.body?.v);
+    expect(c1.slice(-2)).toEqual([2, 1]);
+    expect(c1.length).toBe((letters[0]?.attempts ?? 0) + 2);
+  });
+
+  it('drains the backlog of a key into the dead letters when its partner stays down', async () => {
+    let offset = 0;
+    const h = await harness(store, { now: () => Date.now() + offset });
+    h.receiver.answer = () => ({ status: 503, raw: 'down for maintenance' });
+    await h.push({ path: '/locations/K', body: { v: 1 } });
+    await until(() => h.failed.length >= 1);
+    await h.push({ path: '/locations/K', body: { v: 2 } });
+    await h.push({ path: '/locations/K', body: { v: 3 } });
+    offset += 24 * 3600_000;
+    // v2 and v3 inherit the failing time of v1: one attempt each, no new 24 h window.
+    await until(() => h.dead.length === 3);
+    expect(h.dead.map((d) => [d.deadLetter.body, d.deadLetter.attempts > 1])).toEqual([
+      [{ v: 1 }, true],
+      [{ v: 2 }, false],
+      [{ v: 3 }, false],
+    ]);
+    expect(await h.worker.pending(h.partnerId)).toBe(0);
+  });
+
+  it('puts a replayed dead letter back before the later messages of its key', async () => {
+    let offset = 0;
+    const h = await harness(store, { now: () => Date.now() + offset });
+    let partnerUp = false;
+    h.receiver.answer = () => (partnerUp ? { body: ok() } : { status: 500, body: ok() });
+    const v1 = await h.push({ path: '/locations/K', body: { v: 1 } });
+    await until(() => h.failed.length >= 1);
+    offset += 25 * 3600_000;
+    await until(() => h.dead.length === 1);
+    await h.push({ path: '/locations/K', body: { v: 2 } });
+    await h.push({ path: '/locations/K', body: { v: 3 } });
+    await until(() => h.failed.some((f) => (f.entry.body as { v: number }).v === 2));
+    await h.worker.stop();
+    expect(await h.worker.replay(v1)).toBe(true);
+    expect((await h.worker.listPending({ partnerId: h.partnerId })).map((e) => e.id)[0]).toBe(v1);
+    partnerUp = true;
+    const before = h.receiver.received.length;
+    h.worker.start();
+    await until(() => h.delivered.length === 3);
+    expect(h.receiver.received.slice(before).map((r) => r.body?.v)).toEqual([1, 2, 3]);
+  });
+
+  it('logs attempts through the node logger, never the token', async () => {
+    const lines: string[] = [];
+    const log = pino({ level: 'debug' }, { write: (line: string) => lines.push(line) });
+    const h = await harness(store, { log });
+    h.receiver.answer = (_r, nth) => (nth === 1 ? { status: 503, raw: 'busy' } : { body: ok() });
+    await h.push({ path: '/tariffs/T1', body: { v: 1 } });
+    await until(() => h.delivered.length === 1);
+    const entries = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(entries.map((e) => e.msg)).toEqual(['outbox delivery failed', 'outbox message delivered']);
+    expect(entries[0]).toMatchObject({ partnerId: h.partnerId, kind: 'push', attempts: 1, level: 40 });
+    const all = lines.join('\n');
+    expect(all).not.toContain(h.token);
+    expect(all).not.toContain(Buffer.from(h.token).toString('base64'));
+  });
+
+  it('drops what is pending, and the dead letters, when the partner is unregistered', async () => {
+    const h = await harness(store, { start: false });
+    await h.push({ path: '/locations/A', body: { v: 1 } });
+    await h.store.db.transaction().execute(async (trx) => {
+      await enqueue(trx, {
+        partnerId: h.partnerId,
+        orderingKey: 'x',
+        method: 'PUT',
+        url: h.receiver.url('/x'),
+        kind: 'push',
+      });
+    });
+    expect(await h.worker.pending(h.partnerId)).toBe(2);
+    await h.registry.remove(h.partnerId);
+    expect(await h.worker.pending(h.partnerId)).toBe(0);
+    h.worker.start();
+    await sleep(200);
+    expect(h.receiver.received).toEqual([]);
+  });
+
+  it('takes over the rows of a crashed worker when their lease expires', async () => {
+    const h = await harness(store, { start: false });
+    const id = await h.push({ path: '/locations/A', body: { v: 1 } });
+    // Another process claimed it, then died.
+    await h.store.db
+      .updateTable('ocpi_outbox')
+      .set({ locked_by: 'crashed', locked_until: new Date(Date.now() + 600) })
+      .where('id', '=', id)
+      .execute();
+    await h.push({ path: '/locations/B', body: { v: 1 } });
+    h.worker.start();
+    await until(() => h.delivered.length === 1);
+    expect(h.delivered[0]?.entry.orderingKey).toBe('/locations/B');
+    await sleep(200);
+    expect(h.receiver.seen('/locations/A')).toEqual([]);
+    await until(() => h.delivered.length === 2);
+    expect(h.receiver.seen('/locations/A')).toHaveLength(1);
+  });
+
+  it('lets listeners see each delivery without breaking the worker when they throw', async () => {
+    const h = await harness(store);
+    h.worker.on('delivered', () => {
+      throw new Error('listener bug');
+    });
+    const done = once(h.worker, 'delivered');
+    await h.push({ path: '/x', body: { v: 1 } });
+    await done;
+    await h.push({ path: '/y', body: { v: 1 } });
+    await until(() => h.delivered.length === 2);
+  });
+});
