@@ -2,12 +2,22 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import fp from 'fastify-plugin';
+import { adminObjectRoutes } from './admin/object-routes.ts';
 import { adminRoutes } from './admin/routes.ts';
 import { OcpiHttpClient, type OcpiHttpOptions } from './client/ocpi-http.ts';
 import type { OutboundUrlPolicy } from './client/url-guard.ts';
+import { createDeliveryWorker, type DeliveryWorker, type DeliveryWorkerOptions } from './delivery/worker.ts';
 import { isSupportedVersion, type OcpiVersion, SUPPORTED_VERSIONS } from './model/versions.ts';
 import { credentialsModule } from './modules/credentials/module.ts';
+import { locationsModule, locationsSpec } from './modules/locations/module.ts';
 import type { OcpiModule } from './modules/module.ts';
+import { type PullOptions, type PullProgress, syncFromPartner } from './modules/objects/client.ts';
+import { Publisher } from './modules/objects/publisher.ts';
+import { type ObjectService, StoreObjectService } from './modules/objects/service.ts';
+import type { ObjectModuleId } from './modules/objects/spec.ts';
+import { tariffsModule, tariffsSpec } from './modules/tariffs/module.ts';
+import { defaultAuthorizer, type TokenAuthorizer } from './modules/tokens/authorize.ts';
+import { tokensModule, tokensSpec } from './modules/tokens/module.ts';
 import { versionsRoutes } from './modules/versions/routes.ts';
 import { type OcpiNode, versionsUrl } from './node.ts';
 import {
@@ -19,6 +29,7 @@ import {
 import { PartnerRegistry } from './partners/registry.ts';
 import type { OwnParty, Partner } from './partners/types.ts';
 import { openStore, type Store, type StoreOptions } from './store/store.ts';
+import type { PaginationOptions } from './transport/pagination.ts';
 import { ocpiTransport } from './transport/plugin.ts';
 
 /** Options of createOcpiApp() and ocpiPlugin(). Every one has a working default. */
@@ -52,6 +63,14 @@ export interface OcpiAppOptions {
   bodyLimit?: number;
   /** How long a token lookup is cached (default 30 s); local changes invalidate at once. */
   tokenCacheTtlMs?: number;
+  /** Put your own system behind a module instead of our store. */
+  services?: Partial<Record<ObjectModuleId, ObjectService>>;
+  /** Real-time authorization of our tokens (eMSP); default: valid tokens are allowed. */
+  authorizeToken?: TokenAuthorizer;
+  /** Page sizes of the sender lists (default: at most 100, 100 when the client gives no limit). */
+  paging?: PaginationOptions;
+  /** Delivery of pushes: retries, backoff, retry window before dead-lettering. */
+  delivery?: Omit<DeliveryWorkerOptions, 'store' | 'registry' | 'http' | 'log'>;
 }
 
 /** What createOcpiApp() adds to the Fastify instance, as `app.ocpi`. */
@@ -67,6 +86,16 @@ export interface OcpiApi {
   /** Unregisters from a partner and forgets it. */
   unregister(partnerId: string): Promise<UnregisterResult>;
   partners(): Promise<Partner[]>;
+  /** Our Locations: put/patch publish them (stored, and pushed to every partner that receives them). */
+  readonly locations: Publisher;
+  /** Our Tariffs. */
+  readonly tariffs: Publisher;
+  /** Our Tokens (eMSP). */
+  readonly tokens: Publisher;
+  /** Pulls a module from a partner's sender interface and stores what arrives. */
+  sync(partnerId: string, module: ObjectModuleId, options?: PullOptions): Promise<PullProgress>;
+  /** The outbox worker: pending pushes, dead letters, replay. */
+  readonly delivery: DeliveryWorker;
   partner(id: string): Promise<Partner | undefined>;
   readonly store: Store;
 }
@@ -83,8 +112,9 @@ const DEFAULT_PARTY: OwnParty = {
   role: 'CPO',
   businessDetails: { name: 'OCPI toolkit node' },
 };
-/** Functional modules the toolkit implements; filled in by later modules. */
-const FUNCTIONAL_MODULES: OcpiModule[] = [];
+/** Functional modules the toolkit implements. */
+const FUNCTIONAL_MODULES: OcpiModule[] = [locationsModule, tariffsModule, tokensModule];
+const OBJECT_SPECS = { locations: locationsSpec, tariffs: tariffsSpec, tokens: tokensSpec };
 const STALE_HANDSHAKE_MS = 5 * 60_000;
 
 function checkOptions(options: OcpiAppOptions): void {
@@ -121,6 +151,8 @@ export const ocpiPlugin = fp<OcpiAppOptions>(
     );
     const http = new OcpiHttpClient(options.http);
     let publicUrl = options.publicUrl?.replace(/\/+$/, '');
+    // PostgreSQL has autovacuum; the embedded store gets its statistics refreshed by us.
+    const repoOptions = { analyze: store.kind === 'pglite' };
     const enabled = options.modules
       ? FUNCTIONAL_MODULES.filter((m) => options.modules?.includes(m.id))
       : FUNCTIONAL_MODULES;
@@ -138,6 +170,16 @@ export const ocpiPlugin = fp<OcpiAppOptions>(
       http,
       urlPolicy: options.outboundUrlPolicy ?? {},
       log: app.log,
+      services: {
+        locations: options.services?.locations ?? new StoreObjectService('locations', store.db, repoOptions),
+        tariffs: options.services?.tariffs ?? new StoreObjectService('tariffs', store.db, repoOptions),
+        tokens: options.services?.tokens ?? new StoreObjectService('tokens', store.db, repoOptions),
+      },
+      paging: {
+        maxLimit: options.paging?.maxLimit ?? 100,
+        defaultLimit: options.paging?.defaultLimit ?? options.paging?.maxLimit ?? 100,
+      },
+      authorizeToken: options.authorizeToken ?? defaultAuthorizer,
       publicUrl() {
         if (!publicUrl)
           throw new Error('publicUrl is not known before the server listens; pass it in the options');
@@ -161,7 +203,18 @@ export const ocpiPlugin = fp<OcpiAppOptions>(
             : address.address;
       publicUrl = `http://${host}:${address.port}`;
     });
+    const delivery = createDeliveryWorker(node, options.delivery);
+    const wake = () => delivery.wake();
+    const publishers = {
+      locations: new Publisher(node, locationsSpec, wake),
+      tariffs: new Publisher(node, tariffsSpec, wake),
+      tokens: new Publisher(node, tokensSpec, wake),
+    };
+    const sync = (partnerId: string, module: ObjectModuleId, pull?: PullOptions) =>
+      syncFromPartner(node, partnerId, OBJECT_SPECS[module], pull);
+    app.addHook('onReady', async () => delivery.start());
     app.addHook('onClose', async () => {
+      await delivery.stop();
       await http.close();
       if (ownsStore) await store.close();
     });
@@ -189,6 +242,7 @@ export const ocpiPlugin = fp<OcpiAppOptions>(
         async (scope) => {
           await ocpiTransport(scope, { registry });
           adminRoutes(scope, node, adminToken);
+          adminObjectRoutes(scope, node, { publishers, specs: OBJECT_SPECS, delivery });
         },
         { prefix: '/admin' },
       );
@@ -203,6 +257,9 @@ export const ocpiPlugin = fp<OcpiAppOptions>(
       unregister: (id: string) => unregisterFrom(node, id),
       partners: () => registry.list(),
       partner: (id: string) => registry.get(id),
+      ...publishers,
+      sync,
+      delivery,
       store,
     } satisfies OcpiApi);
   },

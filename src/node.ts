@@ -3,9 +3,13 @@ import type { OcpiHttpClient } from './client/ocpi-http.ts';
 import type { OutboundUrlPolicy } from './client/url-guard.ts';
 import type { OcpiVersion } from './model/versions.ts';
 import type { OcpiModule } from './modules/module.ts';
+import type { ObjectService } from './modules/objects/service.ts';
+import type { ObjectModuleId } from './modules/objects/spec.ts';
+import type { TokenAuthorizer } from './modules/tokens/authorize.ts';
 import type { PartnerRegistry } from './partners/registry.ts';
 import type { OwnParty } from './partners/types.ts';
 import type { Store } from './store/store.ts';
+import type { PaginationOptions } from './transport/pagination.ts';
 
 /** What every part of a running node shares. One per createOcpiApp() call: no globals. */
 export interface OcpiNode {
@@ -18,6 +22,11 @@ export interface OcpiNode {
   readonly http: OcpiHttpClient;
   readonly urlPolicy: OutboundUrlPolicy;
   readonly log: FastifyBaseLogger;
+  /** The business side of each module of client-owned objects. */
+  readonly services: Record<ObjectModuleId, ObjectService>;
+  readonly paging: Required<PaginationOptions>;
+  /** Real-time token authorization (eMSP). */
+  readonly authorizeToken: TokenAuthorizer;
   /** The base URL partners reach this node at, e.g. https://ocpi.example.com (no trailing slash). */
   publicUrl(): string;
 }

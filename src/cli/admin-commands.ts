@@ -1,4 +1,6 @@
+import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import type { PullProgress } from '../modules/objects/client.ts';
 import type { Partner } from '../partners/types.ts';
 
 interface AdminReply {
@@ -13,8 +15,9 @@ async function adminCall(
   method: string,
   path: string,
   body?: unknown,
+  query = '',
 ): Promise<unknown> {
-  const res = await fetch(`${node.replace(/\/+$/, '')}/admin${path}`, {
+  const res = await fetch(`${node.replace(/\/+$/, '')}/admin${path}${query}`, {
     method,
     headers: {
       authorization: `Bearer ${adminToken}`,
@@ -40,6 +43,39 @@ function describePartner(p: Partner): string {
   return `${p.id}  ${p.status.padEnd(10)}  ${p.version.padEnd(6)}  ${parties}  ${p.versionsUrl}`;
 }
 
+/** Runs a sync, drawing a progress bar from the NDJSON lines the node streams. */
+async function syncWithProgress(url: string, adminToken: string): Promise<PullProgress> {
+  const res = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${adminToken}` } });
+  if (!res.ok || !res.body) throw new Error(`HTTP ${res.status}: ${(await res.text()).slice(0, 200)}`);
+  let buffer = '';
+  const decoder = new TextDecoder();
+  for await (const chunk of res.body) {
+    buffer += decoder.decode(chunk as Uint8Array, { stream: true });
+    let newline = buffer.indexOf('\n');
+    while (newline >= 0) {
+      const line = JSON.parse(buffer.slice(0, newline)) as {
+        progress?: PullProgress;
+        done?: PullProgress;
+        error?: string;
+      };
+      buffer = buffer.slice(newline + 1);
+      newline = buffer.indexOf('\n');
+      if (line.error) throw new Error(line.error);
+      if (line.done) return line.done;
+      if (line.progress) process.stderr.write(`\r${progressBar(line.progress)}`);
+    }
+  }
+  throw new Error('the node ended the sync without a result');
+}
+
+function progressBar(p: PullProgress): string {
+  const width = 30;
+  const share = p.total ? Math.min(1, p.received / p.total) : 0;
+  const filled = Math.round(share * width);
+  const of = p.total !== undefined ? `/${p.total}` : '';
+  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.received}${of} objects, page ${p.pages}`;
+}
+
 /** The commands that talk to a running node's admin API. */
 export async function adminCommand(command: string, argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -50,6 +86,10 @@ export async function adminCommand(command: string, argv: string[], env: NodeJS.
       'admin-token': { type: 'string' },
       label: { type: 'string' },
       json: { type: 'boolean' },
+      version: { type: 'string' },
+      replay: { type: 'string' },
+      'replay-all': { type: 'boolean' },
+      'date-from': { type: 'string' },
     },
   });
   const node = values.node ?? env.OCPI_NODE ?? 'http://127.0.0.1:3000';
@@ -99,6 +139,71 @@ export async function adminCommand(command: string, argv: string[], env: NodeJS.
         result.remote === 'unregistered'
           ? 'unregistered'
           : `removed locally; the partner did not confirm: ${result.message ?? ''}`,
+      );
+      return 0;
+    }
+    case 'load': {
+      const module = arg(0, 'locations|tariffs|tokens');
+      const objects = JSON.parse(await readFile(arg(1, 'file.json'), 'utf8')) as unknown;
+      const query = values.version ? `?version=${encodeURIComponent(values.version)}` : '';
+      const result = (await adminCall(
+        node,
+        adminToken,
+        'PUT',
+        `/objects/${encodeURIComponent(module)}`,
+        objects,
+        query,
+      )) as { loaded: number };
+      print(result, `loaded ${result.loaded} ${module}; pushed to every partner that receives them`);
+      return 0;
+    }
+    case 'sync': {
+      const [partner, module] = [arg(0, 'partner-id'), arg(1, 'locations|tariffs|tokens')];
+      const query = values['date-from'] ? `?date_from=${encodeURIComponent(values['date-from'])}` : '';
+      const result = await syncWithProgress(
+        `${node.replace(/\/+$/, '')}/admin/partners/${encodeURIComponent(partner)}/sync/${encodeURIComponent(module)}${query}`,
+        adminToken,
+      );
+      print(
+        result,
+        `\nsynced ${module}: ${result.received} received in ${result.pages} pages, ${result.skipped} invalid skipped`,
+      );
+      return 0;
+    }
+    case 'dead-letters': {
+      if (values.replay) {
+        print(
+          await adminCall(
+            node,
+            adminToken,
+            'POST',
+            `/dead-letters/${encodeURIComponent(values.replay)}/replay`,
+          ),
+          `replayed ${values.replay}`,
+        );
+        return 0;
+      }
+      if (values['replay-all']) {
+        const result = (await adminCall(node, adminToken, 'POST', '/dead-letters/replay')) as {
+          replayed: number;
+        };
+        print(result, `replayed ${result.replayed}`);
+        return 0;
+      }
+      const letters = (await adminCall(node, adminToken, 'GET', '/dead-letters')) as Array<{
+        id: string;
+        method: string;
+        url: string;
+        attempts: number;
+        lastError?: string;
+      }>;
+      print(
+        letters,
+        letters.length === 0
+          ? 'no dead letters'
+          : letters
+              .map((d) => `${d.id}  ${d.method} ${d.url}  ${d.attempts} attempts  ${d.lastError ?? ''}`)
+              .join('\n'),
       );
       return 0;
     }

@@ -12,6 +12,12 @@ Commands:
   rotate <partner-id>         rotate the credentials tokens with a partner
   unregister <partner-id>     unregister from a partner
   registration-token          create a token A for a new partner
+  load <locations|tariffs|tokens> <file.json> [--version 2.2.1]
+                              publish own objects from a file (one or an array)
+  sync <partner-id> <locations|tariffs|tokens> [--date-from <DateTime>]
+                              pull a partner's objects, with a progress bar
+  dead-letters [--replay <id> | --replay-all]
+                              pushes that failed for too long, and replaying them
   validate <version> <ObjectName> <file.json> [--patch]
                               check a partner's JSON against the spec
 
@@ -34,6 +40,9 @@ export async function main(argv: string[]): Promise<number> {
       case 'rotate':
       case 'unregister':
       case 'registration-token':
+      case 'load':
+      case 'sync':
+      case 'dead-letters':
         return await adminCommand(command, rest, process.env);
       case undefined:
       case 'help':

@@ -8,6 +8,8 @@ export interface PageRequest {
   limit: number;
   dateFrom?: Date;
   dateTo?: Date;
+  /** Our own keyset position, carried in the Link we send (ignored by partners). */
+  cursor?: string;
 }
 
 export interface PaginationOptions {
@@ -47,6 +49,7 @@ export function readPageRequest(
   const dateTo = readDate(query.date_to, 'date_to');
   if (dateFrom) page.dateFrom = dateFrom;
   if (dateTo) page.dateTo = dateTo;
+  if (typeof query.cursor === 'string' && query.cursor !== '') page.cursor = query.cursor;
   return page;
 }
 
@@ -61,6 +64,7 @@ export function setPageHeaders(
   page: PageRequest,
   total: number,
   maxLimit: number,
+  nextCursor?: string,
 ): void {
   reply.header('X-Total-Count', String(total));
   reply.header('X-Limit', String(maxLimit));
@@ -69,8 +73,10 @@ export function setPageHeaders(
   const next = new URL(publicUrl);
   const query = request.query as Record<string, unknown>;
   for (const [key, value] of Object.entries(query)) {
-    if (key !== 'offset' && key !== 'limit' && value !== undefined) next.searchParams.set(key, String(value));
+    if (key !== 'offset' && key !== 'limit' && key !== 'cursor' && value !== undefined)
+      next.searchParams.set(key, String(value));
   }
+  if (nextCursor !== undefined) next.searchParams.set('cursor', nextCursor);
   next.searchParams.set('offset', String(nextOffset));
   next.searchParams.set('limit', String(page.limit));
   reply.header('Link', `<${next.toString()}>; rel="next"`);

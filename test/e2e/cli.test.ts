@@ -1,4 +1,8 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -95,6 +99,74 @@ describe('two nodes as CLI processes', () => {
     },
     90_000,
   );
+
+  it('keeps locations and tokens in sync by push and pull, loaded from files', async () => {
+    const [cpo, emsp] = await Promise.all([
+      serve(['--role', 'cpo', '--party', 'NL*CPO', '--versions', '2.2.1']),
+      serve(['--role', 'emsp', '--party', 'DE*MSP']),
+    ]);
+    const admin = ['--node', emsp.base, '--admin-token', emsp.adminToken];
+    const cpoAdmin = ['--node', cpo.base, '--admin-token', cpo.adminToken];
+    await ocpi('register', ...admin, cpo.versionsUrl, cpo.bootstrapToken);
+    const [cpoAtEmsp] = JSON.parse(await ocpi('partners', ...admin, '--json')) as Array<{ id: string }>;
+    const [emspAtCpo] = JSON.parse(await ocpi('partners', ...cpoAdmin, '--json')) as Array<{ id: string }>;
+
+    const spec = JSON.parse(
+      readFileSync(
+        new URL('../../../shared/ocpi-spec/2.2.1/examples/location_example.json', import.meta.url),
+        'utf8',
+      ),
+    );
+    const file = join(tmpdir(), `ocpi-locations-${process.pid}.json`);
+    await writeFile(
+      file,
+      JSON.stringify([1, 2, 3].map((i) => ({ ...spec, country_code: 'NL', party_id: 'CPO', id: `CLI${i}` }))),
+    );
+    expect(await ocpi('load', ...cpoAdmin, '--version', '2.2.1', 'locations', file)).toMatch(
+      /loaded 3 locations/,
+    );
+    // Pushed: the eMSP has them without asking.
+    const received = async () =>
+      (
+        await call(`${emsp.base}/admin/partners/${cpoAtEmsp?.id}/objects/locations`, {
+          headers: { authorization: `Bearer ${emsp.adminToken}` },
+        })
+      ).body.data as { total: number };
+    for (let i = 0; i < 100 && (await received()).total < 3; i++) await new Promise((r) => setTimeout(r, 50));
+    expect((await received()).total).toBe(3);
+    // Pulled: the same through the sender interface.
+    expect(await ocpi('sync', ...admin, cpoAtEmsp?.id as string, 'locations')).toMatch(
+      /synced locations: 3 received in 1 pages, 0 invalid skipped/,
+    );
+
+    const tokenSpec = JSON.parse(
+      readFileSync(
+        new URL('../../../shared/ocpi-spec/2.2.1/examples/token_example_1_app_user.json', import.meta.url),
+        'utf8',
+      ),
+    );
+    const tokenFile = join(tmpdir(), `ocpi-tokens-${process.pid}.json`);
+    await writeFile(tokenFile, JSON.stringify({ ...tokenSpec, country_code: 'DE', party_id: 'MSP' }));
+    expect(await ocpi('load', ...admin, '--version', '2.2.1', 'tokens', tokenFile)).toMatch(
+      /loaded 1 tokens/,
+    );
+    expect(await ocpi('sync', ...cpoAdmin, emspAtCpo?.id as string, 'tokens')).toMatch(
+      /synced tokens: 1 received/,
+    );
+
+    const broken = join(tmpdir(), `ocpi-broken-${process.pid}.json`);
+    await writeFile(
+      broken,
+      JSON.stringify([
+        { ...spec, country_code: 'NL', party_id: 'CPO', id: 'OK' },
+        { ...spec, id: 'BAD', address: undefined, country_code: 'NL', party_id: 'CPO' },
+      ]),
+    );
+    await expect(ocpi('load', ...cpoAdmin, '--version', '2.2.1', 'locations', broken)).rejects.toMatchObject({
+      stderr: expect.stringMatching(/object 1: \/address: is required/),
+    });
+    expect(await ocpi('dead-letters', ...cpoAdmin)).toMatch(/no dead letters/);
+  }, 90_000);
 
   it('fails clearly on a wrong admin token or a bad party', async () => {
     const node = await serve([]);

@@ -40,11 +40,18 @@ describe('credentials as server: bad input and faults', () => {
     expect((await call(node.ocpi.versionsUrl(), { token: tokenA })).status).toBe(200);
     expect((await call(node.ocpi.versionsUrl(), { token: tokenA, raw: true })).status).toBe(200);
     const details = await call(node.ocpi.versionsUrl().replace(/versions$/, '2.2.1'), { token: tokenA });
+    const base = credentialsUrl.replace(/credentials$/, '');
+    // A CPO node: it sends locations and tariffs and receives tokens.
     expect(details.body.data).toEqual({
       version: '2.2.1',
-      endpoints: [{ identifier: 'credentials', role: 'SENDER', url: credentialsUrl }],
+      endpoints: [
+        { identifier: 'credentials', role: 'SENDER', url: credentialsUrl },
+        { identifier: 'locations', role: 'SENDER', url: `${base}sender/locations` },
+        { identifier: 'tariffs', role: 'SENDER', url: `${base}sender/tariffs` },
+        { identifier: 'tokens', role: 'RECEIVER', url: `${base}receiver/tokens` },
+      ],
     });
-    // Any functional module path (here one no module serves) needs a registered partner's token.
+    // Functional modules need a registered partner's token.
     const module = await call(node.ocpi.versionsUrl().replace(/versions$/, '2.2.1/sender/locations'), {
       token: tokenA,
     });
@@ -63,9 +70,15 @@ describe('credentials as server: bad input and faults', () => {
       })),
     );
     const d211 = await call(node.ocpi.versionsUrl().replace(/versions$/, '2.1.1'), { token: tokenA });
+    const base = credentialsUrl.replace('2.2.1', '2.1.1').replace(/credentials$/, '');
     expect(d211.body.data).toEqual({
       version: '2.1.1',
-      endpoints: [{ identifier: 'credentials', url: credentialsUrl.replace('2.2.1', '2.1.1') }],
+      endpoints: [
+        { identifier: 'credentials', url: `${base}credentials` },
+        { identifier: 'locations', url: `${base}sender/locations` },
+        { identifier: 'tariffs', url: `${base}sender/tariffs` },
+        { identifier: 'tokens', url: `${base}receiver/tokens` },
+      ],
     });
   });
 

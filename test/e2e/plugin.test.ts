@@ -7,7 +7,7 @@ describe('ocpiPlugin', () => {
   it('mounts a node into an existing Fastify app beside its own routes, under its own base path', async () => {
     const app = Fastify();
     app.get('/health', async () => ({ ok: true }));
-    await app.register(ocpiPlugin, { basePath: '/api/ocpi', versions: ['2.2.1'] });
+    await app.register(ocpiPlugin, { basePath: '/api/ocpi', versions: ['2.2.1'], modules: ['tokens'] });
     await app.listen({ port: 0, host: '127.0.0.1' });
     const partner = await startNode({
       parties: [{ countryCode: 'DE', partyId: 'MSP', role: 'EMSP', businessDetails: { name: 'x' } }],
@@ -22,11 +22,17 @@ describe('ocpiPlugin', () => {
         await app.ocpi.createRegistrationToken(),
       );
       expect(registered.version).toBe('2.2.1');
+      // Only the enabled modules are listed.
       expect(registered.endpoints).toEqual([
         {
           identifier: 'credentials',
           role: 'SENDER',
           url: app.ocpi.versionsUrl().replace(/versions$/, '2.2.1/credentials'),
+        },
+        {
+          identifier: 'tokens',
+          role: 'RECEIVER',
+          url: app.ocpi.versionsUrl().replace(/versions$/, '2.2.1/receiver/tokens'),
         },
       ]);
       // No admin token given: no admin API.

@@ -1,0 +1,157 @@
+import { Readable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import type { DeliveryWorker } from '../delivery/worker.ts';
+import { parseObject } from '../model/objects.ts';
+import { describeIssues } from '../model/validate.ts';
+import { isSupportedVersion, type OcpiVersion } from '../model/versions.ts';
+import { syncFromPartner } from '../modules/objects/client.ts';
+import type { Publisher } from '../modules/objects/publisher.ts';
+import type { ObjectModuleId, ObjectModuleSpec } from '../modules/objects/spec.ts';
+import type { OcpiNode } from '../node.ts';
+import { parseDateTime } from '../transport/datetime.ts';
+import { envelope } from '../transport/envelope.ts';
+import { OcpiError } from '../transport/errors.ts';
+
+export interface AdminObjects {
+  publishers: Record<ObjectModuleId, Publisher>;
+  specs: Record<ObjectModuleId, ObjectModuleSpec>;
+  delivery: DeliveryWorker;
+}
+
+interface ModuleParams {
+  module: string;
+}
+
+function moduleOf(objects: AdminObjects, name: string): ObjectModuleId {
+  if (!(name in objects.publishers))
+    throw new OcpiError(2000, `unknown module ${name}; use locations, tariffs or tokens`, {
+      httpStatus: 404,
+    });
+  return name as ObjectModuleId;
+}
+
+/**
+ * Admin API for our own objects (load, patch, delete: each change is pushed to the
+ * partners), pulling a partner's objects, and the outbox (pending, dead letters, replay).
+ */
+export function adminObjectRoutes(app: FastifyInstance, node: OcpiNode, objects: AdminObjects) {
+  const config = { ocpiAuth: 'none' as const };
+
+  app.get<{ Params: ModuleParams; Querystring: { offset?: string; limit?: string } }>(
+    '/objects/:module',
+    { config },
+    async (request) => {
+      const id = moduleOf(objects, request.params.module);
+      const page = await objects.publishers[id].list({
+        offset: Number(request.query.offset ?? 0),
+        limit: Math.min(Number(request.query.limit ?? 100), 1000),
+      });
+      return envelope(page);
+    },
+  );
+
+  // Body: one object or an array of objects, in canonical (2.3.0) shape or `?version=`.
+  app.put<{ Params: ModuleParams; Querystring: { version?: string } }>(
+    '/objects/:module',
+    { config },
+    async (request) => {
+      const id = moduleOf(objects, request.params.module);
+      const version = request.query.version ?? '2.3.0';
+      if (!isSupportedVersion(version)) throw OcpiError.invalid(`version: unsupported ${version}`);
+      const items = Array.isArray(request.body) ? request.body : [request.body];
+      // Everything is checked first: a file with one broken object loads nothing.
+      for (const [i, item] of items.entries()) {
+        const parsed = parseObject(version as OcpiVersion, objects.specs[id].objectName, item);
+        if (!parsed.ok) throw OcpiError.invalid(`object ${i}: ${describeIssues(parsed.errors)}`);
+      }
+      for (const item of items) await objects.publishers[id].put(item, version as OcpiVersion);
+      return envelope({ loaded: items.length });
+    },
+  );
+
+  app.patch<{ Params: ModuleParams & { cc: string; pid: string; id: string; '*': string } }>(
+    '/objects/:module/:cc/:pid/:id/*',
+    { config },
+    async (request) => {
+      const id = moduleOf(objects, request.params.module);
+      const path = request.params['*'].split('/').filter(Boolean);
+      const ref = {
+        countryCode: request.params.cc.toUpperCase(),
+        partyId: request.params.pid.toUpperCase(),
+        id: request.params.id,
+      };
+      return envelope(await objects.publishers[id].patch(ref, path, request.body as Record<string, unknown>));
+    },
+  );
+
+  app.delete<{ Params: ModuleParams & { cc: string; pid: string; id: string } }>(
+    '/objects/:module/:cc/:pid/:id',
+    { config },
+    async (request) => {
+      const id = moduleOf(objects, request.params.module);
+      const ref = {
+        countryCode: request.params.cc.toUpperCase(),
+        partyId: request.params.pid.toUpperCase(),
+        id: request.params.id,
+      };
+      if (!(await objects.publishers[id].delete(ref)))
+        throw new OcpiError(2000, `unknown ${id} object`, { httpStatus: 404 });
+      return envelope(undefined);
+    },
+  );
+
+  // Streams progress as NDJSON lines, then the result line, so the CLI can draw a progress bar.
+  app.post<{ Params: ModuleParams & { partner: string }; Querystring: { date_from?: string } }>(
+    '/partners/:partner/sync/:module',
+    { config },
+    async (request, reply) => {
+      const id = moduleOf(objects, request.params.module);
+      const dateFrom = request.query.date_from ? parseDateTime(request.query.date_from) : undefined;
+      if (request.query.date_from && !dateFrom) throw OcpiError.invalid('date_from: not a DateTime');
+      const stream = new Readable({ read() {} });
+      reply.type('application/x-ndjson');
+      syncFromPartner(node, request.params.partner, objects.specs[id], {
+        ...(dateFrom ? { dateFrom } : {}),
+        onPage: (p) => stream.push(`${JSON.stringify({ progress: p })}\n`),
+      })
+        .then((result) => stream.push(`${JSON.stringify({ done: result })}\n`))
+        .catch((err: Error) =>
+          stream.push(
+            `${JSON.stringify({ error: err.message, status_code: err instanceof OcpiError ? err.statusCode : 3000 })}\n`,
+          ),
+        )
+        .finally(() => stream.push(null));
+      return reply.send(stream);
+    },
+  );
+
+  app.get<{ Params: ModuleParams & { partner: string }; Querystring: { offset?: string; limit?: string } }>(
+    '/partners/:partner/objects/:module',
+    { config },
+    async (request) => {
+      const id = moduleOf(objects, request.params.module);
+      const query = {
+        offset: Number(request.query.offset ?? 0),
+        limit: Math.min(Number(request.query.limit ?? 100), 1000),
+      };
+      return envelope(await node.services[id].listReceived(request.params.partner, query));
+    },
+  );
+
+  app.get('/outbox', { config }, async () =>
+    envelope({
+      pending: await objects.delivery.pending(),
+      deadLetters: await objects.delivery.deadLetterCount(),
+      entries: await objects.delivery.listPending({ limit: 100 }),
+    }),
+  );
+  app.get('/dead-letters', { config }, async () => envelope(await objects.delivery.listDeadLetters()));
+  app.post<{ Params: { id: string } }>('/dead-letters/:id/replay', { config }, async (request) => {
+    if (!(await objects.delivery.replay(request.params.id)))
+      throw new OcpiError(2000, `no dead letter ${request.params.id}`, { httpStatus: 404 });
+    return envelope({ replayed: 1 });
+  });
+  app.post('/dead-letters/replay', { config }, async () =>
+    envelope({ replayed: await objects.delivery.replayAll() }),
+  );
+}

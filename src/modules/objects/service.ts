@@ -1,0 +1,117 @@
+import type { Kysely } from 'kysely';
+import { ObjectRepository } from '../../store/object-repository.ts';
+import type { Database } from '../../store/schema.ts';
+
+/** A JSON object in the canonical (2.3.0) shape. */
+export type CanonicalObject = Record<string, unknown>;
+
+/** Which object: its owner party and id (and token type). */
+export interface ObjectRef {
+  countryCode: string;
+  partyId: string;
+  id: string;
+  subtype?: string;
+}
+
+export interface OwnListQuery {
+  offset: number;
+  limit: number;
+  dateFrom?: Date;
+  dateTo?: Date;
+  /** Opaque position from the previous page's `cursor`: makes paging cost flat. */
+  cursor?: string;
+}
+
+export interface OwnPage {
+  items: CanonicalObject[];
+  total: number;
+  /** Where the next page starts, if the service supports keyset paging. */
+  cursor?: string;
+}
+
+/**
+ * The business side of one module, the seam where a user can put their own system
+ * instead of our store: the objects we publish (sender), and the copies partners push
+ * to us (receiver), kept apart per partner.
+ */
+export interface ObjectService {
+  listOwn(query: OwnListQuery): Promise<OwnPage>;
+  /** One own object by id (any of our parties). */
+  getOwn(id: string, subtype?: string): Promise<CanonicalObject | undefined>;
+  getReceived(partnerId: string, ref: ObjectRef): Promise<CanonicalObject | undefined>;
+  putReceived(partnerId: string, ref: ObjectRef, object: CanonicalObject, lastUpdated: Date): Promise<void>;
+  deleteReceived(partnerId: string, ref: ObjectRef): Promise<boolean>;
+  /** What a partner pushed, paged (for the admin API and tests). */
+  listReceived(partnerId: string, query: OwnListQuery): Promise<OwnPage>;
+}
+
+export const OWN = 'own';
+export const receivedBy = (partnerId: string) => `partner:${partnerId}`;
+
+/** The default service: our own store. */
+export class StoreObjectService implements ObjectService {
+  readonly repo: ObjectRepository;
+
+  constructor(
+    readonly module: string,
+    db: Kysely<Database>,
+    options: { countCacheMs?: number; analyze?: boolean } = {},
+  ) {
+    this.repo = new ObjectRepository(db, options);
+  }
+
+  private key(owner: string, ref: ObjectRef) {
+    return {
+      module: this.module,
+      owner,
+      countryCode: ref.countryCode,
+      partyId: ref.partyId,
+      objectId: ref.id,
+      subtype: ref.subtype ?? '',
+    };
+  }
+
+  private async page(owner: string, query: OwnListQuery): Promise<OwnPage> {
+    const page = await this.repo.list<CanonicalObject>({
+      module: this.module,
+      owner,
+      offset: query.offset,
+      limit: query.limit,
+      ...(query.dateFrom ? { dateFrom: query.dateFrom } : {}),
+      ...(query.dateTo ? { dateTo: query.dateTo } : {}),
+      ...(query.cursor && /^\d+$/.test(query.cursor) ? { after: query.cursor } : {}),
+    });
+    const last = page.items[page.items.length - 1];
+    return { items: page.items.map((i) => i.data), total: page.total, ...(last ? { cursor: last.seq } : {}) };
+  }
+
+  listOwn(query: OwnListQuery): Promise<OwnPage> {
+    return this.page(OWN, query);
+  }
+
+  async getOwn(id: string, subtype?: string): Promise<CanonicalObject | undefined> {
+    const found = await this.repo.findById<CanonicalObject>(this.module, OWN, id, subtype);
+    return found?.data;
+  }
+
+  async getReceived(partnerId: string, ref: ObjectRef): Promise<CanonicalObject | undefined> {
+    return (await this.repo.get<CanonicalObject>(this.key(receivedBy(partnerId), ref)))?.data;
+  }
+
+  async putReceived(
+    partnerId: string,
+    ref: ObjectRef,
+    object: CanonicalObject,
+    lastUpdated: Date,
+  ): Promise<void> {
+    await this.repo.put(this.key(receivedBy(partnerId), ref), object, lastUpdated);
+  }
+
+  deleteReceived(partnerId: string, ref: ObjectRef): Promise<boolean> {
+    return this.repo.delete(this.key(receivedBy(partnerId), ref));
+  }
+
+  listReceived(partnerId: string, query: OwnListQuery): Promise<OwnPage> {
+    return this.page(receivedBy(partnerId), query);
+  }
+}

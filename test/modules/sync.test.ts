@@ -1,0 +1,133 @@
+import { readFileSync } from 'node:fs';
+import Fastify from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OcpiVersion } from '../../src/index.ts';
+import { call, startNode } from '../support/nodes.ts';
+import { EMSP_PARTY, type Pair, startPair, tokenOf } from '../support/pair.ts';
+
+const SPEC = new URL('../../../shared/ocpi-spec/', import.meta.url);
+const LOCATION = JSON.parse(
+  readFileSync(new URL('2.3.0/examples/location_example.json', SPEC), 'utf8'),
+) as Record<string, unknown>;
+
+function location(i: number): Record<string, unknown> {
+  return {
+    ...LOCATION,
+    country_code: 'NL',
+    party_id: 'CPO',
+    id: `LOC${String(i).padStart(3, '0')}`,
+    last_updated: new Date(Date.UTC(2024, 0, 1 + i)).toISOString(),
+  };
+}
+
+describe.each(['2.1.1', '2.2.1', '2.3.0'] as OcpiVersion[])('pull over OCPI %s', (version) => {
+  let pair: Pair;
+  beforeAll(async () => {
+    pair = await startPair(version, { cpo: { paging: { maxLimit: 10 } } });
+    for (let i = 0; i < 25; i++) await pair.cpo.ocpi.locations.put(location(i));
+  });
+  afterAll(() => pair.close());
+
+  it('the eMSP pulls every Location through the pages', async () => {
+    const pages: number[] = [];
+    const result = await pair.emsp.ocpi.sync(pair.cpoAtEmsp, 'locations', {
+      onPage: (p) => pages.push(p.received),
+    });
+    expect(result).toMatchObject({ pages: 3, received: 25, skipped: 0, total: 25 });
+    expect(pages).toEqual([10, 20, 25]);
+    const got = await pair.emsp.ocpi.locations.received(pair.cpoAtEmsp, {
+      countryCode: 'NL',
+      partyId: 'CPO',
+      id: 'LOC024',
+    });
+    expect(got?.id).toBe('LOC024');
+  });
+
+  it('serves pages with Link, X-Total-Count and X-Limit, clamps the limit and filters by date', async () => {
+    const token = await tokenOf(pair.emsp, pair.cpoAtEmsp);
+    const url = `${pair.cpo.ocpi.versionsUrl().replace(/versions$/, version)}/sender/locations`;
+    const first = await call(`${url}?limit=1000&date_from=2024-01-06T00:00:00Z`, { token });
+    expect(first.headers.get('x-total-count')).toBe('20');
+    expect(first.headers.get('x-limit')).toBe('10');
+    const data = first.body.data as Array<{ id: string }>;
+    expect(data.map((l) => l.id)).toEqual(
+      Array.from({ length: 10 }, (_, i) => `LOC${String(i + 5).padStart(3, '0')}`),
+    );
+    const next = /<([^>]+)>; rel="next"/.exec(first.headers.get('link') ?? '')?.[1] as string;
+    expect(new URL(next).searchParams.get('date_from')).toBe('2024-01-06T00:00:00Z');
+    const second = await call(next, { token });
+    expect((second.body.data as Array<{ id: string }>)[0]?.id).toBe('LOC015');
+    const bad = await call(`${url}?date_from=last-week`, { token });
+    expect(bad.body).toMatchObject({ status_code: 2001 });
+    expect(bad.body.status_message).toMatch(/date_from/);
+    const one = await call(`${url}/LOC003`, { token });
+    expect((one.body.data as { id: string }).id).toBe('LOC003');
+    const evseUid = ((LOCATION.evses as Array<{ uid: string }>)[0] as { uid: string }).uid;
+    expect((await call(`${url}/LOC003/${evseUid}`, { token })).body.data).toMatchObject({ uid: evseUid });
+    const missing = await call(`${url}/NOPE`, { token });
+    expect(missing.status).toBe(404);
+    expect(missing.body.status_code).toBe(2003);
+  });
+});
+
+describe('pulling from a sloppy partner', () => {
+  it('copes with a wrong X-Total-Count, an empty last page and a Link that loops', async () => {
+    const fake = Fastify();
+    const page = (items: unknown[], next?: string) => ({
+      data: items,
+      status_code: 1000,
+      timestamp: new Date().toISOString(),
+      next,
+    });
+    let base = '';
+    fake.get('/versions', async () => page([{ version: '2.2.1', url: `${base}/2.2.1` }]));
+    fake.get('/2.2.1', async () => ({
+      data: {
+        version: '2.2.1',
+        endpoints: [
+          { identifier: 'credentials', role: 'SENDER', url: `${base}/credentials` },
+          { identifier: 'locations', role: 'SENDER', url: `${base}/locations` },
+        ],
+      },
+      status_code: 1000,
+      timestamp: new Date().toISOString(),
+    }));
+    fake.post('/credentials', async (request) => ({
+      data: {
+        token: 'token-c',
+        url: `${base}/versions`,
+        roles: [{ role: 'CPO', party_id: 'CPO', country_code: 'NL', business_details: { name: 'Sloppy' } }],
+      },
+      status_code: 1000,
+      timestamp: new Date().toISOString(),
+      seen: request.body !== undefined,
+    }));
+    fake.get<{ Querystring: { offset?: string } }>('/locations', async (request, reply) => {
+      const offset = Number(request.query.offset ?? 0);
+      reply.header('X-Total-Count', '999');
+      if (offset === 0) {
+        reply.header('Link', `<${base}/locations?offset=2>; rel="next"`);
+        return page([location(1), { id: 'broken' }]);
+      }
+      if (offset === 2) {
+        reply.header('Link', `<${base}/locations?offset=4>; rel="next"`);
+        return page([location(2)]);
+      }
+      // The last page is empty yet still links on (to itself).
+      reply.header('Link', `<${base}/locations?offset=4>; rel="next"`);
+      return page([]);
+    });
+    await fake.listen({ port: 0, host: '127.0.0.1' });
+    const address = fake.server.address();
+    base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    const emsp = await startNode({ parties: [EMSP_PARTY] });
+    try {
+      const partner = await emsp.ocpi.registerWith(`${base}/versions`, 'token-a');
+      const result = await emsp.ocpi.sync(partner.id, 'locations');
+      expect(result).toEqual({ pages: 3, received: 2, skipped: 1, total: 999 });
+      await expect(emsp.ocpi.sync(partner.id, 'tariffs')).rejects.toMatchObject({ statusCode: 3003 });
+    } finally {
+      await Promise.all([emsp.close(), fake.close()]);
+    }
+  });
+});
