@@ -1,20 +1,32 @@
 import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import fp from 'fastify-plugin';
+import { adminCommandRoutes } from './admin/command-routes.ts';
 import { adminObjectRoutes } from './admin/object-routes.ts';
 import { adminRoutes } from './admin/routes.ts';
 import { OcpiHttpClient, type OcpiHttpOptions } from './client/ocpi-http.ts';
 import type { OutboundUrlPolicy } from './client/url-guard.ts';
 import { createDeliveryWorker, type DeliveryWorker, type DeliveryWorkerOptions } from './delivery/worker.ts';
 import { isSupportedVersion, type OcpiVersion, SUPPORTED_VERSIONS } from './model/versions.ts';
+import { cdrsModule, cdrsSpec } from './modules/cdrs/module.ts';
+import { CpoCommands } from './modules/commands/cpo-commands.ts';
+import { EmspCommands, type SentCommand } from './modules/commands/emsp-commands.ts';
+import type { ChargerGateway } from './modules/commands/gateway.ts';
+import { commandsModule } from './modules/commands/module.ts';
+import type { CommandName } from './modules/commands/names.ts';
+import type { ResponseUrlPolicy } from './modules/commands/response-url.ts';
+import { SessionTracker } from './modules/commands/session-tracker.ts';
 import { credentialsModule } from './modules/credentials/module.ts';
 import { locationsModule, locationsSpec } from './modules/locations/module.ts';
 import type { OcpiModule } from './modules/module.ts';
 import { type PullOptions, type PullProgress, syncFromPartner } from './modules/objects/client.ts';
-import { Publisher } from './modules/objects/publisher.ts';
+import { type ImmutablePublisher, Publisher } from './modules/objects/publisher.ts';
 import { type ObjectService, StoreObjectService } from './modules/objects/service.ts';
 import type { ObjectModuleId } from './modules/objects/spec.ts';
+import { sessionsModule, sessionsSpec } from './modules/sessions/module.ts';
+import { type ChargingPreferencesHandler, defaultChargingPreferences } from './modules/sessions/service.ts';
 import { tariffsModule, tariffsSpec } from './modules/tariffs/module.ts';
 import { defaultAuthorizer, type TokenAuthorizer } from './modules/tokens/authorize.ts';
 import { tokensModule, tokensSpec } from './modules/tokens/module.ts';
@@ -67,8 +79,19 @@ export interface OcpiAppOptions {
   services?: Partial<Record<ObjectModuleId, ObjectService>>;
   /** Real-time authorization of our tokens (eMSP); default: valid tokens are allowed. */
   authorizeToken?: TokenAuthorizer;
+  /** Answers a driver's charging preferences for our Sessions (CPO, 2.2+); default: NOT_POSSIBLE. */
+  chargingPreferences?: ChargingPreferencesHandler;
   /** Page sizes of the sender lists (default: at most 100, 100 when the client gives no limit). */
   paging?: PaginationOptions;
+  /** Commands: the charger gateway (CPO), timeouts, and which response_url hosts are allowed. */
+  commands?: {
+    gateway?: ChargerGateway;
+    /** Seconds the CPO waits for the charger before sending TIMEOUT (default 30). */
+    timeoutSeconds?: number;
+    /** eMSP: extra seconds to wait for a result beyond the CPO's timeout (default 5). */
+    graceSeconds?: number;
+    responseUrlPolicy?: ResponseUrlPolicy;
+  };
   /** Delivery of pushes: retries, backoff, retry window before dead-lettering. */
   delivery?: Omit<DeliveryWorkerOptions, 'store' | 'registry' | 'http' | 'log'>;
 }
@@ -92,8 +115,25 @@ export interface OcpiApi {
   readonly tariffs: Publisher;
   /** Our Tokens (eMSP). */
   readonly tokens: Publisher;
+  /**
+   * Our Sessions (CPO): put/patch store them and push them to the eMSP of their token
+   * only. A patch appends the `charging_periods` it brings and pushes only those.
+   */
+  readonly sessions: Publisher;
+  /** Our CDRs (CPO): post stores one (once) and POSTs it to the eMSP of its token. */
+  readonly cdrs: ImmutablePublisher;
   /** Pulls a module from a partner's sender interface and stores what arrives. */
   sync(partnerId: string, module: ObjectModuleId, options?: PullOptions): Promise<PullProgress>;
+  /** 'received' ({ module, partnerId, object }) whenever a partner's push was stored. */
+  readonly events: EventEmitter;
+  /** Commands: send them to a CPO (eMSP side) and cancel reservations (CPO side). */
+  readonly commands: {
+    /** Sends a command; resolves with the CPO's answer and a promise of the result. */
+    send(partnerId: string, command: CommandName, request: Record<string, unknown>): Promise<SentCommand>;
+    get(id: string): ReturnType<EmspCommands['get']>;
+    /** CPO side: tells the eMSP a reservation was cancelled (CANCELED_RESERVATION). */
+    cancelReservation(chargerReservationId: string, message?: string): Promise<boolean>;
+  };
   /** The outbox worker: pending pushes, dead letters, replay. */
   readonly delivery: DeliveryWorker;
   partner(id: string): Promise<Partner | undefined>;
@@ -113,8 +153,27 @@ const DEFAULT_PARTY: OwnParty = {
   businessDetails: { name: 'OCPI toolkit node' },
 };
 /** Functional modules the toolkit implements. */
-const FUNCTIONAL_MODULES: OcpiModule[] = [locationsModule, tariffsModule, tokensModule];
-const OBJECT_SPECS = { locations: locationsSpec, tariffs: tariffsSpec, tokens: tokensSpec };
+const FUNCTIONAL_MODULES: OcpiModule[] = [
+  locationsModule,
+  tariffsModule,
+  tokensModule,
+  sessionsModule,
+  cdrsModule,
+];
+const MODULE_IDS = [...FUNCTIONAL_MODULES.map((m) => m.id), 'commands'];
+
+/** Without a gateway, accepted commands are answered NOT_SUPPORTED by the "charger". */
+const unconnectedGateway: ChargerGateway = {
+  execute: (command, report) =>
+    report.outcome(command.commandId, 'NOT_SUPPORTED', 'no charger gateway is configured'),
+};
+const OBJECT_SPECS = {
+  locations: locationsSpec,
+  tariffs: tariffsSpec,
+  tokens: tokensSpec,
+  sessions: sessionsSpec,
+  cdrs: cdrsSpec,
+};
 const STALE_HANDSHAKE_MS = 5 * 60_000;
 
 function checkOptions(options: OcpiAppOptions): void {
@@ -126,7 +185,7 @@ function checkOptions(options: OcpiAppOptions): void {
     if (!/^[A-Z]{2}$/i.test(p.countryCode) || !/^[A-Z0-9]{3}$/i.test(p.partyId))
       throw new Error(`invalid party ${p.countryCode}*${p.partyId}`);
   }
-  const known = new Set(FUNCTIONAL_MODULES.map((m) => m.id));
+  const known = new Set(MODULE_IDS);
   for (const m of options.modules ?? []) if (!known.has(m)) throw new Error(`unknown module ${m}`);
 }
 
@@ -153,9 +212,7 @@ export const ocpiPlugin = fp<OcpiAppOptions>(
     let publicUrl = options.publicUrl?.replace(/\/+$/, '');
     // PostgreSQL has autovacuum; the embedded store gets its statistics refreshed by us.
     const repoOptions = { analyze: store.kind === 'pglite' };
-    const enabled = options.modules
-      ? FUNCTIONAL_MODULES.filter((m) => options.modules?.includes(m.id))
-      : FUNCTIONAL_MODULES;
+    const modules: OcpiModule[] = [credentialsModule];
     const node: OcpiNode = {
       versions: [...(options.versions ?? SUPPORTED_VERSIONS)],
       parties: (options.parties ?? [DEFAULT_PARTY]).map((p) => ({
@@ -163,23 +220,27 @@ export const ocpiPlugin = fp<OcpiAppOptions>(
         countryCode: p.countryCode.toUpperCase(),
         partyId: p.partyId.toUpperCase(),
       })),
-      modules: [credentialsModule, ...enabled],
+      modules,
       basePath: (options.basePath ?? '/ocpi').replace(/\/+$/, ''),
       store,
       registry,
       http,
       urlPolicy: options.outboundUrlPolicy ?? {},
       log: app.log,
+      events: new EventEmitter(),
       services: {
         locations: options.services?.locations ?? new StoreObjectService('locations', store.db, repoOptions),
         tariffs: options.services?.tariffs ?? new StoreObjectService('tariffs', store.db, repoOptions),
         tokens: options.services?.tokens ?? new StoreObjectService('tokens', store.db, repoOptions),
+        sessions: options.services?.sessions ?? new StoreObjectService('sessions', store.db, repoOptions),
+        cdrs: options.services?.cdrs ?? new StoreObjectService('cdrs', store.db, repoOptions),
       },
       paging: {
         maxLimit: options.paging?.maxLimit ?? 100,
         defaultLimit: options.paging?.defaultLimit ?? options.paging?.maxLimit ?? 100,
       },
       authorizeToken: options.authorizeToken ?? defaultAuthorizer,
+      chargingPreferences: options.chargingPreferences ?? defaultChargingPreferences,
       publicUrl() {
         if (!publicUrl)
           throw new Error('publicUrl is not known before the server listens; pass it in the options');
@@ -205,15 +266,42 @@ export const ocpiPlugin = fp<OcpiAppOptions>(
     });
     const delivery = createDeliveryWorker(node, options.delivery);
     const wake = () => delivery.wake();
+    const tracker = new SessionTracker(node, {
+      putSession: (session) => publishers.sessions.put(session),
+      patchSession: (ref, fields) => publishers.sessions.patch(ref, [], fields),
+      postCdr: (cdr) => publishers.cdrs.post(cdr),
+    });
+    const cpoCommands = new CpoCommands(node, {
+      gateway: options.commands?.gateway ?? unconnectedGateway,
+      timeoutSeconds: options.commands?.timeoutSeconds ?? 30,
+      wake,
+      sessions: tracker,
+    });
+    const emspCommands = new EmspCommands(node, {
+      graceSeconds: options.commands?.graceSeconds ?? 5,
+      defaultTimeoutSeconds: 30,
+    });
+    const available = [
+      ...FUNCTIONAL_MODULES,
+      commandsModule(cpoCommands, emspCommands, options.commands?.responseUrlPolicy ?? 'partner-hosts'),
+    ];
+    modules.push(...(options.modules ? available.filter((m) => options.modules?.includes(m.id)) : available));
     const publishers = {
       locations: new Publisher(node, locationsSpec, wake),
       tariffs: new Publisher(node, tariffsSpec, wake),
       tokens: new Publisher(node, tokensSpec, wake),
+      sessions: new Publisher(node, sessionsSpec, wake),
+      cdrs: new Publisher(node, cdrsSpec, wake),
     };
     const sync = (partnerId: string, module: ObjectModuleId, pull?: PullOptions) =>
       syncFromPartner(node, partnerId, OBJECT_SPECS[module], pull);
-    app.addHook('onReady', async () => delivery.start());
+    app.addHook('onReady', async () => {
+      delivery.start();
+      await cpoCommands.resume();
+    });
     app.addHook('onClose', async () => {
+      cpoCommands.stop();
+      emspCommands.stop();
       await delivery.stop();
       await http.close();
       if (ownsStore) await store.close();
@@ -243,6 +331,7 @@ export const ocpiPlugin = fp<OcpiAppOptions>(
           await ocpiTransport(scope, { registry });
           adminRoutes(scope, node, adminToken);
           adminObjectRoutes(scope, node, { publishers, specs: OBJECT_SPECS, delivery });
+          adminCommandRoutes(scope, node, emspCommands, node.events);
         },
         { prefix: '/admin' },
       );
@@ -259,6 +348,13 @@ export const ocpiPlugin = fp<OcpiAppOptions>(
       partner: (id: string) => registry.get(id),
       ...publishers,
       sync,
+      events: node.events,
+      commands: {
+        send: (partnerId, command, request) => emspCommands.send(partnerId, command, request),
+        get: (id) => emspCommands.get(id),
+        cancelReservation: (chargerReservationId, message) =>
+          cpoCommands.cancelReservation(chargerReservationId, message),
+      },
       delivery,
       store,
     } satisfies OcpiApi);

@@ -1,7 +1,37 @@
 export { createOcpiApp, type OcpiApi, type OcpiAppOptions, ocpiPlugin } from './app.ts';
 export type { OcpiHttpOptions } from './client/ocpi-http.ts';
 export type { OutboundUrlPolicy } from './client/url-guard.ts';
+export { parseObject, renderObject } from './model/objects.ts';
+export type { ValidationIssue } from './model/validate.ts';
 export { type OcpiVersion, SUPPORTED_VERSIONS } from './model/versions.ts';
+export type {
+  CommandOutcomeInfo,
+  CommandResponseInfo,
+  SentCommand,
+} from './modules/commands/emsp-commands.ts';
+export type {
+  ChargerCommand,
+  ChargerGateway,
+  ChargerOutcome,
+  ChargerSessionEvent,
+  GatewayReporter,
+} from './modules/commands/gateway.ts';
+export type { CommandName } from './modules/commands/names.ts';
+export type { ResponseUrlPolicy } from './modules/commands/response-url.ts';
+export {
+  type SimulatedBehaviour,
+  SimulatedGateway,
+  type SimulatedGatewayOptions,
+} from './modules/commands/simulated-gateway.ts';
+export type { PullOptions, PullProgress } from './modules/objects/client.ts';
+export type {
+  CanonicalObject,
+  ObjectRef,
+  ObjectService,
+  OwnListQuery,
+  OwnPage,
+} from './modules/objects/service.ts';
+export type { AuthorizationDecision, TokenAuthorizer } from './modules/tokens/authorize.ts';
 export type { UnregisterResult } from './partners/handshake-client.ts';
 export type {
   BusinessDetails,

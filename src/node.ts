@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import type { FastifyBaseLogger } from 'fastify';
 import type { OcpiHttpClient } from './client/ocpi-http.ts';
 import type { OutboundUrlPolicy } from './client/url-guard.ts';
@@ -5,6 +6,7 @@ import type { OcpiVersion } from './model/versions.ts';
 import type { OcpiModule } from './modules/module.ts';
 import type { ObjectService } from './modules/objects/service.ts';
 import type { ObjectModuleId } from './modules/objects/spec.ts';
+import type { ChargingPreferencesHandler } from './modules/sessions/service.ts';
 import type { TokenAuthorizer } from './modules/tokens/authorize.ts';
 import type { PartnerRegistry } from './partners/registry.ts';
 import type { OwnParty } from './partners/types.ts';
@@ -22,11 +24,15 @@ export interface OcpiNode {
   readonly http: OcpiHttpClient;
   readonly urlPolicy: OutboundUrlPolicy;
   readonly log: FastifyBaseLogger;
+  /** 'received' ({ module, partnerId, object }) after a partner's push was stored. */
+  readonly events: EventEmitter;
   /** The business side of each module of client-owned objects. */
   readonly services: Record<ObjectModuleId, ObjectService>;
   readonly paging: Required<PaginationOptions>;
   /** Real-time token authorization (eMSP). */
   readonly authorizeToken: TokenAuthorizer;
+  /** Answers charging preferences for our Sessions (CPO, 2.2+). */
+  readonly chargingPreferences: ChargingPreferencesHandler;
   /** The base URL partners reach this node at, e.g. https://ocpi.example.com (no trailing slash). */
   publicUrl(): string;
 }

@@ -1,4 +1,6 @@
 import { adminCommand } from './admin-commands.ts';
+import { command as sendCommand } from './command.ts';
+import { demo } from './demo.ts';
 import { serve } from './serve.ts';
 import { validate } from './validate.ts';
 
@@ -18,6 +20,9 @@ Commands:
                               pull a partner's objects, with a progress bar
   dead-letters [--replay <id> | --replay-all]
                               pushes that failed for too long, and replaying them
+  command <start-session|stop-session|...> --partner CC*PID ...
+                              send a command and follow its result and session
+  demo                        a CPO and an eMSP in one process: START_SESSION to CDR
   validate <version> <ObjectName> <file.json> [--patch]
                               check a partner's JSON against the spec
 
@@ -35,6 +40,10 @@ export async function main(argv: string[]): Promise<number> {
         return await serve(rest, process.env);
       case 'validate':
         return await validate(rest);
+      case 'command':
+        return await sendCommand(rest, process.env);
+      case 'demo':
+        return await demo();
       case 'register':
       case 'partners':
       case 'rotate':

@@ -1,9 +1,11 @@
 import { parseArgs } from 'node:util';
 import { createOcpiApp } from '../app.ts';
 import { isSupportedVersion, type OcpiVersion } from '../model/versions.ts';
+import { SimulatedGateway } from '../modules/commands/simulated-gateway.ts';
 import type { OwnParty, OwnRole } from '../partners/types.ts';
 import type { StoreOptions } from '../store/store.ts';
 import { generateToken } from '../transport/token.ts';
+import { demoLocation, demoTariff, demoToken } from './demo-data.ts';
 
 const HELP = `Usage: ocpi serve [options]   (same as: npm start -- [options])
 
@@ -19,6 +21,7 @@ const HELP = `Usage: ocpi serve [options]   (same as: npm start -- [options])
   --bootstrap-token <t>    a token A a new partner registers with (generated when absent)
   --admin-token <t>        token of the admin API under /admin (or OCPI_ADMIN_TOKEN; generated when absent)
   --log-level <level>      pino log level (default info)
+  --demo                   simulated chargers and a demo location, tariff (cpo) or token (emsp)
 `;
 
 const ROLES: Record<string, OwnRole> = { cpo: 'CPO', emsp: 'EMSP', ptp: 'PTP' };
@@ -59,6 +62,7 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<num
       'bootstrap-token': { type: 'string' },
       'admin-token': { type: 'string' },
       'log-level': { type: 'string', default: 'info' },
+      demo: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -85,10 +89,19 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<num
     store,
     ...(values['public-url'] ? { publicUrl: values['public-url'] } : {}),
     registrationTokens: [bootstrapToken],
+    ...(values.demo ? { commands: { gateway: new SimulatedGateway({ tickMs: 2000 }) } } : {}),
     adminToken,
     logger: { level: values['log-level'] },
   });
   await app.listen({ port, host: values.host });
+  if (values.demo) {
+    const main = parties[0] as OwnParty;
+    if (role === 'CPO') {
+      await app.ocpi.tariffs.put(demoTariff(main.countryCode, main.partyId));
+      await app.ocpi.locations.put(demoLocation(main.countryCode, main.partyId));
+    }
+    if (role === 'EMSP') await app.ocpi.tokens.put(demoToken(main.countryCode, main.partyId));
+  }
 
   const where = databaseUrl
     ? 'PostgreSQL'

@@ -79,6 +79,8 @@ export class ObjectRepository {
    * writes through this repository drop their module's entries at once.
    */
   private readonly counts = new Map<string, { n: number; at: number }>();
+  /** Recent lookups by id (commands check their Location on every request); same TTL and invalidation. */
+  private readonly found = new Map<string, { row: StoredObject<unknown> | undefined; at: number }>();
   private writes = 0;
 
   constructor(
@@ -89,6 +91,7 @@ export class ObjectRepository {
   private wrote(module: string, owner: string): void {
     const prefix = `${module}|${owner}|`;
     for (const key of this.counts.keys()) if (key.startsWith(prefix)) this.counts.delete(key);
+    for (const key of this.found.keys()) if (key.startsWith(prefix)) this.found.delete(key);
     if (this.options.analyze && ++this.writes % ANALYZE_EVERY === 0) {
       // Keeps the planner on the (module, owner, seq) index as the table grows.
       sql`analyze ocpi_objects`.execute(this.db).catch(() => {});
@@ -117,6 +120,10 @@ export class ObjectRepository {
     objectId: string,
     subtype = '',
   ): Promise<StoredObject<T> | undefined> {
+    const key = `${module}|${owner}|${objectId}|${subtype}`;
+    const cached = this.found.get(key);
+    if (cached && Date.now() - cached.at < (this.options.countCacheMs ?? 2000))
+      return cached.row as StoredObject<T> | undefined;
     const row = await this.db
       .selectFrom('ocpi_objects')
       .selectAll()
@@ -126,7 +133,10 @@ export class ObjectRepository {
       .where('subtype', '=', subtype)
       .orderBy('seq')
       .executeTakeFirst();
-    return row ? toStored<T>(row) : undefined;
+    const stored = row ? toStored<T>(row) : undefined;
+    if (this.found.size >= COUNT_CACHE_SIZE) this.found.clear();
+    this.found.set(key, { row: stored, at: Date.now() });
+    return stored;
   }
 
   /** Locks the row for the rest of the transaction (read-modify-write of PATCH). */
@@ -154,10 +164,44 @@ export class ObjectRepository {
         oc.columns(['module', 'owner', 'country_code', 'party_id', 'object_id', 'subtype']).doUpdateSet({
           data: (eb) => eb.ref('excluded.data'),
           last_updated: (eb) => eb.ref('excluded.last_updated'),
+          audience: (eb) => eb.ref('excluded.audience'),
         }),
       )
       .execute();
     this.wrote(key.module, key.owner);
+  }
+
+  /**
+   * Creates an object unless one with its key exists (immutable objects, e.g. CDRs).
+   * False, and nothing written, when it did.
+   */
+  async insert(
+    key: ObjectKey,
+    data: object,
+    lastUpdated: Date,
+    db: Db = this.db,
+    audience = '',
+  ): Promise<boolean> {
+    const inserted = await db
+      .insertInto('ocpi_objects')
+      .values({
+        module: key.module,
+        owner: key.owner,
+        country_code: key.countryCode.toUpperCase(),
+        party_id: key.partyId.toUpperCase(),
+        object_id: key.objectId,
+        subtype: key.subtype ?? '',
+        audience,
+        data: JSON.stringify(data),
+        last_updated: lastUpdated,
+      })
+      .onConflict((oc) =>
+        oc.columns(['module', 'owner', 'country_code', 'party_id', 'object_id', 'subtype']).doNothing(),
+      )
+      .returning('seq')
+      .executeTakeFirst();
+    if (inserted) this.wrote(key.module, key.owner);
+    return inserted !== undefined;
   }
 
   async delete(key: ObjectKey, db: Db = this.db): Promise<boolean> {

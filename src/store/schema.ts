@@ -1,5 +1,6 @@
 import type { ColumnType } from 'kysely';
 import type { BusinessDetails } from '../partners/types.ts';
+import type { CommandTables } from './schema-commands.ts';
 import type { ObjectTables } from './schema-objects.ts';
 import type { OutboxTables } from './schema-outbox.ts';
 
@@ -48,7 +49,7 @@ export interface PartnerEndpointRow {
   url: string;
 }
 
-export interface Database extends ObjectTables, OutboxTables {
+export interface Database extends ObjectTables, OutboxTables, CommandTables {
   ocpi_inbound_tokens: InboundTokenTable;
   ocpi_partners: PartnerTable;
 }

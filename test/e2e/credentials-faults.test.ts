@@ -49,6 +49,9 @@ describe('credentials as server: bad input and faults', () => {
         { identifier: 'locations', role: 'SENDER', url: `${base}sender/locations` },
         { identifier: 'tariffs', role: 'SENDER', url: `${base}sender/tariffs` },
         { identifier: 'tokens', role: 'RECEIVER', url: `${base}receiver/tokens` },
+        { identifier: 'sessions', role: 'SENDER', url: `${base}sender/sessions` },
+        { identifier: 'cdrs', role: 'SENDER', url: `${base}sender/cdrs` },
+        { identifier: 'commands', role: 'RECEIVER', url: `${base}receiver/commands` },
       ],
     });
     // Functional modules need a registered partner's token.
@@ -78,6 +81,9 @@ describe('credentials as server: bad input and faults', () => {
         { identifier: 'locations', url: `${base}sender/locations` },
         { identifier: 'tariffs', url: `${base}sender/tariffs` },
         { identifier: 'tokens', url: `${base}receiver/tokens` },
+        { identifier: 'sessions', url: `${base}sender/sessions` },
+        { identifier: 'cdrs', url: `${base}sender/cdrs` },
+        { identifier: 'commands', url: `${base}receiver/commands` },
       ],
     });
   });

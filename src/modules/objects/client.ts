@@ -7,6 +7,7 @@ import type { Partner } from '../../partners/types.ts';
 import { OcpiError } from '../../transport/errors.ts';
 import { routingHeadersFor } from '../../transport/routing-headers.ts';
 import { OcpiStatus } from '../../transport/status-codes.ts';
+import { receivedContext } from './parties.ts';
 import { partnerEndpoint } from './push-targets.ts';
 import type { CanonicalObject, ObjectRef } from './service.ts';
 import type { ObjectModuleSpec } from './spec.ts';
@@ -61,6 +62,7 @@ export async function* pullObjects(
   const owner = partner.parties.find((p) => p.role === spec.ownerRole) ?? partner.parties[0];
   const us = node.parties[0];
   const headers = hasInterfaceRoles(version) && owner && us ? routingHeadersFor(us, owner) : undefined;
+  const received = receivedContext(spec, version, node.parties);
 
   const first = new URL(endpoint.url);
   if (options.dateFrom) first.searchParams.set('date_from', options.dateFrom.toISOString());
@@ -89,7 +91,11 @@ export async function* pullObjects(
     const total = Number(reply.headers['x-total-count']);
     if (Number.isFinite(total)) progress.total = total;
     for (const item of items) {
-      const context = { countryCode: owner?.countryCode ?? '', partyId: owner?.partyId ?? '' };
+      const context = {
+        ...received,
+        countryCode: owner?.countryCode ?? '',
+        partyId: owner?.partyId ?? '',
+      };
       const parsed = parseObject(version, spec.objectName, item, { context });
       if (!parsed.ok) {
         progress.skipped++;

@@ -8,6 +8,7 @@ import {
 import { type OcpiNode, versionUrl } from '../../node.ts';
 import type { OwnRole } from '../../partners/types.ts';
 import type { ModuleEndpoint, OcpiModule } from '../module.ts';
+import { receivedContext } from './parties.ts';
 import { receiverRoutes } from './receiver.ts';
 import { senderRoutes } from './sender.ts';
 import type { ObjectModuleSpec } from './spec.ts';
@@ -45,26 +46,31 @@ export function objectModule(
     async routes(app, version, node) {
       const service = node.services[spec.id];
       const offered = interfaces(spec, version, node);
+      const lookup = spec.renderContext;
       if (offered.some((e) => e.role === 'SENDER')) {
         await app.register(
           async (scope) => {
-            senderRoutes(
-              scope,
-              version,
-              spec,
-              service,
-              () => `${versionUrl(node, version)}/sender/${spec.id}`,
-              node.paging,
-            );
+            senderRoutes(scope, version, spec, service, {
+              endpointUrl: () => `${versionUrl(node, version)}/sender/${spec.id}`,
+              paging: node.paging,
+              ...(lookup ? { renderContext: (objects) => lookup(node, version, objects) } : {}),
+            });
             extraRoutes?.(scope, version, node);
           },
           { prefix: `/sender/${spec.id}` },
         );
       }
       if (offered.some((e) => e.role === 'RECEIVER')) {
-        await app.register(async (scope) => receiverRoutes(scope, version, spec, service), {
-          prefix: `/receiver/${spec.id}`,
-        });
+        await app.register(
+          async (scope) =>
+            receiverRoutes(scope, version, spec, service, {
+              endpointUrl: () => `${versionUrl(node, version)}/receiver/${spec.id}`,
+              context: receivedContext(spec, version, node.parties),
+              onReceived: (partnerId, object) =>
+                node.events.emit('received', { module: spec.id, partnerId, object }),
+            }),
+          { prefix: `/receiver/${spec.id}` },
+        );
       }
     },
   };

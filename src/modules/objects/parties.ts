@@ -1,5 +1,8 @@
-import type { Partner } from '../../partners/types.ts';
+import type { CodecContextExt } from '../../model/codecs/index.ts';
+import { hasInterfaceRoles, type OcpiVersion } from '../../model/versions.ts';
+import type { OwnParty, Partner } from '../../partners/types.ts';
 import { OcpiError } from '../../transport/errors.ts';
+import type { ObjectModuleSpec } from './spec.ts';
 
 /**
  * A partner writes only under the parties it registered: the country_code/party_id of
@@ -26,4 +29,19 @@ export function assertSameIdentity(object: Record<string, unknown>, fields: Reco
       );
     }
   }
+}
+
+/**
+ * Codec context for objects a partner sends us (pushed or pulled). A 2.1.1 object meant
+ * for one party (a Session or CDR, whose token 2.1.1 names by auth_id only) is meant for
+ * us: our party of the receiving role owns its token.
+ */
+export function receivedContext(
+  spec: ObjectModuleSpec,
+  version: OcpiVersion,
+  parties: readonly OwnParty[],
+): CodecContextExt {
+  if (hasInterfaceRoles(version) || !spec.audience) return {};
+  const us = parties.find((p) => spec.receiverRoles.includes(p.role));
+  return us ? { emsp: { countryCode: us.countryCode, partyId: us.partyId } } : {};
 }

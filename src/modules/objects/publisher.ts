@@ -1,4 +1,5 @@
 import { enqueue, type OutboxMessage } from '../../delivery/outbox.ts';
+import type { CodecContextExt } from '../../model/codecs/index.ts';
 import { parseObject } from '../../model/objects.ts';
 import { describeIssues } from '../../model/validate.ts';
 import { hasInterfaceRoles, type OcpiVersion } from '../../model/versions.ts';
@@ -7,6 +8,7 @@ import type { Partner } from '../../partners/types.ts';
 import { formatDateTime } from '../../transport/datetime.ts';
 import { OcpiError } from '../../transport/errors.ts';
 import { routingHeadersFor } from '../../transport/routing-headers.ts';
+import { newItems } from './append.ts';
 import { partnerEndpoint, receiverObjectUrl } from './push-targets.ts';
 import {
   type CanonicalObject,
@@ -16,27 +18,39 @@ import {
   type OwnPage,
   StoreObjectService,
 } from './service.ts';
-import type { ObjectModuleSpec } from './spec.ts';
+import { audienceOf, type ObjectModuleSpec, partyKey } from './spec.ts';
 import { findAt, replaceAt } from './tree.ts';
 import { renderFor } from './visibility.ts';
 
+/** What the API offers of immutable objects (CDRs): created once, never changed. */
+export type ImmutablePublisher = Pick<
+  Publisher,
+  'post' | 'get' | 'list' | 'received' | 'listReceived' | 'push'
+>;
+
 /** A change to one of our objects, at the root or at a child (an EVSE, a Connector). */
-interface Change {
+export interface Change {
   ref: ObjectRef;
   path: string[];
-  method: 'PUT' | 'PATCH' | 'DELETE';
+  /** POST: a new immutable object (a CDR), sent to the partner's module URL. */
+  method: 'PUT' | 'PATCH' | 'DELETE' | 'POST';
   /** The object at `path` after the change (for PUT), or the changed fields (for PATCH). */
   body?: CanonicalObject;
   /** The whole object at `path` after the change: what 2.1.1 partners get instead of a PATCH. */
   whole?: CanonicalObject;
-  /** The root object after the change (owner, publish flag). */
+  /** The whole object at `path` before a PATCH: fields that end up unchanged are not sent. */
+  before?: CanonicalObject;
+  /** For PATCH, the items added to the spec's `appendOnPatch` lists: all a PATCH carries of them. */
+  appended?: Record<string, unknown[]>;
+  /** The root object after the change (owner, publish flag, audience). */
   root?: CanonicalObject;
 }
 
 /**
  * Our own objects: writes go to the store and, in the same transaction, one outbox row
- * per partner that receives the module, so every partner gets every change, in order,
- * even across restarts.
+ * per partner that receives the module (or, for objects with an audience, the partner
+ * they are meant for), so every such partner gets every change, in order, even across
+ * restarts.
  */
 export class Publisher {
   constructor(
@@ -48,6 +62,10 @@ export class Publisher {
   private get repo() {
     const service = this.node.services[this.spec.id];
     return service instanceof StoreObjectService ? service.repo : undefined;
+  }
+
+  private get immutable(): boolean {
+    return this.spec.receive === 'post';
   }
 
   private key(ref: ObjectRef) {
@@ -82,12 +100,25 @@ export class Publisher {
     };
   }
 
-  /** Creates or replaces one of our objects, given in a version's shape (default: canonical 2.3.0). */
-  async put(json: unknown, version: OcpiVersion = '2.3.0'): Promise<CanonicalObject> {
-    const parsed = parseObject(version, this.spec.objectName, json);
+  private parse(json: unknown, version: OcpiVersion, context?: CodecContextExt): CanonicalObject {
+    const parsed = parseObject(version, this.spec.objectName, json, context ? { context } : {});
     if (!parsed.ok)
       throw OcpiError.invalid(`invalid ${this.spec.objectName}: ${describeIssues(parsed.errors)}`);
-    const object = parsed.value as CanonicalObject;
+    return parsed.value as CanonicalObject;
+  }
+
+  /**
+   * Creates or replaces one of our objects, given in a version's shape (default: canonical
+   * 2.3.0; a 2.1.1 shape needs the owner, and for a Session or CDR the token's owner
+   * `emsp`, in `context`). For immutable objects (CDRs) this is post().
+   */
+  async put(
+    json: unknown,
+    version: OcpiVersion = '2.3.0',
+    context?: CodecContextExt,
+  ): Promise<CanonicalObject> {
+    if (this.immutable) return this.post(json, version, context);
+    const object = this.parse(json, version, context);
     const ref = this.checkOwnParty(object);
     await this.write(ref, object, {
       ref,
@@ -101,10 +132,44 @@ export class Publisher {
   }
 
   /**
+   * Creates one of our immutable objects (a CDR) and POSTs it to the partner it is meant
+   * for. Refused (2001) when one with its id exists: corrections go in a new, credit CDR.
+   */
+  async post(
+    json: unknown,
+    version: OcpiVersion = '2.3.0',
+    context?: CodecContextExt,
+  ): Promise<CanonicalObject> {
+    if (!this.immutable)
+      throw OcpiError.methodNotAllowed(`${this.spec.objectName}s are not created by POST; use put()`);
+    const object = this.parse(json, version, context);
+    const ref = this.checkOwnParty(object);
+    const change: Change = { ref, path: [], method: 'POST', body: object, whole: object, root: object };
+    const messages = await this.messages(change);
+    const repo = this.repo;
+    const lastUpdated = new Date(String(object.last_updated));
+    await this.node.store.db.transaction().execute(async (trx) => {
+      if (
+        repo &&
+        !(await repo.insert(this.key(ref), object, lastUpdated, trx, audienceOf(this.spec, object)))
+      )
+        throw OcpiError.invalid(`${this.spec.objectName} ${ref.id} already exists and cannot be replaced`);
+      for (const m of messages) await enqueue(trx, m);
+    });
+    this.wake();
+    return object;
+  }
+
+  /**
    * Changes fields of one of our objects or of a child (e.g. an EVSE's status), and
-   * pushes a PATCH (a PUT of the whole child to 2.1.1 partners, which may not PATCH).
+   * pushes a PATCH with the fields that changed (a PUT of the whole child to 2.1.1
+   * partners, which may not PATCH). Lists the spec appends on PATCH (a Session's
+   * `charging_periods`) are extended, not replaced: give the new items, or the whole
+   * list with the new items at its end; the PATCH carries only the new items.
    */
   async patch(ref: ObjectRef, path: string[], fields: CanonicalObject): Promise<CanonicalObject> {
+    if (this.immutable)
+      throw OcpiError.methodNotAllowed(`${this.spec.objectName}s cannot be changed; send a new one`);
     const repo = this.requireRepo();
     const stored = await repo.get<CanonicalObject>(this.key(ref));
     const current = stored && findAt(stored.data, this.spec.children, path);
@@ -112,18 +177,36 @@ export class Publisher {
       throw new OcpiError(this.spec.unknownStatus, `unknown ${this.objectNameAt(path)}`);
     const lastUpdated =
       typeof fields.last_updated === 'string' ? fields.last_updated : formatDateTime(new Date());
-    const changed = { ...fields, last_updated: lastUpdated };
+    const changed: CanonicalObject = { ...fields, last_updated: lastUpdated };
+    const added: Record<string, unknown[]> = {};
+    for (const field of path.length === 0 ? (this.spec.appendOnPatch ?? []) : []) {
+      if (!(field in fields)) continue;
+      const items = newItems(current[field], fields[field]);
+      added[field] = items;
+      changed[field] = [...(Array.isArray(current[field]) ? current[field] : []), ...items];
+    }
     const objectName = this.objectNameAt(path);
     const parsed = parseObject('2.3.0', objectName, { ...current, ...changed });
     if (!parsed.ok) throw OcpiError.invalid(`invalid ${objectName}: ${describeIssues(parsed.errors)}`);
     const whole = parsed.value as CanonicalObject;
     const root = replaceAt(stored.data, this.spec.children, path, whole, lastUpdated) as CanonicalObject;
-    await this.write(ref, root, { ref, path, method: 'PATCH', body: changed, whole, root });
+    await this.write(ref, root, {
+      ref,
+      path,
+      method: 'PATCH',
+      body: changed,
+      whole,
+      before: current,
+      appended: added,
+      root,
+    });
     return whole;
   }
 
-  /** Deletes one of our objects (Tariffs) and tells the partners. */
+  /** Deletes one of our objects (Tariffs: modules whose receivers accept DELETE) and tells the partners. */
   async delete(ref: ObjectRef): Promise<boolean> {
+    if (!this.spec.delete)
+      throw OcpiError.methodNotAllowed(`${this.spec.objectName}s are never deleted in OCPI`);
     const repo = this.requireRepo();
     const stored = await repo.get<CanonicalObject>(this.key(ref));
     if (!stored) return false;
@@ -151,6 +234,11 @@ export class Publisher {
     return this.node.services[this.spec.id].getReceived(partnerId, ref);
   }
 
+  /** What a partner pushed to us (or we pulled from it), a page at a time, oldest first. */
+  listReceived(partnerId: string, query: Partial<OwnListQuery> = {}): Promise<OwnPage> {
+    return this.node.services[this.spec.id].listReceived(partnerId, { offset: 0, limit: 100, ...query });
+  }
+
   private objectNameAt(path: string[]): string {
     return path.length === 0
       ? this.spec.objectName
@@ -167,8 +255,9 @@ export class Publisher {
   private async write(ref: ObjectRef, root: CanonicalObject, change: Change): Promise<void> {
     const repo = this.repo;
     const messages = await this.messages(change);
+    const audience = audienceOf(this.spec, root);
     await this.node.store.db.transaction().execute(async (trx) => {
-      await repo?.put(this.key(ref), root, new Date(String(root.last_updated)), trx);
+      await repo?.put(this.key(ref), root, new Date(String(root.last_updated)), trx, audience);
       for (const m of messages) await enqueue(trx, m);
     });
     this.wake();
@@ -184,47 +273,67 @@ export class Publisher {
   }
 
   /**
-   * One message per partner that receives the module. Built before the transaction:
-   * PGlite has a single connection, so nothing outside the transaction may query inside it.
+   * One message per partner that receives the module (or only for the partner the object
+   * is meant for). Built before the transaction: PGlite has a single connection, so
+   * nothing outside the transaction may query inside it.
    */
   private async messages(change: Change): Promise<OutboxMessage[]> {
-    const partners = await this.node.registry.list();
-    return partners.map((p) => this.messageFor(p, change)).filter((m): m is OutboxMessage => m !== undefined);
+    const partners = (await this.node.registry.list()).filter((p) => this.receives(p, change));
+    const extras = new Map<string, CodecContextExt>();
+    const lookup = this.spec.renderContext;
+    if (lookup && change.root) {
+      for (const version of new Set(partners.map((p) => p.version)))
+        extras.set(version, await lookup(this.node, version as OcpiVersion, [change.root]));
+    }
+    return partners
+      .map((p) => this.messageFor(p, change, extras.get(p.version) ?? {}))
+      .filter((m): m is OutboxMessage => m !== undefined);
   }
 
-  private messageFor(partner: Partner, change: Change): OutboxMessage | undefined {
-    if (partner.status !== 'registered') return undefined;
-    const receives = partner.parties.some((p) => (this.spec.receiverRoles as string[]).includes(p.role));
+  /** The party of a partner a change goes to, if the partner gets it at all. */
+  private recipient(partner: Partner, change: Change) {
+    if (this.spec.pushTo === 'audience') {
+      const audience = audienceOf(this.spec, change.root ?? {});
+      return audience ? partner.parties.find((p) => partyKey(p) === audience) : undefined;
+    }
+    return partner.parties.find((p) => (this.spec.receiverRoles as string[]).includes(p.role));
+  }
+
+  private receives(partner: Partner, change: Change): boolean {
+    return (
+      partner.status === 'registered' &&
+      this.recipient(partner, change) !== undefined &&
+      partnerEndpoint(partner, this.spec.id, 'RECEIVER') !== undefined
+    );
+  }
+
+  private messageFor(partner: Partner, change: Change, extra: CodecContextExt): OutboxMessage | undefined {
     const endpoint = partnerEndpoint(partner, this.spec.id, 'RECEIVER');
-    if (!receives || !endpoint) return undefined;
+    if (!endpoint) return undefined;
     const version = partner.version as OcpiVersion;
     const { ref, path } = change;
     const withRoles = hasInterfaceRoles(version);
     const query =
       withRoles && this.spec.subtype && ref.subtype ? { [this.spec.subtype.query]: ref.subtype } : undefined;
-    const url = receiverObjectUrl(endpoint, [ref.countryCode, ref.partyId, ref.id, ...path], query);
+    const url =
+      change.method === 'POST'
+        ? endpoint.url
+        : receiverObjectUrl(endpoint, [ref.countryCode, ref.partyId, ref.id, ...path], query);
     const context = { countryCode: ref.countryCode, partyId: ref.partyId };
     const objectName = this.objectNameAt(path);
     let method = change.method;
     let body: unknown;
     const root = change.root ?? {};
+    const render = (object: CanonicalObject | undefined) =>
+      renderFor(version, objectName, object ?? {}, root, undefined, extra) as CanonicalObject | undefined;
     if (method === 'PATCH' && !withRoles) {
       // 2.1.1 partners get the whole child instead: same effect, and no PATCH shape to translate.
       method = 'PUT';
-      body = renderFor(version, objectName, change.whole ?? {}, root);
+      body = render(change.whole);
     } else if (method === 'PATCH') {
-      // The changed fields as this version names and shapes them: taken from the whole
-      // object rendered through the version's codec, so no canonical-only shape leaks out.
-      const whole = renderFor(version, objectName, change.whole ?? {}, root) as CanonicalObject | undefined;
-      body =
-        whole &&
-        Object.fromEntries(
-          Object.keys(change.body ?? {})
-            .filter((k) => k in whole)
-            .map((k) => [k, whole[k]]),
-        );
-    } else if (method === 'PUT') {
-      body = renderFor(version, objectName, change.body ?? {}, root);
+      body = this.patchBody(change, render);
+    } else if (method === 'PUT' || method === 'POST') {
+      body = render(change.body);
     }
     // Nothing to send when the version cannot express the object or may not see it.
     if (method !== 'DELETE' && body === undefined) {
@@ -234,9 +343,7 @@ export class Publisher {
       );
       return undefined;
     }
-    const to =
-      partner.parties.find((p) => (this.spec.receiverRoles as string[]).includes(p.role)) ??
-      partner.parties[0];
+    const to = this.recipient(partner, change) ?? partner.parties[0];
     return {
       partnerId: partner.id,
       orderingKey: `${this.spec.id}/${ref.countryCode}/${ref.partyId}/${ref.id}/${ref.subtype ?? ''}`,
@@ -248,5 +355,34 @@ export class Publisher {
         ? { headers: routingHeadersFor(context, { countryCode: to.countryCode, partyId: to.partyId }) }
         : {}),
     };
+  }
+
+  /**
+   * The body of a PATCH: the fields that changed (and last_updated), as this version
+   * names and shapes them: taken from the whole object rendered through the version's
+   * codec, so no canonical-only shape leaks out. Appended lists carry only their new items.
+   */
+  private patchBody(
+    change: Change,
+    render: (object: CanonicalObject | undefined) => CanonicalObject | undefined,
+  ): CanonicalObject | undefined {
+    const whole = render(change.whole);
+    if (!whole) return undefined;
+    const before = change.before ? render(change.before) : undefined;
+    const appended = change.appended ?? {};
+    const added =
+      Object.keys(appended).length > 0 ? render({ ...(change.whole ?? {}), ...appended }) : undefined;
+    const body: CanonicalObject = {};
+    for (const key of Object.keys(change.body ?? {})) {
+      if (!(key in whole)) continue;
+      if (key in appended) {
+        const items = added?.[key];
+        if (Array.isArray(items) && items.length > 0) body[key] = items;
+        continue;
+      }
+      const same = before !== undefined && JSON.stringify(before[key]) === JSON.stringify(whole[key]);
+      if (key === 'last_updated' || !same) body[key] = whole[key];
+    }
+    return body;
   }
 }

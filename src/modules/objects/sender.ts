@@ -1,33 +1,56 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { CodecContextExt } from '../../model/codecs/index.ts';
 import type { OcpiVersion } from '../../model/versions.ts';
 import { envelope } from '../../transport/envelope.ts';
 import { OcpiError } from '../../transport/errors.ts';
 import { type PaginationOptions, readPageRequest, setPageHeaders } from '../../transport/pagination.ts';
-import type { ObjectService } from './service.ts';
-import type { ObjectModuleSpec } from './spec.ts';
+import type { CanonicalObject, ObjectService } from './service.ts';
+import { audienceOf, type ObjectModuleSpec, partyKey } from './spec.ts';
 import { findAt } from './tree.ts';
 import { renderFor } from './visibility.ts';
+
+/** What the sender needs besides the spec and the service. */
+export interface SenderOptions {
+  /** The public URL of this list, for the Link header. */
+  endpointUrl: () => string;
+  paging: Required<PaginationOptions>;
+  /** Codec context for rendering a page of objects (ObjectModuleSpec.renderContext). */
+  renderContext?: (objects: CanonicalObject[]) => Promise<CodecContextExt>;
+}
+
+/** The parties ('CC*PID') of the calling partner: what it may see of objects with an audience. */
+export function callerAudiences(request: FastifyRequest): string[] {
+  const caller = request.ocpi.caller;
+  if (caller?.kind !== 'partner') throw OcpiError.unauthorized();
+  return caller.partner.parties.map(partyKey);
+}
 
 /**
  * The sender interface of a module: the paginated list of our own objects
  * (date_from, date_to, offset, limit; Link, X-Total-Count, X-Limit), and for Locations
- * GET of one Location, EVSE or Connector.
+ * GET of one Location, EVSE or Connector. Objects with an audience (Sessions, CDRs) are
+ * listed only to the partner they are meant for.
  */
 export function senderRoutes(
   app: FastifyInstance,
   version: OcpiVersion,
   spec: ObjectModuleSpec,
   service: ObjectService,
-  endpointUrl: () => string,
-  paging: Required<PaginationOptions>,
+  options: SenderOptions,
 ): void {
+  const { paging } = options;
   app.get('/', async (request, reply) => {
     const page = readPageRequest(request.query as Record<string, unknown>, paging);
-    const result = await service.listOwn(page);
-    setPageHeaders(reply, request, endpointUrl(), page, result.total, paging.maxLimit, result.cursor);
+    const result = await service.listOwn(
+      spec.audience ? { ...page, audiences: callerAudiences(request) } : page,
+    );
+    setPageHeaders(reply, request, options.endpointUrl(), page, result.total, paging.maxLimit, result.cursor);
+    const extra = options.renderContext ? await options.renderContext(result.items) : {};
     // Objects this version cannot express or may not see are left out of the page.
     return envelope(
-      result.items.map((o) => renderFor(version, spec.objectName, o)).filter((o) => o !== undefined),
+      result.items
+        .map((o) => renderFor(version, spec.objectName, o, o, undefined, extra))
+        .filter((o) => o !== undefined),
     );
   });
 
@@ -41,9 +64,13 @@ export function senderRoutes(
     app.get<{ Params: Record<string, string> }>(url, async (request) => {
       const path = childParams.slice(0, depth).map((c) => request.params[c] as string);
       const objectName = depth === 0 ? spec.objectName : (spec.children[depth - 1]?.objectName as string);
-      const root = await service.getOwn(request.params.id as string);
+      let root = await service.getOwn(request.params.id as string);
+      if (root && spec.audience && !callerAudiences(request).includes(audienceOf(spec, root)))
+        root = undefined;
       const found = root && findAt(root, spec.children, path);
-      const rendered = root && found ? renderFor(version, objectName, found, root) : undefined;
+      const extra = root && options.renderContext ? await options.renderContext([root]) : {};
+      const rendered =
+        root && found ? renderFor(version, objectName, found, root, undefined, extra) : undefined;
       if (rendered === undefined)
         throw new OcpiError(spec.unknownStatus, `unknown ${objectName}`, { httpStatus: 404 });
       return envelope(rendered);

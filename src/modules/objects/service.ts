@@ -20,6 +20,11 @@ export interface OwnListQuery {
   dateTo?: Date;
   /** Opaque position from the previous page's `cursor`: makes paging cost flat. */
   cursor?: string;
+  /**
+   * Only objects meant for one of these parties ('CC*PID'): what a partner with these
+   * parties may see of a module whose objects have an audience (Sessions, CDRs).
+   */
+  audiences?: string[];
 }
 
 export interface OwnPage {
@@ -40,6 +45,17 @@ export interface ObjectService {
   getOwn(id: string, subtype?: string): Promise<CanonicalObject | undefined>;
   getReceived(partnerId: string, ref: ObjectRef): Promise<CanonicalObject | undefined>;
   putReceived(partnerId: string, ref: ObjectRef, object: CanonicalObject, lastUpdated: Date): Promise<void>;
+  /**
+   * Stores what a partner created, unless it exists already (immutable objects: CDRs);
+   * false, and nothing changed, when it did. Optional: without it the receiver checks
+   * with getReceived() first, which is atomic within one process only.
+   */
+  createReceived?(
+    partnerId: string,
+    ref: ObjectRef,
+    object: CanonicalObject,
+    lastUpdated: Date,
+  ): Promise<boolean>;
   deleteReceived(partnerId: string, ref: ObjectRef): Promise<boolean>;
   /** What a partner pushed, paged (for the admin API and tests). */
   listReceived(partnerId: string, query: OwnListQuery): Promise<OwnPage>;
@@ -80,6 +96,7 @@ export class StoreObjectService implements ObjectService {
       ...(query.dateFrom ? { dateFrom: query.dateFrom } : {}),
       ...(query.dateTo ? { dateTo: query.dateTo } : {}),
       ...(query.cursor && /^\d+$/.test(query.cursor) ? { after: query.cursor } : {}),
+      ...(query.audiences ? { audiences: query.audiences.map((a) => a.toUpperCase()) } : {}),
     });
     const last = page.items[page.items.length - 1];
     return { items: page.items.map((i) => i.data), total: page.total, ...(last ? { cursor: last.seq } : {}) };
@@ -105,6 +122,15 @@ export class StoreObjectService implements ObjectService {
     lastUpdated: Date,
   ): Promise<void> {
     await this.repo.put(this.key(receivedBy(partnerId), ref), object, lastUpdated);
+  }
+
+  createReceived(
+    partnerId: string,
+    ref: ObjectRef,
+    object: CanonicalObject,
+    lastUpdated: Date,
+  ): Promise<boolean> {
+    return this.repo.insert(this.key(receivedBy(partnerId), ref), object, lastUpdated);
   }
 
   deleteReceived(partnerId: string, ref: ObjectRef): Promise<boolean> {

@@ -1,4 +1,10 @@
+import type { CodecContextExt } from '../../model/codecs/index.ts';
+import type { OcpiVersion } from '../../model/versions.ts';
+import type { OcpiNode } from '../../node.ts';
 import type { OwnRole } from '../../partners/types.ts';
+
+/** A JSON object in the canonical (2.3.0) shape. */
+type Canonical = Record<string, unknown>;
 
 /** A level below the root object in the URL, e.g. a Location's EVSE, then its Connector. */
 export interface ChildLevel {
@@ -10,13 +16,13 @@ export interface ChildLevel {
   idField: string;
 }
 
-/**
- * What makes one module of client-owned objects (Locations, Tariffs, Tokens, Sessions)
- * different from another; the sender, receiver, push and pull code is shared.
- */
 /** Modules of client-owned objects the node serves. */
-export type ObjectModuleId = 'locations' | 'tariffs' | 'tokens';
+export type ObjectModuleId = 'locations' | 'tariffs' | 'tokens' | 'sessions' | 'cdrs';
 
+/**
+ * What makes one module of client-owned objects (Locations, Tariffs, Tokens, Sessions,
+ * CDRs) different from another; the sender, receiver, push and pull code is shared.
+ */
 export interface ObjectModuleSpec {
   id: ObjectModuleId;
   objectName: string;
@@ -37,4 +43,46 @@ export interface ObjectModuleSpec {
   delete: boolean;
   /** Whether the sender serves GET of one object (Locations). */
   senderGetOne: boolean;
+  /**
+   * How the receiver takes objects. `put` (default): client-owned objects, PUT (and PATCH,
+   * DELETE as above) under `/{country_code}/{party_id}/{id}`. `post` (CDRs): the whole,
+   * immutable object is POSTed to the module URL, answered with HTTP 201 and a `Location`
+   * header where it can be read back; a second POST of the same id is refused, and there
+   * is no PUT, PATCH or DELETE. The publisher then pushes a POST, once.
+   */
+  receive?: 'put' | 'post';
+  /**
+   * The one party an object is meant for, as 'CC*PID' (a Session or CDR belongs to the
+   * eMSP of its token), or undefined when every partner may see it. Stored with our own
+   * objects: the sender lists to a partner only those meant for one of its parties, and a
+   * 2.1.1 object that arrives at our receiver is taken to be meant for us.
+   */
+  audience?: (object: Canonical) => string | undefined;
+  /**
+   * Who the publisher pushes a change to: every registered partner that receives the
+   * module (`all`, default), or only the partner one of whose parties is the object's
+   * `audience` (no audience: nobody).
+   */
+  pushTo?: 'all' | 'audience';
+  /**
+   * Array fields that a PATCH extends instead of replacing (a Session's
+   * `charging_periods`): the receiver appends the items a PATCH brings, and the
+   * publisher's PATCH carries only the new items.
+   */
+  appendOnPatch?: string[];
+  /**
+   * What rendering objects for a version needs beyond the objects themselves, looked up
+   * before rendering (e.g. the Locations a 2.1.1 Session embeds).
+   */
+  renderContext?: (node: OcpiNode, version: OcpiVersion, objects: Canonical[]) => Promise<CodecContextExt>;
+}
+
+/** The audience stored with an object: 'CC*PID', or '' when every partner may see it. */
+export function audienceOf(spec: ObjectModuleSpec, object: Canonical): string {
+  return spec.audience?.(object)?.toUpperCase() ?? '';
+}
+
+/** 'CC*PID' of a party, upper case: the form audiences are kept in. */
+export function partyKey(party: { countryCode: string; partyId: string }): string {
+  return `${party.countryCode}*${party.partyId}`.toUpperCase();
 }

@@ -1,4 +1,4 @@
-import { NotRepresentableError } from '../../model/codecs/index.ts';
+import { type CodecContextExt, NotRepresentableError } from '../../model/codecs/index.ts';
 import { renderObject } from '../../model/objects.ts';
 import type { OcpiVersion } from '../../model/versions.ts';
 import type { CanonicalObject } from './service.ts';
@@ -14,6 +14,7 @@ export function visibleIn(version: OcpiVersion, objectName: string, object: Cano
 /**
  * Renders an object for a partner, or undefined when that version cannot express it
  * (e.g. an EVSE whose only plug an older version cannot name) or must not see it.
+ * `extra` is what the codec may need beyond the object (see ObjectModuleSpec.renderContext).
  */
 export function renderFor(
   version: OcpiVersion,
@@ -21,9 +22,14 @@ export function renderFor(
   object: CanonicalObject,
   root: CanonicalObject = object,
   shape?: 'patch',
+  extra: CodecContextExt = {},
 ): unknown {
   if (!visibleIn(version, objectName, root)) return undefined;
-  const context = { countryCode: String(root.country_code ?? ''), partyId: String(root.party_id ?? '') };
+  const context = {
+    ...extra,
+    countryCode: String(root.country_code ?? ''),
+    partyId: String(root.party_id ?? ''),
+  };
   try {
     return renderObject(version, objectName, object, { context, ...(shape ? { shape } : {}) });
   } catch (err) {

@@ -2,10 +2,12 @@ import type { Migration } from 'kysely';
 import * as m001 from './001_partners.ts';
 import * as m002 from './002_objects.ts';
 import * as m003 from './003_outbox.ts';
+import * as m004 from './004_commands.ts';
 
 /** Ordered migrations. Append only: never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
   '001_partners': m001,
   '002_objects': m002,
   '003_outbox': m003,
+  '004_commands': m004,
 };

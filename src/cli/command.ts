@@ -1,0 +1,98 @@
+import { parseArgs } from 'node:util';
+
+type Json = Record<string, unknown>;
+
+const HELP = `Usage: ocpi command <start-session|stop-session|reserve-now|cancel-reservation|unlock-connector> [options]
+
+  --node <url> --admin-token <t>   the eMSP node that sends the command
+  --partner <CC*PID>               the CPO
+  --location <id> --evse <uid> --connector <id>
+  --token <uid>                    one of our tokens (start-session, reserve-now)
+  --session <id>                   (stop-session)
+  --reservation <id> --expiry <DateTime>   (reserve-now, cancel-reservation)
+  --follow <seconds>               after START_SESSION, print session updates this long (default 120)
+`;
+
+function describe(line: Json): string | undefined {
+  if (line.response) {
+    const r = line.response as Json;
+    return `CommandResponse: ${r.result}${r.timeout !== undefined ? ` (the CPO waits ${r.timeout} s for the charger)` : ''}`;
+  }
+  if (line.result)
+    return `CommandResult:   ${(line.result as Json).result}${(line.result as Json).source === 'local-timeout' ? ' (nothing came in time)' : ''}`;
+  if (line.session) {
+    const s = line.session as Json;
+    return `Session ${s.id}: ${s.status}, ${s.kwh} kWh${s.total_cost ? `, ${JSON.stringify(s.total_cost)}` : ''}`;
+  }
+  if (line.cdr) {
+    const c = line.cdr as Json;
+    const cost = c.total_cost as Json | undefined;
+    return `CDR ${c.id}: ${c.total_energy} kWh, ${Number(c.total_time).toFixed(3)} h, total ${cost?.before_taxes ?? '?'} ${c.currency} before taxes`;
+  }
+  if (line.error) return `error: ${line.error}`;
+  return undefined;
+}
+
+/** `ocpi command …`: sends a command through a node's admin API and follows what happens. */
+export async function command(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      node: { type: 'string' },
+      'admin-token': { type: 'string' },
+      partner: { type: 'string' },
+      location: { type: 'string' },
+      evse: { type: 'string' },
+      connector: { type: 'string' },
+      token: { type: 'string' },
+      session: { type: 'string' },
+      reservation: { type: 'string' },
+      expiry: { type: 'string' },
+      follow: { type: 'string', default: '120' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const name = positionals[0];
+  if (values.help || !name) {
+    process.stdout.write(HELP);
+    return values.help ? 0 : 1;
+  }
+  const node = (values.node ?? env.OCPI_NODE ?? 'http://127.0.0.1:3000').replace(/\/+$/, '');
+  const adminToken = values['admin-token'] ?? env.OCPI_ADMIN_TOKEN;
+  if (!adminToken) throw new Error('--admin-token (or OCPI_ADMIN_TOKEN) is required');
+  if (!values.partner) throw new Error('--partner <CC*PID> is required');
+  const request: Json = {
+    ...(values.location ? { location_id: values.location } : {}),
+    ...(values.evse ? { evse_uid: values.evse } : {}),
+    ...(values.connector ? { connector_id: values.connector } : {}),
+    ...(values.token ? { token: values.token } : {}),
+    ...(values.session ? { session_id: values.session } : {}),
+    ...(values.reservation ? { reservation_id: values.reservation } : {}),
+    ...(values.expiry ? { expiry_date: values.expiry } : {}),
+  };
+  const res = await fetch(`${node}/admin/commands/${encodeURIComponent(name)}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ partner: values.partner, request, follow: Number(values.follow) }),
+  });
+  if (!res.ok || !res.body || !(res.headers.get('content-type') ?? '').includes('ndjson')) {
+    const text = await res.text();
+    let message = text;
+    try {
+      message = String((JSON.parse(text) as Json).status_message ?? text);
+    } catch {}
+    throw new Error(`${message} (HTTP ${res.status})`);
+  }
+  let buffer = '';
+  const decoder = new TextDecoder();
+  for await (const chunk of res.body) {
+    buffer += decoder.decode(chunk as Uint8Array, { stream: true });
+    for (let i = buffer.indexOf('\n'); i >= 0; i = buffer.indexOf('\n')) {
+      const text = describe(JSON.parse(buffer.slice(0, i)) as Json);
+      buffer = buffer.slice(i + 1);
+      if (text) process.stdout.write(`${text}\n`);
+    }
+  }
+  return 0;
+}

@@ -1,0 +1,353 @@
+import { randomUUID } from 'node:crypto';
+import { enqueue } from '../../delivery/outbox.ts';
+import { commandResultToV211 } from '../../model/codecs/index.ts';
+import { renderObject } from '../../model/objects.ts';
+import { hasInterfaceRoles, type OcpiVersion } from '../../model/versions.ts';
+import type { OcpiNode } from '../../node.ts';
+import type { Partner } from '../../partners/types.ts';
+import { routingHeadersFor } from '../../transport/routing-headers.ts';
+import { CommandInserter } from './command-inserter.ts';
+import type { ChargerCommand, ChargerGateway, ChargerOutcome, GatewayReporter } from './gateway.ts';
+
+type Json = Record<string, unknown>;
+
+export interface CpoCommandOptions {
+  gateway: ChargerGateway;
+  /** Seconds announced in CommandResponse.timeout; TIMEOUT is sent when the charger has not answered by then (default 30). */
+  timeoutSeconds: number;
+  /** Called after each commit that enqueued something. */
+  wake: () => void;
+  /** Session events from the gateway (Sessions and CDRs hook in here). */
+  sessions?: Pick<GatewayReporter, 'sessionStarted' | 'sessionProgress' | 'sessionStopped'>;
+}
+
+/**
+ * The CPO half of commands after the synchronous checks: the command is persisted, the
+ * charger is asked without waiting, and exactly one CommandResult (the charger's, or
+ * TIMEOUT) goes to the response_url through the outbox, even across restarts.
+ */
+export class CpoCommands {
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly reporter: GatewayReporter;
+  private readonly inserter: CommandInserter;
+
+  constructor(
+    private readonly node: OcpiNode,
+    private readonly options: CpoCommandOptions,
+  ) {
+    this.inserter = new CommandInserter(node.store.db);
+    const ignore = () => {};
+    this.reporter = {
+      outcome: (id, outcome, message) => {
+        this.complete(id, outcome, message).catch((err: Error) =>
+          node.log.error({ err, command: id }, 'could not record a charger outcome'),
+        );
+      },
+      sessionStarted: (e) => (options.sessions ? options.sessions.sessionStarted(e) : ignore()),
+      sessionProgress: (e) => (options.sessions ? options.sessions.sessionProgress(e) : ignore()),
+      sessionStopped: (e) => (options.sessions ? options.sessions.sessionStopped(e) : ignore()),
+    };
+  }
+
+  get timeoutSeconds(): number {
+    return this.options.timeoutSeconds;
+  }
+
+  /**
+   * Persists an accepted command, then hands it to the charger. Returns undefined when
+   * the same command with the same response_url was accepted within its timeout: a
+   * duplicate, answered alike but executed once.
+   */
+  async accept(
+    partner: Partner,
+    version: OcpiVersion,
+    command: string,
+    request: Json,
+  ): Promise<string | undefined> {
+    const id = randomUUID();
+    const deadline = new Date(Date.now() + this.options.timeoutSeconds * 1000);
+    const row = {
+      id,
+      direction: 'received' as const,
+      partner_id: partner.id,
+      version,
+      command,
+      request: JSON.stringify(request),
+      response_url: String(request.response_url),
+      status: 'pending' as const,
+      result: null,
+      deadline,
+    };
+    if (!(await this.inserter.insert(row))) return undefined;
+    let charger = toChargerCommand(id, command, request);
+    if (charger.type === 'RESERVE_NOW' || charger.type === 'CANCEL_RESERVATION') {
+      const reservation = charger;
+      charger = await this.node.store.db
+        .transaction()
+        .execute((trx) => this.reservationStep(trx, partner, version, request, reservation));
+    }
+    this.arm(id, deadline);
+    if (charger.type === 'CANCEL_RESERVATION' && charger.reservationId === '') {
+      // Nothing to ask the charger: the reservation is not (or no longer) known.
+      this.reporter.outcome(id, 'UNKNOWN_RESERVATION');
+    } else {
+      Promise.resolve()
+        .then(() => this.options.gateway.execute(charger, this.reporter))
+        .catch((err: Error) =>
+          this.node.log.error({ err, command: id }, 'charger gateway failed; TIMEOUT will follow'),
+        );
+    }
+    return id;
+  }
+
+  /** Reservation ids as the charger sees them: unique across eMSPs, stable for a replaced reservation. */
+  private async reservationStep(
+    trx: OcpiNode['store']['db'],
+    partner: Partner,
+    version: string,
+    request: Json,
+    charger: Extract<ChargerCommand, { type: 'RESERVE_NOW' | 'CANCEL_RESERVATION' }>,
+  ): Promise<ChargerCommand> {
+    if (charger.type === 'RESERVE_NOW')
+      return { ...charger, reservationId: await this.mapReservation(trx, partner, version, request) };
+    const row = await trx
+      .selectFrom('ocpi_reservations')
+      .selectAll()
+      .where('partner_id', '=', partner.id)
+      .where('reservation_id', '=', String(request.reservation_id))
+      .where('status', '=', 'active')
+      .executeTakeFirst();
+    if (!row) return { ...charger, reservationId: '' };
+    await trx
+      .updateTable('ocpi_reservations')
+      .set({ status: 'cancelled' })
+      .where('partner_id', '=', partner.id)
+      .where('reservation_id', '=', String(request.reservation_id))
+      .execute();
+    return {
+      ...charger,
+      reservationId: row.charger_reservation_id,
+      locationId: row.location_id,
+      ...(row.evse_uid ? { evseUid: row.evse_uid } : {}),
+    };
+  }
+
+  /** The same reservation_id again replaces the reservation and keeps its charger id. */
+  private async mapReservation(
+    trx: OcpiNode['store']['db'],
+    partner: Partner,
+    version: string,
+    request: Json,
+  ): Promise<string> {
+    const reservationId = String(request.reservation_id);
+    const existing = await trx
+      .selectFrom('ocpi_reservations')
+      .select('charger_reservation_id')
+      .where('partner_id', '=', partner.id)
+      .where('reservation_id', '=', reservationId)
+      .executeTakeFirst();
+    const chargerId = existing?.charger_reservation_id ?? randomUUID();
+    const row = {
+      location_id: String(request.location_id),
+      evse_uid: request.evse_uid === undefined ? null : String(request.evse_uid),
+      response_url: String(request.response_url),
+      version,
+      status: 'active' as const,
+      expiry_date: new Date(String(request.expiry_date)),
+    };
+    if (existing)
+      await trx
+        .updateTable('ocpi_reservations')
+        .set(row)
+        .where('partner_id', '=', partner.id)
+        .where('reservation_id', '=', reservationId)
+        .execute();
+    else
+      await trx
+        .insertInto('ocpi_reservations')
+        .values({
+          partner_id: partner.id,
+          reservation_id: reservationId,
+          charger_reservation_id: chargerId,
+          ...row,
+        })
+        .execute();
+    return chargerId;
+  }
+
+  private arm(id: string, deadline: Date): void {
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(id);
+        this.complete(id, 'TIMEOUT').catch((err: Error) =>
+          this.node.log.error({ err, command: id }, 'could not send TIMEOUT'),
+        );
+      },
+      Math.max(0, deadline.getTime() - Date.now()),
+    );
+    timer.unref();
+    this.timers.set(id, timer);
+  }
+
+  /**
+   * Records the outcome and enqueues the CommandResult, once: the row moves from pending
+   * in the same transaction, so a late charger answer after TIMEOUT (or a second node)
+   * finds nothing to do.
+   */
+  async complete(id: string, outcome: ChargerOutcome | 'TIMEOUT', message?: string): Promise<boolean> {
+    const row = await this.node.store.db
+      .selectFrom('ocpi_commands')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!row) return false;
+    const partner = await this.node.registry.get(row.partner_id);
+    const sent = await this.node.store.db.transaction().execute(async (trx) => {
+      const updated = await trx
+        .updateTable('ocpi_commands')
+        .set({ status: outcome === 'TIMEOUT' ? 'timed_out' : 'done', result: outcome })
+        .where('id', '=', id)
+        .where('status', '=', 'pending')
+        .executeTakeFirst();
+      if (updated.numUpdatedRows === 0n || !partner) return false;
+      await enqueue(
+        trx,
+        this.resultMessage(partner, row.version as OcpiVersion, id, row.response_url, {
+          result: outcome,
+          ...(message ? { message: [{ language: 'en', text: message }] } : {}),
+        }),
+      );
+      return true;
+    });
+    if (!sent) {
+      if (outcome !== 'TIMEOUT')
+        this.node.log.warn(
+          { command: id, outcome },
+          'charger answered after the command was already answered (late after TIMEOUT); not sent',
+        );
+      return false;
+    }
+    clearTimeout(this.timers.get(id));
+    this.timers.delete(id);
+    this.options.wake();
+    return true;
+  }
+
+  /** CPO-initiated cancellation: CANCELED_RESERVATION goes to the original RESERVE_NOW's response_url. */
+  async cancelReservation(chargerReservationId: string, message?: string): Promise<boolean> {
+    const row = await this.node.store.db
+      .selectFrom('ocpi_reservations')
+      .selectAll()
+      .where('charger_reservation_id', '=', chargerReservationId)
+      .where('status', '=', 'active')
+      .executeTakeFirst();
+    const partner = row && (await this.node.registry.get(row.partner_id));
+    if (!row || !partner) return false;
+    await this.node.store.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('ocpi_reservations')
+        .set({ status: 'cancelled' })
+        .where('charger_reservation_id', '=', chargerReservationId)
+        .execute();
+      const result = {
+        result: 'CANCELED_RESERVATION',
+        ...(message ? { message: [{ language: 'en', text: message }] } : {}),
+      };
+      await enqueue(
+        trx,
+        this.resultMessage(
+          partner,
+          row.version as OcpiVersion,
+          `reservation-${chargerReservationId}`,
+          row.response_url,
+          result,
+        ),
+      );
+    });
+    this.options.wake();
+    return true;
+  }
+
+  private resultMessage(
+    partner: Partner,
+    version: OcpiVersion,
+    id: string,
+    responseUrl: string,
+    result: Json,
+  ) {
+    // 2.1.1 posts its CommandResponse shape to the response_url; 2.2+ a CommandResult.
+    const body =
+      version === '2.1.1' ? commandResultToV211(result) : renderObject(version, 'CommandResult', result);
+    const us = this.node.parties.find((p) => p.role === 'CPO') ?? this.node.parties[0];
+    const them = partner.parties[0];
+    return {
+      partnerId: partner.id,
+      orderingKey: `commands/${id}`,
+      method: 'POST' as const,
+      url: responseUrl,
+      body,
+      kind: 'command-result',
+      ...(hasInterfaceRoles(version) && us && them ? { headers: routingHeadersFor(us, them) } : {}),
+    };
+  }
+
+  /** After a restart: TIMEOUT for what expired while we were down, timers for the rest. */
+  async resume(): Promise<void> {
+    const pending = await this.node.store.db
+      .selectFrom('ocpi_commands')
+      .select(['id', 'deadline'])
+      .where('direction', '=', 'received')
+      .where('status', '=', 'pending')
+      .execute();
+    for (const row of pending) this.arm(row.id, new Date(row.deadline));
+  }
+
+  stop(): void {
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+  }
+}
+
+function toChargerCommand(id: string, command: string, r: Json): ChargerCommand {
+  const opt = <K extends string>(key: K, value: unknown) =>
+    value === undefined ? {} : ({ [key]: String(value) } as Record<K, string>);
+  switch (command) {
+    case 'START_SESSION':
+      return {
+        type: 'START_SESSION',
+        commandId: id,
+        locationId: String(r.location_id),
+        ...opt('evseUid', r.evse_uid),
+        ...opt('connectorId', r.connector_id),
+        token: r.token as Json,
+        ...opt('authorizationReference', r.authorization_reference),
+      };
+    case 'STOP_SESSION':
+      return { type: 'STOP_SESSION', commandId: id, sessionId: String(r.session_id) };
+    case 'RESERVE_NOW':
+      return {
+        type: 'RESERVE_NOW',
+        commandId: id,
+        locationId: String(r.location_id),
+        ...opt('evseUid', r.evse_uid),
+        reservationId: String(r.reservation_id),
+        expiryDate: String(r.expiry_date),
+        token: r.token as Json,
+      };
+    case 'CANCEL_RESERVATION':
+      return {
+        type: 'CANCEL_RESERVATION',
+        commandId: id,
+        reservationId: String(r.reservation_id),
+        locationId: '',
+      };
+    default:
+      return {
+        type: 'UNLOCK_CONNECTOR',
+        commandId: id,
+        locationId: String(r.location_id),
+        evseUid: String(r.evse_uid),
+        connectorId: String(r.connector_id),
+      };
+  }
+}

@@ -1,0 +1,72 @@
+/** What a charger is asked to do, after the CPO accepted an OCPI command. */
+export type ChargerCommand =
+  | {
+      type: 'START_SESSION';
+      commandId: string;
+      locationId: string;
+      evseUid?: string;
+      connectorId?: string;
+      token: Record<string, unknown>;
+      authorizationReference?: string;
+    }
+  | { type: 'STOP_SESSION'; commandId: string; sessionId: string; locationId?: string; evseUid?: string }
+  | {
+      type: 'RESERVE_NOW';
+      commandId: string;
+      locationId: string;
+      evseUid?: string;
+      reservationId: string;
+      expiryDate: string;
+      token: Record<string, unknown>;
+    }
+  | {
+      type: 'CANCEL_RESERVATION';
+      commandId: string;
+      reservationId: string;
+      locationId: string;
+      evseUid?: string;
+    }
+  | { type: 'UNLOCK_CONNECTOR'; commandId: string; locationId: string; evseUid: string; connectorId: string };
+
+/** The charger's answer (CommandResultType); TIMEOUT is ours to send, not the gateway's. */
+export type ChargerOutcome =
+  | 'ACCEPTED'
+  | 'REJECTED'
+  | 'FAILED'
+  | 'EVSE_OCCUPIED'
+  | 'EVSE_INOPERATIVE'
+  | 'NOT_SUPPORTED'
+  | 'UNKNOWN_RESERVATION';
+
+/** What a charging session looks like from the charger's side. */
+export interface ChargerSessionEvent {
+  /** The charger's id of the session (an OCPP transaction id); it becomes the OCPI session id. */
+  sessionId: string;
+  /** The command that started it, when it was remote. */
+  commandId?: string;
+  locationId: string;
+  evseUid: string;
+  connectorId: string;
+  /** Energy delivered so far, kWh. */
+  kwh: number;
+  at: Date;
+}
+
+/** How the gateway reports back to the node. Calls after the node gave up are ignored. */
+export interface GatewayReporter {
+  /** The charger's outcome of a command. */
+  outcome(commandId: string, outcome: ChargerOutcome, message?: string): void;
+  /** A session started, progressed (meter values) or stopped. */
+  sessionStarted(event: ChargerSessionEvent): void;
+  sessionProgress(event: ChargerSessionEvent): void;
+  sessionStopped(event: ChargerSessionEvent): void;
+}
+
+/**
+ * The seam to real chargers: the node hands it accepted commands and never waits for
+ * them; the gateway reports outcomes and sessions through the reporter. An OCPP bridge
+ * implements it for real charge points; SimulatedGateway for demos and tests.
+ */
+export interface ChargerGateway {
+  execute(command: ChargerCommand, report: GatewayReporter): void | Promise<void>;
+}

@@ -1,0 +1,22 @@
+import type { OcpiVersion } from '../../model/versions.ts';
+
+/** Each command and the request object it carries. */
+export const COMMAND_OBJECTS = {
+  START_SESSION: 'StartSession',
+  STOP_SESSION: 'StopSession',
+  RESERVE_NOW: 'ReserveNow',
+  CANCEL_RESERVATION: 'CancelReservation',
+  UNLOCK_CONNECTOR: 'UnlockConnector',
+} as const;
+
+export type CommandName = keyof typeof COMMAND_OBJECTS;
+
+/** 2.1.1 has no CANCEL_RESERVATION. */
+export function commandsOf(version: OcpiVersion): CommandName[] {
+  const all = Object.keys(COMMAND_OBJECTS) as CommandName[];
+  return version === '2.1.1' ? all.filter((c) => c !== 'CANCEL_RESERVATION') : all;
+}
+
+export function isCommand(version: OcpiVersion, name: string): name is CommandName {
+  return (commandsOf(version) as string[]).includes(name);
+}

@@ -1,0 +1,210 @@
+import type { Tariff } from '../../model/v230/tariffs.ts';
+import type { OcpiNode } from '../../node.ts';
+import { cdrFields, priceSession } from '../../pricing/calculator.ts';
+import type { MeterSample } from '../../pricing/types.ts';
+import { formatDateTime } from '../../transport/datetime.ts';
+import type { CanonicalObject } from '../objects/service.ts';
+import type { ChargerSessionEvent, GatewayReporter } from './gateway.ts';
+
+type Json = Record<string, unknown>;
+
+/** What the tracker needs from the Sessions and CDRs modules. */
+export interface SessionSink {
+  putSession(session: CanonicalObject): Promise<unknown>;
+  patchSession(
+    ref: { countryCode: string; partyId: string; id: string },
+    fields: CanonicalObject,
+  ): Promise<unknown>;
+  postCdr(cdr: CanonicalObject): Promise<unknown>;
+}
+
+interface Live {
+  session: Json;
+  samples: MeterSample[];
+}
+
+/**
+ * Turns what chargers report into OCPI: a Session when charging starts (with the token
+ * and authorization_reference of the START_SESSION), kWh updates while charging, and on
+ * stop a completed Session and a CDR priced from the connector's tariff.
+ */
+export class SessionTracker
+  implements Pick<GatewayReporter, 'sessionStarted' | 'sessionProgress' | 'sessionStopped'>
+{
+  private readonly live = new Map<string, Live>();
+  private chain: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly node: OcpiNode,
+    private readonly sink: SessionSink,
+  ) {}
+
+  /** Events are handled one at a time, in order. */
+  private run(what: string, fn: () => Promise<void>): void {
+    this.chain = this.chain
+      .then(fn)
+      .catch((err: Error) => this.node.log.error({ err }, `session tracking failed: ${what}`));
+  }
+
+  /** Resolves when every event so far has been handled (tests, shutdown). */
+  idle(): Promise<unknown> {
+    return this.chain;
+  }
+
+  sessionStarted(event: ChargerSessionEvent): void {
+    this.run('start', async () => {
+      const command = event.commandId
+        ? await this.node.store.db
+            .selectFrom('ocpi_commands')
+            .select('request')
+            .where('id', '=', event.commandId)
+            .executeTakeFirst()
+        : undefined;
+      const request = (command ? JSON.parse(command.request) : {}) as Json;
+      const location = await this.node.services.locations.getOwn(event.locationId);
+      const token = (request.token ?? {}) as Json;
+      const now = formatDateTime(event.at);
+      const session: Json = {
+        country_code: location?.country_code ?? this.node.parties[0]?.countryCode,
+        party_id: location?.party_id ?? this.node.parties[0]?.partyId,
+        id: event.sessionId,
+        start_date_time: now,
+        kwh: 0,
+        cdr_token: {
+          country_code: token.country_code,
+          party_id: token.party_id,
+          uid: token.uid,
+          type: token.type,
+          contract_id: token.contract_id,
+        },
+        auth_method: 'COMMAND',
+        ...(request.authorization_reference
+          ? { authorization_reference: request.authorization_reference }
+          : {}),
+        location_id: event.locationId,
+        evse_uid: event.evseUid,
+        connector_id: event.connectorId,
+        currency: (await this.tariffFor(location, event))?.currency ?? 'EUR',
+        status: 'ACTIVE',
+        last_updated: now,
+      };
+      this.live.set(event.sessionId, {
+        session,
+        samples: [{ timestamp: now, energy_kwh: 0, state: 'CHARGING' }],
+      });
+      await this.sink.putSession(session);
+    });
+  }
+
+  sessionProgress(event: ChargerSessionEvent): void {
+    this.run('progress', async () => {
+      const live = this.live.get(event.sessionId);
+      if (!live) return;
+      const now = formatDateTime(event.at);
+      live.samples.push({ timestamp: now, energy_kwh: event.kwh });
+      live.session = { ...live.session, kwh: event.kwh, last_updated: now };
+      await this.sink.patchSession(this.ref(live.session), { kwh: event.kwh, last_updated: now });
+    });
+  }
+
+  sessionStopped(event: ChargerSessionEvent): void {
+    this.run('stop', async () => {
+      const live = this.live.get(event.sessionId);
+      if (!live) return;
+      this.live.delete(event.sessionId);
+      const end = formatDateTime(event.at);
+      live.samples.push({ timestamp: end, energy_kwh: event.kwh });
+      const location = await this.node.services.locations.getOwn(event.locationId);
+      const tariff = await this.tariffFor(location, event);
+      const costs = tariff
+        ? cdrFields(
+            priceSession(tariff, {
+              start_date_time: String(live.session.start_date_time),
+              end_date_time: end,
+              time_zone: String(location?.time_zone ?? 'UTC'),
+              samples: live.samples,
+            }),
+          )
+        : undefined;
+      await this.sink.patchSession(this.ref(live.session), {
+        status: 'COMPLETED',
+        end_date_time: end,
+        kwh: event.kwh,
+        ...(costs ? { total_cost: costs.total_cost } : {}),
+        last_updated: end,
+      });
+      if (!costs || !tariff || !location) {
+        this.node.log.warn({ session: event.sessionId }, 'no tariff for this connector: no CDR issued');
+        return;
+      }
+      await this.sink.postCdr({
+        country_code: live.session.country_code,
+        party_id: live.session.party_id,
+        id: event.sessionId,
+        start_date_time: live.session.start_date_time,
+        end_date_time: end,
+        session_id: event.sessionId,
+        cdr_token: live.session.cdr_token,
+        auth_method: live.session.auth_method,
+        ...(live.session.authorization_reference
+          ? { authorization_reference: live.session.authorization_reference }
+          : {}),
+        cdr_location: this.cdrLocation(location, event),
+        currency: tariff.currency,
+        tariffs: [tariff],
+        ...costs,
+        last_updated: end,
+      });
+    });
+  }
+
+  private ref(session: Json) {
+    return {
+      countryCode: String(session.country_code),
+      partyId: String(session.party_id),
+      id: String(session.id),
+    };
+  }
+
+  private connector(
+    location: CanonicalObject | undefined,
+    event: ChargerSessionEvent,
+  ): { evse?: Json; connector?: Json } {
+    const evse = (location?.evses as Json[] | undefined)?.find((e) => e.uid === event.evseUid);
+    const connector =
+      (evse?.connectors as Json[] | undefined)?.find((c) => c.id === event.connectorId) ??
+      (evse?.connectors as Json[] | undefined)?.[0];
+    return { ...(evse ? { evse } : {}), ...(connector ? { connector } : {}) };
+  }
+
+  private async tariffFor(
+    location: CanonicalObject | undefined,
+    event: ChargerSessionEvent,
+  ): Promise<Tariff | undefined> {
+    const ids = (this.connector(location, event).connector?.tariff_ids as string[] | undefined) ?? [];
+    for (const id of ids) {
+      const tariff = await this.node.services.tariffs.getOwn(id);
+      if (tariff) return tariff as unknown as Tariff;
+    }
+    return undefined;
+  }
+
+  private cdrLocation(location: CanonicalObject, event: ChargerSessionEvent): Json {
+    const { evse, connector } = this.connector(location, event);
+    return {
+      id: location.id,
+      ...(location.name ? { name: location.name } : {}),
+      address: location.address,
+      city: location.city,
+      ...(location.postal_code ? { postal_code: location.postal_code } : {}),
+      country: location.country,
+      coordinates: location.coordinates,
+      evse_uid: event.evseUid,
+      evse_id: evse?.evse_id ?? '#NA',
+      connector_id: event.connectorId,
+      connector_standard: connector?.standard,
+      connector_format: connector?.format,
+      connector_power_type: connector?.power_type,
+    };
+  }
+}

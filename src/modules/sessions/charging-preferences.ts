@@ -1,0 +1,39 @@
+import type { FastifyInstance } from 'fastify';
+import { parseObject } from '../../model/objects.ts';
+import { describeIssues } from '../../model/validate.ts';
+import { hasInterfaceRoles, type OcpiVersion } from '../../model/versions.ts';
+import type { OcpiNode } from '../../node.ts';
+import { envelope } from '../../transport/envelope.ts';
+import { OcpiError } from '../../transport/errors.ts';
+import { OcpiStatus } from '../../transport/status-codes.ts';
+import { callerAudiences } from '../objects/sender.ts';
+import { audienceOf, type ObjectModuleSpec } from '../objects/spec.ts';
+import type { ChargingPreferences } from './service.ts';
+
+/**
+ * PUT {sessions}/{session_id}/charging_preferences (Sender interface, 2.2+): the eMSP of
+ * the session's token sends the driver's preferences; the node's handler answers with a
+ * ChargingPreferencesResponse. A session the caller may not see is unknown: 2001, HTTP 404.
+ */
+export function chargingPreferencesRoute(spec: ObjectModuleSpec) {
+  return (app: FastifyInstance, version: OcpiVersion, node: OcpiNode): void => {
+    if (!hasInterfaceRoles(version)) return;
+    app.put<{ Params: { session_id: string } }>('/:session_id/charging_preferences', async (request) => {
+      const caller = request.ocpi.caller;
+      if (caller?.kind !== 'partner') throw OcpiError.unauthorized();
+      const id = request.params.session_id;
+      const session = await node.services[spec.id].getOwn(id);
+      if (!session || !callerAudiences(request).includes(audienceOf(spec, session)))
+        throw new OcpiError(OcpiStatus.INVALID_PARAMETERS, `unknown Session ${id}`, { httpStatus: 404 });
+      const parsed = parseObject(version, 'ChargingPreferences', request.body);
+      if (!parsed.ok)
+        throw OcpiError.invalid(`invalid ChargingPreferences: ${describeIssues(parsed.errors)}`);
+      const answer = await node.chargingPreferences(
+        session,
+        parsed.value as ChargingPreferences,
+        caller.partner,
+      );
+      return envelope(answer);
+    });
+  };
+}

@@ -1,0 +1,58 @@
+import type { CodecContextExt } from '../../model/codecs/index.ts';
+import type { ChargingPreferences, ChargingPreferencesResponse } from '../../model/v230/sessions.ts';
+import type { OcpiVersion } from '../../model/versions.ts';
+import type { OcpiNode } from '../../node.ts';
+import type { Partner } from '../../partners/types.ts';
+import type { CanonicalObject } from '../objects/service.ts';
+
+export type { ChargingPreferences, ChargingPreferencesResponse };
+
+/**
+ * Decides what to do with a driver's charging preferences for one of our Sessions (CPO,
+ * 2.2+), sent by the eMSP of the session's token. Return the answer; throw
+ * `new OcpiError(2001, '…', { httpStatus: 404 })` when the EVSE is not
+ * CHARGING_PREFERENCES_CAPABLE, as the spec asks.
+ */
+export type ChargingPreferencesHandler = (
+  session: CanonicalObject,
+  preferences: ChargingPreferences,
+  partner: Partner,
+) => ChargingPreferencesResponse | Promise<ChargingPreferencesResponse>;
+
+/** The default: no smart charging here, so no preference can be promised. */
+export const defaultChargingPreferences: ChargingPreferencesHandler = () => 'NOT_POSSIBLE';
+
+/**
+ * Who a Session or CDR is meant for: the eMSP of its token ('CC*PID' of cdr_token), the
+ * only partner that is sent it and may list it.
+ */
+export function tokenAudience(object: CanonicalObject): string | undefined {
+  const token = object.cdr_token as { country_code?: unknown; party_id?: unknown } | undefined;
+  if (typeof token?.country_code !== 'string' || typeof token.party_id !== 'string') return undefined;
+  return `${token.country_code}*${token.party_id}`.toUpperCase();
+}
+
+/**
+ * 2.1.1 Sessions and CDRs embed the whole Location; 2.2+ keeps only its ids (Session) or a
+ * CdrLocation (CDR). For a 2.1.1 partner, our own Locations are looked up so that the
+ * codec can embed the real one (reduced to the session's EVSE and connector).
+ */
+export async function embeddedLocations(
+  node: OcpiNode,
+  version: OcpiVersion,
+  objects: CanonicalObject[],
+): Promise<CodecContextExt> {
+  if (version !== '2.1.1') return {};
+  const ids = new Set<string>();
+  for (const o of objects) {
+    const cdrLocation = o.cdr_location as { id?: unknown } | undefined;
+    const id = o.location_id ?? cdrLocation?.id;
+    if (typeof id === 'string') ids.add(id);
+  }
+  const found = new Map<string, CanonicalObject>();
+  for (const id of ids) {
+    const location = await node.services.locations.getOwn(id);
+    if (location) found.set(id, location);
+  }
+  return found.size > 0 ? { findLocation: (id: string) => found.get(id) } : {};
+}
