@@ -11,9 +11,10 @@ import Fastify from 'fastify';
 import { sql } from 'kysely';
 import { createOcpiApp, type OcpiAppOptions } from '../src/index.ts';
 import { parseObject, renderObject } from '../src/model/objects.ts';
+import type { ChargerGateway } from '../src/modules/commands/gateway.ts';
 
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10);
-const CONNECTIONS = 50;
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 
 interface Figure {
   name: string;
@@ -329,10 +330,139 @@ async function locationsBench(): Promise<string> {
   }
 }
 
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
+}
+
+async function commandsBench(): Promise<string> {
+  const pglite = await commandsRun(undefined);
+  const postgres = await commandsRun({
+    kind: 'postgres',
+    connectionString: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
+    schema: `bench_${Date.now()}`,
+  });
+  return [
+    '## Commands (step 4)',
+    '',
+    `2.2.1, one process, ${CONNECTIONS} concurrent eMSP connections for ${DURATION_S} s after a 2 s warm-up; each request is a new START_SESSION (validated, checked against the Location, persisted, handed to the gateway). Target p99 < 10 ms.`,
+    '',
+    ...table([
+      pglite.bare,
+      { ...pglite.command, name: `${pglite.command.name}, PGlite` },
+      { ...postgres.command, name: `${postgres.command.name}, PostgreSQL` },
+    ]),
+    '',
+    `Charger answer → CommandResult received at the eMSP's response_url (outbox, HTTP, result endpoint), 200 commands one after another. Target < 50 ms (a polling design spends up to 2 s here): PGlite p50 ${pglite.delayP50} ms, p99 ${pglite.delayP99} ms; PostgreSQL p50 ${postgres.delayP50} ms, p99 ${postgres.delayP99} ms.`,
+    '',
+  ].join('\n');
+}
+
+async function commandsRun(store: OcpiAppOptions['store']) {
+  const bare = await bareFastify();
+  // The charger never answers during the load run, so only the CommandResponse path is measured.
+  const silent: ChargerGateway = { execute: () => {} };
+  const answers = new Map<string, number>();
+  let answering = false;
+  const gateway: ChargerGateway = {
+    execute: (command, report) => {
+      if (!answering) return silent.execute(command, report);
+      setTimeout(() => {
+        answers.set(command.commandId, performance.now());
+        report.outcome(command.commandId, 'ACCEPTED');
+      }, 5);
+    },
+  };
+  const pair = await benchPair({ commands: { gateway, timeoutSeconds: 3600 }, ...(store ? { store } : {}) });
+  try {
+    const template = JSON.parse(
+      await readFile(
+        new URL('../../shared/ocpi-spec/2.3.0/examples/location_example.json', import.meta.url),
+        'utf8',
+      ),
+    );
+    const evses = (template.evses as Array<Record<string, unknown>>).map((e) => ({
+      ...e,
+      capabilities: ['REMOTE_START_STOP_CAPABLE'],
+    }));
+    await pair.cpo.ocpi.locations.put({
+      ...template,
+      evses,
+      country_code: 'NL',
+      party_id: 'ACM',
+      id: 'BENCH',
+    });
+    const token = {
+      country_code: 'DE',
+      party_id: 'MSP',
+      uid: 'BENCH1',
+      type: 'RFID',
+      contract_id: 'DE-MSP-C1',
+      issuer: 'bench',
+      valid: true,
+      whitelist: 'ALLOWED',
+      last_updated: '2024-01-01T00:00:00Z',
+    };
+    const url = `${pair.cpo.ocpi.versionsUrl().replace(/versions$/, '2.2.1')}/receiver/commands/START_SESSION`;
+    const responseBase = `${pair.emsp.ocpi.versionsUrl().replace(/versions$/, '2.2.1')}/sender/commands/START_SESSION/`;
+    let n = 0;
+    const commandRun = (duration: number) =>
+      autocannon({
+        url,
+        method: 'POST',
+        connections: CONNECTIONS,
+        duration,
+        headers: { ...pair.emspCallsCpo, 'content-type': 'application/json' },
+        requests: [
+          {
+            // A new response_url each time: every request is a new command, not a duplicate.
+            setupRequest: (req) => ({
+              ...req,
+              body: JSON.stringify({ response_url: `${responseBase}b${n++}`, token, location_id: 'BENCH' }),
+            }),
+          },
+        ],
+      });
+    await commandRun(2); // warm-up
+    const result = await commandRun(DURATION_S);
+    if (result.non2xx > 0 || result.errors > 0)
+      throw new Error(`commands: ${result.non2xx} non-2xx, ${result.errors} errors`);
+    const bareFigure = await measure('bare Fastify JSON route', bare.url);
+    const commandFigure: Figure = {
+      name: 'POST START_SESSION → CommandResponse (new command each time)',
+      requestsPerSecond: result.requests.average,
+      p50: result.latency.p50,
+      p99: result.latency.p99,
+    };
+
+    // Gateway answer → CommandResult at the eMSP's response_url, through the outbox.
+    answering = true;
+    const delays: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      const sent = await pair.emsp.ocpi.commands.send(pair.cpoAtEmsp, 'START_SESSION', {
+        token,
+        location_id: 'BENCH',
+      });
+      await sent.result;
+      const arrived = performance.now();
+      delays.push(arrived - (answers.get([...answers.keys()].at(-1) as string) as number));
+    }
+    return {
+      bare: bareFigure,
+      command: commandFigure,
+      delayP50: percentile(delays, 50).toFixed(1),
+      delayP99: percentile(delays, 99).toFixed(1),
+    };
+  } finally {
+    await Promise.all([bare.close(), pair.close()]);
+  }
+}
+
 const BENCHES: Record<string, () => Promise<string>> = {
   versions: versionsBench,
   model: modelBench,
   locations: locationsBench,
+  commands: commandsBench,
 };
 
 const filter = process.argv[2];

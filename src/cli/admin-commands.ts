@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { PullProgress } from '../modules/objects/client.ts';
 import type { Partner } from '../partners/types.ts';
+import { ADMIN_OPTIONS, adminConnection, streamNdjson } from './admin-connection.ts';
 
 interface AdminReply {
   status_code: number;
@@ -45,25 +46,10 @@ function describePartner(p: Partner): string {
 
 /** Runs a sync, drawing a progress bar from the NDJSON lines the node streams. */
 async function syncWithProgress(url: string, adminToken: string): Promise<PullProgress> {
-  const res = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${adminToken}` } });
-  if (!res.ok || !res.body) throw new Error(`HTTP ${res.status}: ${(await res.text()).slice(0, 200)}`);
-  let buffer = '';
-  const decoder = new TextDecoder();
-  for await (const chunk of res.body) {
-    buffer += decoder.decode(chunk as Uint8Array, { stream: true });
-    let newline = buffer.indexOf('\n');
-    while (newline >= 0) {
-      const line = JSON.parse(buffer.slice(0, newline)) as {
-        progress?: PullProgress;
-        done?: PullProgress;
-        error?: string;
-      };
-      buffer = buffer.slice(newline + 1);
-      newline = buffer.indexOf('\n');
-      if (line.error) throw new Error(line.error);
-      if (line.done) return line.done;
-      if (line.progress) process.stderr.write(`\r${progressBar(line.progress)}`);
-    }
+  for await (const line of streamNdjson(url, adminToken)) {
+    if (line.error) throw new Error(String(line.error));
+    if (line.done) return line.done as PullProgress;
+    if (line.progress) process.stderr.write(`\r${progressBar(line.progress as PullProgress)}`);
   }
   throw new Error('the node ended the sync without a result');
 }
@@ -82,8 +68,7 @@ export async function adminCommand(command: string, argv: string[], env: NodeJS.
     args: argv,
     allowPositionals: true,
     options: {
-      node: { type: 'string' },
-      'admin-token': { type: 'string' },
+      ...ADMIN_OPTIONS,
       label: { type: 'string' },
       json: { type: 'boolean' },
       version: { type: 'string' },
@@ -92,9 +77,7 @@ export async function adminCommand(command: string, argv: string[], env: NodeJS.
       'date-from': { type: 'string' },
     },
   });
-  const node = values.node ?? env.OCPI_NODE ?? 'http://127.0.0.1:3000';
-  const adminToken = values['admin-token'] ?? env.OCPI_ADMIN_TOKEN;
-  if (!adminToken) throw new Error('--admin-token (or OCPI_ADMIN_TOKEN) is required');
+  const { node, adminToken } = adminConnection(values, env);
   const print = (data: unknown, text: string) =>
     process.stdout.write(`${values.json ? JSON.stringify(data, null, 2) : text}\n`);
   const arg = (i: number, name: string): string => {
@@ -161,7 +144,7 @@ export async function adminCommand(command: string, argv: string[], env: NodeJS.
       const [partner, module] = [arg(0, 'partner-id'), arg(1, 'locations|tariffs|tokens')];
       const query = values['date-from'] ? `?date_from=${encodeURIComponent(values['date-from'])}` : '';
       const result = await syncWithProgress(
-        `${node.replace(/\/+$/, '')}/admin/partners/${encodeURIComponent(partner)}/sync/${encodeURIComponent(module)}${query}`,
+        `${node}/admin/partners/${encodeURIComponent(partner)}/sync/${encodeURIComponent(module)}${query}`,
         adminToken,
       );
       print(

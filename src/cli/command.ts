@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { ADMIN_OPTIONS, adminConnection, streamNdjson } from './admin-connection.ts';
 
 type Json = Record<string, unknown>;
 
@@ -39,8 +40,7 @@ export async function command(argv: string[], env: NodeJS.ProcessEnv): Promise<n
     args: argv,
     allowPositionals: true,
     options: {
-      node: { type: 'string' },
-      'admin-token': { type: 'string' },
+      ...ADMIN_OPTIONS,
       partner: { type: 'string' },
       location: { type: 'string' },
       evse: { type: 'string' },
@@ -58,9 +58,7 @@ export async function command(argv: string[], env: NodeJS.ProcessEnv): Promise<n
     process.stdout.write(HELP);
     return values.help ? 0 : 1;
   }
-  const node = (values.node ?? env.OCPI_NODE ?? 'http://127.0.0.1:3000').replace(/\/+$/, '');
-  const adminToken = values['admin-token'] ?? env.OCPI_ADMIN_TOKEN;
-  if (!adminToken) throw new Error('--admin-token (or OCPI_ADMIN_TOKEN) is required');
+  const { node, adminToken } = adminConnection(values, env);
   if (!values.partner) throw new Error('--partner <CC*PID> is required');
   const request: Json = {
     ...(values.location ? { location_id: values.location } : {}),
@@ -71,28 +69,14 @@ export async function command(argv: string[], env: NodeJS.ProcessEnv): Promise<n
     ...(values.reservation ? { reservation_id: values.reservation } : {}),
     ...(values.expiry ? { expiry_date: values.expiry } : {}),
   };
-  const res = await fetch(`${node}/admin/commands/${encodeURIComponent(name)}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ partner: values.partner, request, follow: Number(values.follow) }),
-  });
-  if (!res.ok || !res.body || !(res.headers.get('content-type') ?? '').includes('ndjson')) {
-    const text = await res.text();
-    let message = text;
-    try {
-      message = String((JSON.parse(text) as Json).status_message ?? text);
-    } catch {}
-    throw new Error(`${message} (HTTP ${res.status})`);
-  }
-  let buffer = '';
-  const decoder = new TextDecoder();
-  for await (const chunk of res.body) {
-    buffer += decoder.decode(chunk as Uint8Array, { stream: true });
-    for (let i = buffer.indexOf('\n'); i >= 0; i = buffer.indexOf('\n')) {
-      const text = describe(JSON.parse(buffer.slice(0, i)) as Json);
-      buffer = buffer.slice(i + 1);
-      if (text) process.stdout.write(`${text}\n`);
-    }
+  const url = `${node}/admin/commands/${encodeURIComponent(name)}`;
+  for await (const line of streamNdjson(url, adminToken, {
+    partner: values.partner,
+    request,
+    follow: Number(values.follow),
+  })) {
+    const text = describe(line);
+    if (text) process.stdout.write(`${text}\n`);
   }
   return 0;
 }

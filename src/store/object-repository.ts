@@ -1,4 +1,4 @@
-import { type Kysely, type Selectable, sql } from 'kysely';
+import { type ExpressionBuilder, type Kysely, type Selectable, sql } from 'kysely';
 import type { Database } from './schema.ts';
 import type { ObjectTable } from './schema-objects.ts';
 
@@ -40,15 +40,37 @@ export interface ListPage<T> {
 
 type Db = Kysely<Database>;
 
+/** The row of one key, for select and delete alike. */
+function matchesKey(key: ObjectKey) {
+  return (eb: ExpressionBuilder<Database, 'ocpi_objects'>) =>
+    eb.and([
+      eb('module', '=', key.module),
+      eb('owner', '=', key.owner),
+      eb('country_code', '=', key.countryCode.toUpperCase()),
+      eb('party_id', '=', key.partyId.toUpperCase()),
+      eb('object_id', '=', key.objectId),
+      eb('subtype', '=', key.subtype ?? ''),
+    ]);
+}
+
 function where(db: Db, key: ObjectKey) {
-  return db
-    .selectFrom('ocpi_objects')
-    .where('module', '=', key.module)
-    .where('owner', '=', key.owner)
-    .where('country_code', '=', key.countryCode.toUpperCase())
-    .where('party_id', '=', key.partyId.toUpperCase())
-    .where('object_id', '=', key.objectId)
-    .where('subtype', '=', key.subtype ?? '');
+  return db.selectFrom('ocpi_objects').where(matchesKey(key));
+}
+
+const KEY_COLUMNS = ['module', 'owner', 'country_code', 'party_id', 'object_id', 'subtype'] as const;
+
+function toRow(key: ObjectKey, data: object, lastUpdated: Date, audience: string) {
+  return {
+    module: key.module,
+    owner: key.owner,
+    country_code: key.countryCode.toUpperCase(),
+    party_id: key.partyId.toUpperCase(),
+    object_id: key.objectId,
+    subtype: key.subtype ?? '',
+    audience,
+    data: JSON.stringify(data),
+    last_updated: lastUpdated,
+  };
 }
 
 function toStored<T>(row: Selectable<ObjectTable>): StoredObject<T> {
@@ -149,19 +171,9 @@ export class ObjectRepository {
   async put(key: ObjectKey, data: object, lastUpdated: Date, db: Db = this.db, audience = ''): Promise<void> {
     await db
       .insertInto('ocpi_objects')
-      .values({
-        module: key.module,
-        owner: key.owner,
-        country_code: key.countryCode.toUpperCase(),
-        party_id: key.partyId.toUpperCase(),
-        object_id: key.objectId,
-        subtype: key.subtype ?? '',
-        audience,
-        data: JSON.stringify(data),
-        last_updated: lastUpdated,
-      })
+      .values(toRow(key, data, lastUpdated, audience))
       .onConflict((oc) =>
-        oc.columns(['module', 'owner', 'country_code', 'party_id', 'object_id', 'subtype']).doUpdateSet({
+        oc.columns(KEY_COLUMNS).doUpdateSet({
           data: (eb) => eb.ref('excluded.data'),
           last_updated: (eb) => eb.ref('excluded.last_updated'),
           audience: (eb) => eb.ref('excluded.audience'),
@@ -184,20 +196,8 @@ export class ObjectRepository {
   ): Promise<boolean> {
     const inserted = await db
       .insertInto('ocpi_objects')
-      .values({
-        module: key.module,
-        owner: key.owner,
-        country_code: key.countryCode.toUpperCase(),
-        party_id: key.partyId.toUpperCase(),
-        object_id: key.objectId,
-        subtype: key.subtype ?? '',
-        audience,
-        data: JSON.stringify(data),
-        last_updated: lastUpdated,
-      })
-      .onConflict((oc) =>
-        oc.columns(['module', 'owner', 'country_code', 'party_id', 'object_id', 'subtype']).doNothing(),
-      )
+      .values(toRow(key, data, lastUpdated, audience))
+      .onConflict((oc) => oc.columns(KEY_COLUMNS).doNothing())
       .returning('seq')
       .executeTakeFirst();
     if (inserted) this.wrote(key.module, key.owner);
@@ -205,15 +205,7 @@ export class ObjectRepository {
   }
 
   async delete(key: ObjectKey, db: Db = this.db): Promise<boolean> {
-    const result = await db
-      .deleteFrom('ocpi_objects')
-      .where('module', '=', key.module)
-      .where('owner', '=', key.owner)
-      .where('country_code', '=', key.countryCode.toUpperCase())
-      .where('party_id', '=', key.partyId.toUpperCase())
-      .where('object_id', '=', key.objectId)
-      .where('subtype', '=', key.subtype ?? '')
-      .executeTakeFirst();
+    const result = await db.deleteFrom('ocpi_objects').where(matchesKey(key)).executeTakeFirst();
     this.wrote(key.module, key.owner);
     return result.numDeletedRows > 0n;
   }

@@ -168,6 +168,59 @@ describe('two nodes as CLI processes', () => {
     expect(await ocpi('dead-letters', ...cpoAdmin)).toMatch(/no dead letters/);
   }, 90_000);
 
+  it('serve --demo and ocpi command: START_SESSION, its result, the session; then STOP_SESSION', async () => {
+    const [cpo, emsp] = await Promise.all([
+      serve(['--demo', '--role', 'cpo', '--party', 'NL*CPO']),
+      serve(['--demo', '--role', 'emsp', '--party', 'DE*MSP']),
+    ]);
+    const admin = ['--node', emsp.base, '--admin-token', emsp.adminToken];
+    await ocpi('register', ...admin, cpo.versionsUrl, cpo.bootstrapToken);
+    const started = await ocpi(
+      'command',
+      'start-session',
+      ...admin,
+      '--partner',
+      'NL*CPO',
+      '--location',
+      'DEMO-1',
+      '--evse',
+      'DEMO-E1',
+      '--token',
+      'DEMO-TOKEN-1',
+      '--follow',
+      '3',
+    );
+    expect(started).toMatch(/CommandResponse: ACCEPTED \(the CPO waits 30 s for the charger\)/);
+    expect(started).toMatch(/CommandResult: {3}ACCEPTED/);
+    const sessionId = /Session (\S+): ACTIVE/.exec(started)?.[1];
+    expect(sessionId).toBeDefined();
+    const stopped = await ocpi(
+      'command',
+      'stop-session',
+      ...admin,
+      '--partner',
+      'NL*CPO',
+      '--session',
+      sessionId as string,
+    );
+    expect(stopped).toMatch(/CommandResponse: ACCEPTED[\s\S]*CommandResult: {3}ACCEPTED/);
+    await expect(
+      ocpi(
+        'command',
+        'start-session',
+        ...admin,
+        '--partner',
+        'XX*NOP',
+        '--location',
+        'DEMO-1',
+        '--token',
+        'DEMO-TOKEN-1',
+      ),
+    ).rejects.toMatchObject({
+      stderr: expect.stringMatching(/partner: no registered partner XX\*NOP/),
+    });
+  }, 90_000);
+
   it('fails clearly on a wrong admin token or a bad party', async () => {
     const node = await serve([]);
     await expect(ocpi('partners', '--node', node.base, '--admin-token', 'wrong')).rejects.toMatchObject({

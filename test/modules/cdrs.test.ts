@@ -5,7 +5,7 @@ import type { OutboxEntry } from '../../src/delivery/outbox.ts';
 import type { OcpiVersion } from '../../src/index.ts';
 import { blockValue, jsonBlocks211 } from '../model/spec-json.ts';
 import { call, startNode } from '../support/nodes.ts';
-import { eventually, type Pair, startPair, tokenOf } from '../support/pair.ts';
+import { eventually, MATRIX, type Pair, startPair, tokenOf } from '../support/pair.ts';
 
 const SPEC = new URL('../../../shared/ocpi-spec/', import.meta.url);
 type Json = Record<string, unknown>;
@@ -51,7 +51,7 @@ function cdr(id: string, emsp: { countryCode: string; partyId: string }): Json {
 const versionBase = (node: FastifyInstance, version: string) =>
   node.ocpi.versionsUrl().replace(/versions$/, version);
 
-describe.each(['2.1.1', '2.2.1', '2.3.0'] as OcpiVersion[])('CDRs over OCPI %s', (version) => {
+describe.each(MATRIX)('CDRs over OCPI %s on %s', (version, _store, storeOptions) => {
   let pair: Pair;
   let other: FastifyInstance;
   let cpoAtOther: string;
@@ -60,7 +60,7 @@ describe.each(['2.1.1', '2.2.1', '2.3.0'] as OcpiVersion[])('CDRs over OCPI %s',
   const v211 = version === '2.1.1';
 
   beforeAll(async () => {
-    pair = await startPair(version);
+    pair = await startPair(version, {}, storeOptions);
     other = await startNode({ parties: [OTHER_PARTY], delivery: FAST });
     cpoAtOther = (
       await other.ocpi.registerWith(

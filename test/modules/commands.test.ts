@@ -4,7 +4,7 @@ import type { OcpiVersion } from '../../src/index.ts';
 import type { ChargerCommand, ChargerGateway, GatewayReporter } from '../../src/modules/commands/gateway.ts';
 import { SimulatedGateway } from '../../src/modules/commands/simulated-gateway.ts';
 import { call } from '../support/nodes.ts';
-import { eventually, type Pair, startPair, tokenOf } from '../support/pair.ts';
+import { eventually, MATRIX, type Pair, startPair, tokenOf } from '../support/pair.ts';
 
 const SPEC = new URL('../../../shared/ocpi-spec/', import.meta.url);
 const json = (file: string): Record<string, unknown> =>
@@ -40,7 +40,7 @@ function evse(uid: string, capabilities: string[]) {
   return { ...base, uid, evse_id: `NL*CPO*E${uid}`, capabilities, connectors };
 }
 
-describe.each(['2.1.1', '2.2.1', '2.3.0'] as OcpiVersion[])('commands over OCPI %s', (version) => {
+describe.each(MATRIX)('commands over OCPI %s on %s', (version, _store, storeOptions) => {
   let pair: Pair;
   let gateway: CountingGateway;
   const sim = new SimulatedGateway({
@@ -51,10 +51,14 @@ describe.each(['2.1.1', '2.2.1', '2.3.0'] as OcpiVersion[])('commands over OCPI 
 
   beforeAll(async () => {
     gateway = new CountingGateway(sim);
-    pair = await startPair(version, {
-      cpo: { commands: { gateway, timeoutSeconds: 1 } },
-      emsp: { commands: { graceSeconds: 1 } },
-    });
+    pair = await startPair(
+      version,
+      {
+        cpo: { commands: { gateway, timeoutSeconds: 1 } },
+        emsp: { commands: { graceSeconds: 1 } },
+      },
+      storeOptions,
+    );
     const capable = ['REMOTE_START_STOP_CAPABLE', 'RESERVABLE', 'UNLOCK_CAPABLE'];
     await pair.cpo.ocpi.tariffs.put({
       ...json('tariff_1_simple_2hour.json'),

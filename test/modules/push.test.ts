@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OcpiVersion } from '../../src/index.ts';
-import { eventually, type Pair, startPair } from '../support/pair.ts';
+import { eventually, MATRIX, type Pair, startPair } from '../support/pair.ts';
 
 const SPEC = new URL('../../../shared/ocpi-spec/', import.meta.url);
 const example = (file: string): Record<string, unknown> =>
@@ -15,10 +15,10 @@ function ownedBy(
   return { ...object, country_code: countryCode, party_id: partyId };
 }
 
-describe.each(['2.1.1', '2.2.1', '2.3.0'] as OcpiVersion[])('push to partners over OCPI %s', (version) => {
+describe.each(MATRIX)('push to partners over OCPI %s on %s', (version, _store, storeOptions) => {
   let pair: Pair;
   beforeAll(async () => {
-    pair = await startPair(version);
+    pair = await startPair(version, {}, storeOptions);
   });
   afterAll(() => pair.close());
 

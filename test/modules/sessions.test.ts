@@ -5,7 +5,7 @@ import type { OutboxEntry } from '../../src/delivery/outbox.ts';
 import type { OcpiVersion } from '../../src/index.ts';
 import { blockValue, jsonBlocks211 } from '../model/spec-json.ts';
 import { call, startNode } from '../support/nodes.ts';
-import { eventually, type Pair, startPair, tokenOf } from '../support/pair.ts';
+import { eventually, MATRIX, type Pair, startPair, tokenOf } from '../support/pair.ts';
 
 const SPEC = new URL('../../../shared/ocpi-spec/', import.meta.url);
 type Json = Record<string, unknown>;
@@ -60,7 +60,7 @@ async function startOtherEmsp(pair: Pair) {
   return { node, cpoAtOther, otherAtCpo: atCpo.id };
 }
 
-describe.each(['2.1.1', '2.2.1', '2.3.0'] as OcpiVersion[])('Sessions over OCPI %s', (version) => {
+describe.each(MATRIX)('Sessions over OCPI %s on %s', (version, _store, storeOptions) => {
   let pair: Pair;
   let other: Awaited<ReturnType<typeof startOtherEmsp>>;
   const sent: OutboxEntry[] = [];
@@ -68,14 +68,18 @@ describe.each(['2.1.1', '2.2.1', '2.3.0'] as OcpiVersion[])('Sessions over OCPI 
   const hasPatch = version !== '2.1.1';
 
   beforeAll(async () => {
-    pair = await startPair(version, {
-      cpo: {
-        chargingPreferences: (s, p, partner) => {
-          preferences.push({ session: s.id, profile: p.profile_type, partner: partner.id });
-          return p.profile_type === 'FAST' ? 'ACCEPTED' : 'PROFILE_TYPE_NOT_SUPPORTED';
+    pair = await startPair(
+      version,
+      {
+        cpo: {
+          chargingPreferences: (s, p, partner) => {
+            preferences.push({ session: s.id, profile: p.profile_type, partner: partner.id });
+            return p.profile_type === 'FAST' ? 'ACCEPTED' : 'PROFILE_TYPE_NOT_SUPPORTED';
+          },
         },
       },
-    });
+      storeOptions,
+    );
     other = await startOtherEmsp(pair);
     pair.cpo.ocpi.delivery.on('delivered', (e) => sent.push(e.entry));
   });

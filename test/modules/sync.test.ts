@@ -3,7 +3,7 @@ import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OcpiVersion } from '../../src/index.ts';
 import { call, startNode } from '../support/nodes.ts';
-import { EMSP_PARTY, type Pair, startPair, tokenOf } from '../support/pair.ts';
+import { EMSP_PARTY, MATRIX, type Pair, startPair, tokenOf } from '../support/pair.ts';
 
 const SPEC = new URL('../../../shared/ocpi-spec/', import.meta.url);
 const LOCATION = JSON.parse(
@@ -20,10 +20,10 @@ function location(i: number): Record<string, unknown> {
   };
 }
 
-describe.each(['2.1.1', '2.2.1', '2.3.0'] as OcpiVersion[])('pull over OCPI %s', (version) => {
+describe.each(MATRIX)('pull over OCPI %s on %s', (version, _store, storeOptions) => {
   let pair: Pair;
   beforeAll(async () => {
-    pair = await startPair(version, { cpo: { paging: { maxLimit: 10 } } });
+    pair = await startPair(version, { cpo: { paging: { maxLimit: 10 } } }, storeOptions);
     for (let i = 0; i < 25; i++) await pair.cpo.ocpi.locations.put(location(i));
   });
   afterAll(() => pair.close());

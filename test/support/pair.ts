@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { OcpiAppOptions, OcpiVersion } from '../../src/index.ts';
+import type { StoreOptions } from '../../src/store/store.ts';
 import { startNode } from './nodes.ts';
+import { memoryStore, STORES } from './stores.ts';
 
 export const CPO_PARTY = {
   countryCode: 'NL',
@@ -24,14 +26,28 @@ export interface Pair {
   close(): Promise<void>;
 }
 
+/** Every version on every store: the end-to-end tests run on PGlite and on PostgreSQL. */
+export const MATRIX: Array<[OcpiVersion, string, () => StoreOptions]> = (
+  ['2.1.1', '2.2.1', '2.3.0'] as OcpiVersion[]
+).flatMap((version) =>
+  STORES.map(([name, store]): [OcpiVersion, string, () => StoreOptions] => [version, name, store]),
+);
+
 /** A CPO and an eMSP node, registered with each other over `version`. */
 export async function startPair(
   version: OcpiVersion,
   options: { cpo?: OcpiAppOptions; emsp?: OcpiAppOptions } = {},
+  store: () => StoreOptions = memoryStore,
 ): Promise<Pair> {
   const fast = { backoff: { initialMs: 50, maxMs: 200, jitter: 0 }, pollIntervalMs: 50 };
-  const cpo = await startNode({ versions: [version], parties: [CPO_PARTY], delivery: fast, ...options.cpo });
-  const emsp = await startNode({ parties: [EMSP_PARTY], delivery: fast, ...options.emsp });
+  const cpo = await startNode({
+    versions: [version],
+    parties: [CPO_PARTY],
+    delivery: fast,
+    store: store(),
+    ...options.cpo,
+  });
+  const emsp = await startNode({ parties: [EMSP_PARTY], delivery: fast, store: store(), ...options.emsp });
   const partner = await emsp.ocpi.registerWith(
     cpo.ocpi.versionsUrl(),
     await cpo.ocpi.createRegistrationToken(),

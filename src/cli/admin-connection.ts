@@ -1,0 +1,47 @@
+/** The options every command that talks to a running node's admin API takes. */
+export const ADMIN_OPTIONS = {
+  node: { type: 'string' },
+  'admin-token': { type: 'string' },
+} as const;
+
+/** Where the node is and how to authenticate, from the options or the environment. */
+export function adminConnection(values: { node?: string; 'admin-token'?: string }, env: NodeJS.ProcessEnv) {
+  const node = (values.node ?? env.OCPI_NODE ?? 'http://127.0.0.1:3000').replace(/\/+$/, '');
+  const adminToken = values['admin-token'] ?? env.OCPI_ADMIN_TOKEN;
+  if (!adminToken) throw new Error('--admin-token (or OCPI_ADMIN_TOKEN) is required');
+  return { node, adminToken };
+}
+
+/** POSTs to an admin route that streams NDJSON, and yields its lines as they arrive. */
+export async function* streamNdjson(
+  url: string,
+  adminToken: string,
+  body?: unknown,
+): AsyncGenerator<Record<string, unknown>> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${adminToken}`,
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  if (!res.ok || !res.body || !(res.headers.get('content-type') ?? '').includes('ndjson')) {
+    const text = await res.text();
+    let message = text.slice(0, 200);
+    try {
+      message = String((JSON.parse(text) as { status_message?: string }).status_message ?? message);
+    } catch {}
+    throw new Error(`${message} (HTTP ${res.status})`);
+  }
+  let buffer = '';
+  const decoder = new TextDecoder();
+  for await (const chunk of res.body) {
+    buffer += decoder.decode(chunk as Uint8Array, { stream: true });
+    for (let i = buffer.indexOf('\n'); i >= 0; i = buffer.indexOf('\n')) {
+      const line = buffer.slice(0, i);
+      buffer = buffer.slice(i + 1);
+      yield JSON.parse(line) as Record<string, unknown>;
+    }
+  }
+}
