@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OcpiVersion } from '../../src/index.ts';
 import { eventually, MATRIX, type Pair, startPair } from '../support/pair.ts';
 
 const SPEC = new URL('../../../shared/ocpi-spec/', import.meta.url);

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OcpiVersion } from '../../src/index.ts';
 import { call, startNode } from '../support/nodes.ts';
 import { EMSP_PARTY, MATRIX, type Pair, startPair, tokenOf } from '../support/pair.ts';
 
