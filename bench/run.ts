@@ -9,6 +9,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import autocannon from 'autocannon';
 import Fastify from 'fastify';
 import { sql } from 'kysely';
+import pg from 'pg';
 import { createOcpiApp, type OcpiAppOptions } from '../src/index.ts';
 import { parseObject, renderObject } from '../src/model/objects.ts';
 import type { ChargerGateway } from '../src/modules/commands/gateway.ts';
@@ -337,11 +338,13 @@ function percentile(values: number[], p: number): number {
 
 async function commandsBench(): Promise<string> {
   const pglite = await commandsRun(undefined);
-  const postgres = await commandsRun({
-    kind: 'postgres',
-    connectionString: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
-    schema: `bench_${Date.now()}`,
-  });
+  const connectionString = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const schema = `bench_${Date.now()}`;
+  const postgres = await commandsRun({ kind: 'postgres', connectionString, schema });
+  const client = new pg.Client({ connectionString });
+  await client.connect();
+  await client.query(`drop schema if exists "${schema}" cascade`);
+  await client.end();
   return [
     '## Commands (step 4)',
     '',
