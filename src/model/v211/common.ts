@@ -2,6 +2,7 @@ import type { Static } from '@sinclair/typebox';
 import { Type } from '@sinclair/typebox';
 import type { ModuleSchemas } from '../catalog-types.ts';
 import { Decimal, Enum, Int, Many, Obj, Opt, Str, Url } from '../primitives.ts';
+import { EnergySource, EnergySourceCategory, EnvironmentalImpactCategory } from '../v221/common.ts';
 
 /** Text in one language, shown to the driver (no markup). */
 export const DisplayText = Obj({
@@ -41,29 +42,8 @@ export const BusinessDetails = Obj({
 });
 export type BusinessDetails = Static<typeof BusinessDetails>;
 
-/** Kinds of energy source in an energy mix. */
-export const EnergySourceCategory = Enum([
-  'NUCLEAR',
-  'GENERAL_FOSSIL',
-  'COAL',
-  'GAS',
-  'GENERAL_GREEN',
-  'SOLAR',
-  'WIND',
-  'WATER',
-] as const);
-export type EnergySourceCategory = Static<typeof EnergySourceCategory>;
-
-/** Share (percent) of one source in the mix. */
-export const EnergySource = Obj({
-  source: EnergySourceCategory,
-  percentage: Decimal(),
-});
-export type EnergySource = Static<typeof EnergySource>;
-
-/** Kinds of environmental impact reported per kWh. */
-export const EnvironmentalImpactCategory = Enum(['NUCLEAR_WASTE', 'CARBON_DIOXIDE'] as const);
-export type EnvironmentalImpactCategory = Static<typeof EnvironmentalImpactCategory>;
+// Energy sources and impact categories are the same in 2.1.1 and 2.2.1.
+export { EnergySource, EnergySourceCategory, EnvironmentalImpactCategory };
 
 /** Amount (g/kWh) of one impact category. */
 export const EnvironmentalImpact = Obj({
