@@ -1,27 +1,17 @@
 import type { Static } from '@sinclair/typebox';
 import { Type } from '@sinclair/typebox';
 import type { ModuleSchemas } from '../catalog-types.ts';
-import { Decimal, Enum, Int, Many, Obj, Opt, Str, Url } from '../primitives.ts';
-import { EnergySource, EnergySourceCategory, EnvironmentalImpactCategory } from '../v221/common.ts';
+import { Decimal, Int, Many, Obj, Opt, Str, Url } from '../primitives.ts';
+import {
+  DisplayText,
+  EnergySource,
+  EnergySourceCategory,
+  EnvironmentalImpactCategory,
+  ImageCategory,
+} from '../v221/common.ts';
 
-/** Text in one language, shown to the driver (no markup). */
-export const DisplayText = Obj({
-  language: Str(2),
-  text: Str(512),
-});
-export type DisplayText = Static<typeof DisplayText>;
-
-/** What an image is meant to show. */
-export const ImageCategory = Enum([
-  'CHARGER',
-  'ENTRANCE',
-  'LOCATION',
-  'NETWORK',
-  'OPERATOR',
-  'OTHER',
-  'OWNER',
-] as const);
-export type ImageCategory = Static<typeof ImageCategory>;
+// DisplayText and ImageCategory are the same in 2.1.1 and 2.2.1.
+export { DisplayText, ImageCategory };
 
 /** A link to a photo or logo, with an optional thumbnail. */
 export const Image = Obj({
