@@ -98,20 +98,12 @@ export async function registerWith(
   return (await node.registry.get(id)) as Partner;
 }
 
-async function knownPartner(node: OcpiNode, id: string): Promise<{ partner: Partner; token: string }> {
-  const partner = await node.registry.get(id);
-  const token = partner && (await node.registry.outboundToken(id));
-  if (!partner || !token || partner.status !== 'registered')
-    throw new OcpiError(OcpiStatus.CLIENT_ERROR, `no registered partner ${id}`, { httpStatus: 404 });
-  return { partner, token };
-}
-
 /**
  * Rotates tokens with a partner (and moves to the highest mutual version): we PUT new
  * credentials with a new token B'; the old token stays valid until the partner accepted.
  */
 export async function updateCredentialsWith(node: OcpiNode, id: string): Promise<Partner> {
-  const { partner, token } = await knownPartner(node, id);
+  const { partner, token } = await node.registry.registered(id);
   const found = await discoverPartner(node, partner.versionsUrl, token);
   checkVersion(found);
   const newToken = generateToken();
@@ -148,7 +140,7 @@ export interface UnregisterResult {
 
 /** Unregisters from a partner (DELETE on its credentials) and forgets it. */
 export async function unregisterFrom(node: OcpiNode, id: string): Promise<UnregisterResult> {
-  const { partner, token } = await knownPartner(node, id);
+  const { partner, token } = await node.registry.registered(id);
   const url = partner.endpoints.find((e) => e.identifier === 'credentials')?.url;
   let result: UnregisterResult = { partnerId: id, remote: 'unregistered' };
   try {

@@ -2,8 +2,17 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database, PartnerEndpointRow, PartnerRoleRow } from '../store/schema.ts';
 import type { Store } from '../store/store.ts';
+import { OcpiError } from '../transport/errors.ts';
+import { OcpiStatus } from '../transport/status-codes.ts';
 import { generateToken, hashToken, type TokenEncoding, tokenCandidates } from '../transport/token.ts';
 import type { Caller, Partner, PartnerEndpoint, PartnerParty } from './types.ts';
+
+/** Whether a country_code/party_id (compared case-insensitively) is one the partner registered. */
+export function isPartnerParty(partner: Partner, countryCode: string, partyId: string): boolean {
+  const cc = countryCode.toUpperCase();
+  const pid = partyId.toUpperCase();
+  return partner.parties.some((p) => p.countryCode.toUpperCase() === cc && p.partyId.toUpperCase() === pid);
+}
 
 interface CacheEntry {
   /** Undefined for a header that matched no token. */
@@ -146,6 +155,16 @@ export class PartnerRegistry {
     return row ? toPartner(row) : undefined;
   }
 
+  /** A registered partner and the token we send it; OCPI 2000 (HTTP 404) when there is none. */
+  async registered(id: string): Promise<{ partner: Partner; token: string }> {
+    const partner = await this.get(id);
+    const token = partner && (await this.outboundToken(id));
+    if (!partner || !token || partner.status !== 'registered') {
+      throw new OcpiError(OcpiStatus.CLIENT_ERROR, `no registered partner ${id}`, { httpStatus: 404 });
+    }
+    return { partner, token };
+  }
+
   /** The token we send to this partner. */
   async outboundToken(id: string): Promise<string | undefined> {
     const row = await this.db
@@ -158,11 +177,7 @@ export class PartnerRegistry {
 
   /** A registered partner one of whose parties has this country code and party id. */
   async findByParty(countryCode: string, partyId: string): Promise<Partner | undefined> {
-    const cc = countryCode.toUpperCase();
-    const pid = partyId.toUpperCase();
-    return (await this.list()).find((p) =>
-      p.parties.some((r) => r.countryCode.toUpperCase() === cc && r.partyId.toUpperCase() === pid),
-    );
+    return (await this.list()).find((p) => isPartnerParty(p, countryCode, partyId));
   }
 
   /** Inserts a partner with the token it will use to call us. */

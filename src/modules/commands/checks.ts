@@ -1,4 +1,5 @@
 import type { OcpiNode } from '../../node.ts';
+import { isPartnerParty } from '../../partners/registry.ts';
 import type { Partner } from '../../partners/types.ts';
 import { OcpiError } from '../../transport/errors.ts';
 import { OcpiStatus } from '../../transport/status-codes.ts';
@@ -24,9 +25,7 @@ function hasCapability(evse: Json | undefined, capability: string): boolean {
 }
 
 function partnerOwns(partner: Partner, object: Json | undefined): boolean {
-  const cc = String(object?.country_code ?? '').toUpperCase();
-  const pid = String(object?.party_id ?? '').toUpperCase();
-  return partner.parties.some((p) => p.countryCode === cc && p.partyId === pid);
+  return isPartnerParty(partner, String(object?.country_code ?? ''), String(object?.party_id ?? ''));
 }
 
 /**

@@ -53,10 +53,7 @@ export class EmspCommands {
    * `response_url` (we generate one per command), in canonical (2.3.0) shape.
    */
   async send(partnerId: string, command: CommandName, request: Json): Promise<SentCommand> {
-    const partner = await this.node.registry.get(partnerId);
-    const token = partner && (await this.node.registry.outboundToken(partnerId));
-    if (!partner || !token || partner.status !== 'registered')
-      throw new OcpiError(OcpiStatus.CLIENT_ERROR, `no registered partner ${partnerId}`);
+    const { partner, token } = await this.node.registry.registered(partnerId);
     const version = partner.version as OcpiVersion;
     if (!isCommand(version, command)) throw OcpiError.invalid(`OCPI ${version} has no ${command}`);
     const endpoint = partnerEndpoint(partner, 'commands', 'RECEIVER');

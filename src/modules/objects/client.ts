@@ -134,10 +134,7 @@ export async function syncFromPartner(
   spec: ObjectModuleSpec,
   options: PullOptions = {},
 ): Promise<PullProgress> {
-  const partner = await node.registry.get(partnerId);
-  if (partner?.status !== 'registered') {
-    throw new OcpiError(OcpiStatus.CLIENT_ERROR, `no registered partner ${partnerId}`, { httpStatus: 404 });
-  }
+  const { partner } = await node.registry.registered(partnerId);
   const service = node.services[spec.id];
   let last: PullProgress = { pages: 0, received: 0, skipped: 0 };
   for await (const { ref, object } of pullObjects(node, partner, spec, {

@@ -1,5 +1,6 @@
 import type { CodecContextExt } from '../../model/codecs/index.ts';
 import { hasInterfaceRoles, type OcpiVersion } from '../../model/versions.ts';
+import { isPartnerParty } from '../../partners/registry.ts';
 import type { OwnParty, Partner } from '../../partners/types.ts';
 import { OcpiError } from '../../transport/errors.ts';
 import type { ObjectModuleSpec } from './spec.ts';
@@ -11,7 +12,7 @@ import type { ObjectModuleSpec } from './spec.ts';
 export function assertPartnerParty(partner: Partner, countryCode: string, partyId: string): void {
   const cc = countryCode.toUpperCase();
   const pid = partyId.toUpperCase();
-  if (!partner.parties.some((p) => p.countryCode.toUpperCase() === cc && p.partyId.toUpperCase() === pid)) {
+  if (!isPartnerParty(partner, cc, pid)) {
     throw OcpiError.invalid(
       `${cc}*${pid} is not a party this platform registered; objects may only be written under its own parties`,
     );
