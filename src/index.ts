@@ -32,6 +32,14 @@ export type {
   OwnPage,
 } from './modules/objects/service.ts';
 export type { AuthorizationDecision, TokenAuthorizer } from './modules/tokens/authorize.ts';
+export { type OpenApiOptions, openApiDocument } from './openapi/document.ts';
+export type {
+  JsonSchema,
+  OpenApiDocument,
+  OpenApiOperation,
+  OpenApiParameter,
+  OpenApiPathItem,
+} from './openapi/types.ts';
 export type { UnregisterResult } from './partners/handshake-client.ts';
 export type {
   BusinessDetails,

@@ -1,6 +1,7 @@
 import { adminCommand } from './admin-commands.ts';
 import { command as sendCommand } from './command.ts';
 import { demo } from './demo.ts';
+import { openapi } from './openapi.ts';
 import { serve } from './serve.ts';
 import { validate } from './validate.ts';
 
@@ -25,6 +26,8 @@ Commands:
   demo                        a CPO and an eMSP in one process: START_SESSION to CDR
   validate <version> <ObjectName> <file.json> [--patch]
                               check a partner's JSON against the spec
+  openapi <version> [--out <file>]
+                              the OpenAPI 3.1 document of a version (JSON)
 
 Commands other than serve talk to a running node's admin API:
   --node <url>                the node (default http://127.0.0.1:3000, or OCPI_NODE)
@@ -40,6 +43,8 @@ export async function main(argv: string[]): Promise<number> {
         return await serve(rest, process.env);
       case 'validate':
         return await validate(rest);
+      case 'openapi':
+        return await openapi(rest);
       case 'command':
         return await sendCommand(rest, process.env);
       case 'demo':
