@@ -3,6 +3,7 @@ import type { BusinessDetails } from '../partners/types.ts';
 import type { CommandTables } from './schema-commands.ts';
 import type { ObjectTables } from './schema-objects.ts';
 import type { OutboxTables } from './schema-outbox.ts';
+import type { LiveSessionTables } from './schema-sessions.ts';
 
 /** Which kind of inbound token a row is. */
 export type InboundTokenKind = 'registration' | 'partner' | 'pending';
@@ -49,7 +50,7 @@ export interface PartnerEndpointRow {
   url: string;
 }
 
-export interface Database extends ObjectTables, OutboxTables, CommandTables {
+export interface Database extends ObjectTables, OutboxTables, CommandTables, LiveSessionTables {
   ocpi_inbound_tokens: InboundTokenTable;
   ocpi_partners: PartnerTable;
 }

@@ -3,9 +3,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { ChargerCommand, ChargerGateway, GatewayReporter } from '../../src/modules/commands/gateway.ts';
 import { SimulatedGateway } from '../../src/modules/commands/simulated-gateway.ts';
 import { startNode } from '../support/nodes.ts';
-import { CPO_PARTY, EMSP_PARTY } from '../support/pair.ts';
+import { CPO_PARTY, EMSP_PARTY, eventually } from '../support/pair.ts';
+import { postgresStore } from '../support/stores.ts';
 
 const SPEC = new URL('../../../shared/ocpi-spec/', import.meta.url);
 const json = (file: string): Record<string, unknown> =>
@@ -58,6 +60,109 @@ describe('a CPO stopped between CommandResponse and CommandResult', () => {
       silent.close();
       await Promise.all([cpo.close(), emsp.close()]);
       await rm(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
+});
+
+/** A charger that accepts START_SESSION and otherwise reports only when the test tells it to. */
+class ScriptedCharger implements ChargerGateway {
+  report?: GatewayReporter;
+  attach(report: GatewayReporter): void {
+    this.report = report;
+  }
+  execute(command: ChargerCommand, report: GatewayReporter): void {
+    if (command.type !== 'START_SESSION') {
+      report.outcome(command.commandId, 'REJECTED');
+      return;
+    }
+    report.outcome(command.commandId, 'ACCEPTED');
+    report.sessionStarted({ ...SESSION, commandId: command.commandId, kwh: 0, at: minutesAgo(60) });
+  }
+}
+
+const SESSION = { sessionId: 'RESTART-S1', locationId: 'R-LOC', evseUid: 'EVSE-R', connectorId: '1' };
+const minutesAgo = (n: number) => new Date(Math.floor(Date.now() / 60_000) * 60_000 - n * 60_000);
+
+describe.each([
+  ['pglite', async () => ({ kind: 'pglite' as const, dataDir: await mkdtemp(join(tmpdir(), 'ocpi-cpo-')) })],
+  ['postgres', async () => postgresStore()],
+])('a CPO restarted while a session is charging, on %s', (_name, storeOptions) => {
+  it('completes the session and issues its CDR, priced over the whole session, once', async () => {
+    const store = await storeOptions();
+    const fast = { backoff: { initialMs: 50, maxMs: 200, jitter: 0 }, pollIntervalMs: 50 };
+    const before = new ScriptedCharger();
+    const options = (gateway: ChargerGateway) => ({
+      versions: ['2.2.1' as const],
+      parties: [CPO_PARTY],
+      delivery: fast,
+      store,
+      commands: { gateway },
+    });
+    let cpo = await startNode(options(before));
+    const emsp = await startNode({ parties: [EMSP_PARTY], delivery: fast });
+    try {
+      const partner = await emsp.ocpi.registerWith(
+        cpo.ocpi.versionsUrl(),
+        await cpo.ocpi.createRegistrationToken(),
+      );
+      // 2.00 EUR per hour excl. VAT, by the minute (the spec's simple tariff).
+      await cpo.ocpi.tariffs.put({
+        ...json('tariff_1_simple_2hour.json'),
+        country_code: 'NL',
+        party_id: 'CPO',
+        id: 'T-R',
+      });
+      const example = json('location_example.json');
+      const evse = (example.evses as Array<Record<string, unknown>>)[0] ?? {};
+      const connectors = (evse.connectors as Array<Record<string, unknown>>).map((c) => ({
+        ...c,
+        tariff_ids: ['T-R'],
+      }));
+      await cpo.ocpi.locations.put({
+        ...example,
+        country_code: 'NL',
+        party_id: 'CPO',
+        id: 'R-LOC',
+        evses: [{ ...evse, uid: 'EVSE-R', capabilities: ['REMOTE_START_STOP_CAPABLE'], connectors }],
+      });
+      const token = { ...json('token_example_2_full_rfid.json'), country_code: 'DE', party_id: 'MSP' };
+      const sent = await emsp.ocpi.commands.send(partner.id, 'START_SESSION', {
+        token,
+        location_id: 'R-LOC',
+        evse_uid: 'EVSE-R',
+      });
+      expect((await sent.result).result).toBe('ACCEPTED');
+      before.report?.sessionProgress({ ...SESSION, kwh: 4, at: minutesAgo(40) });
+      const atEmsp = () =>
+        emsp.ocpi.sessions.received(partner.id, { countryCode: 'NL', partyId: 'CPO', id: 'RESTART-S1' });
+      await eventually(async () => ((await atEmsp())?.kwh === 4 ? true : undefined));
+      await cpo.close();
+
+      const after = new ScriptedCharger();
+      cpo = await startNode(options(after));
+      after.report?.sessionProgress({ ...SESSION, kwh: 7, at: minutesAgo(20) });
+      after.report?.sessionStopped({ ...SESSION, kwh: 10, at: minutesAgo(0) });
+      // The charger says it again (it did not see our acknowledgement): nothing changes.
+      after.report?.sessionStopped({ ...SESSION, kwh: 10, at: minutesAgo(0) });
+
+      const cdrs = async () =>
+        (await emsp.ocpi.cdrs.listReceived(partner.id, { offset: 0, limit: 10 })).items;
+      const [cdr] = await eventually(async () => ((await cdrs()).length > 0 ? cdrs() : undefined));
+      expect(cdr).toMatchObject({ id: 'RESTART-S1', total_energy: 10, total_time: 1 });
+      expect(cdr?.total_cost).toMatchObject({ before_taxes: 2 });
+      const session = await eventually(async () => {
+        const s = await atEmsp();
+        return s?.status === 'COMPLETED' ? s : undefined;
+      });
+      expect(session).toMatchObject({ kwh: 10, total_cost: { before_taxes: 2 } });
+      await new Promise((r) => setTimeout(r, 300));
+      expect(await cdrs()).toHaveLength(1);
+      expect(await cpo.ocpi.delivery.listDeadLetters()).toEqual([]);
+      const live = await cpo.ocpi.store.db.selectFrom('ocpi_live_sessions').selectAll().execute();
+      expect(live).toEqual([]);
+    } finally {
+      await Promise.all([cpo.close(), emsp.close()]);
+      if (store.kind === 'pglite') await rm(store.dataDir, { recursive: true, force: true });
     }
   }, 30_000);
 });

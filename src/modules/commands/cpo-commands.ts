@@ -300,6 +300,7 @@ export class CpoCommands {
       .where('status', '=', 'pending')
       .execute();
     for (const row of pending) this.arm(row.id, new Date(row.deadline));
+    this.options.gateway.attach?.(this.reporter);
   }
 
   stop(): void {

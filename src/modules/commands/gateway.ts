@@ -69,4 +69,9 @@ export interface GatewayReporter {
  */
 export interface ChargerGateway {
   execute(command: ChargerCommand, report: GatewayReporter): void | Promise<void>;
+  /**
+   * Called once when the node is ready, with the reporter for what chargers report on
+   * their own: sessions started locally (RFID) or still running from before a restart.
+   */
+  attach?(report: GatewayReporter): void;
 }

@@ -18,20 +18,20 @@ export interface SessionSink {
   postCdr(cdr: CanonicalObject): Promise<unknown>;
 }
 
-interface Live {
-  session: Json;
-  samples: MeterSample[];
-}
-
 /**
  * Turns what chargers report into OCPI: a Session when charging starts (with the token
  * and authorization_reference of the START_SESSION), kWh updates while charging, and on
  * stop a completed Session and a CDR priced from the connector's tariff.
+ *
+ * A session in progress and its meter readings are kept in the store, not in memory: a
+ * node that restarts mid-charge (or another instance on the same database) still
+ * completes the session and issues its CDR when the charger reports the stop. The live
+ * row goes last, so a stop re-sent after a crash finishes what the first one began, and
+ * a stop for a session already finished is ignored.
  */
 export class SessionTracker
   implements Pick<GatewayReporter, 'sessionStarted' | 'sessionProgress' | 'sessionStopped'>
 {
-  private readonly live = new Map<string, Live>();
   private chain: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -88,74 +88,126 @@ export class SessionTracker
         status: 'ACTIVE',
         last_updated: now,
       };
-      this.live.set(event.sessionId, {
-        session,
-        samples: [{ timestamp: now, energy_kwh: 0, state: 'CHARGING' }],
-      });
+      const db = this.node.store.db;
+      const inserted = await db
+        .insertInto('ocpi_live_sessions')
+        .values({ session_id: event.sessionId, session: JSON.stringify(session) })
+        .onConflict((oc) => oc.column('session_id').doNothing())
+        .executeTakeFirst();
+      if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) {
+        this.node.log.warn(
+          { session: event.sessionId },
+          'session started twice: the second start is ignored',
+        );
+        return;
+      }
+      await this.addSample(event.sessionId, { timestamp: now, energy_kwh: 0, state: 'CHARGING' });
       await this.sink.putSession(session);
     });
   }
 
   sessionProgress(event: ChargerSessionEvent): void {
     this.run('progress', async () => {
-      const live = this.live.get(event.sessionId);
-      if (!live) return;
+      const session = await this.liveSession(event);
+      if (!session) return;
       const now = formatDateTime(event.at);
-      live.samples.push({ timestamp: now, energy_kwh: event.kwh });
-      live.session = { ...live.session, kwh: event.kwh, last_updated: now };
-      await this.sink.patchSession(this.ref(live.session), { kwh: event.kwh, last_updated: now });
+      await this.addSample(event.sessionId, { timestamp: now, energy_kwh: event.kwh });
+      await this.sink.patchSession(this.ref(session), { kwh: event.kwh, last_updated: now });
     });
   }
 
   sessionStopped(event: ChargerSessionEvent): void {
     this.run('stop', async () => {
-      const live = this.live.get(event.sessionId);
-      if (!live) return;
-      this.live.delete(event.sessionId);
+      const session = await this.liveSession(event);
+      if (!session) return;
       const end = formatDateTime(event.at);
-      live.samples.push({ timestamp: end, energy_kwh: event.kwh });
+      const samples = [...(await this.samples(event.sessionId)), { timestamp: end, energy_kwh: event.kwh }];
       const location = await this.node.services.locations.getOwn(event.locationId);
       const tariff = await this.tariffFor(location, event);
       const costs = tariff
         ? cdrFields(
             priceSession(tariff, {
-              start_date_time: String(live.session.start_date_time),
+              start_date_time: String(session.start_date_time),
               end_date_time: end,
               time_zone: String(location?.time_zone ?? 'UTC'),
-              samples: live.samples,
+              samples,
             }),
           )
         : undefined;
-      await this.sink.patchSession(this.ref(live.session), {
+      await this.sink.patchSession(this.ref(session), {
         status: 'COMPLETED',
         end_date_time: end,
         kwh: event.kwh,
         ...(costs ? { total_cost: costs.total_cost } : {}),
         last_updated: end,
       });
-      if (!costs || !tariff || !location) {
+      if (!costs || !tariff || !location)
         this.node.log.warn({ session: event.sessionId }, 'no tariff for this connector: no CDR issued');
-        return;
-      }
-      await this.sink.postCdr({
-        country_code: live.session.country_code,
-        party_id: live.session.party_id,
-        id: event.sessionId,
-        start_date_time: live.session.start_date_time,
-        end_date_time: end,
-        session_id: event.sessionId,
-        cdr_token: live.session.cdr_token,
-        auth_method: live.session.auth_method,
-        ...(live.session.authorization_reference
-          ? { authorization_reference: live.session.authorization_reference }
-          : {}),
-        cdr_location: this.cdrLocation(location, event),
-        currency: tariff.currency,
-        tariffs: [tariff],
-        ...costs,
-        last_updated: end,
-      });
+      // A stop re-sent after a crash between the CDR and the end of this handler.
+      else if (!(await this.node.services.cdrs.getOwn(event.sessionId)))
+        await this.sink.postCdr(this.cdr(session, event, end, tariff, location, costs));
+      await this.node.store.db
+        .deleteFrom('ocpi_live_sessions')
+        .where('session_id', '=', event.sessionId)
+        .execute();
     });
+  }
+
+  private cdr(
+    session: Json,
+    event: ChargerSessionEvent,
+    end: string,
+    tariff: Tariff,
+    location: CanonicalObject,
+    costs: ReturnType<typeof cdrFields>,
+  ): Json {
+    return {
+      country_code: session.country_code,
+      party_id: session.party_id,
+      id: event.sessionId,
+      start_date_time: session.start_date_time,
+      end_date_time: end,
+      session_id: event.sessionId,
+      cdr_token: session.cdr_token,
+      auth_method: session.auth_method,
+      ...(session.authorization_reference
+        ? { authorization_reference: session.authorization_reference }
+        : {}),
+      cdr_location: this.cdrLocation(location, event),
+      currency: tariff.currency,
+      tariffs: [tariff],
+      ...costs,
+      last_updated: end,
+    };
+  }
+
+  /** The Session as it started, if it is still in progress. */
+  private async liveSession(event: ChargerSessionEvent): Promise<Json | undefined> {
+    const row = await this.node.store.db
+      .selectFrom('ocpi_live_sessions')
+      .select('session')
+      .where('session_id', '=', event.sessionId)
+      .executeTakeFirst();
+    if (!row)
+      this.node.log.warn({ session: event.sessionId }, 'charger reported a session that is not in progress');
+    return row ? (JSON.parse(row.session) as Json) : undefined;
+  }
+
+  private async addSample(sessionId: string, sample: MeterSample): Promise<void> {
+    await this.node.store.db
+      .insertInto('ocpi_session_samples')
+      .values({ session_id: sessionId, sample: JSON.stringify(sample) })
+      .execute();
+  }
+
+  private async samples(sessionId: string): Promise<MeterSample[]> {
+    const rows = await this.node.store.db
+      .selectFrom('ocpi_session_samples')
+      .select('sample')
+      .where('session_id', '=', sessionId)
+      .orderBy('seq')
+      .execute();
+    return rows.map((r) => JSON.parse(r.sample) as MeterSample);
   }
 
   private ref(session: Json) {

@@ -3,6 +3,7 @@ import * as m001 from './001_partners.ts';
 import * as m002 from './002_objects.ts';
 import * as m003 from './003_outbox.ts';
 import * as m004 from './004_commands.ts';
+import * as m005 from './005_live_sessions.ts';
 
 /** Ordered migrations. Append only: never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '002_objects': m002,
   '003_outbox': m003,
   '004_commands': m004,
+  '005_live_sessions': m005,
 };
