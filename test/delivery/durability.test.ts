@@ -273,11 +273,16 @@ describe.each(DURABLE)('outbox durability on %s', (name, durableStore) => {
         body: { v },
       }) as const;
     // v1's transaction enqueues first and commits late; v2's starts meanwhile and commits at once.
+    let firstEnqueued = () => {};
+    const first = new Promise<void>((resolve) => {
+      firstEnqueued = resolve;
+    });
     const slow = store.db.transaction().execute(async (trx) => {
       await enqueue(trx, message(1));
+      firstEnqueued();
       await sleep(300);
     });
-    await sleep(50);
+    await first;
     const fast = store.db.transaction().execute((trx) => enqueue(trx, message(2)));
     const wake = setInterval(() => w.wake(), 5);
     await Promise.all([slow, fast]);
