@@ -18,6 +18,7 @@ import { commandsModule } from './modules/commands/module.ts';
 import type { CommandName } from './modules/commands/names.ts';
 import type { ResponseUrlPolicy } from './modules/commands/response-url.ts';
 import { SessionTracker } from './modules/commands/session-tracker.ts';
+import { type TypedCommands, typedCommands } from './modules/commands/typed-client.ts';
 import { credentialsModule } from './modules/credentials/module.ts';
 import { locationsModule, locationsSpec } from './modules/locations/module.ts';
 import type { OcpiModule } from './modules/module.ts';
@@ -127,12 +128,15 @@ export interface OcpiApi {
   /** 'received' ({ module, partnerId, object }) whenever a partner's push was stored. */
   readonly events: EventEmitter;
   /** Commands: send them to a CPO (eMSP side) and cancel reservations (CPO side). */
-  readonly commands: {
-    /** Sends a command; resolves with the CPO's answer and a promise of the result. */
+  readonly commands: TypedCommands & {
+    /**
+     * Sends a command (eMSP side), untyped: for requests read from JSON. Resolves with the
+     * CPO's answer and a promise of the result; the typed methods do the same.
+     */
     send(partnerId: string, command: CommandName, request: Record<string, unknown>): Promise<SentCommand>;
     get(id: string): ReturnType<EmspCommands['get']>;
-    /** CPO side: tells the eMSP a reservation was cancelled (CANCELED_RESERVATION). */
-    cancelReservation(chargerReservationId: string, message?: string): Promise<boolean>;
+    /** CPO side: the charger cancelled a reservation; tells the eMSP (CANCELED_RESERVATION). */
+    reservationCancelled(chargerReservationId: string, message?: string): Promise<boolean>;
   };
   /** The outbox worker: pending pushes, dead letters, replay. */
   readonly delivery: DeliveryWorker;
@@ -293,6 +297,8 @@ export const ocpiPlugin = fp<OcpiAppOptions>(
       sessions: new Publisher(node, sessionsSpec, wake),
       cdrs: new Publisher(node, cdrsSpec, wake),
     };
+    const send = (partnerId: string, command: CommandName, request: Record<string, unknown>) =>
+      emspCommands.send(partnerId, command, request);
     const sync = (partnerId: string, module: ObjectModuleId, pull?: PullOptions) =>
       syncFromPartner(node, partnerId, OBJECT_SPECS[module], pull);
     app.addHook('onReady', async () => {
@@ -350,9 +356,10 @@ export const ocpiPlugin = fp<OcpiAppOptions>(
       sync,
       events: node.events,
       commands: {
-        send: (partnerId, command, request) => emspCommands.send(partnerId, command, request),
+        ...typedCommands(send),
+        send,
         get: (id) => emspCommands.get(id),
-        cancelReservation: (chargerReservationId, message) =>
+        reservationCancelled: (chargerReservationId, message) =>
           cpoCommands.cancelReservation(chargerReservationId, message),
       },
       delivery,

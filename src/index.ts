@@ -2,6 +2,10 @@ export { createOcpiApp, type OcpiApi, type OcpiAppOptions, ocpiPlugin } from './
 export type { OcpiHttpOptions } from './client/ocpi-http.ts';
 export type { OutboundUrlPolicy } from './client/url-guard.ts';
 export { parseObject, renderObject } from './model/objects.ts';
+/** The TypeBox schemas of every OCPI object, per version; each is also its TypeScript type (2.3.0 is the canonical shape). */
+export * as v211 from './model/v211/index.ts';
+export * as v221 from './model/v221/index.ts';
+export * as v230 from './model/v230/index.ts';
 export type { ValidationIssue } from './model/validate.ts';
 export { type OcpiVersion, SUPPORTED_VERSIONS } from './model/versions.ts';
 export type {
@@ -23,6 +27,7 @@ export {
   SimulatedGateway,
   type SimulatedGatewayOptions,
 } from './modules/commands/simulated-gateway.ts';
+export type { CommandRequest, TypedCommands } from './modules/commands/typed-client.ts';
 export type { PullOptions, PullProgress } from './modules/objects/client.ts';
 export type {
   CanonicalObject,

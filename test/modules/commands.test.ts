@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { v230 } from '../../src/index.ts';
 import type { ChargerCommand, ChargerGateway, GatewayReporter } from '../../src/modules/commands/gateway.ts';
 import { SimulatedGateway } from '../../src/modules/commands/simulated-gateway.ts';
 import { call } from '../support/nodes.ts';
@@ -14,11 +15,11 @@ const LOCATION: Record<string, unknown> = {
   party_id: 'CPO',
   id: 'CMD-LOC',
 };
-const TOKEN: Record<string, unknown> = {
+const TOKEN = {
   ...json('token_example_2_full_rfid.json'),
   country_code: 'DE',
   party_id: 'MSP',
-};
+} as v230.tokens.Token;
 
 /** The simulator, counting what reaches the chargers. */
 class CountingGateway implements ChargerGateway {
@@ -82,8 +83,8 @@ describe.each(MATRIX)('commands over OCPI %s on %s', (version, _store, storeOpti
     await pair.close();
   });
 
-  const start = (evseUid: string, extra: Record<string, unknown> = {}) =>
-    pair.emsp.ocpi.commands.send(pair.cpoAtEmsp, 'START_SESSION', {
+  const start = (evseUid: string, extra: { authorization_reference?: string; connector_id?: string } = {}) =>
+    pair.emsp.ocpi.commands.startSession(pair.cpoAtEmsp, {
       token: TOKEN,
       location_id: 'CMD-LOC',
       evse_uid: evseUid,
@@ -112,7 +113,7 @@ describe.each(MATRIX)('commands over OCPI %s on %s', (version, _store, storeOpti
     await eventually(async () =>
       (await sessionsAtEmsp()).find((s) => s.id === active.id && Number(s.kwh) > 0) ? true : undefined,
     );
-    const stop = await pair.emsp.ocpi.commands.send(pair.cpoAtEmsp, 'STOP_SESSION', {
+    const stop = await pair.emsp.ocpi.commands.stopSession(pair.cpoAtEmsp, {
       session_id: String(active.id),
     });
     expect(stop.response.result).toBe('ACCEPTED');
@@ -129,7 +130,7 @@ describe.each(MATRIX)('commands over OCPI %s on %s', (version, _store, storeOpti
     expect(cdr.total_energy).toBe(done.kwh);
     expect(cdr.total_cost).toBeDefined();
     // STOP_SESSION of a session that belongs to this eMSP but is over: the charger no longer knows it.
-    const again = await pair.emsp.ocpi.commands.send(pair.cpoAtEmsp, 'STOP_SESSION', {
+    const again = await pair.emsp.ocpi.commands.stopSession(pair.cpoAtEmsp, {
       session_id: String(active.id),
     });
     expect((await again.result).result).toBe('REJECTED');
@@ -167,10 +168,44 @@ describe.each(MATRIX)('commands over OCPI %s on %s', (version, _store, storeOpti
     expect(unknown.response.result).toBe('REJECTED');
     expect(await unknown.result).toMatchObject({ result: 'REJECTED', source: 'response' });
     expect((await start('DUMB')).response.result).toBe('NOT_SUPPORTED');
-    const stop = await pair.emsp.ocpi.commands.send(pair.cpoAtEmsp, 'STOP_SESSION', {
+    const stop = await pair.emsp.ocpi.commands.stopSession(pair.cpoAtEmsp, {
       session_id: 'no-such-session',
     });
     expect(stop.response.result).toBe('UNKNOWN_SESSION');
+    expect(gateway.seen.length).toBe(before);
+  });
+
+  it('UNLOCK_CONNECTOR reaches the charger with its connector; refused where the EVSE cannot unlock', async () => {
+    const connectorId = String(
+      ((LOCATION.evses as Array<Record<string, unknown>>)[0]?.connectors as Array<Record<string, unknown>>)[0]
+        ?.id,
+    );
+    const unlock = await pair.emsp.ocpi.commands.unlockConnector(pair.cpoAtEmsp, {
+      location_id: 'CMD-LOC',
+      evse_uid: 'OK',
+      connector_id: connectorId,
+    });
+    expect(unlock.response.result).toBe('ACCEPTED');
+    expect(await unlock.result).toEqual({ result: 'ACCEPTED', source: 'partner' });
+    expect(gateway.seen.at(-1)).toMatchObject({
+      type: 'UNLOCK_CONNECTOR',
+      locationId: 'CMD-LOC',
+      evseUid: 'OK',
+      connectorId,
+    });
+    const before = gateway.seen.length;
+    const dumb = await pair.emsp.ocpi.commands.unlockConnector(pair.cpoAtEmsp, {
+      location_id: 'CMD-LOC',
+      evse_uid: 'DUMB',
+      connector_id: connectorId,
+    });
+    expect(dumb.response.result).toBe('NOT_SUPPORTED');
+    const nowhere = await pair.emsp.ocpi.commands.unlockConnector(pair.cpoAtEmsp, {
+      location_id: 'CMD-LOC',
+      evse_uid: 'OK',
+      connector_id: 'no-such-connector',
+    });
+    expect(nowhere.response.result).toBe('REJECTED');
     expect(gateway.seen.length).toBe(before);
   });
 
@@ -281,7 +316,7 @@ describe.each(MATRIX)('commands over OCPI %s on %s', (version, _store, storeOpti
   it('RESERVE_NOW, the same reservation again, CANCEL_RESERVATION and a CPO-side cancellation', async () => {
     const expiry = new Date(Date.now() + 3_600_000).toISOString();
     const reservationId = version === '2.1.1' ? 42 : 'R42';
-    const first = await pair.emsp.ocpi.commands.send(pair.cpoAtEmsp, 'RESERVE_NOW', {
+    const first = await pair.emsp.ocpi.commands.reserveNow(pair.cpoAtEmsp, {
       token: TOKEN,
       expiry_date: expiry,
       reservation_id: String(reservationId),
@@ -302,7 +337,7 @@ describe.each(MATRIX)('commands over OCPI %s on %s', (version, _store, storeOpti
     expect(reserves.at(-1)?.reservationId).toBe(reserves.at(-2)?.reservationId);
     expect(reserves.at(-1)?.reservationId).not.toBe(String(reservationId));
     if (version !== '2.1.1') {
-      const cancel = await pair.emsp.ocpi.commands.send(pair.cpoAtEmsp, 'CANCEL_RESERVATION', {
+      const cancel = await pair.emsp.ocpi.commands.cancelReservation(pair.cpoAtEmsp, {
         reservation_id: 'R42',
       });
       expect((await cancel.result).result).toBe('ACCEPTED');
@@ -321,10 +356,14 @@ describe.each(MATRIX)('commands over OCPI %s on %s', (version, _store, storeOpti
       const chargerId = (
         gateway.seen.filter((c) => c.type === 'RESERVE_NOW').at(-1) as { reservationId: string }
       ).reservationId;
-      expect(await pair.cpo.ocpi.commands.cancelReservation(chargerId, 'road works')).toBe(true);
+      expect(await pair.cpo.ocpi.commands.reservationCancelled(chargerId, 'road works')).toBe(true);
       await eventually(async () =>
         (await pair.emsp.ocpi.commands.get(third.id))?.result === 'CANCELED_RESERVATION' ? true : undefined,
       );
+    } else {
+      await expect(
+        pair.emsp.ocpi.commands.cancelReservation(pair.cpoAtEmsp, { reservation_id: '42' }),
+      ).rejects.toThrow(/OCPI 2.1.1 has no CANCEL_RESERVATION/);
     }
     await expect(
       pair.emsp.ocpi.commands.send(pair.cpoAtEmsp, 'RESERVE_NOW', {

@@ -16,3 +16,6 @@ export const catalog: VersionCatalog = {
   objects: Object.assign({}, ...modules.map((m) => m.objects)),
   patches: Object.assign({}, ...modules.map((m) => m.patches)),
 };
+
+/** Each module's schemas, usable as TypeScript types too: `v211.locations.Location`. */
+export { cdrs, commands, common, credentials, locations, sessions, tariffs, tokens, versions };

@@ -30,3 +30,18 @@ export const catalog: VersionCatalog = {
   objects: Object.assign({}, ...modules.map((m) => m.objects)),
   patches: Object.assign({}, ...modules.map((m) => m.patches)),
 };
+
+/** Each module's schemas, usable as TypeScript types too: `v221.locations.Location`. */
+export {
+  cdrs,
+  chargingprofiles,
+  commands,
+  common,
+  credentials,
+  hubclientinfo,
+  locations,
+  sessions,
+  tariffs,
+  tokens,
+  versions,
+};

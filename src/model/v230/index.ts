@@ -34,3 +34,20 @@ export const catalog: VersionCatalog = {
   objects: Object.assign({}, ...modules.map((m) => m.objects)),
   patches: Object.assign({}, ...modules.map((m) => m.patches)),
 };
+
+/** Each module's schemas, usable as TypeScript types too: `v230.locations.Location`. */
+export {
+  bookings,
+  cdrs,
+  chargingprofiles,
+  commands,
+  common,
+  credentials,
+  hubclientinfo,
+  locations,
+  payments,
+  sessions,
+  tariffs,
+  tokens,
+  versions,
+};
