@@ -3,8 +3,9 @@ import type { FastifyInstance } from 'fastify';
 import type { DeliveryWorker } from '../delivery/worker.ts';
 import { parseObject } from '../model/objects.ts';
 import { describeIssues } from '../model/validate.ts';
-import { isSupportedVersion, type OcpiVersion } from '../model/versions.ts';
+import { isSupportedVersion } from '../model/versions.ts';
 import { syncFromPartner } from '../modules/objects/client.ts';
+import { ownContext } from '../modules/objects/parties.ts';
 import type { Publisher } from '../modules/objects/publisher.ts';
 import type { ObjectModuleId, ObjectModuleSpec } from '../modules/objects/spec.ts';
 import type { OcpiNode } from '../node.ts';
@@ -50,7 +51,8 @@ export function adminObjectRoutes(app: FastifyInstance, node: OcpiNode, objects:
     },
   );
 
-  // Body: one object or an array of objects, in canonical (2.3.0) shape or `?version=`.
+  // Body: one object or an array of objects, in canonical (2.3.0) shape or `?version=`
+  // (2.1.1 objects name no owner: they are our party's of the module's owner role).
   app.put<{ Params: ModuleParams; Querystring: { version?: string } }>(
     '/objects/:module',
     { config },
@@ -58,13 +60,14 @@ export function adminObjectRoutes(app: FastifyInstance, node: OcpiNode, objects:
       const id = moduleOf(objects, request.params.module);
       const version = request.query.version ?? '2.3.0';
       if (!isSupportedVersion(version)) throw OcpiError.invalid(`version: unsupported ${version}`);
+      const context = ownContext(objects.specs[id], version, node.parties);
       const items = Array.isArray(request.body) ? request.body : [request.body];
       // Everything is checked first: a file with one broken object loads nothing.
       for (const [i, item] of items.entries()) {
-        const parsed = parseObject(version as OcpiVersion, objects.specs[id].objectName, item);
+        const parsed = parseObject(version, objects.specs[id].objectName, item, { context });
         if (!parsed.ok) throw OcpiError.invalid(`object ${i}: ${describeIssues(parsed.errors)}`);
       }
-      for (const item of items) await objects.publishers[id].put(item, version as OcpiVersion);
+      for (const item of items) await objects.publishers[id].put(item, version, context);
       return envelope({ loaded: items.length });
     },
   );

@@ -46,3 +46,24 @@ export function receivedContext(
   const us = parties.find((p) => spec.receiverRoles.includes(p.role));
   return us ? { emsp: { countryCode: us.countryCode, partyId: us.partyId } } : {};
 }
+
+/**
+ * Codec context for objects of our own given in a version whose objects name no owner
+ * (2.1.1): they belong to our party of the module's owner role. With several such
+ * parties the owner is ambiguous, and the object must come in a shape that names it.
+ */
+export function ownContext(
+  spec: ObjectModuleSpec,
+  version: OcpiVersion,
+  parties: readonly OwnParty[],
+): CodecContextExt {
+  if (hasInterfaceRoles(version)) return {};
+  const owners = parties.filter((p) => p.role === spec.ownerRole);
+  const [owner] = owners;
+  if (!owner || owners.length > 1)
+    throw OcpiError.invalid(
+      `${version} ${spec.objectName}s name no owner, and this node has ${owners.length} ${spec.ownerRole} parties; ` +
+        'give them in the 2.2.1 or 2.3.0 shape, with country_code and party_id',
+    );
+  return { countryCode: owner.countryCode, partyId: owner.partyId };
+}

@@ -195,7 +195,8 @@ export function receiverRoutes(
           for (const field of path.length === 0 ? appendFields : []) {
             if (field in changes) merged[field] = appended(before[field], changes[field]);
           }
-          if (merged.last_updated === undefined) merged.last_updated = formatDateTime(new Date());
+          // A PATCH without last_updated (2.1.1 asks for none) is a change now, not at the old time.
+          if (changes.last_updated === undefined) merged.last_updated = formatDateTime(new Date());
           const object = parseOrThrow(version, objectName, merged, ref, extra);
           const lastUpdated = String(object.last_updated);
           const next = replaceAt(root, spec.children, path, object, lastUpdated) as CanonicalObject;
