@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { createOcpiApp } from '../app.ts';
 import { isSupportedVersion, type OcpiVersion } from '../model/versions.ts';
-import { SimulatedGateway } from '../modules/commands/simulated-gateway.ts';
+import { type SimulatedBehaviour, SimulatedGateway } from '../modules/commands/simulated-gateway.ts';
 import type { OwnParty, OwnRole } from '../partners/types.ts';
 import type { StoreOptions } from '../store/store.ts';
 import { generateToken } from '../transport/token.ts';
@@ -14,6 +14,7 @@ const HELP = `Usage: ocpi serve [options]   (same as: npm start -- [options])
   --public-url <url>       base URL partners reach this node at (default http://127.0.0.1:<port>)
   --data <dir|memory>      embedded database directory (default ./data), or memory
   --database-url <url>     use PostgreSQL instead (or DATABASE_URL)
+  --database-schema <name> PostgreSQL schema to keep this node's tables in (created when absent)
   --role <cpo|emsp|ptp>    role of this node's parties (default cpo)
   --party <CC*PID>         a party this node speaks for, repeatable (default NL*ACM)
   --name <name>            business name of the parties (default "OCPI toolkit node")
@@ -22,6 +23,8 @@ const HELP = `Usage: ocpi serve [options]   (same as: npm start -- [options])
   --admin-token <t>        token of the admin API under /admin (or OCPI_ADMIN_TOKEN; generated when absent)
   --log-level <level>      pino log level (default info)
   --demo                   simulated chargers and a demo location, tariff (cpo) or token (emsp)
+  --simulate <evse>=<b>    a simulated charger for an EVSE uid, repeatable: accept|reject|occupied|inoperative|slow|silent
+  --command-timeout <s>    seconds the CPO waits for a charger before sending TIMEOUT (default 30)
 `;
 
 const ROLES: Record<string, OwnRole> = { cpo: 'CPO', emsp: 'EMSP', ptp: 'PTP' };
@@ -35,6 +38,27 @@ function parseParty(text: string, role: OwnRole, name: string): OwnParty {
     role,
     businessDetails: { name },
   };
+}
+
+const BEHAVIOURS: readonly SimulatedBehaviour[] = [
+  'accept',
+  'reject',
+  'occupied',
+  'inoperative',
+  'slow',
+  'silent',
+];
+
+function parseSimulate(texts: string[]): Record<string, SimulatedBehaviour> {
+  const evses: Record<string, SimulatedBehaviour> = {};
+  for (const text of texts) {
+    const m = /^([^=]+)=(.+)$/.exec(text.trim());
+    const behaviour = BEHAVIOURS.find((b) => b === m?.[2]?.trim().toLowerCase());
+    if (!m || !behaviour)
+      throw new Error(`--simulate ${text}: expected <evse_uid>=<${BEHAVIOURS.join('|')}>`);
+    evses[(m[1] as string).trim()] = behaviour;
+  }
+  return evses;
 }
 
 function parseVersions(text: string): OcpiVersion[] {
@@ -55,6 +79,7 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<num
       'public-url': { type: 'string' },
       data: { type: 'string', default: './data' },
       'database-url': { type: 'string' },
+      'database-schema': { type: 'string' },
       role: { type: 'string', default: 'cpo' },
       party: { type: 'string', multiple: true },
       name: { type: 'string', default: 'OCPI toolkit node' },
@@ -63,6 +88,8 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<num
       'admin-token': { type: 'string' },
       'log-level': { type: 'string', default: 'info' },
       demo: { type: 'boolean' },
+      simulate: { type: 'string', multiple: true },
+      'command-timeout': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -77,9 +104,19 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<num
   if (!role) throw new Error(`--role ${values.role}: expected cpo, emsp or ptp`);
   const parties = (values.party ?? ['NL*ACM']).map((p) => parseParty(p, role, values.name));
   const databaseUrl = values['database-url'] ?? env.DATABASE_URL;
+  const schema = values['database-schema'];
+  if (schema !== undefined && !databaseUrl) throw new Error('--database-schema needs --database-url');
   const store: StoreOptions = databaseUrl
-    ? { kind: 'postgres', connectionString: databaseUrl }
+    ? { kind: 'postgres', connectionString: databaseUrl, ...(schema !== undefined ? { schema } : {}) }
     : { kind: 'pglite', dataDir: values.data };
+  const timeoutText = values['command-timeout'];
+  const timeoutSeconds = timeoutText === undefined ? undefined : Number(timeoutText);
+  if (timeoutSeconds !== undefined && !(Number.isInteger(timeoutSeconds) && timeoutSeconds > 0))
+    throw new Error(`--command-timeout ${timeoutText}: expected whole seconds, at least 1`);
+  const simulated =
+    values.demo || values.simulate
+      ? new SimulatedGateway({ tickMs: 2000, evses: parseSimulate(values.simulate ?? []) })
+      : undefined;
   const bootstrapToken = values['bootstrap-token'] ?? generateToken();
   const adminToken = values['admin-token'] ?? env.OCPI_ADMIN_TOKEN ?? generateToken();
 
@@ -89,7 +126,10 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<num
     store,
     ...(values['public-url'] ? { publicUrl: values['public-url'] } : {}),
     registrationTokens: [bootstrapToken],
-    ...(values.demo ? { commands: { gateway: new SimulatedGateway({ tickMs: 2000 }) } } : {}),
+    commands: {
+      ...(simulated ? { gateway: simulated } : {}),
+      ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
+    },
     adminToken,
     logger: { level: values['log-level'] },
   });
@@ -104,7 +144,7 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<num
   }
 
   const where = databaseUrl
-    ? 'PostgreSQL'
+    ? `PostgreSQL${schema !== undefined ? ` (schema ${schema})` : ''}`
     : values.data === 'memory'
       ? 'memory (nothing is kept)'
       : values.data;

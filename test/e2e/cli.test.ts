@@ -1,67 +1,14 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { OcpiVersion } from '../../src/index.ts';
+import { firstObject, type Json } from '../modules/receiver-examples.ts';
+import { ocpi, type Served, serve, stopAllServed } from '../support/cli.ts';
 import { call } from '../support/nodes.ts';
+import { eventually } from '../support/pair.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/ocpi.mjs', import.meta.url));
-const run = promisify(execFile);
-const children: ChildProcess[] = [];
-
-interface Served {
-  base: string;
-  versionsUrl: string;
-  bootstrapToken: string;
-  adminToken: string;
-}
-
-/** Starts `ocpi serve` as its own process and reads what it prints. */
-function serve(args: string[]): Promise<Served> {
-  const child = spawn(
-    process.execPath,
-    [BIN, 'serve', '--host', '127.0.0.1', '--port', '0', '--data', 'memory', '--log-level', 'warn', ...args],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`ocpi serve did not start: ${out}`)), 30_000);
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const versionsUrl = /versions URL:\s+(\S+)/.exec(out)?.[1];
-      const bootstrapToken = /bootstrap token:\s+(\S+)/.exec(out)?.[1];
-      const adminToken = /admin token:\s+(\S+)/.exec(out)?.[1];
-      if (versionsUrl && bootstrapToken && adminToken) {
-        clearTimeout(timer);
-        resolve({
-          versionsUrl,
-          bootstrapToken,
-          adminToken,
-          base: versionsUrl.replace(/\/ocpi\/versions$/, ''),
-        });
-      }
-    });
-    child.stderr?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-    });
-    child.once('exit', (code) => reject(new Error(`ocpi serve exited with ${code}: ${out}`)));
-  });
-}
-
-async function ocpi(...args: string[]): Promise<string> {
-  const { stdout } = await run(process.execPath, [BIN, ...args]);
-  return stdout;
-}
-
-afterAll(() => {
-  for (const child of children) child.kill('SIGTERM');
-});
+afterAll(stopAllServed);
 
 describe('two nodes as CLI processes', () => {
   it.each(['2.1.1', '2.2.1', '2.3.0'])(
@@ -100,73 +47,95 @@ describe('two nodes as CLI processes', () => {
     90_000,
   );
 
-  it('keeps locations and tokens in sync by push and pull, loaded from files', async () => {
-    const [cpo, emsp] = await Promise.all([
-      serve(['--role', 'cpo', '--party', 'NL*CPO', '--versions', '2.2.1']),
-      serve(['--role', 'emsp', '--party', 'DE*MSP']),
-    ]);
-    const admin = ['--node', emsp.base, '--admin-token', emsp.adminToken];
-    const cpoAdmin = ['--node', cpo.base, '--admin-token', cpo.adminToken];
-    await ocpi('register', ...admin, cpo.versionsUrl, cpo.bootstrapToken);
-    const [cpoAtEmsp] = JSON.parse(await ocpi('partners', ...admin, '--json')) as Array<{ id: string }>;
-    const [emspAtCpo] = JSON.parse(await ocpi('partners', ...cpoAdmin, '--json')) as Array<{ id: string }>;
+  it.each(['2.1.1', '2.2.1', '2.3.0'] as OcpiVersion[])(
+    'keeps locations, tariffs and tokens in sync by push and pull over OCPI %s, loaded from files',
+    async (version) => {
+      const [cpo, emsp] = await Promise.all([
+        serve(['--role', 'cpo', '--party', 'NL*CPO', '--versions', version]),
+        serve(['--role', 'emsp', '--party', 'DE*MSP']),
+      ]);
+      const admin = ['--node', emsp.base, '--admin-token', emsp.adminToken];
+      const cpoAdmin = ['--node', cpo.base, '--admin-token', cpo.adminToken];
+      // Each CLI process costs a second or two: independent commands run side by side, and
+      // what is only looked at goes straight to the admin API.
+      const adminGet = async (node: Served, path: string) =>
+        (await call(`${node.base}/admin${path}`, { headers: { authorization: `Bearer ${node.adminToken}` } }))
+          .body.data;
+      const cpoAtEmsp = (
+        JSON.parse(await ocpi('register', ...admin, '--json', cpo.versionsUrl, cpo.bootstrapToken)) as {
+          id: string;
+        }
+      ).id;
+      const [emspAtCpo] = (await adminGet(cpo, '/partners')) as Array<{ id: string }>;
 
-    const spec = JSON.parse(
-      readFileSync(
-        new URL('../../../shared/ocpi-spec/2.2.1/examples/location_example.json', import.meta.url),
-        'utf8',
-      ),
-    );
-    const file = join(tmpdir(), `ocpi-locations-${process.pid}.json`);
-    await writeFile(
-      file,
-      JSON.stringify([1, 2, 3].map((i) => ({ ...spec, country_code: 'NL', party_id: 'CPO', id: `CLI${i}` }))),
-    );
-    expect(await ocpi('load', ...cpoAdmin, '--version', '2.2.1', 'locations', file)).toMatch(
-      /loaded 3 locations/,
-    );
-    // Pushed: the eMSP has them without asking.
-    const received = async () =>
-      (
-        await call(`${emsp.base}/admin/partners/${cpoAtEmsp?.id}/objects/locations`, {
-          headers: { authorization: `Bearer ${emsp.adminToken}` },
-        })
-      ).body.data as { total: number };
-    for (let i = 0; i < 100 && (await received()).total < 3; i++) await new Promise((r) => setTimeout(r, 50));
-    expect((await received()).total).toBe(3);
-    // Pulled: the same through the sender interface.
-    expect(await ocpi('sync', ...admin, cpoAtEmsp?.id as string, 'locations')).toMatch(
-      /synced locations: 3 received in 1 pages, 0 invalid skipped/,
-    );
+      // Spec example objects in the version's own shape: 2.1.1 objects name no owner (the
+      // loading node's party owns them), from 2.2 on they carry country_code and party_id.
+      const owned = (object: Json, cc: string, pid: string): Json =>
+        version === '2.1.1' ? object : { ...object, country_code: cc, party_id: pid };
+      const cpoObjects = (target: 'Location' | 'Tariff', ids: string[]) =>
+        ids.map((id) => owned({ ...firstObject(version, target), id }, 'NL', 'CPO'));
+      const load = async (node: string[], module: string, objects: Json[], name = module) => {
+        const file = join(tmpdir(), `ocpi-${name}-${version}-${process.pid}.json`);
+        await writeFile(file, JSON.stringify(objects));
+        return ocpi('load', ...node, '--version', version, module, file);
+      };
+      /** The owners and ids of what a node received from a partner, once it has `count` objects. */
+      const received = async (node: Served, partner: string | undefined, module: string, count: number) => {
+        const page = await eventually(async () => {
+          const p = (await adminGet(node, `/partners/${partner}/objects/${module}`)) as {
+            total: number;
+            items: Json[];
+          };
+          return p.total >= count ? p : undefined;
+        });
+        return page.items.map((o) => `${o.country_code}*${o.party_id}/${o.uid ?? o.id}`).sort();
+      };
 
-    const tokenSpec = JSON.parse(
-      readFileSync(
-        new URL('../../../shared/ocpi-spec/2.2.1/examples/token_example_1_app_user.json', import.meta.url),
-        'utf8',
-      ),
-    );
-    const tokenFile = join(tmpdir(), `ocpi-tokens-${process.pid}.json`);
-    await writeFile(tokenFile, JSON.stringify({ ...tokenSpec, country_code: 'DE', party_id: 'MSP' }));
-    expect(await ocpi('load', ...admin, '--version', '2.2.1', 'tokens', tokenFile)).toMatch(
-      /loaded 1 tokens/,
-    );
-    expect(await ocpi('sync', ...cpoAdmin, emspAtCpo?.id as string, 'tokens')).toMatch(
-      /synced tokens: 1 received/,
-    );
+      const token = owned(firstObject(version, 'Token'), 'DE', 'MSP');
+      const loaded = await Promise.all([
+        load(cpoAdmin, 'locations', cpoObjects('Location', ['CLI1', 'CLI2', 'CLI3'])),
+        load(cpoAdmin, 'tariffs', cpoObjects('Tariff', ['CLI-T1', 'CLI-T2'])),
+        load(admin, 'tokens', [token]),
+      ]);
+      expect(loaded[0]).toMatch(/loaded 3 locations/);
+      expect(loaded[1]).toMatch(/loaded 2 tariffs/);
+      expect(loaded[2]).toMatch(/loaded 1 tokens/);
+      // Pushed: each side has the other's objects without asking, under the owner's party.
+      expect(await received(emsp, cpoAtEmsp, 'locations', 3)).toEqual([
+        'NL*CPO/CLI1',
+        'NL*CPO/CLI2',
+        'NL*CPO/CLI3',
+      ]);
+      expect(await received(emsp, cpoAtEmsp, 'tariffs', 2)).toEqual(['NL*CPO/CLI-T1', 'NL*CPO/CLI-T2']);
+      expect(await received(cpo, emspAtCpo?.id, 'tokens', 1)).toEqual([`DE*MSP/${token.uid}`]);
+      // Pulled: the same through the sender interfaces.
+      const synced = await Promise.all([
+        ocpi('sync', ...admin, cpoAtEmsp, 'locations'),
+        ocpi('sync', ...admin, cpoAtEmsp, 'tariffs'),
+        ocpi('sync', ...cpoAdmin, emspAtCpo?.id as string, 'tokens'),
+      ]);
+      expect(synced[0]).toMatch(/synced locations: 3 received in 1 pages, 0 invalid skipped/);
+      expect(synced[1]).toMatch(/synced tariffs: 2 received in 1 pages, 0 invalid skipped/);
+      expect(synced[2]).toMatch(/synced tokens: 1 received in 1 pages, 0 invalid skipped/);
 
-    const broken = join(tmpdir(), `ocpi-broken-${process.pid}.json`);
-    await writeFile(
-      broken,
-      JSON.stringify([
-        { ...spec, country_code: 'NL', party_id: 'CPO', id: 'OK' },
-        { ...spec, id: 'BAD', address: undefined, country_code: 'NL', party_id: 'CPO' },
-      ]),
-    );
-    await expect(ocpi('load', ...cpoAdmin, '--version', '2.2.1', 'locations', broken)).rejects.toMatchObject({
-      stderr: expect.stringMatching(/object 1: \/address: is required/),
-    });
-    expect(await ocpi('dead-letters', ...cpoAdmin)).toMatch(/no dead letters/);
-  }, 90_000);
+      // A file with one broken object loads nothing; every push above was delivered.
+      const [ok, bad] = cpoObjects('Location', ['OK', 'BAD']);
+      const [broken, deadLetters] = await Promise.allSettled([
+        load(cpoAdmin, 'locations', [ok as Json, { ...bad, address: undefined }], 'broken'),
+        ocpi('dead-letters', ...cpoAdmin),
+      ]);
+      expect(broken).toMatchObject({
+        status: 'rejected',
+        reason: { stderr: expect.stringMatching(/object 1: \/address: is required/) },
+      });
+      expect(deadLetters).toMatchObject({
+        status: 'fulfilled',
+        value: expect.stringMatching(/no dead letters/),
+      });
+      expect(await adminGet(cpo, '/objects/locations')).toMatchObject({ total: 3 });
+    },
+    120_000,
+  );
 
   it('serve --demo and ocpi command: START_SESSION, its result, the session; then STOP_SESSION', async () => {
     const [cpo, emsp] = await Promise.all([
@@ -228,6 +197,12 @@ describe('two nodes as CLI processes', () => {
     });
     await expect(ocpi('serve', '--party', 'NETHERLANDS')).rejects.toMatchObject({
       stderr: expect.stringMatching(/--party NETHERLANDS: expected CC\*PID/),
+    });
+    await expect(ocpi('serve', '--simulate', 'E1=asleep', '--command-timeout', '5')).rejects.toMatchObject({
+      stderr: expect.stringMatching(/--simulate E1=asleep: expected <evse_uid>=<accept\|reject\|/),
+    });
+    await expect(ocpi('serve', '--command-timeout', '0.5')).rejects.toMatchObject({
+      stderr: expect.stringMatching(/--command-timeout 0\.5: expected whole seconds/),
     });
     await expect(
       ocpi('register', '--node', node.base, '--admin-token', node.adminToken, 'ftp://x/versions', 'a'),

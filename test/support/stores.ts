@@ -21,14 +21,12 @@ export function postgresAvailable(): Promise<boolean> {
   return postgresUp;
 }
 
+/** A new schema name, dropped with the others after the test run (see global-setup.ts). */
+export const freshSchema = (): string => `t_${randomBytes(6).toString('hex')}`;
+
 /** A fresh, isolated PostgreSQL schema per call, so tests never see each other's rows. */
 export function postgresStore(): StoreOptions {
-  return {
-    kind: 'postgres',
-    connectionString: POSTGRES_URL,
-    schema: `t_${randomBytes(6).toString('hex')}`,
-    poolSize: 4,
-  };
+  return { kind: 'postgres', connectionString: POSTGRES_URL, schema: freshSchema(), poolSize: 4 };
 }
 
 export const memoryStore = (): StoreOptions => ({ kind: 'pglite', dataDir: 'memory' });

@@ -1,0 +1,230 @@
+import { readFileSync } from 'node:fs';
+import { rm, writeFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { afterEach, describe, expect, it } from 'vitest';
+import { demoToken } from '../../src/cli/demo-data.ts';
+import {
+  freePort,
+  ocpi,
+  SERVED_STORES,
+  type Served,
+  type ServedStore,
+  serve,
+  servedPglite,
+  stopAllServed,
+} from '../support/cli.ts';
+import { type Gate, type Passage, startGate } from '../support/gate.ts';
+import { call, startNode } from '../support/nodes.ts';
+import { EMSP_PARTY, eventually } from '../support/pair.ts';
+
+const ADMIN = 'crash-test-admin-token';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface CrashPair {
+  /** The CPO process as it runs now (replaced by restart()). */
+  cpo: Served;
+  /** Starts the CPO again on the same port and store; the eMSP's stored URLs stay valid. */
+  restart(): Promise<Served>;
+  /** Between the CPO and the eMSP: what reached the eMSP, and what it refused. */
+  gate: Gate;
+  emsp: FastifyInstance;
+  cpoAtEmsp: string;
+}
+
+const cleanups: Array<() => Promise<unknown>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/**
+ * A CPO as an `ocpi serve` process on a port it keeps across restarts, and an eMSP node
+ * in this process behind a gate; the eMSP registers with the CPO.
+ */
+async function crashPair(makeStore: () => Promise<ServedStore>, extra: string[]): Promise<CrashPair> {
+  const store = await makeStore();
+  cleanups.push(() => store.remove());
+  const port = await freePort();
+  const args = [
+    ...store.args,
+    ...['--port', String(port), '--public-url', `http://127.0.0.1:${port}`, '--admin-token', ADMIN],
+    ...['--role', 'cpo', '--party', 'NL*CPO', '--versions', '2.2.1', ...extra],
+  ];
+  cleanups.push(stopAllServed);
+  const gate = await startGate();
+  cleanups.push(() => gate.close());
+  // A long grace: the eMSP must not give up on its own while the CPO is down.
+  const emsp = await startNode({
+    parties: [EMSP_PARTY],
+    publicUrl: gate.url,
+    commands: { graceSeconds: 300 },
+  });
+  cleanups.push(() => emsp.close());
+  // Its own address: its versions URL names the gate.
+  gate.forwardTo(`http://127.0.0.1:${(emsp.server.address() as AddressInfo).port}`);
+  const pair: CrashPair = {
+    cpo: await serve(args),
+    restart: async () => {
+      pair.cpo = await serve(args);
+      return pair.cpo;
+    },
+    gate,
+    emsp,
+    cpoAtEmsp: '',
+  };
+  pair.cpoAtEmsp = (await emsp.ocpi.registerWith(pair.cpo.versionsUrl, pair.cpo.bootstrapToken)).id;
+  return pair;
+}
+
+/** Waits until `count()` reaches `n`. */
+function reach(count: () => number, n: number, timeoutMs: number): Promise<true> {
+  return eventually(async () => count() >= n || undefined, timeoutMs);
+}
+
+const LOCATION = JSON.parse(
+  readFileSync(
+    new URL('../../../shared/ocpi-spec/2.2.1/examples/location_example.json', import.meta.url),
+    'utf8',
+  ),
+) as Record<string, unknown>;
+
+describe.each(SERVED_STORES)(
+  'a CPO process killed with SIGKILL, restarted on the same store (%s)',
+  (_, store) => {
+    it('delivers the location pushes still in its outbox after the restart: each version once, in order, as loaded', async () => {
+      const { cpo, restart, gate, emsp, cpoAtEmsp } = await crashPair(store, []);
+      const isPush = (p: Pick<Passage, 'method' | 'path'>) =>
+        p.method === 'PUT' && p.path.endsWith('/locations/NL/CPO/CRASH-1');
+      gate.block((method, path) => isPush({ method, path }), 503);
+
+      const versions = [1, 2, 3].map((i) => ({
+        ...LOCATION,
+        country_code: 'NL',
+        party_id: 'CPO',
+        id: 'CRASH-1',
+        name: `Version ${i}`,
+        last_updated: `2015-06-29T20:4${i}:00Z`,
+      }));
+      const file = join(tmpdir(), `ocpi-crash-${process.pid}-${Date.now()}.json`);
+      await writeFile(file, JSON.stringify(versions));
+      cleanups.push(() => rm(file, { force: true }));
+      expect(
+        await ocpi(
+          'load',
+          '--node',
+          cpo.base,
+          '--admin-token',
+          ADMIN,
+          '--version',
+          '2.2.1',
+          'locations',
+          file,
+        ),
+      ).toMatch(/loaded 3 locations/);
+      // The eMSP is down for the first version: the CPO tried, and keeps all three in its outbox.
+      await reach(() => gate.refused.filter(isPush).length, 1, 15_000);
+      await cpo.kill('SIGKILL');
+      expect(gate.passed.filter(isPush)).toEqual([]);
+
+      gate.open();
+      await restart();
+      await reach(() => gate.passed.filter(isPush).length, 3, 20_000);
+      await sleep(1500); // long enough for a duplicate to show
+      const delivered = gate.passed.filter(isPush);
+      expect(delivered.map((p) => p.status)).toEqual([200, 200, 200]);
+      expect(delivered.map((p) => p.body)).toEqual(versions);
+      expect(
+        await emsp.ocpi.locations.received(cpoAtEmsp, { countryCode: 'NL', partyId: 'CPO', id: 'CRASH-1' }),
+      ).toMatchObject({ name: 'Version 3', last_updated: '2015-06-29T20:43:00Z' });
+    }, 120_000);
+
+    it('sends TIMEOUT once after a restart for a command whose charger never answered', async () => {
+      const { cpo, restart, gate, emsp, cpoAtEmsp } = await crashPair(store, [
+        '--demo',
+        '--simulate',
+        'DEMO-E2=silent',
+        '--command-timeout',
+        '3',
+      ]);
+      const sent = await emsp.ocpi.commands.send(cpoAtEmsp, 'START_SESSION', {
+        token: demoToken('DE', 'MSP'),
+        location_id: 'DEMO-1',
+        evse_uid: 'DEMO-E2',
+      });
+      expect(sent.response).toEqual({ result: 'ACCEPTED', timeout: 3 });
+      // Killed between CommandResponse and CommandResult.
+      await cpo.kill('SIGKILL');
+      const results = () => gate.passed.filter((p) => p.method === 'POST' && p.path.endsWith(`/${sent.id}`));
+      expect(results()).toEqual([]);
+
+      await restart();
+      expect(await sent.result).toEqual({ result: 'TIMEOUT', source: 'partner' });
+      await sleep(3000); // a second TIMEOUT would come within a poll or two
+      expect(results().map((p) => [p.status, p.body])).toEqual([[200, { result: 'TIMEOUT' }]]);
+    }, 120_000);
+
+    it("delivers the charger's ACCEPTED once after a restart when the eMSP was down before the kill", async () => {
+      const { cpo, restart, gate, emsp, cpoAtEmsp } = await crashPair(store, [
+        '--demo',
+        '--command-timeout',
+        '2',
+      ]);
+      const isResult = (method: string, path: string) =>
+        method === 'POST' && path.includes('/sender/commands/');
+      gate.block(isResult, 503);
+      const sent = await emsp.ocpi.commands.send(cpoAtEmsp, 'START_SESSION', {
+        token: demoToken('DE', 'MSP'),
+        location_id: 'DEMO-1',
+        evse_uid: 'DEMO-E1',
+      });
+      expect(sent.response).toEqual({ result: 'ACCEPTED', timeout: 2 });
+      const mine = (p: Passage) => p.method === 'POST' && p.path.endsWith(`/${sent.id}`);
+      // The charger answered and the CPO tried to tell the eMSP, which was down.
+      await reach(() => gate.refused.filter(mine).length, 1, 15_000);
+      expect(gate.refused.filter(mine)[0]?.body).toEqual({ result: 'ACCEPTED' });
+      await cpo.kill('SIGKILL');
+
+      gate.open();
+      await restart();
+      expect(await sent.result).toEqual({ result: 'ACCEPTED', source: 'partner' });
+      await sleep(3000); // long past the command's timeout: no TIMEOUT may follow
+      expect(gate.passed.filter(mine).map((p) => [p.status, p.body])).toEqual([
+        [200, { result: 'ACCEPTED' }],
+      ]);
+    }, 120_000);
+  },
+);
+
+// The lease a delivery worker takes on a message (60 s) outlives the process: after a
+// kill -9 in the middle of a request, the restarted node waits for it to expire before
+// it sends the message again. So this test takes over a minute, on one store only (the
+// lease is the same on both, and with PGlite no other worker can hold it).
+describe('a CPO process killed with SIGKILL while a push is on the wire', () => {
+  it('sends it again after the restart, once the lease of the killed process expired', async () => {
+    const { cpo, restart, gate, emsp, cpoAtEmsp } = await crashPair(servedPglite, []);
+    const isPush = (p: Pick<Passage, 'method' | 'path'>) =>
+      p.method === 'PUT' && p.path.endsWith('/locations/NL/CPO/CRASH-2');
+    gate.block((method, path) => isPush({ method, path }), 'hang');
+    const location = { ...LOCATION, country_code: 'NL', party_id: 'CPO', id: 'CRASH-2', name: 'On the wire' };
+    const loaded = await call(`${cpo.base}/admin/objects/locations?version=2.2.1`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${ADMIN}` },
+      body: location,
+    });
+    expect(loaded.body.data).toEqual({ loaded: 1 });
+    // The request reached the eMSP's door and hangs there: killed while waiting for the answer.
+    await reach(() => gate.refused.filter(isPush).length, 1, 15_000);
+    await cpo.kill('SIGKILL');
+
+    gate.open();
+    await restart();
+    await reach(() => gate.passed.filter(isPush).length, 1, 90_000);
+    await sleep(1500);
+    expect(gate.passed.filter(isPush).map((p) => [p.status, p.body])).toEqual([[200, location]]);
+    expect(
+      await emsp.ocpi.locations.received(cpoAtEmsp, { countryCode: 'NL', partyId: 'CPO', id: 'CRASH-2' }),
+    ).toMatchObject({ name: 'On the wire' });
+  }, 150_000);
+});

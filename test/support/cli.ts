@@ -1,0 +1,125 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { freshSchema, POSTGRES_URL } from './stores.ts';
+
+const BIN = fileURLToPath(new URL('../../bin/ocpi.mjs', import.meta.url));
+const run = promisify(execFile);
+/** Processes still running, with a promise of their exit. */
+const running = new Map<ChildProcess, Promise<void>>();
+
+/** An `ocpi serve` process, with what it printed. */
+export interface Served {
+  base: string;
+  versionsUrl: string;
+  bootstrapToken: string;
+  adminToken: string;
+  child: ChildProcess;
+  /** stdout and stderr so far. */
+  output(): string;
+  /** Sends `signal` (SIGKILL: no shutdown at all) and waits until the process is gone. */
+  kill(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/**
+ * Starts `ocpi serve` as its own process and reads what it prints. `args` come after
+ * the defaults (127.0.0.1, a random port, memory, log level warn), so they override them.
+ */
+export function serve(args: string[]): Promise<Served> {
+  const child = spawn(
+    process.execPath,
+    [BIN, 'serve', '--host', '127.0.0.1', '--port', '0', '--data', 'memory', '--log-level', 'warn', ...args],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  running.set(child, exited);
+  void exited.then(() => running.delete(child));
+  let out = '';
+  const kill = async (signal: NodeJS.Signals = 'SIGTERM') => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    await exited;
+  };
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`ocpi serve did not start: ${out}`)), 60_000);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const versionsUrl = /versions URL:\s+(\S+)/.exec(out)?.[1];
+      const bootstrapToken = /bootstrap token:\s+(\S+)/.exec(out)?.[1];
+      const adminToken = /admin token:\s+(\S+)/.exec(out)?.[1];
+      if (versionsUrl && bootstrapToken && adminToken) {
+        clearTimeout(timer);
+        resolve({
+          versionsUrl,
+          bootstrapToken,
+          adminToken,
+          base: versionsUrl.replace(/\/ocpi\/versions$/, ''),
+          child,
+          output: () => out,
+          kill,
+        });
+      }
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`ocpi serve exited with ${code ?? signal}: ${out}`));
+    });
+  });
+}
+
+/** Stops every `ocpi serve` still running (for afterAll). */
+export async function stopAllServed(): Promise<void> {
+  for (const child of running.keys()) child.kill('SIGTERM');
+  await Promise.all(running.values());
+}
+
+/** Runs an `ocpi` command and returns what it printed. */
+export async function ocpi(...args: string[]): Promise<string> {
+  const { stdout } = await run(process.execPath, [BIN, ...args]);
+  return stdout;
+}
+
+/** A port free on 127.0.0.1 right now, for a node that must come back on the same one. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Where an `ocpi serve` keeps its data across restarts: its options, and how to clean up. */
+export interface ServedStore {
+  args: string[];
+  remove(): Promise<void>;
+}
+
+/** A PGlite directory of its own. */
+export async function servedPglite(): Promise<ServedStore> {
+  const dir = await mkdtemp(join(tmpdir(), 'ocpi-served-'));
+  return { args: ['--data', dir], remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** A fresh PostgreSQL schema (dropped with the others after the run). */
+export async function servedPostgres(): Promise<ServedStore> {
+  return {
+    args: ['--database-url', POSTGRES_URL, '--database-schema', freshSchema()],
+    remove: async () => {},
+  };
+}
+
+/** Both stores, named, for `describe.each`. */
+export const SERVED_STORES: Array<[string, () => Promise<ServedStore>]> = [
+  ['pglite', servedPglite],
+  ['postgres', servedPostgres],
+];
