@@ -264,6 +264,29 @@ function toDeadLetter(row: DeadRow): DeadLetter {
   };
 }
 
+/** Who holds live leases now. */
+export async function leaseHolders(db: Kysely<Database>, now: Date): Promise<string[]> {
+  const rows = await db
+    .selectFrom('ocpi_outbox')
+    .select('locked_by')
+    .distinct()
+    .where('locked_by', 'is not', null)
+    .where('locked_until', '>', now)
+    .execute();
+  return rows.map((r) => String(r.locked_by));
+}
+
+/** Drops the leases of these holders: their rows are due again at once. */
+export async function releaseLeases(db: Kysely<Database>, holders: string[]): Promise<number> {
+  if (holders.length === 0) return 0;
+  const result = await db
+    .updateTable('ocpi_outbox')
+    .set({ locked_until: null, locked_by: null })
+    .where('locked_by', 'in', holders)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
 /** Records a failed attempt and releases the lease; false if the lease was lost meanwhile. */
 export async function recordFailure(
   db: Kysely<Database>,

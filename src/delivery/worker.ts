@@ -18,6 +18,7 @@ import {
   type DeadLetter,
   deadLetterIds,
   enqueue,
+  leaseHolders,
   listDeadLetters,
   listPending,
   moveToDeadLetters,
@@ -25,6 +26,7 @@ import {
   type OutboxMessage,
   type OutboxRow,
   recordFailure,
+  releaseLeases,
   replayDeadLetter,
   toEntry,
 } from './outbox.ts';
@@ -197,6 +199,27 @@ export class DeliveryWorker extends EventEmitter<DeliveryEvents> {
     this.pollTimer = setInterval(() => this.wake(), this.pollIntervalMs);
     this.pollTimer.unref();
     this.wake();
+    this.releaseDeadLeases()
+      .then((released) => {
+        if (released === 0) return;
+        this.log.info({ released }, 'took over deliveries of a worker that died');
+        this.wake();
+      })
+      .catch((err: Error) => this.log.warn({ err }, 'could not check for leases of dead workers'));
+  }
+
+  /**
+   * Rows a killed process was delivering would wait out their lease (`leaseMs`). Holders
+   * that are processes of this host that no longer run (a node restarted after a crash,
+   * e.g. on its PGlite directory) are certainly dead: their rows are taken over at once.
+   */
+  private async releaseDeadLeases(): Promise<number> {
+    const host = hostname();
+    const dead = (await leaseHolders(this.db, new Date(this.now()))).filter((holder) => {
+      const [holderHost, pid] = holder.split(':');
+      return holderHost === host && pid !== undefined && /^\d+$/.test(pid) && !processRuns(Number(pid));
+    });
+    return releaseLeases(this.db, dead);
   }
 
   /**
@@ -593,4 +616,14 @@ export function createDeliveryWorker(
     registry: node.registry,
     http: node.http,
   });
+}
+
+/** Whether a process of this host runs (a process of another user counts as running). */
+function processRuns(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
 }

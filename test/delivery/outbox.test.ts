@@ -1,6 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { type AddressInfo, createServer, type Socket } from 'node:net';
+import { hostname } from 'node:os';
 import Fastify, { type FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -562,6 +564,28 @@ describe.each(STORES)('outbox delivery on %s', (_name, storeOptions) => {
     expect(h.receiver.seen('/locations/A')).toEqual([]);
     await until(() => h.delivered.length === 2);
     expect(h.receiver.seen('/locations/A')).toHaveLength(1);
+  });
+
+  it('takes over at once the rows of a process of this host that died, and not those of a live one', async () => {
+    const h = await harness(store, { start: false });
+    const dead = await h.push({ path: '/locations/DEAD', body: { v: 1 } });
+    const live = await h.push({ path: '/locations/LIVE', body: { v: 1 } });
+    const exited = spawnSync(process.execPath, ['-e', '']);
+    const lease = (holder: string, id: string) =>
+      h.store.db
+        .updateTable('ocpi_outbox')
+        .set({ locked_by: holder, locked_until: new Date(Date.now() + 3_600_000) })
+        .where('id', '=', id)
+        .execute();
+    // A node killed mid-delivery, restarted on the same store: its pid no longer runs.
+    await lease(`${hostname()}:${exited.pid}:0dead000`, dead);
+    // Another worker of a process that runs (this one) keeps its lease.
+    await lease(`${hostname()}:${process.pid}:0live000`, live);
+    h.worker.start();
+    await until(() => h.delivered.length === 1);
+    expect(h.receiver.seen('/locations/DEAD')).toHaveLength(1);
+    await sleep(300);
+    expect(h.receiver.seen('/locations/LIVE')).toEqual([]);
   });
 
   it('lets listeners see each delivery without breaking the worker when they throw', async () => {
