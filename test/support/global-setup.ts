@@ -1,20 +1,35 @@
 import pg from 'pg';
-import { POSTGRES_URL } from './stores.ts';
+import { POSTGRES_URL, RUN_ENV, SCHEMAS_OF_RUN } from './stores.ts';
 
-/** Drops the per-test PostgreSQL schemas (t_<hex>) once the whole run is over. */
-export default function setup() {
-  return async function teardown() {
-    const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 2000 });
-    try {
-      await client.connect();
-      const { rows } = await client.query<{ nspname: string }>(
-        `select nspname from pg_namespace where nspname ~ '^t_[0-9a-f]{12}$'`,
-      );
-      for (const { nspname } of rows) await client.query(`drop schema if exists "${nspname}" cascade`);
-    } catch {
-      // No PostgreSQL here: nothing to clean.
-    } finally {
-      await client.end().catch(() => {});
-    }
-  };
+const STALE_MS = 6 * 3600_000;
+
+/**
+ * Tags this run's PostgreSQL schemas (t_<run>_<hex>, run = start time in base 36) and
+ * drops them once the whole run is over. Runs at the same time on the same database
+ * leave each other's schemas alone; schemas of runs that died hours ago go at start.
+ */
+export default async function setup() {
+  const run = Date.now().toString(36);
+  process.env[RUN_ENV] = run;
+  await dropSchemas((name) => {
+    const started = Number.parseInt(SCHEMAS_OF_RUN.exec(name)?.[1] ?? '', 36);
+    return Number.isFinite(started) && Date.now() - started > STALE_MS;
+  });
+  return () => dropSchemas((name) => SCHEMAS_OF_RUN.exec(name)?.[1] === run);
+}
+
+async function dropSchemas(which: (name: string) => boolean): Promise<void> {
+  const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    const { rows } = await client.query<{ nspname: string }>(
+      `select nspname from pg_namespace where nspname like 't\\_%'`,
+    );
+    for (const { nspname } of rows.filter((r) => which(r.nspname)))
+      await client.query(`drop schema if exists "${nspname}" cascade`);
+  } catch {
+    // No PostgreSQL here: nothing to clean.
+  } finally {
+    await client.end().catch(() => {});
+  }
 }

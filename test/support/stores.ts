@@ -21,8 +21,13 @@ export function postgresAvailable(): Promise<boolean> {
   return postgresUp;
 }
 
-/** A new schema name, dropped with the others after the test run (see global-setup.ts). */
-export const freshSchema = (): string => `t_${randomBytes(6).toString('hex')}`;
+/** The environment variable that names the test run (set by global-setup.ts, seen by the workers). */
+export const RUN_ENV = 'OCPI_TEST_RUN';
+export const SCHEMAS_OF_RUN = /^t_([0-9a-z]+)_[0-9a-f]{12}$/;
+
+/** A new schema name, tagged with the run: global-setup.ts drops the run's schemas after it. */
+export const freshSchema = (): string =>
+  `t_${process.env[RUN_ENV] ?? Date.now().toString(36)}_${randomBytes(6).toString('hex')}`;
 
 /** A fresh, isolated PostgreSQL schema per call, so tests never see each other's rows. */
 export function postgresStore(): StoreOptions {
