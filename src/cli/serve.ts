@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { createOcpiApp } from '../app.ts';
 import { isSupportedVersion, type OcpiVersion } from '../model/versions.ts';
 import { type SimulatedBehaviour, SimulatedGateway } from '../modules/commands/simulated-gateway.ts';
+import type { Publisher } from '../modules/objects/publisher.ts';
 import type { OwnParty, OwnRole } from '../partners/types.ts';
 import type { StoreOptions } from '../store/store.ts';
 import { generateToken } from '../transport/token.ts';
@@ -135,12 +136,16 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<num
   });
   await app.listen({ port, host: values.host });
   if (values.demo) {
+    // Once per store: a restart does not push the demo objects to partners again.
     const main = parties[0] as OwnParty;
+    const putOnce = async (publisher: Publisher, object: Record<string, unknown>) => {
+      if (!(await publisher.get(String(object.id)))) await publisher.put(object);
+    };
     if (role === 'CPO') {
-      await app.ocpi.tariffs.put(demoTariff(main.countryCode, main.partyId));
-      await app.ocpi.locations.put(demoLocation(main.countryCode, main.partyId));
+      await putOnce(app.ocpi.tariffs, demoTariff(main.countryCode, main.partyId));
+      await putOnce(app.ocpi.locations, demoLocation(main.countryCode, main.partyId));
     }
-    if (role === 'EMSP') await app.ocpi.tokens.put(demoToken(main.countryCode, main.partyId));
+    if (role === 'EMSP') await putOnce(app.ocpi.tokens, demoToken(main.countryCode, main.partyId));
   }
 
   const where = databaseUrl

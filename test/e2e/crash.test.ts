@@ -162,6 +162,8 @@ describe.each(SERVED_STORES)(
       expect(await sent.result).toEqual({ result: 'TIMEOUT', source: 'partner' });
       await sleep(3000); // a second TIMEOUT would come within a poll or two
       expect(results().map((p) => [p.status, p.body])).toEqual([[200, { result: 'TIMEOUT' }]]);
+      // --demo loads its Location and Tariff once per store, not again on each restart.
+      expect(gate.passed.filter((p) => /\/(locations|tariffs)\//.test(p.path))).toEqual([]);
     }, 120_000);
 
     it("delivers the charger's ACCEPTED once after a restart when the eMSP was down before the kill", async () => {
