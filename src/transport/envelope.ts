@@ -20,3 +20,11 @@ export function envelope<T>(
   else if (statusCode === OcpiStatus.SUCCESS) body.status_message = 'Success';
   return body;
 }
+
+/**
+ * A success envelope as JSON text, around data that is already JSON text: for answers
+ * that never change (versions, version details), so that only the timestamp is new.
+ */
+export function successJson(dataJson: string): string {
+  return `{"data":${dataJson},"status_code":${OcpiStatus.SUCCESS},"status_message":"Success","timestamp":"${formatDateTime(new Date())}"}`;
+}

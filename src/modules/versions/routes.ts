@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { hasInterfaceRoles, type OcpiVersion } from '../../model/versions.ts';
 import { type OcpiNode, versionUrl } from '../../node.ts';
-import { envelope } from '../../transport/envelope.ts';
+import { successJson } from '../../transport/envelope.ts';
+
+const JSON_TYPE = 'application/json; charset=utf-8';
 
 /** Endpoints of a version as its details list them (2.1.1: no role). */
 export function versionEndpoints(node: OcpiNode, version: OcpiVersion) {
@@ -20,15 +22,30 @@ export function versionEndpoints(node: OcpiNode, version: OcpiVersion) {
 /** GET /versions and GET /{version}: what we speak and where. */
 export function versionsRoutes(app: FastifyInstance, node: OcpiNode) {
   const config = { ocpiAuth: 'handshake' as const };
-  app.get('/versions', { config }, async () =>
-    envelope(node.versions.map((version) => ({ version, url: versionUrl(node, version) }))),
+  const versions = serializedPerUrl(node, () =>
+    node.versions.map((version) => ({ version, url: versionUrl(node, version) })),
+  );
+  app.get('/versions', { config }, async (_request, reply) =>
+    reply.type(JSON_TYPE).send(successJson(versions())),
   );
   for (const version of node.versions) {
-    // The public URL is fixed once the node listens, so the list is built once.
-    let endpoints: ReturnType<typeof versionEndpoints> | undefined;
-    app.get(`/${version}`, { config }, async () => {
-      endpoints ??= versionEndpoints(node, version);
-      return envelope({ version, endpoints });
-    });
+    const details = serializedPerUrl(node, () => ({ version, endpoints: versionEndpoints(node, version) }));
+    app.get(`/${version}`, { config }, async (_request, reply) =>
+      reply.type(JSON_TYPE).send(successJson(details())),
+    );
   }
+}
+
+/** JSON text of `build()`, built again only when the node's public URL changes (it is set on listen). */
+function serializedPerUrl(node: OcpiNode, build: () => unknown): () => string {
+  let url: string | undefined;
+  let text = '';
+  return () => {
+    const now = node.publicUrl();
+    if (now !== url) {
+      url = now;
+      text = JSON.stringify(build());
+    }
+    return text;
+  };
 }
