@@ -1,10 +1,3 @@
-import { adminCommand } from './admin-commands.ts';
-import { command as sendCommand } from './command.ts';
-import { demo } from './demo.ts';
-import { openapi } from './openapi.ts';
-import { serve } from './serve.ts';
-import { validate } from './validate.ts';
-
 const USAGE = `Usage: ocpi <command> [options]
 
 Commands:
@@ -34,21 +27,24 @@ Commands other than serve talk to a running node's admin API:
   --admin-token <token>       its admin token (or OCPI_ADMIN_TOKEN)
 `;
 
-/** Runs one CLI command; returns the exit code. */
+/**
+ * Runs one CLI command; returns the exit code. Each command is imported when it runs: the
+ * admin commands only need an HTTP client, not the server, the store and the model.
+ */
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
       case 'serve':
-        return await serve(rest, process.env);
+        return await (await import('./serve.ts')).serve(rest, process.env);
       case 'validate':
-        return await validate(rest);
+        return await (await import('./validate.ts')).validate(rest);
       case 'openapi':
-        return await openapi(rest);
+        return await (await import('./openapi.ts')).openapi(rest);
       case 'command':
-        return await sendCommand(rest, process.env);
+        return await (await import('./command.ts')).command(rest, process.env);
       case 'demo':
-        return await demo();
+        return await (await import('./demo.ts')).demo();
       case 'register':
       case 'partners':
       case 'rotate':
@@ -57,7 +53,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'load':
       case 'sync':
       case 'dead-letters':
-        return await adminCommand(command, rest, process.env);
+        return await (await import('./admin-commands.ts')).adminCommand(command, rest, process.env);
       case undefined:
       case 'help':
       case '--help':
