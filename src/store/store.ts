@@ -26,12 +26,22 @@ class StaticMigrations implements MigrationProvider {
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
+/**
+ * A migrated, empty in-memory database as a data directory image, made once per process:
+ * later memory stores start from a copy instead of running initdb and the migrations
+ * again (about 1.2 s instead of 3 s each).
+ */
+let memoryTemplate: Blob | undefined;
+
 /** Opens the database and brings its schema up to date. */
 export async function openStore(options: StoreOptions): Promise<Store> {
   let db: Kysely<Database>;
   let schema: string | undefined;
+  let pglite: PGlite | undefined;
   if (options.kind === 'pglite') {
-    const pglite = options.dataDir === 'memory' ? new PGlite() : new PGlite(options.dataDir);
+    if (options.dataDir !== 'memory') pglite = new PGlite(options.dataDir);
+    else if (memoryTemplate) pglite = await PGlite.create({ loadDataDir: memoryTemplate });
+    else pglite = new PGlite();
     db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
   } else {
     schema = options.schema;
@@ -59,6 +69,8 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;
     throw new Error(`database migration ${failed ?? ''} failed: ${String(error)}`, { cause: error });
   }
+  if (pglite && options.kind === 'pglite' && options.dataDir === 'memory' && !memoryTemplate)
+    memoryTemplate = await pglite.dumpDataDir('none');
   return {
     db,
     kind: options.kind,

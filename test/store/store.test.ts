@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PartnerRegistry } from '../../src/partners/registry.ts';
+import { migrations } from '../../src/store/migrations/index.ts';
 import { openStore } from '../../src/store/store.ts';
 import { STORES } from '../support/stores.ts';
 
@@ -43,5 +44,31 @@ describe.each(STORES)('store on %s', (_name, options) => {
       .execute();
     expect(applied.length).toBeGreaterThan(0);
     await second.close();
+  });
+});
+
+describe('in-memory stores', () => {
+  it('each start migrated and empty, and never see each other, though later ones start from a copy', async () => {
+    const stores = [];
+    try {
+      for (let i = 0; i < 3; i++) {
+        const store = await openStore({ kind: 'pglite', dataDir: 'memory' });
+        stores.push(store);
+        expect(await store.db.selectFrom('ocpi_inbound_tokens').selectAll().execute()).toEqual([]);
+        const applied = await store.db
+          .selectFrom('ocpi_schema_migrations' as never)
+          .select('name' as never)
+          .execute();
+        expect(applied.map((r) => (r as { name: string }).name)).toEqual(Object.keys(migrations));
+        await new PartnerRegistry(store).createRegistrationToken(`token-${i}`);
+      }
+      for (const [i, store] of stores.entries()) {
+        const rows = await store.db.selectFrom('ocpi_inbound_tokens').select('label').execute();
+        expect(rows).toHaveLength(1);
+        expect(await new PartnerRegistry(store).authenticate(`Token token-${i}`)).toBeDefined();
+      }
+    } finally {
+      await Promise.all(stores.map((s) => s.close()));
+    }
   });
 });
