@@ -1,7 +1,11 @@
 import { parseArgs } from 'node:util';
 import { createOcpiApp } from '../app.ts';
 import { isSupportedVersion, type OcpiVersion } from '../model/versions.ts';
-import { type SimulatedBehaviour, SimulatedGateway } from '../modules/commands/simulated-gateway.ts';
+import {
+  SIMULATED_BEHAVIOURS,
+  type SimulatedBehaviour,
+  SimulatedGateway,
+} from '../modules/commands/simulated-gateway.ts';
 import type { Publisher } from '../modules/objects/publisher.ts';
 import type { OwnParty, OwnRole } from '../partners/types.ts';
 import type { StoreOptions } from '../store/store.ts';
@@ -41,22 +45,13 @@ function parseParty(text: string, role: OwnRole, name: string): OwnParty {
   };
 }
 
-const BEHAVIOURS: readonly SimulatedBehaviour[] = [
-  'accept',
-  'reject',
-  'occupied',
-  'inoperative',
-  'slow',
-  'silent',
-];
-
 function parseSimulate(texts: string[]): Record<string, SimulatedBehaviour> {
   const evses: Record<string, SimulatedBehaviour> = {};
   for (const text of texts) {
     const m = /^([^=]+)=(.+)$/.exec(text.trim());
-    const behaviour = BEHAVIOURS.find((b) => b === m?.[2]?.trim().toLowerCase());
+    const behaviour = SIMULATED_BEHAVIOURS.find((b) => b === m?.[2]?.trim().toLowerCase());
     if (!m || !behaviour)
-      throw new Error(`--simulate ${text}: expected <evse_uid>=<${BEHAVIOURS.join('|')}>`);
+      throw new Error(`--simulate ${text}: expected <evse_uid>=<${SIMULATED_BEHAVIOURS.join('|')}>`);
     evses[(m[1] as string).trim()] = behaviour;
   }
   return evses;

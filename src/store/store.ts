@@ -37,11 +37,13 @@ let memoryTemplate: Blob | undefined;
 export async function openStore(options: StoreOptions): Promise<Store> {
   let db: Kysely<Database>;
   let schema: string | undefined;
-  let pglite: PGlite | undefined;
+  /** The first memory store of the process: its image becomes the template. */
+  let template: PGlite | undefined;
   if (options.kind === 'pglite') {
+    let pglite: PGlite;
     if (options.dataDir !== 'memory') pglite = new PGlite(options.dataDir);
     else if (memoryTemplate) pglite = await PGlite.create({ loadDataDir: memoryTemplate });
-    else pglite = new PGlite();
+    else pglite = template = new PGlite();
     db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
   } else {
     schema = options.schema;
@@ -69,8 +71,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;
     throw new Error(`database migration ${failed ?? ''} failed: ${String(error)}`, { cause: error });
   }
-  if (pglite && options.kind === 'pglite' && options.dataDir === 'memory' && !memoryTemplate)
-    memoryTemplate = await pglite.dumpDataDir('none');
+  if (template) memoryTemplate ??= await template.dumpDataDir('none');
   return {
     db,
     kind: options.kind,

@@ -9,6 +9,8 @@ export interface OcpiEnvelope<T = unknown> {
   timestamp: string;
 }
 
+const SUCCESS_MESSAGE = 'Success';
+
 export function envelope<T>(
   data: T | undefined,
   statusCode: number = OcpiStatus.SUCCESS,
@@ -17,7 +19,7 @@ export function envelope<T>(
   const body: OcpiEnvelope<T> = { status_code: statusCode, timestamp: formatDateTime(new Date()) };
   if (data !== undefined) body.data = data;
   if (message !== undefined) body.status_message = message;
-  else if (statusCode === OcpiStatus.SUCCESS) body.status_message = 'Success';
+  else if (statusCode === OcpiStatus.SUCCESS) body.status_message = SUCCESS_MESSAGE;
   return body;
 }
 
@@ -26,5 +28,5 @@ export function envelope<T>(
  * that never change (versions, version details), so that only the timestamp is new.
  */
 export function successJson(dataJson: string): string {
-  return `{"data":${dataJson},"status_code":${OcpiStatus.SUCCESS},"status_message":"Success","timestamp":"${formatDateTime(new Date())}"}`;
+  return `{"data":${dataJson},"status_code":${OcpiStatus.SUCCESS},"status_message":"${SUCCESS_MESSAGE}","timestamp":"${formatDateTime(new Date())}"}`;
 }

@@ -1,16 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import type { ChargerCommand, ChargerGateway, ChargerOutcome, GatewayReporter } from './gateway.ts';
 
-/** How a simulated EVSE answers. */
-export type SimulatedBehaviour =
-  | 'accept'
-  | 'reject'
-  | 'occupied'
-  | 'inoperative'
-  /** Answers ACCEPTED after `slowMs`. */
-  | 'slow'
-  /** Never answers: the node sends TIMEOUT. */
-  | 'silent';
+/**
+ * How a simulated EVSE answers: ACCEPTED, REJECTED, EVSE_OCCUPIED, EVSE_INOPERATIVE;
+ * 'slow' answers ACCEPTED after `slowMs`; 'silent' never answers (the node sends TIMEOUT).
+ */
+export const SIMULATED_BEHAVIOURS = [
+  'accept',
+  'reject',
+  'occupied',
+  'inoperative',
+  'slow',
+  'silent',
+] as const;
+export type SimulatedBehaviour = (typeof SIMULATED_BEHAVIOURS)[number];
 
 export interface SimulatedGatewayOptions {
   /** Behaviour per EVSE uid; others use `default` (accept). */
