@@ -176,10 +176,8 @@ describe.each(MATRIX)('commands over OCPI %s on %s', (version, _store, storeOpti
   });
 
   it('UNLOCK_CONNECTOR reaches the charger with its connector; refused where the EVSE cannot unlock', async () => {
-    const connectorId = String(
-      ((LOCATION.evses as Array<Record<string, unknown>>)[0]?.connectors as Array<Record<string, unknown>>)[0]
-        ?.id,
-    );
+    const evses = LOCATION.evses as Array<{ connectors?: Array<{ id?: string }> }>;
+    const connectorId = String(evses[0]?.connectors?.[0]?.id);
     const unlock = await pair.emsp.ocpi.commands.unlockConnector(pair.cpoAtEmsp, {
       location_id: 'CMD-LOC',
       evse_uid: 'OK',
