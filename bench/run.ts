@@ -13,6 +13,7 @@ import pg from 'pg';
 import { createOcpiApp, type OcpiAppOptions } from '../src/index.ts';
 import { parseObject, renderObject } from '../src/model/objects.ts';
 import type { ChargerGateway } from '../src/modules/commands/gateway.ts';
+import { exampleJson } from '../test/support/spec-fixtures.ts';
 
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -119,12 +120,7 @@ async function versionsBench(): Promise<string> {
 
 /** Realistic Locations: the spec's 2.3.0 example, with distinct ids and timestamps. */
 async function sampleLocations(count: number): Promise<unknown[]> {
-  const example = JSON.parse(
-    await readFile(
-      new URL('../../shared/ocpi-spec/2.3.0/examples/location_example.json', import.meta.url),
-      'utf8',
-    ),
-  );
+  const example = exampleJson('2.3.0', 'location_example.json') as Record<string, unknown>;
   return Array.from({ length: count }, (_, i) => ({
     ...example,
     id: `LOC${i}`,
@@ -235,12 +231,7 @@ async function locationsBench(): Promise<string> {
   const bare = await bareFastify();
   const pair = await benchPair({ paging: { maxLimit: 100 } });
   try {
-    const template = JSON.parse(
-      await readFile(
-        new URL('../../shared/ocpi-spec/2.3.0/examples/location_example.json', import.meta.url),
-        'utf8',
-      ),
-    );
+    const template = exampleJson('2.3.0', 'location_example.json') as Record<string, unknown>;
     const db = pair.cpo.ocpi.store.db;
     const loadStart = process.hrtime.bigint();
     for (let i = 0; i < count; i += 1000) {
@@ -389,12 +380,7 @@ async function commandsRun(store: OcpiAppOptions['store']) {
   };
   const pair = await benchPair({ commands: { gateway, timeoutSeconds: 3600 }, ...(store ? { store } : {}) });
   try {
-    const template = JSON.parse(
-      await readFile(
-        new URL('../../shared/ocpi-spec/2.3.0/examples/location_example.json', import.meta.url),
-        'utf8',
-      ),
-    );
+    const template = exampleJson('2.3.0', 'location_example.json') as Record<string, unknown>;
     const evses = (template.evses as Array<Record<string, unknown>>).map((e) => ({
       ...e,
       capabilities: ['REMOTE_START_STOP_CAPABLE'],

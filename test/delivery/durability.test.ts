@@ -13,7 +13,7 @@ import {
 } from '../../src/delivery/worker.ts';
 import { PartnerRegistry } from '../../src/partners/registry.ts';
 import { openStore, type Store, type StoreOptions } from '../../src/store/store.ts';
-import { memoryStore, postgresStore } from '../support/stores.ts';
+import { memoryStore, postgresStore, storeCases } from '../support/stores.ts';
 
 interface Received {
   path: string;
@@ -82,17 +82,14 @@ afterEach(async () => {
 });
 
 /** A store that survives being closed: PGlite in a temporary directory, or a PostgreSQL schema. */
-const DURABLE: Array<[string, () => Promise<StoreOptions>]> = [
-  [
-    'pglite',
-    async () => {
-      const dir = await mkdtemp(join(tmpdir(), 'ocpi-outbox-'));
-      cleanups.unshift(() => rm(dir, { recursive: true, force: true }));
-      return { kind: 'pglite', dataDir: dir };
-    },
-  ],
-  ['postgres', async () => postgresStore()],
-];
+const DURABLE: Array<[string, () => Promise<StoreOptions>]> = storeCases<() => Promise<StoreOptions>>(
+  async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ocpi-outbox-'));
+    cleanups.unshift(() => rm(dir, { recursive: true, force: true }));
+    return { kind: 'pglite', dataDir: dir };
+  },
+  async () => postgresStore(),
+);
 
 describe.each(DURABLE)('outbox durability on %s', (name, durableStore) => {
   /**

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -18,6 +17,7 @@ import {
 import { type Gate, type Passage, startGate } from '../support/gate.ts';
 import { call, startNode } from '../support/nodes.ts';
 import { EMSP_PARTY, eventually } from '../support/pair.ts';
+import { exampleJson } from '../support/spec-fixtures.ts';
 
 const ADMIN = 'crash-test-admin-token';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -82,12 +82,7 @@ function reach(count: () => number, n: number, timeoutMs: number): Promise<true>
   return eventually(async () => count() >= n || undefined, timeoutMs);
 }
 
-const LOCATION = JSON.parse(
-  readFileSync(
-    new URL('../../../shared/ocpi-spec/2.2.1/examples/location_example.json', import.meta.url),
-    'utf8',
-  ),
-) as Record<string, unknown>;
+const LOCATION = exampleJson('2.2.1', 'location_example.json') as Record<string, unknown>;
 
 describe.each(SERVED_STORES)(
   'a CPO process killed with SIGKILL, restarted on the same store (%s)',

@@ -1,5 +1,4 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,11 +6,10 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parseObject, renderObject } from '../../src/model/objects.ts';
-import type { OcpiVersion } from '../../src/model/versions.ts';
+import { type ExampleFolder, exampleJson, SPEC_FIXTURES } from '../support/spec-fixtures.ts';
 
-const SPEC = new URL('../../../shared/ocpi-spec/', import.meta.url);
-const example = (version: string, file: string): Record<string, unknown> =>
-  JSON.parse(readFileSync(new URL(`${version}/examples/${file}`, SPEC), 'utf8'));
+const example = (version: ExampleFolder, file: string) =>
+  exampleJson(version, file) as Record<string, unknown>;
 
 /** Applies one change at a JSON pointer: a value, or `undefined` to delete. */
 function mutate(obj: Record<string, unknown>, pointer: string, value: unknown): Record<string, unknown> {
@@ -25,7 +23,7 @@ function mutate(obj: Record<string, unknown>, pointer: string, value: unknown): 
   return copy;
 }
 
-const SOURCES: Record<string, [OcpiVersion, string, string]> = {
+const SOURCES: Record<string, ['2.2.1' | '2.3.0', string, string]> = {
   location: ['2.2.1', 'Location', 'location_example.json'],
   location230: ['2.3.0', 'Location', 'location_example.json'],
   tariff: ['2.2.1', 'Tariff', 'tariff_4_complex.json'],
@@ -87,7 +85,7 @@ const BROKEN: Array<[string, string, unknown, string, RegExp]> = [
 
 describe('broken objects are rejected with the exact path', () => {
   it.each(BROKEN)('%s %s = %j', (source, pointer, value, path, problem) => {
-    const [version, name, file] = SOURCES[source] as [OcpiVersion, string, string];
+    const [version, name, file] = SOURCES[source] as ['2.2.1' | '2.3.0', string, string];
     const valid = example(version, file);
     expect(parseObject(version, name, valid).ok).toBe(true);
     const result = parseObject(version, name, mutate(valid, pointer, value));
@@ -155,7 +153,7 @@ describe('ocpi validate', () => {
   const run = promisify(execFile);
 
   it('prints valid and exits 0 for a spec example', async () => {
-    const file = fileURLToPath(new URL('2.2.1/examples/location_example.json', SPEC));
+    const file = fileURLToPath(new URL('2.2.1/examples/location_example.json', SPEC_FIXTURES));
     const { stdout } = await run(process.execPath, [bin, 'validate', '2.2.1', 'Location', file]);
     expect(stdout).toBe('valid\n');
   }, 30_000);

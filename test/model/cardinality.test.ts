@@ -11,7 +11,7 @@ import {
   type SpecObjectTable,
   type SpecProperty,
   type SpecTables,
-} from './spec-tables.ts';
+} from '../support/spec-fixtures.ts';
 
 /*
  * Our schemas against the spec's own tables: every property of every object/class table with

@@ -1,4 +1,3 @@
-import { readdirSync } from 'node:fs';
 import type { TSchema } from '@sinclair/typebox';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -14,9 +13,14 @@ import { parseObject, renderObject, schemaOf } from '../../src/model/objects.ts'
 import { writerFor } from '../../src/model/render.ts';
 import { compileValidator, describeIssues, type Validator } from '../../src/model/validate.ts';
 import type { OcpiVersion } from '../../src/model/versions.ts';
+import {
+  blockValue,
+  type ExampleFolder,
+  exampleFiles,
+  exampleJson,
+  jsonBlocks211,
+} from '../support/spec-fixtures.ts';
 import { EXAMPLE_EXCEPTIONS } from './spec-example-exceptions.ts';
-import { blockValue, exampleJson, jsonBlocks211 } from './spec-json.ts';
-import { SPEC_ROOT } from './spec-tables.ts';
 
 /*
  * Version codecs (src/model/codecs, LOSSY.md): same-version round trips of the spec examples,
@@ -209,7 +213,7 @@ function targetOf(file: string): Target | undefined {
 }
 
 /** The objects an example file shows, after the repair it needs. */
-function fileValues(folder: string, file: string): unknown[] {
+function fileValues(folder: ExampleFolder, file: string): unknown[] {
   const t = targetOf(file);
   if (!t) throw new Error(`no target for ${file}`);
   let raw = exampleJson(folder, file) as Json;
@@ -225,14 +229,12 @@ function fileValues(folder: string, file: string): unknown[] {
   return t.kind === 'list' || t.kind === 'envelopeList' ? (value as unknown[]) : [value];
 }
 
-function exampleFiles(folder: string): string[] {
-  return readdirSync(new URL(`${folder}/examples/`, SPEC_ROOT))
-    .filter((f) => f.endsWith('.json') && !NOT_OBJECTS.test(f))
-    .sort();
+function objectExampleFiles(folder: ExampleFolder): string[] {
+  return exampleFiles(folder).filter((f) => !NOT_OBJECTS.test(f));
 }
 
 const EXAMPLE_CASES = (['2.2.1', '2.3.0'] as const).flatMap((folder) =>
-  exampleFiles(folder).map((file) => ({ folder, file, name: targetOf(file)?.name ?? '?' })),
+  objectExampleFiles(folder).map((file) => ({ folder, file, name: targetOf(file)?.name ?? '?' })),
 );
 
 /** Canonical Locations by id, from the 2.3.0 examples, for 2.1.1 Sessions that embed one. */

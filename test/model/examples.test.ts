@@ -1,11 +1,10 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { type TSchema, Type } from '@sinclair/typebox';
 import { describe, expect, it } from 'vitest';
 import { catalogs } from '../../src/model/catalog.ts';
 import { compileValidator, describeIssues, type ValidationIssue } from '../../src/model/validate.ts';
 import type { OcpiVersion } from '../../src/model/versions.ts';
+import { EXAMPLE_FOLDERS, type ExampleFolder, exampleFiles, exampleJson } from '../support/spec-fixtures.ts';
 import { EXAMPLE_EXCEPTIONS, EXAMPLE_UNKNOWN_PROPERTIES } from './spec-example-exceptions.ts';
-import { SPEC_ROOT } from './spec-tables.ts';
 
 /*
  * Every JSON example file of the spec, validated against our schema for what it shows.
@@ -13,7 +12,7 @@ import { SPEC_ROOT } from './spec-tables.ts';
  */
 
 /** Example folders and the catalog they are checked against. */
-const FOLDERS: Record<string, OcpiVersion> = {
+const FOLDERS: Record<ExampleFolder, OcpiVersion> = {
   '2.2.1': '2.2.1',
   '2.3.0': '2.3.0',
   '2.3.0-ed2-payments': '2.3.0',
@@ -144,16 +143,6 @@ type Schema = TSchema & {
   anyOf?: Schema[];
 };
 
-function exampleFiles(folder: string): string[] {
-  return readdirSync(new URL(`${folder}/examples/`, SPEC_ROOT))
-    .filter((f) => f.endsWith('.json'))
-    .sort();
-}
-
-function readExample(folder: string, file: string): unknown {
-  return JSON.parse(readFileSync(new URL(`${folder}/examples/${file}`, SPEC_ROOT), 'utf8'));
-}
-
 /** The schema and the value an example is checked with, or why it cannot be. */
 function target(
   version: OcpiVersion,
@@ -220,7 +209,7 @@ function unknownProperties(schema: Schema, value: unknown, path = ''): string[] 
 
 describe('spec example files', () => {
   it('maps every example file of every folder (none skipped, none stale)', () => {
-    const present = new Set(Object.keys(FOLDERS).flatMap(exampleFiles));
+    const present = new Set(EXAMPLE_FOLDERS.flatMap(exampleFiles));
     const unmapped = [...present].filter((f) => !EXAMPLES[f]);
     const stale = Object.keys(EXAMPLES).filter((f) => !present.has(f));
     expect({ unmapped, stale }).toEqual({ unmapped: [], stale: [] });
@@ -233,7 +222,8 @@ describe('spec example files', () => {
     expect(missing).toEqual([]);
   });
 
-  for (const [folder, version] of Object.entries(FOLDERS)) {
+  for (const folder of EXAMPLE_FOLDERS) {
+    const version = FOLDERS[folder];
     describe(`${folder} (checked against the ${version} catalog)`, () => {
       for (const file of exampleFiles(folder)) {
         const t = EXAMPLES[file];
@@ -243,7 +233,7 @@ describe('spec example files', () => {
           : undefined;
         const label = `${file} → ${t.kind === 'object' ? '' : `${t.kind} `}${t.name}${exception ? ' (known spec error: must still fail)' : ''}`;
         it(label, () => {
-          const raw = readExample(folder, file);
+          const raw = exampleJson(folder, file);
           const resolved = target(version, t, raw);
           if ('missing' in resolved) {
             // Only an exception that says the spec defines no such shape may end here.
@@ -271,7 +261,7 @@ describe('spec example files', () => {
         for (const file of exampleFiles(folder)) {
           const t = EXAMPLES[file];
           if (!t) continue;
-          const raw = readExample(folder, file);
+          const raw = exampleJson(folder, file);
           const resolved = target(version, t, raw);
           if ('missing' in resolved) continue;
           for (const p of unknownProperties(resolved.schema, resolved.value)) found.push(`${file}: ${p}`);

@@ -1,18 +1,20 @@
+import { EXAMPLE_FOLDERS, type ExampleFolder } from '../support/spec-fixtures.ts';
+
 /**
  * Spec example files that are wrong in the spec itself, with the reason. The examples test
  * asserts that each still fails against our schemas, so a stale entry is noticed.
  */
 export interface ExampleException {
   /** Example folders (under the spec root) whose copy of the file is wrong. */
-  folders: string[];
+  folders: readonly ExampleFolder[];
   reason: string;
   /** The spec defines no schema the file could be checked against. */
   noSchema?: boolean;
 }
 
-const ALL = ['2.2.1', '2.3.0', '2.3.0-ed2-payments', '2.3.0-bookings'];
-const PAYMENTS = ['2.3.0', '2.3.0-ed2-payments'];
-const BOOKINGS = ['2.3.0-bookings'];
+const ALL = EXAMPLE_FOLDERS;
+const PAYMENTS: ExampleFolder[] = ['2.3.0', '2.3.0-ed2-payments'];
+const BOOKINGS: ExampleFolder[] = ['2.3.0-bookings'];
 
 export const EXAMPLE_EXCEPTIONS: Record<string, ExampleException> = {
   'location_put_example_add_evse.json': {
@@ -102,7 +104,10 @@ export const EXAMPLE_EXCEPTIONS: Record<string, ExampleException> = {
  * leftovers). Allowed on read, so they do not fail validation; listed so that they are known.
  * Paths are JSON pointers with `*` for list indexes.
  */
-export const EXAMPLE_UNKNOWN_PROPERTIES: Record<string, { folders: string[]; paths: string[] }> = {
+export const EXAMPLE_UNKNOWN_PROPERTIES: Record<
+  string,
+  { folders: readonly ExampleFolder[]; paths: string[] }
+> = {
   // EVSE.floor_level is meant.
   'location_put_example_add_evse.json': { folders: ALL, paths: ['/floor'] },
   // The 2.2.1 Price fields, see EXAMPLE_EXCEPTIONS.

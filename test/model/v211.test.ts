@@ -1,43 +1,13 @@
-import { readFileSync } from 'node:fs';
 import { type TObject, type TSchema, Type } from '@sinclair/typebox';
 import { describe, expect, it } from 'vitest';
 import { catalog } from '../../src/model/v211/index.ts';
 import { compileValidator } from '../../src/model/validate.ts';
+import { jsonBlocks211 as jsonBlocks } from '../support/spec-fixtures.ts';
 
 /**
  * OCPI 2.1.1 schemas. 2.1.1 has no examples folder: its examples are ```json blocks inside the
- * markdown chapters, so they are extracted from the spec files at test time.
+ * markdown chapters, kept in the spec fixtures (test/fixtures/spec/2.1.1/json-blocks.json).
  */
-
-const SPEC_DIR = new URL('../../../shared/ocpi-spec/2.1.1/', import.meta.url);
-
-interface JsonBlock {
-  heading: string;
-  text: string;
-}
-
-/** Every ```json block of a chapter, with the last heading above it. */
-function jsonBlocks(file: string): JsonBlock[] {
-  const lines = readFileSync(new URL(file, SPEC_DIR), 'utf8').split(/\r?\n/);
-  const blocks: JsonBlock[] = [];
-  let heading = '';
-  let current: string[] | undefined;
-  for (const line of lines) {
-    if (current) {
-      if (line.trim().startsWith('```')) {
-        blocks.push({ heading, text: current.join('\n') });
-        current = undefined;
-      } else {
-        current.push(line);
-      }
-    } else if (line.startsWith('```json')) {
-      current = [];
-    } else if (line.startsWith('#')) {
-      heading = line.trim();
-    }
-  }
-  return blocks;
-}
 
 /**
  * How a block is turned into the value to check:

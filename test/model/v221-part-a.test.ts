@@ -1,5 +1,3 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { type TSchema, Type } from '@sinclair/typebox';
 import { describe, expect, it } from 'vitest';
 import * as common from '../../src/model/v221/common.ts';
@@ -10,13 +8,12 @@ import * as tariffs from '../../src/model/v221/tariffs.ts';
 import * as tokens from '../../src/model/v221/tokens.ts';
 import * as versions from '../../src/model/v221/versions.ts';
 import { compileValidator } from '../../src/model/validate.ts';
-
-const EXAMPLES = new URL('../../../shared/ocpi-spec/2.2.1/examples/', import.meta.url);
+import { exampleFiles, exampleJson } from '../support/spec-fixtures.ts';
 
 type Json = Record<string, unknown>;
 
 function example(name: string): unknown {
-  return JSON.parse(readFileSync(new URL(name, EXAMPLES), 'utf8'));
+  return exampleJson('2.2.1', name);
 }
 function obj(value: unknown): Json {
   return value as Json;
@@ -393,7 +390,6 @@ describe('OCPI 2.2.1 schemas, part A', () => {
 });
 
 describe('OCPI 2.2.1 spec examples (part A modules)', () => {
-  const dir = fileURLToPath(EXAMPLES);
   const data = (v: unknown) => at(v, 'data');
   const energyMix = (v: unknown) => at(v, 'energy_mix');
   const table: [string, TSchema, ((v: unknown) => unknown)?][] = [
@@ -427,7 +423,7 @@ describe('OCPI 2.2.1 spec examples (part A modules)', () => {
     ['versions_info_example.json', Type.Array(versions.Version)],
     ['cdr_example.json', Type.Array(tariffs.Tariff), (v) => at(v, 'tariffs')],
   ];
-  for (const file of readdirSync(dir)) {
+  for (const file of exampleFiles('2.2.1')) {
     if (file.startsWith('tariff') && file !== 'tariff_put_example.json') table.push([file, tariffs.Tariff]);
   }
 

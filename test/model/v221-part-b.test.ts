@@ -1,5 +1,3 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { TSchema } from '@sinclair/typebox';
 import { describe, expect, it } from 'vitest';
 import * as cdrs from '../../src/model/v221/cdrs.ts';
@@ -7,13 +5,12 @@ import * as chargingprofiles from '../../src/model/v221/chargingprofiles.ts';
 import * as commands from '../../src/model/v221/commands.ts';
 import * as sessions from '../../src/model/v221/sessions.ts';
 import { compileValidator } from '../../src/model/validate.ts';
-
-const EXAMPLES = new URL('../../../shared/ocpi-spec/2.2.1/examples/', import.meta.url);
+import { exampleFiles, exampleJson } from '../support/spec-fixtures.ts';
 
 type Json = Record<string, unknown>;
 
 function example(name: string): Json {
-  return JSON.parse(readFileSync(new URL(name, EXAMPLES), 'utf8')) as Json;
+  return exampleJson('2.2.1', name) as Json;
 }
 function at(value: unknown, ...path: (string | number)[]): Json {
   let cur: unknown = value;
@@ -400,7 +397,7 @@ describe('OCPI 2.2.1 spec examples (part B modules)', () => {
   ];
 
   it('covers every session and CDR example file', () => {
-    const files = readdirSync(fileURLToPath(EXAMPLES)).filter((f) => /^(session|cdr)_/.test(f));
+    const files = exampleFiles('2.2.1').filter((f) => /^(session|cdr)_/.test(f));
     expect(table.map(([f]) => f).sort()).toEqual(files.sort());
   });
 

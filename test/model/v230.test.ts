@@ -1,4 +1,3 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { describe, expect, expectTypeOf, it } from 'vitest';
@@ -19,7 +18,7 @@ import * as tariffs from '../../src/model/v230/tariffs.ts';
 import * as tokens from '../../src/model/v230/tokens.ts';
 import * as versions from '../../src/model/v230/versions.ts';
 import { compileValidator } from '../../src/model/validate.ts';
-import { loadSpecTables, type SpecProperty } from './spec-tables.ts';
+import { exampleFiles, exampleJson, loadSpecTables, type SpecProperty } from '../support/spec-fixtures.ts';
 
 /*
  * OCPI 2.3.0 schemas (edition 1 core + Payments, plus Invoice Reconciliation from the ed2 package
@@ -28,14 +27,13 @@ import { loadSpecTables, type SpecProperty } from './spec-tables.ts';
  * and enum against the spec's own tables; every example file of the three 2.3.0 folders.
  */
 
-const SPEC = new URL('../../../shared/ocpi-spec/', import.meta.url);
 const FOLDERS = ['2.3.0', '2.3.0-ed2-payments', '2.3.0-bookings'] as const;
 type Folder = (typeof FOLDERS)[number];
 
 type Json = Record<string, unknown>;
 
 function example(name: string, folder: Folder = '2.3.0'): unknown {
-  return JSON.parse(readFileSync(new URL(`${folder}/examples/${name}`, SPEC), 'utf8'));
+  return exampleJson(folder, name);
 }
 function obj(value: unknown): Json {
   return value as Json;
@@ -1150,7 +1148,7 @@ const BROKEN_IN_BOOKINGS: Record<string, string[]> = {
 };
 
 describe.each(FOLDERS)('OCPI %s spec examples', (folder) => {
-  const files = readdirSync(new URL(`${folder}/examples/`, SPEC)).sort();
+  const files = exampleFiles(folder);
 
   it('has a schema for every example file', () => {
     expect(files.filter((f) => !ROUTES.some(([re]) => re.test(f)))).toEqual([]);

@@ -1,13 +1,11 @@
-import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OutboxEntry } from '../../src/delivery/outbox.ts';
 import type { OcpiVersion } from '../../src/index.ts';
-import { blockValue, jsonBlocks211 } from '../model/spec-json.ts';
 import { call, startNode } from '../support/nodes.ts';
 import { eventually, MATRIX, type Pair, startPair, tokenOf } from '../support/pair.ts';
+import { blockValue, exampleJson, jsonBlocks211 } from '../support/spec-fixtures.ts';
 
-const SPEC = new URL('../../../shared/ocpi-spec/', import.meta.url);
 type Json = Record<string, unknown>;
 
 const EMSP = { countryCode: 'DE', partyId: 'MSP' };
@@ -33,7 +31,7 @@ function exampleCdr(version: OcpiVersion): Json {
         for (const pc of e.price_components as Json[]) pc.price = Number(pc.price);
     return cdr;
   }
-  const cdr = JSON.parse(readFileSync(new URL(`${version}/examples/cdr_example.json`, SPEC), 'utf8')) as Json;
+  const cdr = exampleJson(version, 'cdr_example.json') as Json;
   if (version === '2.3.0') for (const t of cdr.tariffs as Json[]) t.tax_included ??= 'NO';
   return { ...cdr, country_code: 'NL', party_id: 'CPO' };
 }

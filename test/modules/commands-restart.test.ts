@@ -1,17 +1,16 @@
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ChargerCommand, ChargerGateway, GatewayReporter } from '../../src/modules/commands/gateway.ts';
 import { SimulatedGateway } from '../../src/modules/commands/simulated-gateway.ts';
+import type { StoreOptions } from '../../src/store/store.ts';
 import { startNode } from '../support/nodes.ts';
 import { CPO_PARTY, EMSP_PARTY, eventually } from '../support/pair.ts';
-import { postgresStore } from '../support/stores.ts';
+import { exampleJson } from '../support/spec-fixtures.ts';
+import { postgresStore, storeCases } from '../support/stores.ts';
 
-const SPEC = new URL('../../../shared/ocpi-spec/', import.meta.url);
-const json = (file: string): Record<string, unknown> =>
-  JSON.parse(readFileSync(new URL(`2.3.0/examples/${file}`, SPEC), 'utf8'));
+const json = (file: string) => exampleJson('2.3.0', file) as Record<string, unknown>;
 
 describe('a CPO stopped between CommandResponse and CommandResult', () => {
   it('sends TIMEOUT after it starts again, exactly once', async () => {
@@ -83,10 +82,12 @@ class ScriptedCharger implements ChargerGateway {
 const SESSION = { sessionId: 'RESTART-S1', locationId: 'R-LOC', evseUid: 'EVSE-R', connectorId: '1' };
 const minutesAgo = (n: number) => new Date(Math.floor(Date.now() / 60_000) * 60_000 - n * 60_000);
 
-describe.each([
-  ['pglite', async () => ({ kind: 'pglite' as const, dataDir: await mkdtemp(join(tmpdir(), 'ocpi-cpo-')) })],
-  ['postgres', async () => postgresStore()],
-])('a CPO restarted while a session is charging, on %s', (_name, storeOptions) => {
+describe.each(
+  storeCases<() => Promise<StoreOptions>>(
+    async () => ({ kind: 'pglite', dataDir: await mkdtemp(join(tmpdir(), 'ocpi-cpo-')) }),
+    async () => postgresStore(),
+  ),
+)('a CPO restarted while a session is charging, on %s', (_name, storeOptions) => {
   it('completes the session and issues its CDR, priced over the whole session, once', async () => {
     const store = await storeOptions();
     const fast = { backoff: { initialMs: 50, maxMs: 200, jitter: 0 }, pollIntervalMs: 50 };

@@ -1,14 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { v230 } from '../../src/index.ts';
 import type { ChargerCommand, ChargerGateway, GatewayReporter } from '../../src/modules/commands/gateway.ts';
 import { SimulatedGateway } from '../../src/modules/commands/simulated-gateway.ts';
 import { call } from '../support/nodes.ts';
 import { eventually, MATRIX, type Pair, startPair, tokenOf } from '../support/pair.ts';
+import { exampleJson } from '../support/spec-fixtures.ts';
 
-const SPEC = new URL('../../../shared/ocpi-spec/', import.meta.url);
-const json = (file: string): Record<string, unknown> =>
-  JSON.parse(readFileSync(new URL(`2.3.0/examples/${file}`, SPEC), 'utf8'));
+const json = (file: string) => exampleJson('2.3.0', file) as Record<string, unknown>;
 const LOCATION: Record<string, unknown> = {
   ...json('location_example.json'),
   country_code: 'NL',

@@ -1,10 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, MATRIX, type Pair, startPair } from '../support/pair.ts';
+import { exampleJson } from '../support/spec-fixtures.ts';
 
-const SPEC = new URL('../../../shared/ocpi-spec/', import.meta.url);
-const example = (file: string): Record<string, unknown> =>
-  JSON.parse(readFileSync(new URL(`2.3.0/examples/${file}`, SPEC), 'utf8'));
+const example = (file: string) => exampleJson('2.3.0', file) as Record<string, unknown>;
 
 function ownedBy(
   object: Record<string, unknown>,

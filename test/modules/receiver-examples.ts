@@ -1,8 +1,12 @@
-import { readdirSync } from 'node:fs';
 import type { OcpiVersion } from '../../src/index.ts';
 import { EXAMPLE_EXCEPTIONS } from '../model/spec-example-exceptions.ts';
-import { blockValue, exampleJson, jsonBlocks211 } from '../model/spec-json.ts';
-import { SPEC_ROOT } from '../model/spec-tables.ts';
+import {
+  blockValue,
+  type ExampleFolder,
+  exampleFiles,
+  exampleJson,
+  jsonBlocks211,
+} from '../support/spec-fixtures.ts';
 
 /*
  * Every spec example of the Locations, Tariffs and Tokens modules, and what their receivers
@@ -111,10 +115,8 @@ function apply(name: string, rule: Rule | undefined, raw: () => unknown): Receiv
   }));
 }
 
-function fromFiles(version: OcpiVersion): ReceiverExample[] {
-  const files = readdirSync(new URL(`${version}/examples/`, SPEC_ROOT))
-    .filter((f) => MODULE_FILES.test(f))
-    .sort();
+function fromFiles(version: ExampleFolder): ReceiverExample[] {
+  const files = exampleFiles(version).filter((f) => MODULE_FILES.test(f));
   return files.flatMap((file) => {
     let rule = FILE_RULES.find(([re]) => re.test(file))?.[1];
     // The spec's own mistakes, listed once for the schema tests.

@@ -1,16 +1,13 @@
-import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OutboxEntry } from '../../src/delivery/outbox.ts';
 import type { OcpiVersion } from '../../src/index.ts';
-import { blockValue, jsonBlocks211 } from '../model/spec-json.ts';
 import { call, startNode } from '../support/nodes.ts';
 import { eventually, MATRIX, type Pair, startPair, tokenOf } from '../support/pair.ts';
+import { blockValue, type ExampleFolder, exampleJson, jsonBlocks211 } from '../support/spec-fixtures.ts';
 
-const SPEC = new URL('../../../shared/ocpi-spec/', import.meta.url);
 type Json = Record<string, unknown>;
-const example = (version: string, file: string): Json =>
-  JSON.parse(readFileSync(new URL(`${version}/examples/${file}`, SPEC), 'utf8'));
+const example = (version: ExampleFolder, file: string): Json => exampleJson(version, file) as Json;
 
 const EMSP = { countryCode: 'DE', partyId: 'MSP' };
 const OTHER_PARTY = {

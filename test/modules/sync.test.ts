@@ -1,13 +1,10 @@
-import { readFileSync } from 'node:fs';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, startNode } from '../support/nodes.ts';
 import { EMSP_PARTY, MATRIX, type Pair, startPair, tokenOf } from '../support/pair.ts';
+import { exampleJson } from '../support/spec-fixtures.ts';
 
-const SPEC = new URL('../../../shared/ocpi-spec/', import.meta.url);
-const LOCATION = JSON.parse(
-  readFileSync(new URL('2.3.0/examples/location_example.json', SPEC), 'utf8'),
-) as Record<string, unknown>;
+const LOCATION = exampleJson('2.3.0', 'location_example.json') as Record<string, unknown>;
 
 function location(i: number): Record<string, unknown> {
   return {

@@ -1,11 +1,16 @@
-import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { openApiDocument, SUPPORTED_VERSIONS } from '../../src/index.ts';
 import { compileValidator } from '../../src/model/validate.ts';
 import type { OcpiVersion } from '../../src/model/versions.ts';
 import { componentSources } from '../../src/openapi/components.ts';
-import { blockValue, exampleJson, jsonBlocks211 } from '../model/spec-json.ts';
-import { SPEC_ROOT } from '../model/spec-tables.ts';
+import {
+  blockValue,
+  type ExampleFolder,
+  exampleFiles,
+  exampleJson,
+  jsonBlocks211,
+  jsonBlocks211All,
+} from '../support/spec-fixtures.ts';
 import { documentValidator } from './support.ts';
 
 /*
@@ -15,7 +20,7 @@ import { documentValidator } from './support.ts';
  */
 
 /** Example folders read for each version (2.1.1 has none: its chapters' ```json blocks). */
-const FOLDERS: Record<OcpiVersion, string[]> = {
+const FOLDERS: Record<OcpiVersion, ExampleFolder[]> = {
   '2.1.1': [],
   '2.2.1': ['2.2.1'],
   '2.3.0': ['2.3.0', '2.3.0-ed2-payments', '2.3.0-bookings'],
@@ -39,7 +44,7 @@ function expand(sample: Sample): Sample[] {
 }
 
 function blockSamples211(): Sample[] {
-  const chapters = readdirSync(new URL('2.1.1/', SPEC_ROOT)).filter((f) => f.endsWith('.md'));
+  const chapters = Object.keys(jsonBlocks211All());
   return chapters.flatMap((chapter) =>
     jsonBlocks211(chapter).flatMap((block, i) => {
       const label = `${chapter} #${i} ${block.heading}`;
@@ -60,9 +65,11 @@ function samples(version: OcpiVersion): Sample[] {
     version === '2.1.1'
       ? blockSamples211()
       : FOLDERS[version].flatMap((folder) =>
-          readdirSync(new URL(`${folder}/examples/`, SPEC_ROOT))
-            .filter((f) => f.endsWith('.json'))
-            .map((file) => ({ source: file, label: `${folder}/${file}`, value: exampleJson(folder, file) })),
+          exampleFiles(folder).map((file) => ({
+            source: file,
+            label: `${folder}/${file}`,
+            value: exampleJson(folder, file),
+          })),
         );
   return raw.flatMap(expand);
 }

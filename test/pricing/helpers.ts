@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import type { Price } from '../../src/model/v230/common.ts';
 import type { Tariff } from '../../src/model/v230/tariffs.ts';
@@ -8,14 +7,13 @@ import type {
   PricingSession,
   ReservationOutcome,
 } from '../../src/pricing/index.ts';
+import { exampleJson } from '../support/spec-fixtures.ts';
 
 /** Shared helpers of the pricing tests (not a test file itself). */
 
-const EXAMPLES = new URL('../../../shared/ocpi-spec/2.3.0/examples/', import.meta.url);
-
-/** A tariff example of the 2.3.0 spec, loaded in place. */
+/** A tariff example of the 2.3.0 spec (from the spec fixtures). */
 export function specTariff(file: string): Tariff {
-  return JSON.parse(readFileSync(new URL(file, EXAMPLES), 'utf8')) as Tariff;
+  return exampleJson('2.3.0', file) as Tariff;
 }
 
 /** A hand-written tariff with the boilerplate fields filled in. */

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { freshSchema, POSTGRES_URL } from './stores.ts';
+import { freshSchema, POSTGRES_URL, storeCases } from './stores.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/ocpi.mjs', import.meta.url));
 const run = promisify(execFile);
@@ -119,7 +119,7 @@ export async function servedPostgres(): Promise<ServedStore> {
 }
 
 /** Both stores, named, for `describe.each`. */
-export const SERVED_STORES: Array<[string, () => Promise<ServedStore>]> = [
-  ['pglite', servedPglite],
-  ['postgres', servedPostgres],
-];
+export const SERVED_STORES: Array<[string, () => Promise<ServedStore>]> = storeCases(
+  servedPglite,
+  servedPostgres,
+);

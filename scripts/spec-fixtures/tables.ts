@@ -1,79 +1,21 @@
 import { readFileSync } from 'node:fs';
 import type { OcpiVersion } from '../../src/model/versions.ts';
+import type {
+  Cardinality,
+  PackageAdditions,
+  SpecModule,
+  SpecObjectTable,
+  SpecProperty,
+  SpecTables,
+} from '../../test/support/spec-fixtures.ts';
 
 /**
  * Reads the data-definition tables of the OCPI specification sources (asciidoc for 2.2.1 and
  * 2.3.0, markdown for 2.1.1): every object/class property table (`Property | Type | Card. |
- * Description`) and every enum value table under an `enum` / `OpenEnum` heading. Test support
- * only: the tests compare these tables with our TypeBox schemas.
+ * Description`) and every enum value table under an `enum` / `OpenEnum` heading. Run by
+ * main.ts, which writes the result as test fixtures: the tests compare these tables with our
+ * TypeBox schemas without reading the spec.
  */
-
-export const SPEC_ROOT = new URL('../../../shared/ocpi-spec/', import.meta.url);
-
-export type Cardinality = '1' | '?' | '*' | '+';
-
-/** Module a spec file belongs to (`types` = shared types, `transport` = transport and format). */
-export type SpecModule =
-  | 'types'
-  | 'transport'
-  | 'credentials'
-  | 'versions'
-  | 'locations'
-  | 'sessions'
-  | 'cdrs'
-  | 'tariffs'
-  | 'tokens'
-  | 'commands'
-  | 'chargingprofiles'
-  | 'hubclientinfo'
-  | 'payments'
-  | 'bookings';
-
-export interface SpecProperty {
-  property: string;
-  cardinality: Cardinality;
-  /** The Type cell with links reduced to their text, e.g. `CiString(36)`, `DisplayText`. */
-  type: string;
-  /** Set on 2.1.1 rows marked `> name` under a `Choice: one of two` row. */
-  choiceGroup?: string;
-  line: number;
-}
-
-export interface SpecObjectTable {
-  name: string;
-  kind: 'object' | 'class';
-  module: SpecModule;
-  /** Path relative to the spec root, e.g. `2.2.1/mod_locations.asciidoc`. */
-  file: string;
-  line: number;
-  heading: string;
-  properties: SpecProperty[];
-}
-
-export interface SpecEnumTable {
-  name: string;
-  open: boolean;
-  module: SpecModule;
-  file: string;
-  line: number;
-  heading: string;
-  values: string[];
-}
-
-/** A recognised data table whose rows or heading could not be read as a definition. */
-export interface SpecAnomaly {
-  file: string;
-  line: number;
-  heading: string;
-  problem: string;
-}
-
-export interface SpecTables {
-  version: OcpiVersion;
-  objects: Record<string, SpecObjectTable>;
-  enums: Record<string, SpecEnumTable>;
-  anomalies: SpecAnomaly[];
-}
 
 interface SourceFile {
   path: string;
@@ -105,7 +47,7 @@ const ADOC_CORE: [string, SpecModule][] = [
  * is identical to the edition 1 one) and Bookings from the Bookings package; the other chapters
  * of those packages are not read (Bookings' core chapters predate the errata).
  */
-export const SPEC_SOURCES: Record<OcpiVersion, SourceFile[]> = {
+const SPEC_SOURCES: Record<OcpiVersion, SourceFile[]> = {
   '2.1.1': files('2.1.1', [
     ['types.md', 'types'],
     ['transport_and_format.md', 'transport'],
@@ -153,7 +95,7 @@ type Parsed =
   | { kind: 'ignored' };
 
 /** Reads the defined name from a section heading such as `==== _EVSE_ Object` or `### 4.2 Capability *enum*`. */
-export function parseHeading(fileName: string, heading: string): Parsed {
+function parseHeading(fileName: string, heading: string): Parsed {
   const override = HEADING_OVERRIDES[`${fileName}#${heading}`];
   if (override === null) return { kind: 'ignored' };
   if (override !== undefined) return { kind: 'object', name: override };
@@ -177,7 +119,7 @@ export function parseHeading(fileName: string, heading: string): Parsed {
 }
 
 /** Reduces asciidoc/markdown inline markup of a cell to its text. */
-export function cleanCell(raw: string): string {
+function cleanCell(raw: string): string {
   return raw
     .replace(/\[\[[^\]]*\]\]/g, '') // asciidoc anchors
     .replace(/<<[^,>]*,([^>]*)>>/g, '$1') // <<ref,Text>>
@@ -363,8 +305,8 @@ const PROPERTY_NAME = /^[a-z][a-z0-9_]*$/;
 const CARDINALITIES = new Set(['1', '?', '*', '+']);
 
 /** Parses the data tables of one version. */
-export function loadSpecTables(version: OcpiVersion): SpecTables {
-  return parseSources(version, SPEC_SOURCES[version]);
+export function parseSpecTables(root: URL, version: OcpiVersion): SpecTables {
+  return parseSources(root, version, SPEC_SOURCES[version]);
 }
 
 /**
@@ -373,18 +315,10 @@ export function loadSpecTables(version: OcpiVersion): SpecTables {
  * folder does not. Differences in what both have (the package predates the errata) are not
  * additions.
  */
-export interface PackageAdditions {
-  /** Object name → properties the package adds to it. */
-  properties: Record<string, SpecProperty[]>;
-  /** Enum name → values the package adds to it. */
-  enumValues: Record<string, string[]>;
-  objects: Record<string, SpecObjectTable>;
-  enums: Record<string, SpecEnumTable>;
-}
 
-export function loadBookingsPackageAdditions(): PackageAdditions {
-  const core = loadSpecTables('2.3.0');
-  const pkg = parseSources('2.3.0', files('2.3.0-bookings', ADOC_CORE));
+export function parseBookingsPackageAdditions(root: URL): PackageAdditions {
+  const core = parseSpecTables(root, '2.3.0');
+  const pkg = parseSources(root, '2.3.0', files('2.3.0-bookings', ADOC_CORE));
   const additions: PackageAdditions = { properties: {}, enumValues: {}, objects: {}, enums: {} };
   for (const [name, table] of Object.entries(pkg.objects)) {
     const base = core.objects[name];
@@ -408,11 +342,11 @@ export function loadBookingsPackageAdditions(): PackageAdditions {
   return additions;
 }
 
-function parseSources(version: OcpiVersion, sources: SourceFile[]): SpecTables {
+function parseSources(root: URL, version: OcpiVersion, sources: SourceFile[]): SpecTables {
   const result: SpecTables = { version, objects: {}, enums: {}, anomalies: [] };
   for (const source of sources) {
     const fileName = source.path.slice(source.path.lastIndexOf('/') + 1);
-    const text = readFileSync(new URL(source.path, SPEC_ROOT), 'utf8');
+    const text = readFileSync(new URL(source.path, root), 'utf8');
     const tables = source.path.endsWith('.md') ? readMarkdownTables(text) : readAsciidocTables(text);
     for (const table of tables) {
       const headingText = table.heading?.text ?? '';
