@@ -666,13 +666,25 @@ describe('2.1.1 ↔ 2.2.1 conversions', () => {
     expect(l.time_zone).toBe('Europe/Brussels');
     const elsewhere = {
       ...location211(),
-      country: 'XXX',
-      coordinates: { latitude: '40.000000', longitude: '-74.000000' },
+      country: 'USA',
+      coordinates: { latitude: '40.712800', longitude: '-74.006000' },
     };
-    expect(as230('Location', parse('2.1.1', 'Location', elsewhere)).time_zone).toBe('Etc/GMT+5');
+    expect(as230('Location', parse('2.1.1', 'Location', elsewhere)).time_zone).toBe('America/New_York');
     expect(render('2.1.1', 'Location', parse('2.1.1', 'Location', elsewhere))).not.toHaveProperty(
       'time_zone',
     );
+  });
+
+  it.each([
+    ['Madrid', 'ESP', '40.416775', '-3.703790', 'Europe/Madrid'],
+    ['New York', 'USA', '40.712800', '-74.006000', 'America/New_York'],
+    ['Porto (Portugal, not Madrid time)', 'PRT', '41.157944', '-8.629105', 'Europe/Lisbon'],
+    ['Tenerife (Spain, Atlantic zone)', 'ESP', '28.291565', '-16.629129', 'Atlantic/Canary'],
+    ["Detroit (another zone than the country's first)", 'USA', '42.331429', '-83.045753', 'America/Detroit'],
+    ['a latitude out of range', 'NLD', '91.000000', '5.000000', 'UTC'],
+  ])('derives the IANA zone from the coordinates: %s', (_name, country, latitude, longitude, zone) => {
+    const location = { ...location211(), country, coordinates: { latitude, longitude } };
+    expect(as230('Location', parse('2.1.1', 'Location', location)).time_zone).toBe(zone);
   });
 
   it('remembers LocationType OTHER, which has no ParkingType', () => {

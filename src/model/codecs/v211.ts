@@ -1,3 +1,4 @@
+import tzLookup from '@photostructure/tz-lookup';
 import {
   type CodecContextExt,
   cdrConnectorStandard,
@@ -84,64 +85,20 @@ function locationType(parkingType: unknown): string {
   return PARKING_TYPES.has(parkingType as string) ? (parkingType as string) : 'OTHER';
 }
 
-/** IANA zone of countries with a single zone: alpha-3, alpha-2 (some 2.1.1 parties send it), zone. */
-const ZONE_ROWS = [
-  'AUT AT Europe/Vienna',
-  'BEL BE Europe/Brussels',
-  'BGR BG Europe/Sofia',
-  'CHE CH Europe/Zurich',
-  'CZE CZ Europe/Prague',
-  'DEU DE Europe/Berlin',
-  'DNK DK Europe/Copenhagen',
-  'EST EE Europe/Tallinn',
-  'FIN FI Europe/Helsinki',
-  'FRA FR Europe/Paris',
-  'GBR GB Europe/London',
-  'GRC GR Europe/Athens',
-  'HRV HR Europe/Zagreb',
-  'HUN HU Europe/Budapest',
-  'IRL IE Europe/Dublin',
-  'ISL IS Atlantic/Reykjavik',
-  'ITA IT Europe/Rome',
-  'LIE LI Europe/Vaduz',
-  'LTU LT Europe/Vilnius',
-  'LUX LU Europe/Luxembourg',
-  'LVA LV Europe/Riga',
-  'MLT MT Europe/Malta',
-  'NLD NL Europe/Amsterdam',
-  'NOR NO Europe/Oslo',
-  'POL PL Europe/Warsaw',
-  'ROU RO Europe/Bucharest',
-  'SRB RS Europe/Belgrade',
-  'SVK SK Europe/Bratislava',
-  'SVN SI Europe/Ljubljana',
-  'SWE SE Europe/Stockholm',
-  'CHN CN Asia/Shanghai',
-  'IND IN Asia/Kolkata',
-  'ISR IL Asia/Jerusalem',
-  'JPN JP Asia/Tokyo',
-  'KOR KR Asia/Seoul',
-  'SGP SG Asia/Singapore',
-];
-
-const TIME_ZONES = new Map(
-  ZONE_ROWS.flatMap((row) => {
-    const [alpha3, alpha2, zone] = row.split(' ');
-    return [
-      [alpha3, zone],
-      [alpha2, zone],
-    ];
-  }),
-);
-
-/** The country's zone, else the fixed-offset zone of the longitude (no daylight saving). */
-export function timeZoneOf(country: unknown, coordinates: unknown): string {
-  const zone = TIME_ZONES.get(country as string);
-  if (zone) return zone;
-  const longitude = Number(isJson(coordinates) ? coordinates.longitude : Number.NaN);
-  if (!Number.isFinite(longitude)) return 'UTC';
-  const hours = Math.round(longitude / 15);
-  return hours === 0 ? 'Etc/GMT' : `Etc/GMT${hours > 0 ? '-' : '+'}${Math.abs(hours)}`;
+/**
+ * The IANA zone at a 2.1.1 Location's coordinates (2.1.1 has no time_zone; tariff time
+ * restrictions are local to the Location). UTC when the coordinates are unusable.
+ */
+export function timeZoneOf(coordinates: unknown): string {
+  if (!isJson(coordinates)) return 'UTC';
+  const latitude = Number(coordinates.latitude);
+  const longitude = Number(coordinates.longitude);
+  if (!Number.isFinite(latitude) || !Number.isFinite(longitude)) return 'UTC';
+  try {
+    return tzLookup(latitude, longitude);
+  } catch {
+    return 'UTC'; // out of range
+  }
 }
 
 const Location = step(V, {
@@ -163,7 +120,7 @@ const Location = step(V, {
       parking_type,
     };
     if (locationType(parking_type) !== type) out = withExt(out, EXT, { type });
-    return derive(out, EXT, 'time_zone', timeZoneOf(l.country, l.coordinates));
+    return derive(out, EXT, 'time_zone', timeZoneOf(l.coordinates));
   },
   down: (l) => ({
     ...underive(l, EXT),
