@@ -48,6 +48,8 @@ export interface PartnerWrite {
   hubPartyId?: string;
 }
 
+const TOKENS_TOPIC = 'tokens';
+
 /**
  * The partners we speak with and the tokens they use to call us. Token lookups are
  * answered from memory; the database is asked at most once per token per TTL, and at
@@ -67,6 +69,11 @@ export class PartnerRegistry {
     this.ttl = options.tokenCacheTtlMs ?? 30_000;
     this.negativeCacheSize = options.negativeCacheSize ?? 10_000;
     this.now = options.now ?? Date.now;
+    store.invalidations.subscribe(TOKENS_TOPIC, (payload) => {
+      if (payload === undefined) return this.cache.clear();
+      const { partnerId, hashes } = JSON.parse(payload) as { partnerId?: string; hashes: string[] };
+      this.forget(partnerId, hashes);
+    });
   }
 
   get db(): Kysely<Database> {
@@ -120,8 +127,17 @@ export class PartnerRegistry {
     return { kind: row.kind === 'pending' ? 'pending' : 'partner', tokenHash: hash, partner };
   }
 
-  /** Forgets every cached lookup that involves this partner or these token hashes. */
+  /**
+   * Forgets every cached lookup that involves this partner or these token hashes, here at once
+   * and on the other instances of the database as soon as they hear of it. Should that message
+   * be lost, they still ask the database again after the TTL.
+   */
   invalidate(partnerId?: string, hashes: string[] = []): void {
+    this.forget(partnerId, hashes);
+    this.store.invalidations.publish(TOKENS_TOPIC, JSON.stringify({ partnerId, hashes })).catch(() => {});
+  }
+
+  private forget(partnerId: string | undefined, hashes: string[]): void {
     for (const [header, entry] of this.cache) {
       const caller = entry.auth?.caller;
       const samePartner =

@@ -1,6 +1,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import { type InvalidationBus, localInvalidationBus, postgresInvalidationBus } from './invalidation.ts';
 import { migrations } from './migrations/index.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
 import type { Database } from './schema.ts';
@@ -15,6 +16,8 @@ export type StoreOptions =
 export interface Store {
   readonly db: Kysely<Database>;
   readonly kind: 'pglite' | 'postgres';
+  /** Tells the other instances on this database to drop what they cached of a change. */
+  readonly invalidations: InvalidationBus;
   close(): Promise<void>;
 }
 
@@ -72,9 +75,22 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     throw new Error(`database migration ${failed ?? ''} failed: ${String(error)}`, { cause: error });
   }
   if (template) memoryTemplate ??= await template.dumpDataDir('none');
+  const invalidations =
+    options.kind === 'postgres'
+      ? await postgresInvalidationBus(db, { connectionString: options.connectionString, schema }).catch(
+          async (error: unknown) => {
+            await db.destroy();
+            throw error;
+          },
+        )
+      : localInvalidationBus();
   return {
     db,
     kind: options.kind,
-    close: () => db.destroy(),
+    invalidations,
+    close: async () => {
+      await invalidations.close();
+      await db.destroy();
+    },
   };
 }

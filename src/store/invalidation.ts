@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+import { type Kysely, sql } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.ts';
+
+/**
+ * Tells the other instances on the same database that something they may have cached changed.
+ * Caches in memory (token lookups, recent object lookups, list totals) are dropped locally by the
+ * writer at once; this carries the same drop to the other processes. On PostgreSQL it is
+ * NOTIFY on a channel of the schema, sent inside the writing transaction so that it goes out
+ * exactly when the write commits; on PGlite (one process owns the database) there is no one
+ * else to tell.
+ */
+export interface InvalidationBus {
+  /** Announces `topic`/`payload` to the other instances; on commit when `db` is a transaction. */
+  publish(topic: string, payload: string, db?: Kysely<Database>): Promise<void>;
+  /**
+   * Calls `handler` for what the other instances publish on `topic`, and with `undefined` when
+   * messages may have been missed (the listening connection was lost): drop everything then.
+   */
+  subscribe(topic: string, handler: (payload: string | undefined) => void): () => void;
+  close(): Promise<void>;
+}
+
+type Handler = (payload: string | undefined) => void;
+
+class Subscribers {
+  private readonly byTopic = new Map<string, Set<Handler>>();
+
+  add(topic: string, handler: Handler): () => void {
+    let set = this.byTopic.get(topic);
+    if (!set) this.byTopic.set(topic, (set = new Set()));
+    set.add(handler);
+    return () => set.delete(handler);
+  }
+
+  deliver(topic: string, payload: string | undefined): void {
+    for (const handler of this.byTopic.get(topic) ?? []) handler(payload);
+  }
+
+  deliverAll(payload: undefined): void {
+    for (const topic of this.byTopic.keys()) this.deliver(topic, payload);
+  }
+}
+
+/** One process owns the database: nothing to tell anyone. */
+export function localInvalidationBus(): InvalidationBus {
+  return {
+    publish: async () => {},
+    subscribe: () => () => {},
+    close: async () => {},
+  };
+}
+
+/** Message on the wire: sender instance, topic, payload. */
+const SEPARATOR = '\u001f';
+
+export interface PostgresBusOptions {
+  connectionString: string;
+  schema: string | undefined;
+  /** How long to wait before listening again after the connection was lost (default 1 s). */
+  reconnectMs?: number;
+  onError?: (error: unknown) => void;
+}
+
+/** LISTEN/NOTIFY between the instances that share a PostgreSQL database (and schema). */
+export async function postgresInvalidationBus(
+  db: Kysely<Database>,
+  options: PostgresBusOptions,
+): Promise<InvalidationBus> {
+  const instance = randomUUID();
+  const channel = `ocpi_invalidate_${options.schema ?? 'public'}`;
+  const subscribers = new Subscribers();
+  let client: pg.Client | undefined;
+  let closed = false;
+  let retry: NodeJS.Timeout | undefined;
+
+  const onNotification = (message: pg.Notification) => {
+    const [from, topic, ...rest] = (message.payload ?? '').split(SEPARATOR);
+    if (from === instance || topic === undefined) return;
+    subscribers.deliver(topic, rest.join(SEPARATOR));
+  };
+
+  const listen = async (): Promise<void> => {
+    const next = new pg.Client({ connectionString: options.connectionString });
+    next.on('notification', onNotification);
+    next.on('error', (error) => lost(next, error));
+    next.on('end', () => lost(next, undefined));
+    await next.connect();
+    await next.query(`listen ${pg.escapeIdentifier(channel)}`);
+    client = next;
+  };
+
+  const lost = (which: pg.Client, error: unknown) => {
+    if (closed || which !== client) return;
+    client = undefined;
+    if (error) options.onError?.(error);
+    which.removeAllListeners('end');
+    void which.end().catch(() => {});
+    // Whatever was published while we were not listening is unknown: forget everything.
+    subscribers.deliverAll(undefined);
+    const again = () => {
+      retry = undefined;
+      if (closed) return;
+      listen().catch((e: unknown) => {
+        options.onError?.(e);
+        subscribers.deliverAll(undefined);
+        retry = setTimeout(again, options.reconnectMs ?? 1000);
+      });
+    };
+    retry = setTimeout(again, options.reconnectMs ?? 1000);
+  };
+
+  await listen();
+
+  return {
+    async publish(topic, payload, on = db) {
+      await sql`select pg_notify(${channel}, ${[instance, topic, payload].join(SEPARATOR)})`.execute(on);
+    },
+    subscribe: (topic, handler) => subscribers.add(topic, handler),
+    async close() {
+      closed = true;
+      if (retry) clearTimeout(retry);
+      const last = client;
+      client = undefined;
+      await last?.end().catch(() => {});
+    },
+  };
+}

@@ -1,0 +1,119 @@
+import pg from 'pg';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openStore, type Store } from '../../src/store/store.ts';
+import { call, startNode } from '../support/nodes.ts';
+import { CPO_PARTY, EMSP_PARTY, eventually, tokenOf } from '../support/pair.ts';
+import { POSTGRES_ENV, POSTGRES_URL, postgresStore } from '../support/stores.ts';
+
+/*
+ * Several instances of one node on one PostgreSQL database: what one of them caches must not
+ * outlive a change made through another (token lookups are cached for 30 s by default).
+ */
+
+const cleanups: Array<() => Promise<unknown>> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+describe.skipIf(process.env[POSTGRES_ENV] === '0')(
+  'two instances on one PostgreSQL schema',
+  { timeout: 90_000 },
+  () => {
+    async function twoInstancesAndAnEmsp() {
+      const store = postgresStore();
+      const a = await startNode({ versions: ['2.2.1'], parties: [CPO_PARTY], store });
+      cleanups.push(() => a.close());
+      const b = await startNode({ versions: ['2.2.1'], parties: [CPO_PARTY], store });
+      cleanups.push(() => b.close());
+      const emsp = await startNode({ versions: ['2.2.1'], parties: [EMSP_PARTY] });
+      cleanups.push(() => emsp.close());
+      const partner = await emsp.ocpi.registerWith(
+        a.ocpi.versionsUrl(),
+        await a.ocpi.createRegistrationToken(),
+      );
+      return { a, b, emsp, partner };
+    }
+    const status = async (url: string, token: string) => (await call(url, { token })).status;
+
+    it('refuses an unregistered partner on the other instance at once, not after the cache TTL', async () => {
+      const { b, emsp, partner } = await twoInstancesAndAnEmsp();
+      const token = await tokenOf(emsp, partner.id);
+      expect(await status(b.ocpi.versionsUrl(), token)).toBe(200); // now cached on b
+      await emsp.ocpi.unregister(partner.id); // DELETE credentials at a
+      await eventually(async () => (await status(b.ocpi.versionsUrl(), token)) === 401 || undefined, 3000);
+    });
+
+    it('takes a rotated token on the other instance, and refuses the old one', async () => {
+      const { b, emsp, partner } = await twoInstancesAndAnEmsp();
+      const old = await tokenOf(emsp, partner.id);
+      expect(await status(b.ocpi.versionsUrl(), old)).toBe(200);
+      await emsp.ocpi.updateCredentials(partner.id); // PUT credentials at a: new tokens both ways
+      const fresh = await tokenOf(emsp, partner.id);
+      expect(fresh).not.toBe(old);
+      await eventually(async () => (await status(b.ocpi.versionsUrl(), old)) === 401 || undefined, 3000);
+      expect(await status(b.ocpi.versionsUrl(), fresh)).toBe(200);
+    });
+
+    it('a new registration token works on the other instance at once, though it was refused just before', async () => {
+      const { a, b } = await twoInstancesAndAnEmsp();
+      const guess = 'a-token-a-that-does-not-exist-yet';
+      expect(await status(b.ocpi.versionsUrl(), guess)).toBe(401); // cached as unknown on b
+      await a.ocpi.createRegistrationToken(guess);
+      await eventually(async () => (await status(b.ocpi.versionsUrl(), guess)) === 200 || undefined, 3000);
+    });
+  },
+);
+
+describe.skipIf(process.env[POSTGRES_ENV] === '0')('the invalidation bus on PostgreSQL', () => {
+  let schema = '';
+  async function two(): Promise<[Store, Store]> {
+    const options = postgresStore();
+    schema = options.kind === 'postgres' ? (options.schema ?? '') : '';
+    const first = await openStore(options);
+    cleanups.push(() => first.close());
+    const second = await openStore(options);
+    cleanups.push(() => second.close());
+    return [first, second];
+  }
+
+  it('carries a message to the other instance, not back to its sender, and only on commit', async () => {
+    const [first, second] = await two();
+    const seenBySecond: Array<string | undefined> = [];
+    const seenByFirst: Array<string | undefined> = [];
+    second.invalidations.subscribe('t', (p) => seenBySecond.push(p));
+    first.invalidations.subscribe('t', (p) => seenByFirst.push(p));
+    await first.db
+      .transaction()
+      .execute(async (trx) => {
+        await first.invalidations.publish('t', 'rolled back', trx);
+        throw new Error('roll back');
+      })
+      .catch(() => {});
+    await first.invalidations.publish('t', 'x\u001fy');
+    await eventually(async () => seenBySecond.length > 0 || undefined, 3000);
+    expect(seenBySecond).toEqual(['x\u001fy']);
+    expect(seenByFirst).toEqual([]);
+  });
+
+  it('tells its subscribers to drop everything when its connection is lost, and listens again', async () => {
+    const [first, second] = await two();
+    const seen: Array<string | undefined> = [];
+    second.invalidations.subscribe('t', (p) => seen.push(p));
+    const admin = new pg.Client({ connectionString: POSTGRES_URL });
+    await admin.connect();
+    cleanups.push(() => admin.end());
+    const { rows } = await admin.query<{ pid: number }>(`select pid from pg_stat_activity where query = $1`, [
+      `listen "ocpi_invalidate_${schema}"`,
+    ]);
+    expect(rows).toHaveLength(2);
+    await admin.query('select pg_terminate_backend(pid) from unnest($1::int[]) as pid', [
+      rows.map((r) => r.pid),
+    ]);
+    await eventually(async () => seen.includes(undefined) || undefined, 3000);
+    // Listening again: a later message arrives.
+    await eventually(async () => {
+      await first.invalidations.publish('t', 'after');
+      return seen.includes('after') || undefined;
+    }, 10_000);
+  });
+});
