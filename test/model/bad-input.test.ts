@@ -1,13 +1,12 @@
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parseObject, renderObject } from '../../src/model/objects.ts';
 import type { OcpiVersion } from '../../src/model/versions.ts';
+import { ocpi } from '../support/cli.ts';
 
 const SPEC = new URL('../../../shared/ocpi-spec/', import.meta.url);
 const example = (version: string, file: string): Record<string, unknown> =>
@@ -151,13 +150,9 @@ describe('liberal reading, strict writing', () => {
 });
 
 describe('ocpi validate', () => {
-  const bin = fileURLToPath(new URL('../../bin/ocpi.mjs', import.meta.url));
-  const run = promisify(execFile);
-
   it('prints valid and exits 0 for a spec example', async () => {
     const file = fileURLToPath(new URL('2.2.1/examples/location_example.json', SPEC));
-    const { stdout } = await run(process.execPath, [bin, 'validate', '2.2.1', 'Location', file]);
-    expect(stdout).toBe('valid\n');
+    expect(await ocpi('validate', '2.2.1', 'Location', file)).toBe('valid\n');
   }, 30_000);
 
   it('prints one line per problem and exits 1', async () => {
@@ -172,7 +167,7 @@ describe('ocpi validate', () => {
         ),
       ),
     );
-    const failure = await run(process.execPath, [bin, 'validate', '2.2.1', 'Token', file]).catch(
+    const failure = await ocpi('validate', '2.2.1', 'Token', file).catch(
       (e: { code: number; stdout: string }) => e,
     );
     expect(failure).toMatchObject({ code: 1 });
