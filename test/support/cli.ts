@@ -36,24 +36,12 @@ export interface Served {
 
 /**
  * Starts `ocpi serve` as its own process and reads what it prints. `args` come after
- * the defaults (127.0.0.1, a random port, memory, log level warn), so they override them.
+ * the defaults (a random port, memory, log level warn), so they override them.
  */
 export function serve(args: string[]): Promise<Served> {
   const child = spawn(
     process.execPath,
-    [
-      ...OCPI_FROM_SOURCE,
-      'serve',
-      '--host',
-      '127.0.0.1',
-      '--port',
-      '0',
-      '--data',
-      'memory',
-      '--log-level',
-      'warn',
-      ...args,
-    ],
+    [...OCPI_FROM_SOURCE, 'serve', '--port', '0', '--data', 'memory', '--log-level', 'warn', ...args],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
