@@ -1,7 +1,11 @@
 #!/usr/bin/env node
-// The `ocpi` command. The toolkit ships as TypeScript; tsx compiles it on the fly.
-import { register } from 'tsx/esm/api';
+// The `ocpi` command: runs the compiled toolkit in dist/, which `npm run build` writes.
+import { existsSync } from 'node:fs';
 
-register();
-const { main } = await import('../src/cli/main.ts');
-process.exitCode = await main(process.argv.slice(2));
+const entry = new URL('../dist/cli/run.js', import.meta.url);
+if (existsSync(entry)) {
+  await import(entry.href);
+} else {
+  process.stderr.write('ocpi: the toolkit is not built (no dist/ beside bin/): run `npm run build` first\n');
+  process.exitCode = 1;
+}

@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyPluginCallback,
+  type FastifyServerOptions,
+} from 'fastify';
 import fp from 'fastify-plugin';
 import { adminCommandRoutes } from './admin/command-routes.ts';
 import { adminObjectRoutes } from './admin/object-routes.ts';
@@ -199,9 +204,10 @@ function isStore(value: StoreOptions | Store | undefined): value is Store {
 
 /**
  * Mounts an OCPI node into an existing Fastify app. The store it opens is closed with
- * the app; a store passed in stays the caller's to close.
+ * the app; a store passed in stays the caller's to close. (Typed here: the inferred type
+ * would name the `Fastify` default import, which not every consumer's resolution sees.)
  */
-export const ocpiPlugin = fp<OcpiAppOptions>(
+export const ocpiPlugin: FastifyPluginCallback<OcpiAppOptions> = fp<OcpiAppOptions>(
   async (app, options) => {
     checkOptions(options);
     const ownsStore = !isStore(options.store);

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createOcpiApp } from '../app.ts';
 import { isSupportedVersion, type OcpiVersion } from '../model/versions.ts';
@@ -15,7 +17,8 @@ import { demoLocation, demoTariff, demoToken } from './demo-data.ts';
 const HELP = `Usage: ocpi serve [options]   (same as: npm start -- [options])
 
   --port <n>               port to listen on (default 3000)
-  --host <host>            address to listen on (default 0.0.0.0)
+  --host <host>            address to listen on (default 127.0.0.1: this machine only;
+                           0.0.0.0 for every interface, e.g. in a container)
   --public-url <url>       base URL partners reach this node at (default http://127.0.0.1:<port>)
   --data <dir|memory>      embedded database directory (default ./data), or memory
   --database-url <url>     use PostgreSQL instead (or DATABASE_URL)
@@ -65,13 +68,18 @@ function parseVersions(text: string): OcpiVersion[] {
   });
 }
 
+/** Whether PGlite has yet to create its database in `dataDir` (it writes PG_VERSION when it does). */
+function isNewDataDir(dataDir: string): boolean {
+  return dataDir !== 'memory' && !existsSync(join(dataDir, 'PG_VERSION'));
+}
+
 /** `ocpi serve`: starts a node and prints what a partner needs to register. */
 export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
       port: { type: 'string', default: '3000' },
-      host: { type: 'string', default: '0.0.0.0' },
+      host: { type: 'string', default: '127.0.0.1' },
       'public-url': { type: 'string' },
       data: { type: 'string', default: './data' },
       'database-url': { type: 'string' },
@@ -116,6 +124,10 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<num
   const bootstrapToken = values['bootstrap-token'] ?? generateToken();
   const adminToken = values['admin-token'] ?? env.OCPI_ADMIN_TOKEN ?? generateToken();
 
+  if (store.kind === 'pglite' && isNewDataDir(store.dataDir))
+    process.stdout.write(
+      `Creating the embedded database in ${store.dataDir} (first start, this can take a few seconds)…\n`,
+    );
   const app = await createOcpiApp({
     ...(values.versions ? { versions: parseVersions(values.versions) } : {}),
     parties,
@@ -148,10 +160,17 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<num
     : values.data === 'memory'
       ? 'memory (nothing is kept)'
       : values.data;
+  const listening = app
+    .addresses()
+    .map((a) =>
+      typeof a === 'string' ? a : a.family === 'IPv6' ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`,
+    )
+    .join(', ');
   process.stdout.write(
     [
       '',
       `OCPI node up: ${parties.map((p) => `${p.countryCode}*${p.partyId}`).join(', ')} as ${role}, data in ${where}`,
+      `  listening on:     ${listening}${values.host === '127.0.0.1' ? '   (this machine only: --host 0.0.0.0 for others)' : ''}`,
       `  versions URL:     ${app.ocpi.versionsUrl()}`,
       `  bootstrap token:  ${bootstrapToken}   (token A: give it to a partner with the versions URL)`,
       `  admin token:      ${adminToken}   (for ocpi register/partners and /admin)`,

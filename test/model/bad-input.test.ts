@@ -1,11 +1,10 @@
-import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parseObject, renderObject } from '../../src/model/objects.ts';
+import { ocpi } from '../support/cli.ts';
 import { type ExampleFolder, exampleJson, SPEC_FIXTURES } from '../support/spec-fixtures.ts';
 
 const example = (version: ExampleFolder, file: string) =>
@@ -149,13 +148,9 @@ describe('liberal reading, strict writing', () => {
 });
 
 describe('ocpi validate', () => {
-  const bin = fileURLToPath(new URL('../../bin/ocpi.mjs', import.meta.url));
-  const run = promisify(execFile);
-
   it('prints valid and exits 0 for a spec example', async () => {
     const file = fileURLToPath(new URL('2.2.1/examples/location_example.json', SPEC_FIXTURES));
-    const { stdout } = await run(process.execPath, [bin, 'validate', '2.2.1', 'Location', file]);
-    expect(stdout).toBe('valid\n');
+    expect(await ocpi('validate', '2.2.1', 'Location', file)).toBe('valid\n');
   }, 30_000);
 
   it('prints one line per problem and exits 1', async () => {
@@ -170,7 +165,7 @@ describe('ocpi validate', () => {
         ),
       ),
     );
-    const failure = await run(process.execPath, [bin, 'validate', '2.2.1', 'Token', file]).catch(
+    const failure = await ocpi('validate', '2.2.1', 'Token', file).catch(
       (e: { code: number; stdout: string }) => e,
     );
     expect(failure).toMatchObject({ code: 1 });

@@ -1,13 +1,22 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { freshSchema, POSTGRES_URL, storeCases } from './stores.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/ocpi.mjs', import.meta.url));
+/**
+ * Node's arguments that run the `ocpi` command from source, tsx compiling it: tests never
+ * depend on a dist/ that may be stale or missing (bin/ocpi.mjs runs that one).
+ */
+const OCPI_FROM_SOURCE = [
+  '--import',
+  pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href,
+  fileURLToPath(new URL('../../src/cli/run.ts', import.meta.url)),
+];
 const run = promisify(execFile);
 /** Processes still running, with a promise of their exit. */
 const running = new Map<ChildProcess, Promise<void>>();
@@ -27,12 +36,12 @@ export interface Served {
 
 /**
  * Starts `ocpi serve` as its own process and reads what it prints. `args` come after
- * the defaults (127.0.0.1, a random port, memory, log level warn), so they override them.
+ * the defaults (a random port, memory, log level warn), so they override them.
  */
 export function serve(args: string[]): Promise<Served> {
   const child = spawn(
     process.execPath,
-    [BIN, 'serve', '--host', '127.0.0.1', '--port', '0', '--data', 'memory', '--log-level', 'warn', ...args],
+    [...OCPI_FROM_SOURCE, 'serve', '--port', '0', '--data', 'memory', '--log-level', 'warn', ...args],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -81,7 +90,7 @@ export async function stopAllServed(): Promise<void> {
 
 /** Runs an `ocpi` command and returns what it printed. */
 export async function ocpi(...args: string[]): Promise<string> {
-  const { stdout } = await run(process.execPath, [BIN, ...args]);
+  const { stdout } = await run(process.execPath, [...OCPI_FROM_SOURCE, ...args]);
   return stdout;
 }
 
