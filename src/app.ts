@@ -218,7 +218,7 @@ export const ocpiPlugin: FastifyPluginCallback<OcpiAppOptions> = fp<OcpiAppOptio
       store,
       options.tokenCacheTtlMs === undefined ? {} : { tokenCacheTtlMs: options.tokenCacheTtlMs },
     );
-    const http = new OcpiHttpClient(options.http);
+    const http = new OcpiHttpClient(options.http, options.outboundUrlPolicy);
     let publicUrl = options.publicUrl?.replace(/\/+$/, '');
     // PostgreSQL has autovacuum; the embedded store gets its statistics refreshed by us.
     const repoOptions = { analyze: store.kind === 'pglite' };

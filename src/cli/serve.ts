@@ -33,6 +33,9 @@ const HELP = `Usage: ocpi serve [options]   (same as: npm start -- [options])
   --demo                   simulated chargers and a demo location, tariff (cpo) or token (emsp)
   --simulate <evse>=<b>    a simulated charger for an EVSE uid, repeatable: accept|reject|occupied|inoperative|slow|silent
   --command-timeout <s>    seconds the CPO waits for a charger before sending TIMEOUT (default 30)
+  --block-private-networks never call partner URLs on loopback, private (RFC 1918, fc00::/7),
+                           CGNAT or "this network" addresses, however written or resolved
+                           (link-local / cloud metadata is always refused)
 `;
 
 const ROLES: Record<string, OwnRole> = { cpo: 'CPO', emsp: 'EMSP', ptp: 'PTP' };
@@ -94,6 +97,7 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<num
       demo: { type: 'boolean' },
       simulate: { type: 'string', multiple: true },
       'command-timeout': { type: 'string' },
+      'block-private-networks': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -139,6 +143,7 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<num
       ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
     },
     adminToken,
+    ...(values['block-private-networks'] ? { outboundUrlPolicy: { allowPrivateNetworks: false } } : {}),
     logger: { level: values['log-level'] },
   });
   await app.listen({ port, host: values.host });

@@ -1,6 +1,10 @@
+import type { LookupFunction } from 'node:net';
 import { Agent, request } from 'undici';
 import type { OcpiEnvelope } from '../transport/envelope.ts';
 import { authorizationHeader, type TokenEncoding } from '../transport/token.ts';
+import type { AddressPolicy } from './address-policy.ts';
+import { guardedConnector } from './guarded-connector.ts';
+import { describeNetworkFailure } from './network-failure.ts';
 
 /** A call to a partner failed below the OCPI layer: network, timeout, HTTP error or not OCPI. */
 export class PartnerCallError extends Error {
@@ -34,18 +38,24 @@ export interface OcpiHttpOptions {
   timeoutMs?: number;
   /** Largest response body accepted, in bytes (default 10 MiB). */
   maxResponseBytes?: number;
+  /** Resolves partner host names, as dns.lookup does (default: dns.lookup). */
+  lookup?: LookupFunction;
 }
 
-/** Outbound OCPI HTTP: one undici agent per node, envelopes parsed and checked. */
+/**
+ * Outbound OCPI HTTP: one undici agent per node, envelopes parsed and checked. Every new
+ * connection's address is checked against the address policy first (see guarded-connector.ts).
+ */
 export class OcpiHttpClient {
   private readonly agent: Agent;
   private readonly timeoutMs: number;
   private readonly maxResponseBytes: number;
 
-  constructor(options: OcpiHttpOptions = {}) {
+  constructor(options: OcpiHttpOptions = {}, policy: AddressPolicy = {}) {
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.maxResponseBytes = options.maxResponseBytes ?? 10 * 1024 * 1024;
-    this.agent = new Agent({ connect: { timeout: this.timeoutMs }, keepAliveTimeout: 10_000 });
+    const connect = guardedConnector(policy, { timeout: this.timeoutMs, lookup: options.lookup });
+    this.agent = new Agent({ connect, keepAliveTimeout: 10_000 });
   }
 
   async call<T = unknown>(call: OcpiCall): Promise<OcpiReply<T>> {
@@ -70,10 +80,7 @@ export class OcpiHttpClient {
         maxRedirections: 0,
       } as Parameters<typeof request>[1]);
     } catch (err) {
-      const reason =
-        (err as Error).name === 'TimeoutError' || (err as Error).name === 'AbortError'
-          ? `timed out after ${this.timeoutMs} ms`
-          : (err as Error).message;
+      const reason = describeNetworkFailure(err, this.timeoutMs);
       throw new PartnerCallError(`${call.method} ${call.url}: ${reason}`, undefined, { cause: err });
     }
     let text: string;

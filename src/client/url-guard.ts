@@ -1,34 +1,27 @@
 import { isIP } from 'node:net';
 import { OcpiError } from '../transport/errors.ts';
+import { type AddressPolicy, addressRefusal } from './address-policy.ts';
 
 /**
  * What outbound URLs received from partners (versions URLs, response_url) may point at.
  * The default allows any host over http(s) but never cloud metadata / link-local
- * addresses, and never URLs with embedded credentials.
+ * addresses, and never URLs with embedded credentials. The address rules are checked
+ * twice: here on literal IPs, so a partner gets 2001 at once, and on every connection
+ * (host names included, after DNS) by the HTTP client.
  */
-export interface OutboundUrlPolicy {
+export interface OutboundUrlPolicy extends AddressPolicy {
   /** Allow plain http (default true: many test and internal setups use it). */
   allowHttp?: boolean;
-  /** Allow loopback and private-range literal IPs and `localhost` (default true). */
-  allowPrivateNetworks?: boolean;
   /** If set, only these host names (exact, case-insensitive) are allowed. */
   allowedHosts?: string[];
 }
 
 const MAX_URL_LENGTH = 255;
 
-function isLinkLocal(host: string): boolean {
-  return /^169\.254\./.test(host) || /^\[?fe80:/i.test(host);
-}
-
-function isPrivate(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '');
-  if (h === 'localhost' || h.endsWith('.localhost')) return true;
-  if (isIP(h) === 4) {
-    return /^(127\.|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|0\.)/.test(h);
-  }
-  if (isIP(h) === 6) return h === '::1' || /^f[cd]/i.test(h);
-  return false;
+/** Names that always mean this machine (RFC 6761), whatever DNS says. */
+function isLocalhostName(host: string): boolean {
+  const name = host.replace(/\.$/, '');
+  return name === 'localhost' || name.endsWith('.localhost');
 }
 
 /** Throws OCPI 2001 when a partner-supplied URL may not be called. Returns the parsed URL. */
@@ -47,11 +40,15 @@ export function checkOutboundUrl(value: string, field: string, policy: OutboundU
   }
   if (url.username || url.password)
     throw OcpiError.invalid(`${field}: URLs with credentials are not allowed`);
+  // The URL parser has already turned every spelling of an IP (127.1, 0x7f000001, ...) into one.
   const host = url.hostname.toLowerCase();
-  if (isLinkLocal(host)) throw OcpiError.invalid(`${field}: link-local addresses are not allowed`);
-  if (!(policy.allowPrivateNetworks ?? true) && isPrivate(host)) {
-    throw OcpiError.invalid(`${field}: private network addresses are not allowed`);
-  }
+  const literal = host.replace(/^\[(.*)\]$/, '$1');
+  const refusal = isIP(literal)
+    ? addressRefusal(literal, policy)
+    : !(policy.allowPrivateNetworks ?? true) && isLocalhostName(host)
+      ? 'private network'
+      : undefined;
+  if (refusal) throw OcpiError.invalid(`${field}: address not allowed (${refusal})`);
   if (policy.allowedHosts && !policy.allowedHosts.some((h) => h.toLowerCase() === host)) {
     throw OcpiError.invalid(`${field}: host ${host} is not allowed`);
   }

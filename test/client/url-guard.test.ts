@@ -40,4 +40,50 @@ describe('outbound URL guard', () => {
       checkOutboundUrl('https://GOOD.example/', 'url', { allowedHosts: ['good.example'] }).hostname,
     ).toBe('good.example');
   });
+
+  it.each([
+    'http://[::ffff:169.254.169.254]/latest/meta-data',
+    'http://[::ffff:a9fe:a9fe]/',
+    'http://[::169.254.169.254]/',
+    'http://[64:ff9b::169.254.169.254]/',
+    'http://2852039166/',
+    'http://0xa9fea9fe/',
+    'http://169.254.43518/',
+    'http://[fe80::1]/',
+    'http://[fe90::1]/',
+    'http://[febf::1]/',
+    'http://[fd00:ec2::254]/',
+  ])('refuses %s by default: link-local however it is written', (url) => {
+    expect(refusal(url)).toBe('url: address not allowed (link-local)');
+  });
+
+  it.each([
+    'http://[::ffff:127.0.0.1]:3000/',
+    'http://[::ffff:7f00:1]/',
+    'http://[::127.0.0.1]/',
+    'http://[::ffff:10.0.0.1]/',
+    'http://[::ffff:192.168.0.1]/',
+    'http://[::1]/',
+    'http://[::]/',
+    'http://0.0.0.0/',
+    'http://100.64.1.1/',
+    'http://172.20.0.1/',
+    'http://[fd12::1]/',
+    'http://017700000001/',
+    'http://LOCALHOST/',
+    'http://localhost./',
+    'http://api.localhost/',
+  ])('refuses %s with private networks off, accepts it by default', (url) => {
+    expect(refusal(url, { allowPrivateNetworks: false })).toBe('url: address not allowed (private network)');
+    expect(() => checkOutboundUrl(url, 'url')).not.toThrow();
+  });
+
+  it('leaves host names to the connection check, which sees what they resolve to', () => {
+    expect(checkOutboundUrl('https://partner.test/v', 'url', { allowPrivateNetworks: false }).hostname).toBe(
+      'partner.test',
+    );
+    expect(checkOutboundUrl('https://[2001:db8::1]/v', 'url', { allowPrivateNetworks: false }).hostname).toBe(
+      '[2001:db8::1]',
+    );
+  });
 });
