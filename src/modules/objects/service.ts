@@ -62,6 +62,17 @@ export interface ObjectService {
 }
 
 export const OWN = 'own';
+
+const MAX_SEQ = 9_223_372_036_854_775_807n;
+
+/**
+ * Whether a cursor is one of our store's positions (a bigint seq). Anything else, even a
+ * number too large for one, is not ours: the page is then found by its offset, which the
+ * Link carries too.
+ */
+function isSeq(cursor: string): boolean {
+  return /^\d{1,19}$/.test(cursor) && BigInt(cursor) <= MAX_SEQ;
+}
 export const receivedBy = (partnerId: string) => `partner:${partnerId}`;
 
 /** The default service: our own store. */
@@ -95,7 +106,7 @@ export class StoreObjectService implements ObjectService {
       limit: query.limit,
       ...(query.dateFrom ? { dateFrom: query.dateFrom } : {}),
       ...(query.dateTo ? { dateTo: query.dateTo } : {}),
-      ...(query.cursor && /^\d+$/.test(query.cursor) ? { after: query.cursor } : {}),
+      ...(query.cursor !== undefined && isSeq(query.cursor) ? { after: query.cursor } : {}),
       ...(query.audiences ? { audiences: query.audiences.map((a) => a.toUpperCase()) } : {}),
     });
     const last = page.items[page.items.length - 1];
