@@ -2,7 +2,7 @@ import type { TSchema } from '@sinclair/typebox';
 import { catalogs } from './catalog.ts';
 import { codecs } from './codecs/index.ts';
 import type { CodecContext } from './codecs/types.ts';
-import { writerFor } from './render.ts';
+import { UnwritableValue, writerFor } from './render.ts';
 import { compileValidator, type ParseResult, type Validator } from './validate.ts';
 import { isSupportedVersion, type OcpiVersion } from './versions.ts';
 
@@ -84,7 +84,13 @@ export function parseObject(
   const schema = schemaOf(version, objectName, options.shape);
   const checked = validatorFor(schema)(withoutNulls(json));
   if (!checked.ok) return checked;
-  const clean = writerFor(schema)(checked.value);
+  let clean: unknown;
+  try {
+    clean = writerFor(schema)(checked.value);
+  } catch (err) {
+    if (!(err instanceof UnwritableValue)) throw err;
+    return { ok: false, errors: [{ path: err.path, message: err.problem }] };
+  }
   const codec = options.shape === 'patch' ? undefined : codecs[version][objectName];
   return { ok: true, value: codec ? codec.decode(clean, options.context ?? {}) : clean };
 }

@@ -20,9 +20,17 @@ export function Str(maxLength: number, options: SchemaOptions = {}): TString {
   return Type.String({ maxLength, ...options });
 }
 
-/** CiString(n): ASCII, compared case-insensitively, at most n characters (no limit when the spec gives none). */
+/** Printable ASCII, what a CiString may hold (no control characters, nothing beyond `~`). */
+export const PRINTABLE_ASCII_PATTERN = '^[\\x20-\\x7E]*$';
+
+/** CiString(n): printable ASCII, compared case-insensitively, at most n characters (no limit when the spec gives none). */
 export function CiString(maxLength?: number, options: SchemaOptions = {}): TString {
-  return Type.String({ ...(maxLength === undefined ? {} : { maxLength }), ...options, ocpiType: 'CiString' });
+  return Type.String({
+    ...(maxLength === undefined ? {} : { maxLength }),
+    pattern: PRINTABLE_ASCII_PATTERN,
+    ...options,
+    ocpiType: 'CiString',
+  });
 }
 
 /**

@@ -5,13 +5,55 @@ import { formatDateTime, parseDateTime } from '../transport/datetime.ts';
 /** Turns a value into exactly what its schema allows: spec fields only, no nulls, DateTime in UTC with `Z`. */
 export type Writer = (value: unknown) => unknown;
 
+/**
+ * A value of the type its schema asks for that is no OCPI value all the same: a DateTime
+ * that names no instant of the years 0001-9999, or text with NUL or a lone surrogate,
+ * which no store keeps. Thrown by writers, with the JSON path of the value.
+ */
+export class UnwritableValue extends Error {
+  constructor(
+    readonly problem: string,
+    readonly path = '',
+  ) {
+    super(`${path || '/'}: ${problem}`);
+    this.name = 'UnwritableValue';
+  }
+
+  /** The same problem, seen from one level further out. */
+  under(segment: string | number): UnwritableValue {
+    return new UnwritableValue(this.problem, `/${segment}${this.path}`);
+  }
+}
+
 const identity: Writer = (value) => value;
 const plans = new WeakMap<TSchema, Writer>();
+/** With the `u` flag a surrogate pair is one code point: only lone surrogates match. */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
+function writeString(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  if (value.includes('\u0000')) throw new UnwritableValue('must not contain NUL (\\u0000)');
+  if (LONE_SURROGATE.test(value)) throw new UnwritableValue('must be Unicode text (has a lone surrogate)');
+  return value;
+}
 
 function writeDateTime(value: unknown): unknown {
   if (typeof value !== 'string') return value;
   const date = parseDateTime(value);
-  return date ? formatDateTime(date) : value;
+  if (!date)
+    throw new UnwritableValue(
+      `must be a DateTime of the years 0001-9999, on a day its month has (got ${JSON.stringify(value.slice(0, 40))})`,
+    );
+  return formatDateTime(date);
+}
+
+/** Runs a writer on a part of a value, naming the part in what it throws. */
+function writePart(write: Writer, value: unknown, segment: string | number): unknown {
+  try {
+    return write(value);
+  } catch (err) {
+    throw err instanceof UnwritableValue ? err.under(segment) : err;
+  }
 }
 
 function objectWriter(schema: TSchema): Writer {
@@ -25,7 +67,7 @@ function objectWriter(schema: TSchema): Writer {
       const v = source[field.name];
       // Strict writing: an absent optional field is left out, never sent as null.
       if (v === undefined || v === null) continue;
-      out[field.name] = field.write(v);
+      out[field.name] = writePart(field.write, v, field.name);
     }
     return out;
   };
@@ -47,12 +89,12 @@ function buildWriter(schema: TSchema): Writer {
       return objectWriter(schema);
     case 'Array': {
       const item = writerFor((schema as unknown as { items: TSchema }).items);
-      return (value) => (Array.isArray(value) ? value.map(item) : value);
+      return (value) => (Array.isArray(value) ? value.map((v, i) => writePart(item, v, i)) : value);
     }
     case 'Union':
       return unionWriter(schema);
     case 'String':
-      return (schema as { ocpiType?: string }).ocpiType === 'DateTime' ? writeDateTime : identity;
+      return (schema as { ocpiType?: string }).ocpiType === 'DateTime' ? writeDateTime : writeString;
     default:
       return identity;
   }

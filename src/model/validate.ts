@@ -45,6 +45,8 @@ function describeError(type: ValueErrorType, value: unknown, schema: TSchema, fa
   };
   const got = JSON.stringify(value)?.slice(0, 60);
   if (s.ocpiEnum) return `must be one of ${s.ocpiEnum.join(', ')} (got ${got})`;
+  if (s.ocpiType === 'CiString' && type === ValueErrorType.StringPattern)
+    return `must be printable ASCII, a CiString (got ${got})`;
   if (s.ocpiType === 'DateTime' && typeof value === 'string')
     return `must be a DateTime such as 2024-01-31T12:00:00Z (got ${got})`;
   if (type === ValueErrorType.StringMaxLength)

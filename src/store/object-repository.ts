@@ -184,6 +184,37 @@ export class ObjectRepository {
   }
 
   /**
+   * Creates or replaces an object unless the stored one is newer (its last_updated later
+   * than `lastUpdated`; the same time replaces it). False, and nothing written, when it
+   * was. One statement: it holds between instances that share the database.
+   */
+  async putUnlessOlder(
+    key: ObjectKey,
+    data: object,
+    lastUpdated: Date,
+    db: Db = this.db,
+    audience = '',
+  ): Promise<boolean> {
+    const written = await db
+      .insertInto('ocpi_objects')
+      .values(toRow(key, data, lastUpdated, audience))
+      .onConflict((oc) =>
+        oc
+          .columns(KEY_COLUMNS)
+          .doUpdateSet({
+            data: (eb) => eb.ref('excluded.data'),
+            last_updated: (eb) => eb.ref('excluded.last_updated'),
+            audience: (eb) => eb.ref('excluded.audience'),
+          })
+          .whereRef('ocpi_objects.last_updated', '<=', 'excluded.last_updated'),
+      )
+      .returning('seq')
+      .executeTakeFirst();
+    if (written) this.wrote(key.module, key.owner);
+    return written !== undefined;
+  }
+
+  /**
    * Creates an object unless one with its key exists (immutable objects, e.g. CDRs).
    * False, and nothing written, when it did.
    */

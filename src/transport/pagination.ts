@@ -19,32 +19,39 @@ export interface PaginationOptions {
   defaultLimit?: number;
 }
 
+/** A non-negative integer parameter, however large (read approximately past 2^53). */
 function readInteger(value: unknown, name: string): number | undefined {
   if (value === undefined || value === '') return undefined;
   const text = String(value);
-  if (!/^\d{1,9}$/.test(text))
-    throw OcpiError.invalid(`${name}: must be a non-negative integer, got ${JSON.stringify(text)}`);
+  if (!/^\d+$/.test(text))
+    throw OcpiError.invalid(
+      `${name}: must be a non-negative integer, got ${JSON.stringify(text.slice(0, 40))}`,
+    );
   return Number(text);
 }
 
 function readDate(value: unknown, name: string): Date | undefined {
   if (value === undefined || value === '') return undefined;
   const date = parseDateTime(String(value));
-  if (!date) throw OcpiError.invalid(`${name}: not a DateTime: ${JSON.stringify(String(value))}`);
+  if (!date)
+    throw OcpiError.invalid(`${name}: not a DateTime: ${JSON.stringify(String(value).slice(0, 40))}`);
   return date;
 }
 
-/** Reads offset, limit, date_from and date_to. A limit above our maximum is clamped. */
+/** Reads offset, limit, date_from and date_to. A limit above our maximum, however large, is clamped. */
 export function readPageRequest(
   query: Record<string, unknown>,
   options: PaginationOptions = {},
 ): PageRequest {
   const maxLimit = options.maxLimit ?? 100;
   const limit = readInteger(query.limit, 'limit') ?? options.defaultLimit ?? maxLimit;
-  const page: PageRequest = {
-    offset: readInteger(query.offset, 'offset') ?? 0,
-    limit: Math.min(limit, maxLimit),
-  };
+  const offset = readInteger(query.offset, 'offset') ?? 0;
+  // Past the end of any list there is nothing, but a store cannot count that far.
+  if (offset > Number.MAX_SAFE_INTEGER)
+    throw OcpiError.invalid(
+      `offset: must be at most ${Number.MAX_SAFE_INTEGER}, got ${String(query.offset).slice(0, 40)}`,
+    );
+  const page: PageRequest = { offset, limit: Math.min(limit, maxLimit) };
   const dateFrom = readDate(query.date_from, 'date_from');
   const dateTo = readDate(query.date_to, 'date_to');
   if (dateFrom) page.dateFrom = dateFrom;

@@ -7,6 +7,7 @@ import { ocpiErrorHandler } from './error-handler.ts';
 import { OcpiError } from './errors.ts';
 import { readRoutingHeaders } from './routing-headers.ts';
 import { OcpiStatus } from './status-codes.ts';
+import { assertPrintableUrlValues } from './url-values.ts';
 
 const ID_HEADER_VALUE = /^[\x21-\x7e]{1,255}$/;
 
@@ -73,6 +74,11 @@ export async function ocpiTransport(app: FastifyInstance, options: { registry: P
       partner: caller.kind === 'registration' ? 'registration' : caller.partner.id,
     });
     reply.log = request.log;
+  });
+
+  app.addHook('preValidation', async (request: FastifyRequest) => {
+    assertPrintableUrlValues(request.params);
+    assertPrintableUrlValues(request.query);
   });
 
   app.setErrorHandler(ocpiErrorHandler);

@@ -65,6 +65,19 @@ describe('pagination helper', () => {
     expect(res.headers.get('link')).toContain('offset=10');
   });
 
+  it.each(['11', '99999999999', '99999999999999999999999'])(
+    'clamps limit=%s, however large, and says so in X-Limit',
+    async (limit) => {
+      const { res, body } = await get(`?limit=${limit}`);
+      expect(body.status_code).toBe(1000);
+      expect(body.data).toHaveLength(10);
+      expect(res.headers.get('x-limit')).toBe('10');
+      expect(
+        new URL(/<([^>]+)>/.exec(res.headers.get('link') ?? '')?.[1] ?? '').searchParams.get('limit'),
+      ).toBe('10');
+    },
+  );
+
   it('applies date_to exclusively and reads dates without Z', async () => {
     const { body } = await get('?date_from=2024-01-02T00:00:00&date_to=2024-01-04T00:00:00.000Z');
     expect(body.data).toEqual(['1', '2']);
@@ -75,6 +88,10 @@ describe('pagination helper', () => {
     ['?date_to=2024-13-01T00:00:00Z', /date_to/],
     ['?offset=-1', /offset/],
     ['?limit=ten', /limit/],
+    ['?offset=99999999999999999999', /offset: must be at most/],
+    ['?date_from=0000-01-01T00:00:00Z', /date_from/],
+    ['?date_to=9999-12-31T23:59:59-05:00', /date_to/],
+    ['?date_from=2024-02-30T00:00:00%2B01:00', /date_from/],
   ])('answers %s with OCPI 2001 naming the parameter', async (query, field) => {
     const { res, body } = await get(query);
     expect(res.status).toBe(200);

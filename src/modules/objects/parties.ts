@@ -19,19 +19,6 @@ export function assertPartnerParty(partner: Partner, countryCode: string, partyI
   }
 }
 
-/** The object's own fields must agree with the URL it was sent to. */
-export function assertSameIdentity(object: Record<string, unknown>, fields: Record<string, string>): void {
-  for (const [field, expected] of Object.entries(fields)) {
-    const actual = object[field];
-    if (actual === undefined) continue;
-    if (String(actual).toUpperCase() !== expected.toUpperCase()) {
-      throw OcpiError.invalid(
-        `${field}: ${JSON.stringify(actual)} in the body differs from ${JSON.stringify(expected)} in the URL`,
-      );
-    }
-  }
-}
-
 /**
  * Codec context for objects a partner sends us (pushed or pulled). A 2.1.1 object meant
  * for one party (a Session or CDR, whose token 2.1.1 names by auth_id only) is meant for

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { enqueue, type OutboxMessage } from '../../delivery/outbox.ts';
 import type { CodecContextExt } from '../../model/codecs/index.ts';
 import { parseObject } from '../../model/objects.ts';
@@ -9,6 +10,7 @@ import { formatDateTime } from '../../transport/datetime.ts';
 import { OcpiError } from '../../transport/errors.ts';
 import { routingHeadersFor } from '../../transport/routing-headers.ts';
 import { newItems } from './append.ts';
+import { assertSameIdentity, identityAt } from './identity.ts';
 import { partnerEndpoint, receiverObjectUrl } from './push-targets.ts';
 import {
   type CanonicalObject,
@@ -44,6 +46,12 @@ export interface Change {
   appended?: Record<string, unknown[]>;
   /** The root object after the change (owner, publish flag, audience). */
   root?: CanonicalObject;
+}
+
+/** The partners a change may go to, and what rendering it for their versions needs. */
+interface Recipients {
+  partners: Partner[];
+  extras: Map<string, CodecContextExt>;
 }
 
 /**
@@ -171,8 +179,40 @@ export class Publisher {
     if (this.immutable)
       throw OcpiError.methodNotAllowed(`${this.spec.objectName}s cannot be changed; send a new one`);
     const repo = this.requireRepo();
-    const stored = await repo.get<CanonicalObject>(this.key(ref));
-    const current = stored && findAt(stored.data, this.spec.children, path);
+    const key = this.key(ref);
+    assertSameIdentity(fields, identityAt(this.spec, ref, path, { owner: true, subtype: true }));
+    for (;;) {
+      // Who gets the change, and what rendering it needs, is looked up before the
+      // transaction (see messages()), from the object as it is now; a bad change fails here.
+      const seen = await repo.get<CanonicalObject>(key);
+      const recipients = await this.recipients(this.patched(ref, seen?.data, path, fields).root);
+      // Read-modify-write under a row lock: changes made at the same time (two EVSEs'
+      // status) wait for each other instead of one writing over the other.
+      const whole = await this.node.store.db.transaction().execute(async (trx) => {
+        const stored = await repo.getForUpdate<CanonicalObject>(key, trx);
+        // What a partner's version needs looked up may have changed with the object: again.
+        if (this.spec.renderContext && !isDeepStrictEqual(stored?.data, seen?.data)) return undefined;
+        const change = this.patched(ref, stored?.data, path, fields);
+        const root = change.root as CanonicalObject;
+        await repo.put(key, root, new Date(String(root.last_updated)), trx, audienceOf(this.spec, root));
+        for (const m of this.messagesTo(recipients, change)) await enqueue(trx, m);
+        return change.whole as CanonicalObject;
+      });
+      if (whole) {
+        this.wake();
+        return whole;
+      }
+    }
+  }
+
+  /** A PATCH of our object (or of a child) applied to it as stored: the change it makes. */
+  private patched(
+    ref: ObjectRef,
+    stored: CanonicalObject | undefined,
+    path: string[],
+    fields: CanonicalObject,
+  ): Change {
+    const current = stored && findAt(stored, this.spec.children, path);
     if (!stored || !current)
       throw new OcpiError(this.spec.unknownStatus, `unknown ${this.objectNameAt(path)}`);
     const lastUpdated =
@@ -189,8 +229,7 @@ export class Publisher {
     const parsed = parseObject('2.3.0', objectName, { ...current, ...changed });
     if (!parsed.ok) throw OcpiError.invalid(`invalid ${objectName}: ${describeIssues(parsed.errors)}`);
     const whole = parsed.value as CanonicalObject;
-    const root = replaceAt(stored.data, this.spec.children, path, whole, lastUpdated) as CanonicalObject;
-    await this.write(ref, root, {
+    return {
       ref,
       path,
       method: 'PATCH',
@@ -198,9 +237,8 @@ export class Publisher {
       whole,
       before: current,
       appended: added,
-      root,
-    });
-    return whole;
+      root: replaceAt(stored, this.spec.children, path, whole, lastUpdated) as CanonicalObject,
+    };
   }
 
   /** Deletes one of our objects (Tariffs: modules whose receivers accept DELETE) and tells the partners. */
@@ -274,18 +312,31 @@ export class Publisher {
 
   /**
    * One message per partner that receives the module (or only for the partner the object
-   * is meant for). Built before the transaction: PGlite has a single connection, so
-   * nothing outside the transaction may query inside it.
+   * is meant for).
    */
   private async messages(change: Change): Promise<OutboxMessage[]> {
-    const partners = (await this.node.registry.list()).filter((p) => this.receives(p, change));
+    return this.messagesTo(await this.recipients(change.root), change);
+  }
+
+  /**
+   * The partners and what rendering the root for their versions needs: looked up before
+   * the transaction, as PGlite has a single connection and nothing outside the
+   * transaction may query inside it.
+   */
+  private async recipients(root: CanonicalObject | undefined): Promise<Recipients> {
+    const partners = await this.node.registry.list();
     const extras = new Map<string, CodecContextExt>();
     const lookup = this.spec.renderContext;
-    if (lookup && change.root) {
+    if (lookup && root) {
       for (const version of new Set(partners.map((p) => p.version)))
-        extras.set(version, await lookup(this.node, version as OcpiVersion, [change.root]));
+        extras.set(version, await lookup(this.node, version as OcpiVersion, [root]));
     }
+    return { partners, extras };
+  }
+
+  private messagesTo({ partners, extras }: Recipients, change: Change): OutboxMessage[] {
     return partners
+      .filter((p) => this.receives(p, change))
       .map((p) => this.messageFor(p, change, extras.get(p.version) ?? {}))
       .filter((m): m is OutboxMessage => m !== undefined);
   }

@@ -8,7 +8,9 @@ import { formatDateTime } from '../../transport/datetime.ts';
 import { envelope } from '../../transport/envelope.ts';
 import { OcpiError } from '../../transport/errors.ts';
 import { appended } from './append.ts';
-import { assertPartnerParty, assertSameIdentity } from './parties.ts';
+import { isOlder, later } from './freshness.ts';
+import { assertSameIdentity, identityAt, withoutIdentity } from './identity.ts';
+import { assertPartnerParty } from './parties.ts';
 import type { CanonicalObject, ObjectRef, ObjectService } from './service.ts';
 import type { ObjectModuleSpec } from './spec.ts';
 import { findAt, replaceAt } from './tree.ts';
@@ -24,27 +26,6 @@ function partnerOf(request: FastifyRequest): Partner {
   const caller = request.ocpi.caller;
   if (caller?.kind !== 'partner') throw OcpiError.unauthorized();
   return caller.partner;
-}
-
-/** Serialises read-modify-write per object within this process. */
-class KeyedLock {
-  private readonly tails = new Map<string, Promise<void>>();
-  async run<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    const previous = this.tails.get(key) ?? Promise.resolve();
-    let release!: () => void;
-    const mine = new Promise<void>((r) => {
-      release = r;
-    });
-    const tail = previous.then(() => mine);
-    this.tails.set(key, tail);
-    await previous;
-    try {
-      return await fn();
-    } finally {
-      release();
-      if (this.tails.get(key) === tail) this.tails.delete(key);
-    }
-  }
 }
 
 function parseOrThrow(
@@ -96,14 +77,14 @@ export function receiverRoutes(
   service: ObjectService,
   options: ReceiverOptions,
 ): void {
-  const lock = new KeyedLock();
   const extra = options.context ?? {};
   const appendFields = spec.appendOnPatch ?? [];
   const posted = spec.receive === 'post';
-  const childParams = spec.children.map((_, i) => `child${i}`);
-  const checkParties = hasInterfaceRoles(version);
+  // Named after what they hold (evse_uid, connector_id), so errors about them say so.
+  const childParams = spec.children.map((c) => `${c.objectName.toLowerCase()}_${c.idField}`);
+  const withRoles = hasInterfaceRoles(version);
   // 2.1.1 keys tokens by uid alone; `?type=` arrived with 2.2.
-  const subtypeSpec = hasInterfaceRoles(version) ? spec.subtype : undefined;
+  const subtypeSpec = withRoles ? spec.subtype : undefined;
 
   const target = (request: FastifyRequest<{ Params: Params }>) => {
     const p = request.params;
@@ -120,7 +101,8 @@ export function receiverRoutes(
     const path = childParams.map((c) => p[c]).filter((v): v is string => v !== undefined);
     const objectName =
       path.length === 0 ? spec.objectName : (spec.children[path.length - 1]?.objectName as string);
-    return { ref, path, objectName };
+    const identity = identityAt(spec, ref, path, { owner: withRoles, subtype: subtypeSpec !== undefined });
+    return { ref, path, objectName, identity };
   };
 
   // GET of a missing object answers HTTP 404 (as the spec allows); writes answer 200 with the OCPI status.
@@ -144,72 +126,75 @@ export function receiverRoutes(
 
     if (posted) continue;
 
+    // An older object than the one stored is acknowledged and not applied (see isOlder).
     app.put<{ Params: Params }>(url, async (request) => {
       const partner = partnerOf(request);
-      const { ref, path, objectName } = target(request);
+      const { ref, path, objectName, identity } = target(request);
       assertPartnerParty(partner, ref.countryCode, ref.partyId);
       const object = parseOrThrow(version, objectName, request.body, ref, extra);
-      const level =
-        path.length === 0
-          ? { idField: spec.idField }
-          : (spec.children[path.length - 1] as { idField: string });
-      assertSameIdentity(object, {
-        [level.idField]: path.length === 0 ? ref.id : (path[path.length - 1] as string),
-      });
-      if (path.length === 0 && checkParties)
-        assertSameIdentity(object, { country_code: ref.countryCode, party_id: ref.partyId });
-      if (path.length === 0 && subtypeSpec)
-        assertSameIdentity(object, { [subtypeSpec.field]: ref.subtype as string });
-      await lock.run(JSON.stringify(ref), async () => {
-        const root = path.length === 0 ? undefined : await service.getReceived(partner.id, ref);
-        if (path.length > 0 && !root) throw unknown(spec.objectName);
-        const lastUpdated = String(object.last_updated ?? formatDateTime(new Date()));
-        const next =
-          path.length === 0
-            ? object
-            : replaceAt(root as CanonicalObject, spec.children, path, object, lastUpdated);
+      assertSameIdentity(object, identity);
+      const lastUpdated = String(object.last_updated ?? formatDateTime(new Date()));
+      if (path.length === 0) {
+        if (await service.putReceived(partner.id, ref, object, new Date(lastUpdated)))
+          options.onReceived?.(partner.id, object);
+        return envelope(undefined);
+      }
+      // An EVSE or Connector is compared with its own stored time, not its Location's: the
+      // Location's is the latest of all its children's, and a change to one EVSE is not
+      // older for being sent after a change to another.
+      const result = await service.updateReceived(partner.id, ref, (root) => {
+        const stored = findAt(root, spec.children, path);
+        if (stored && isOlder(object, stored)) return undefined;
+        const next = replaceAt(root, spec.children, path, object, lastUpdated);
         if (!next) throw unknown(spec.children[path.length - 2]?.objectName ?? spec.objectName);
-        await service.putReceived(partner.id, ref, next, new Date(String(next.last_updated ?? lastUpdated)));
-        options.onReceived?.(partner.id, next);
+        return next;
       });
+      if (!result) throw unknown(spec.objectName);
+      if (result.changed) options.onReceived?.(partner.id, result.object);
       return envelope(undefined);
     });
 
     if (spec.patch(version)) {
       app.patch<{ Params: Params }>(url, async (request) => {
         const partner = partnerOf(request);
-        const { ref, path, objectName } = target(request);
+        const { ref, path, objectName, identity } = target(request);
         assertPartnerParty(partner, ref.countryCode, ref.partyId);
         const patch = parseObject(version, objectName, request.body, { shape: 'patch' });
         if (!patch.ok)
           throw OcpiError.invalid(`invalid ${objectName} PATCH: ${describeIssues(patch.errors)}`);
-        await lock.run(JSON.stringify(ref), async () => {
-          const root = await service.getReceived(partner.id, ref);
-          const current = root && findAt(root, spec.children, path);
-          if (!root || !current) throw unknown(objectName);
+        const changes = patch.value as CanonicalObject;
+        // Identity comes from the URL: a PATCH may repeat it, never change it.
+        assertSameIdentity(changes, identity);
+        const result = await service.updateReceived(partner.id, ref, (root) => {
+          const current = findAt(root, spec.children, path);
+          if (!current) throw unknown(objectName);
+          // Compared with the time of the object the PATCH is on: the Location's own for a
+          // Location PATCH (it is also the latest of its children's, the only time the
+          // Location's own fields have), the EVSE's or Connector's for theirs (as for PUT).
+          if (isOlder(changes, current)) return undefined;
           // Merge in the partner's version, then read the whole object back: a PATCH
           // can never leave an object that the full schema would refuse.
           const before = renderObject(version, objectName, current, { context: ref }) as CanonicalObject;
-          const changes = patch.value as CanonicalObject;
-          const merged = { ...before, ...changes };
+          const merged = { ...before, ...withoutIdentity(changes, identity) };
           for (const field of path.length === 0 ? appendFields : []) {
             if (field in changes) merged[field] = appended(before[field], changes[field]);
           }
-          // A PATCH without last_updated (2.1.1 asks for none) is a change now, not at the old time.
-          if (changes.last_updated === undefined) merged.last_updated = formatDateTime(new Date());
+          // A PATCH without last_updated (2.1.1 asks for none) is applied as a change made
+          // now, without taking the object's time back if it says later.
+          if (changes.last_updated === undefined)
+            merged.last_updated = later(current.last_updated, formatDateTime(new Date()));
           const object = parseOrThrow(version, objectName, merged, ref, extra);
-          const lastUpdated = String(object.last_updated);
-          const next = replaceAt(root, spec.children, path, object, lastUpdated) as CanonicalObject;
-          await service.putReceived(partner.id, ref, next, new Date(String(next.last_updated)));
-          options.onReceived?.(partner.id, next);
+          return replaceAt(root, spec.children, path, object, String(object.last_updated));
         });
+        if (!result) throw unknown(objectName);
+        if (result.changed) options.onReceived?.(partner.id, result.object);
         return envelope(undefined);
       });
     }
   }
 
   if (posted) {
-    postRoute(app, version, spec, service, options, lock);
+    postRoute(app, version, spec, service, options);
     return;
   }
 
@@ -236,7 +221,6 @@ function postRoute(
   spec: ObjectModuleSpec,
   service: ObjectService,
   options: ReceiverOptions,
-  lock: KeyedLock,
 ): void {
   const hasOwner = hasInterfaceRoles(version);
   app.post('/', async (request, reply) => {
@@ -256,12 +240,7 @@ function postRoute(
     };
     assertPartnerParty(partner, ref.countryCode, ref.partyId);
     const lastUpdated = new Date(String(object.last_updated ?? formatDateTime(new Date())));
-    const created = await lock.run(JSON.stringify(ref), async () => {
-      if (service.createReceived) return service.createReceived(partner.id, ref, object, lastUpdated);
-      if (await service.getReceived(partner.id, ref)) return false;
-      await service.putReceived(partner.id, ref, object, lastUpdated);
-      return true;
-    });
+    const created = await service.createReceived(partner.id, ref, object, lastUpdated);
     const base = options.endpointUrl().replace(/\/+$/, '');
     const location = `${base}/${[ref.countryCode, ref.partyId, ref.id].map(encodeURIComponent).join('/')}`;
     if (!created) {

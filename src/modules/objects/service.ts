@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { ObjectRepository } from '../../store/object-repository.ts';
 import type { Database } from '../../store/schema.ts';
+import { updatedAt } from './freshness.ts';
 
 /** A JSON object in the canonical (2.3.0) shape. */
 export type CanonicalObject = Record<string, unknown>;
@@ -44,13 +45,34 @@ export interface ObjectService {
   /** One own object by id (any of our parties). */
   getOwn(id: string, subtype?: string): Promise<CanonicalObject | undefined>;
   getReceived(partnerId: string, ref: ObjectRef): Promise<CanonicalObject | undefined>;
-  putReceived(partnerId: string, ref: ObjectRef, object: CanonicalObject, lastUpdated: Date): Promise<void>;
+  /**
+   * Stores what a partner pushed (or we pulled) unless what is stored is newer: the spec
+   * lets a receiver ignore data older than what it has. `lastUpdated` is the object's
+   * last_updated; the same time again replaces it (a re-send). False, and nothing
+   * written, when the stored object was newer. Must hold between instances sharing a store.
+   */
+  putReceived(
+    partnerId: string,
+    ref: ObjectRef,
+    object: CanonicalObject,
+    lastUpdated: Date,
+  ): Promise<boolean>;
+  /**
+   * Changes what a partner pushed, atomically, also between instances sharing a store (a
+   * PATCH, or a PUT of an EVSE, is a read-modify-write of the whole object): `change` is
+   * given the stored object and returns the object to store, or undefined to leave it as
+   * it is; what it throws is thrown. Undefined when nothing is stored.
+   */
+  updateReceived(
+    partnerId: string,
+    ref: ObjectRef,
+    change: (stored: CanonicalObject) => CanonicalObject | undefined,
+  ): Promise<{ object: CanonicalObject; changed: boolean } | undefined>;
   /**
    * Stores what a partner created, unless it exists already (immutable objects: CDRs);
-   * false, and nothing changed, when it did. Optional: without it the receiver checks
-   * with getReceived() first, which is atomic within one process only.
+   * false, and nothing changed, when it did.
    */
-  createReceived?(
+  createReceived(
     partnerId: string,
     ref: ObjectRef,
     object: CanonicalObject,
@@ -62,6 +84,17 @@ export interface ObjectService {
 }
 
 export const OWN = 'own';
+
+const MAX_SEQ = 9_223_372_036_854_775_807n;
+
+/**
+ * Whether a cursor is one of our store's positions (a bigint seq). Anything else, even a
+ * number too large for one, is not ours: the page is then found by its offset, which the
+ * Link carries too.
+ */
+function isSeq(cursor: string): boolean {
+  return /^\d{1,19}$/.test(cursor) && BigInt(cursor) <= MAX_SEQ;
+}
 export const receivedBy = (partnerId: string) => `partner:${partnerId}`;
 
 /** The default service: our own store. */
@@ -70,7 +103,7 @@ export class StoreObjectService implements ObjectService {
 
   constructor(
     readonly module: string,
-    db: Kysely<Database>,
+    private readonly db: Kysely<Database>,
     options: { countCacheMs?: number; analyze?: boolean } = {},
   ) {
     this.repo = new ObjectRepository(db, options);
@@ -95,7 +128,7 @@ export class StoreObjectService implements ObjectService {
       limit: query.limit,
       ...(query.dateFrom ? { dateFrom: query.dateFrom } : {}),
       ...(query.dateTo ? { dateTo: query.dateTo } : {}),
-      ...(query.cursor && /^\d+$/.test(query.cursor) ? { after: query.cursor } : {}),
+      ...(query.cursor !== undefined && isSeq(query.cursor) ? { after: query.cursor } : {}),
       ...(query.audiences ? { audiences: query.audiences.map((a) => a.toUpperCase()) } : {}),
     });
     const last = page.items[page.items.length - 1];
@@ -115,13 +148,30 @@ export class StoreObjectService implements ObjectService {
     return (await this.repo.get<CanonicalObject>(this.key(receivedBy(partnerId), ref)))?.data;
   }
 
-  async putReceived(
+  putReceived(
     partnerId: string,
     ref: ObjectRef,
     object: CanonicalObject,
     lastUpdated: Date,
-  ): Promise<void> {
-    await this.repo.put(this.key(receivedBy(partnerId), ref), object, lastUpdated);
+  ): Promise<boolean> {
+    return this.repo.putUnlessOlder(this.key(receivedBy(partnerId), ref), object, lastUpdated);
+  }
+
+  /** Under a row lock (SELECT … FOR UPDATE) for the rest of the transaction. */
+  updateReceived(
+    partnerId: string,
+    ref: ObjectRef,
+    change: (stored: CanonicalObject) => CanonicalObject | undefined,
+  ): Promise<{ object: CanonicalObject; changed: boolean } | undefined> {
+    const key = this.key(receivedBy(partnerId), ref);
+    return this.db.transaction().execute(async (trx) => {
+      const stored = await this.repo.getForUpdate<CanonicalObject>(key, trx);
+      if (!stored) return undefined;
+      const next = change(stored.data);
+      if (!next) return { object: stored.data, changed: false };
+      await this.repo.put(key, next, updatedAt(next) ?? new Date(), trx);
+      return { object: next, changed: true };
+    });
   }
 
   createReceived(

@@ -1,3 +1,4 @@
+import { later } from './freshness.ts';
 import type { ChildLevel } from './spec.ts';
 
 type Json = Record<string, unknown>;
@@ -20,8 +21,10 @@ export function findAt(root: Json, levels: ChildLevel[], path: ChildPath): Json 
 
 /**
  * Returns a copy of the root with the object at `path` replaced (or added when its
- * parent exists), and `last_updated` of every ancestor set to the child's, as the
- * spec asks. Undefined when a parent level is missing.
+ * parent exists), and `last_updated` of every ancestor set to the child's, as the spec
+ * asks, unless the ancestor's is later already: an ancestor's time never goes back, or
+ * an older write of the whole object could pass for a newer one. Undefined when a
+ * parent level is missing.
  */
 export function replaceAt(
   root: Json,
@@ -42,5 +45,9 @@ export function replaceAt(
   const next = items.slice();
   if (index >= 0) next[index] = replacement;
   else next.push(replacement);
-  return { ...root, [level.arrayField]: next, last_updated: lastUpdated };
+  return {
+    ...root,
+    [level.arrayField]: next,
+    last_updated: later(root.last_updated, lastUpdated) ?? lastUpdated,
+  };
 }
