@@ -1,6 +1,4 @@
-import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { hostname } from 'node:os';
 import type { Kysely } from 'kysely';
 import { type OcpiHttpClient, PartnerCallError } from '../client/ocpi-http.ts';
 import type { OcpiNode } from '../node.ts';
@@ -9,6 +7,7 @@ import type { Database } from '../store/schema.ts';
 import type { Store } from '../store/store.ts';
 import type { TokenEncoding } from '../transport/token.ts';
 import { type BackoffOptions, backoffDelay } from './backoff.ts';
+import { holderIsGone, newHolderId, processRuns, thisProcess } from './lease-holder.ts';
 import {
   claim,
   complete,
@@ -51,7 +50,7 @@ export interface DeliveryWorkerOptions {
   now?: () => number;
   /** Random numbers in [0, 1) for the backoff jitter (default Math.random). */
   random?: () => number;
-  /** Identifies this worker in leases (default host:pid:random). */
+  /** Identifies this worker in leases (default host:pid:process start:random, see lease-holder.ts). */
   workerId?: string;
   /** Retry delays (default 1 s, ×2 per failure, at most 5 min, ±10 %). */
   backoff?: BackoffOptions;
@@ -180,7 +179,7 @@ export class DeliveryWorker extends EventEmitter<DeliveryEvents> {
     this.log = options.log ?? silent;
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
-    this.workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    this.workerId = options.workerId ?? newHolderId(thisProcess());
     this.backoff = options.backoff ?? {};
     this.retryWindowMs = options.retryWindowMs ?? 24 * 3600_000;
     this.leaseMs = options.leaseMs ?? 60_000;
@@ -210,16 +209,17 @@ export class DeliveryWorker extends EventEmitter<DeliveryEvents> {
 
   /**
    * Rows a killed process was delivering would wait out their lease (`leaseMs`). Holders
-   * that are processes of this host that no longer run (a node restarted after a crash,
-   * e.g. on its PGlite directory) are certainly dead: their rows are taken over at once.
+   * that are certainly dead (a process of this host that no longer runs, or whose pid this
+   * process now has: a node restarted after a crash, e.g. a container restarted as pid 1)
+   * have their rows taken over at once.
    */
   private async releaseDeadLeases(): Promise<number> {
-    const host = hostname();
-    const dead = (await leaseHolders(this.db, new Date(this.now()))).filter((holder) => {
-      const [holderHost, pid] = holder.split(':');
-      return holderHost === host && pid !== undefined && /^\d+$/.test(pid) && !processRuns(Number(pid));
-    });
-    return releaseLeases(this.db, dead);
+    const self = thisProcess();
+    const holders = await leaseHolders(this.db, new Date(this.now()));
+    return releaseLeases(
+      this.db,
+      holders.filter((holder) => holderIsGone(holder, self, processRuns)),
+    );
   }
 
   /**
@@ -616,14 +616,4 @@ export function createDeliveryWorker(
     registry: node.registry,
     http: node.http,
   });
-}
-
-/** Whether a process of this host runs (a process of another user counts as running). */
-function processRuns(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code !== 'ESRCH';
-  }
 }

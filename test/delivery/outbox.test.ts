@@ -8,6 +8,7 @@ import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { OcpiHttpClient } from '../../src/client/ocpi-http.ts';
 import { backoffDelay } from '../../src/delivery/backoff.ts';
+import { thisProcess } from '../../src/delivery/lease-holder.ts';
 import { enqueue, type OutboxMessage } from '../../src/delivery/outbox.ts';
 import {
   type DeadLetteredEvent,
@@ -566,26 +567,54 @@ describe.each(STORES)('outbox delivery on %s', (_name, storeOptions) => {
     expect(h.receiver.seen('/locations/A')).toHaveLength(1);
   });
 
-  it('takes over at once the rows of a process of this host that died, and not those of a live one', async () => {
+  it('takes over at once the rows of a dead process of this host, or of an earlier one with this pid', async () => {
     const h = await harness(store, { start: false });
-    const dead = await h.push({ path: '/locations/DEAD', body: { v: 1 } });
-    const live = await h.push({ path: '/locations/LIVE', body: { v: 1 } });
+    const self = thisProcess();
     const exited = spawnSync(process.execPath, ['-e', '']);
-    const lease = (holder: string, id: string) =>
-      h.store.db
+    const leases: Record<string, string> = {
+      // A node killed mid-delivery, restarted on the same store: its pid no longer runs.
+      DEAD: `${self.host}:${exited.pid}:${self.started - 60_000}:0dead000`,
+      // A container restarted as pid 1: the dead process had the pid this one has now.
+      REUSED: `${self.host}:${process.pid}:${self.started - 60_000}:0old0000`,
+      // The same, leased by a version that wrote host:pid:random.
+      LEGACY: `${hostname()}:${process.pid}:0legacy0`,
+      // Another process of this host that runs, another worker of this process, another host.
+      LIVE: `${self.host}:${process.ppid}:${self.started - 60_000}:0live000`,
+      SIBLING: `${self.host}:${process.pid}:${self.started}:0sib0000`,
+      ELSEWHERE: `elsewhere.example:${exited.pid}:${self.started}:0else000`,
+    };
+    const ids: Record<string, string> = {};
+    for (const [name, holder] of Object.entries(leases)) {
+      ids[name] = await h.push({ path: `/locations/${name}`, body: { v: 1 } });
+      await h.store.db
         .updateTable('ocpi_outbox')
         .set({ locked_by: holder, locked_until: new Date(Date.now() + 3_600_000) })
-        .where('id', '=', id)
+        .where('id', '=', ids[name] as string)
         .execute();
-    // A node killed mid-delivery, restarted on the same store: its pid no longer runs.
-    await lease(`${hostname()}:${exited.pid}:0dead000`, dead);
-    // Another worker of a process that runs (this one) keeps its lease.
-    await lease(`${hostname()}:${process.pid}:0live000`, live);
+    }
     h.worker.start();
-    await until(() => h.delivered.length === 1);
-    expect(h.receiver.seen('/locations/DEAD')).toHaveLength(1);
-    await sleep(300);
-    expect(h.receiver.seen('/locations/LIVE')).toEqual([]);
+    await until(() => h.delivered.length === 3);
+    expect(h.delivered.map((d) => d.entry.orderingKey).sort()).toEqual([
+      '/locations/DEAD',
+      '/locations/LEGACY',
+      '/locations/REUSED',
+    ]);
+    // The others keep their lease: they were released in one go before any delivery.
+    const held = await h.store.db
+      .selectFrom('ocpi_outbox')
+      .select(['ordering_key', 'locked_by'])
+      .where('partner_id', '=', h.partnerId)
+      .orderBy('id')
+      .execute();
+    expect(held).toEqual(
+      ['LIVE', 'SIBLING', 'ELSEWHERE'].map((name) => ({
+        ordering_key: `/locations/${name}`,
+        locked_by: leases[name],
+      })),
+    );
+    expect(h.worker.workerId).toMatch(
+      new RegExp(`^${self.host}:${process.pid}:${self.started}:[0-9a-f]{8}$`),
+    );
   });
 
   it('lets listeners see each delivery without breaking the worker when they throw', async () => {
