@@ -287,6 +287,21 @@ export async function releaseLeases(db: Kysely<Database>, holders: string[]): Pr
   return Number(result.numUpdatedRows);
 }
 
+/** Releases rows `workerId` claimed but did not try: due again at once, no attempt counted. */
+export async function releaseRows(
+  db: Kysely<Database>,
+  ids: Array<string | number>,
+  workerId: string,
+): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .updateTable('ocpi_outbox')
+    .set({ locked_until: null, locked_by: null })
+    .where('id', 'in', ids)
+    .where('locked_by', '=', workerId)
+    .execute();
+}
+
 /** Records a failed attempt and releases the lease; false if the lease was lost meanwhile. */
 export async function recordFailure(
   db: Kysely<Database>,

@@ -26,6 +26,7 @@ import {
   type OutboxRow,
   recordFailure,
   releaseLeases,
+  releaseRows,
   replayDeadLetter,
   toEntry,
 } from './outbox.ts';
@@ -67,8 +68,14 @@ export interface DeliveryWorkerOptions {
   leaseMs?: number;
   /** Most rows claimed in one query (default 50). */
   batchSize?: number;
-  /** Most deliveries in flight at once (default 16). */
+  /** Most deliveries in flight at once (default 32). */
   concurrency?: number;
+  /**
+   * Most deliveries in flight to one partner at once (default a quarter of
+   * `concurrency`, at least 1): a partner that hangs holds no more slots than this while
+   * its calls run into the HTTP timeout, and the other partners get the rest.
+   */
+  partnerConcurrency?: number;
   /** Look for due rows this often even when not woken (default 1 s). */
   pollIntervalMs?: number;
   /** How long stop() waits for deliveries in flight (default 15 s). */
@@ -147,6 +154,7 @@ export class DeliveryWorker extends EventEmitter<DeliveryEvents> {
   private readonly leaseMs: number;
   private readonly batchSize: number;
   private readonly concurrency: number;
+  private readonly partnerConcurrency: number;
   private readonly pollIntervalMs: number;
   private readonly stopTimeoutMs: number;
   private readonly partnerCacheMs: number;
@@ -157,6 +165,8 @@ export class DeliveryWorker extends EventEmitter<DeliveryEvents> {
   private pumping: Promise<void> | undefined;
   private again = false;
   private readonly inFlight = new Set<Promise<void>>();
+  /** Deliveries in flight per partner. */
+  private readonly inFlightTo = new Map<string, number>();
   private pollTimer: NodeJS.Timeout | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private retryTimerAt = Number.POSITIVE_INFINITY;
@@ -184,7 +194,8 @@ export class DeliveryWorker extends EventEmitter<DeliveryEvents> {
     this.retryWindowMs = options.retryWindowMs ?? 24 * 3600_000;
     this.leaseMs = options.leaseMs ?? 60_000;
     this.batchSize = Math.max(1, options.batchSize ?? 50);
-    this.concurrency = Math.max(1, options.concurrency ?? 16);
+    this.concurrency = Math.max(1, options.concurrency ?? 32);
+    this.partnerConcurrency = Math.max(1, options.partnerConcurrency ?? Math.floor(this.concurrency / 4));
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
     this.stopTimeoutMs = options.stopTimeoutMs ?? 15_000;
     this.partnerCacheMs = options.partnerCacheMs ?? 1000;
@@ -333,14 +344,21 @@ export class DeliveryWorker extends EventEmitter<DeliveryEvents> {
             now: new Date(now),
             leaseUntil: new Date(now + this.leaseMs),
             limit: free,
-            skipPartners: this.pausedPartners(now),
+            skipPartners: [...this.pausedPartners(now), ...this.busyPartners()],
           });
         } catch (err) {
           if (this.running)
             this.log.error({ err: errorText(err) }, 'delivery worker could not claim messages');
           return;
         }
-        for (const row of rows) this.launch(row);
+        // A claim may bring more rows of a partner than it has slots left: those go back,
+        // and the partner, now busy, is left out of the next claim.
+        const over: OutboxRow[] = [];
+        for (const row of rows) {
+          if ((this.inFlightTo.get(row.partner_id) ?? 0) < this.partnerConcurrency) this.launch(row);
+          else over.push(row);
+        }
+        if (over.length > 0) await this.giveBack(over);
         if (rows.length < free) break;
       }
     } while (this.again && this.running);
@@ -351,17 +369,43 @@ export class DeliveryWorker extends EventEmitter<DeliveryEvents> {
     return [...this.paused.keys()];
   }
 
+  /** Partners with as many deliveries in flight as they may have. */
+  private busyPartners(): string[] {
+    return [...this.inFlightTo].filter(([, n]) => n >= this.partnerConcurrency).map(([id]) => id);
+  }
+
+  /** Releases claimed rows untried: no attempt is counted, and they are due again at once. */
+  private async giveBack(rows: OutboxRow[]): Promise<void> {
+    try {
+      await releaseRows(
+        this.db,
+        rows.map((r) => r.id),
+        this.workerId,
+      );
+    } catch (err) {
+      this.log.warn(
+        { err: errorText(err) },
+        'could not release claimed messages; they go when their lease ends',
+      );
+    }
+  }
+
   private launch(row: OutboxRow): void {
+    const partnerId = row.partner_id;
+    this.inFlightTo.set(partnerId, (this.inFlightTo.get(partnerId) ?? 0) + 1);
     const delivery: Promise<void> = this.deliver(row)
       .catch((err) => {
         if (!this.abandoned)
           this.log.error(
-            { err: errorText(err), outboxId: String(row.id), partnerId: row.partner_id },
+            { err: errorText(err), outboxId: String(row.id), partnerId },
             'delivery bookkeeping failed; the message is retried when its lease expires',
           );
       })
       .finally(() => {
         this.inFlight.delete(delivery);
+        const left = (this.inFlightTo.get(partnerId) ?? 1) - 1;
+        if (left > 0) this.inFlightTo.set(partnerId, left);
+        else this.inFlightTo.delete(partnerId);
         this.wake();
       });
     this.inFlight.add(delivery);

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
+import { createServer as createHttpServer } from 'node:http';
 import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { hostname } from 'node:os';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -334,6 +335,29 @@ describe.each(STORES)('outbox delivery on %s', (_name, storeOptions) => {
     expect(h.receiver.seen('/sessions/S1').length).toBeGreaterThanOrEqual(2);
   });
 
+  it('retries a partner that stalls in the middle of its answer', async () => {
+    let calls = 0;
+    const stalling = createHttpServer((_request, response) => {
+      calls++;
+      response.writeHead(200, { 'content-type': 'application/json' });
+      if (calls === 1)
+        response.write('{"status_code": 10'); // and nothing more
+      else response.end(JSON.stringify(ok()));
+    });
+    await new Promise<void>((resolve) => stalling.listen(0, '127.0.0.1', resolve));
+    cleanups.push(async () => {
+      stalling.closeAllConnections();
+      await new Promise((resolve) => stalling.close(resolve));
+    });
+    const h = await harness(store, { timeoutMs: 200 });
+    const url = `http://127.0.0.1:${(stalling.address() as AddressInfo).port}/sessions/S1`;
+    await h.push({ path: '/sessions/S1', url, body: { v: 1 } });
+    await until(() => h.delivered.length === 1);
+    expect(h.failed).toHaveLength(1);
+    expect(h.failed[0]?.error).toMatch(/timeout/);
+    expect(calls).toBe(2);
+  });
+
   it('does not let a partner that never answers hold up the others', async () => {
     // Accepts connections, never answers: every call runs into the timeout.
     const sockets = new Set<Socket>();
@@ -351,6 +375,7 @@ describe.each(STORES)('outbox delivery on %s', (_name, storeOptions) => {
     const h = await harness(store, {
       timeoutMs: 300,
       concurrency: 2,
+      partnerConcurrency: 2,
       backoff: { initialMs: 5000, jitter: 0 },
     });
     const dead = await addPartner(h.store, h.registry, `${holeUrl}/versions`);
@@ -370,6 +395,40 @@ describe.each(STORES)('outbox delivery on %s', (_name, storeOptions) => {
       expect.stringMatching(/timed out/),
     ]);
     expect(requests).toBe(2);
+  });
+
+  it('gives a partner that hangs no more than its share of the slots', async () => {
+    // Accepts connections and requests, never answers: nothing times out within this test.
+    const sockets = new Set<Socket>();
+    let requests = 0;
+    const hang = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('data', () => requests++);
+    });
+    await new Promise<void>((resolve) => hang.listen(0, '127.0.0.1', resolve));
+    const hangUrl = `http://127.0.0.1:${(hang.address() as AddressInfo).port}`;
+    // 8 slots, so 2 (a quarter) per partner by default.
+    const h = await harness(store, { timeoutMs: 20_000, concurrency: 8 });
+    cleanups.push(async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => hang.close(resolve));
+    });
+    const hung = await addPartner(h.store, h.registry, `${hangUrl}/versions`);
+    cleanups.push(async () => {
+      await h.registry.remove(hung.id);
+    });
+    // The hung partner's messages come first in the outbox.
+    for (let n = 0; n < 12; n++)
+      await h.push({ partnerId: hung.id, url: `${hangUrl}/locations/${n}`, path: `/locations/H${n}` });
+    await until(() => requests === 2);
+    for (let n = 0; n < 20; n++) await h.push({ path: `/locations/${n}`, body: { v: 1 } });
+    await until(() => h.delivered.length === 20, 3000);
+    expect(requests).toBe(2);
+    expect(h.failed).toEqual([]);
+    // The hung partner's other messages are waiting, untried.
+    const waiting = await h.worker.listPending({ partnerId: hung.id });
+    expect(waiting).toHaveLength(12);
+    expect(waiting.every((e) => e.attempts === 0)).toBe(true);
   });
 
   it('counts HTTP errors, OCPI errors and answers that are not OCPI as failures', async () => {
