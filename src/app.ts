@@ -94,7 +94,7 @@ export interface OcpiAppOptions {
     responseUrlPolicy?: ResponseUrlPolicy;
   };
   /** Delivery of pushes: retries, backoff, retry window before dead-lettering. */
-  delivery?: Omit<DeliveryWorkerOptions, 'store' | 'registry' | 'http' | 'log'>;
+  delivery?: Omit<DeliveryWorkerOptions, 'store' | 'registry' | 'http' | 'log' | 'wholeObject'>;
 }
 
 /** What createOcpiApp() adds to the Fastify instance, as `app.ocpi`. */
@@ -268,7 +268,17 @@ export const ocpiPlugin = fp<OcpiAppOptions>(
             : address.address;
       publicUrl = `http://${host}:${address.port}`;
     });
-    const delivery = createDeliveryWorker(node, options.delivery);
+    const delivery = createDeliveryWorker(node, {
+      ...options.delivery,
+      // A refused PATCH of one of our objects is replaced by the PUT of the whole object.
+      wholeObject: async (entry) => {
+        for (const publisher of Object.values(publishers)) {
+          const message = await publisher.wholeObject(entry);
+          if (message) return message;
+        }
+        return undefined;
+      },
+    });
     const wake = () => delivery.wake();
     const tracker = new SessionTracker(node, {
       putSession: (session) => publishers.sessions.put(session),

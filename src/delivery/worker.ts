@@ -27,9 +27,11 @@ import {
   recordFailure,
   releaseLeases,
   releaseRows,
+  replaceRequest,
   replayDeadLetter,
   toEntry,
 } from './outbox.ts';
+import { isRefusal } from './refusal.ts';
 
 /** The subset of a pino logger the worker uses. */
 export interface DeliveryLogger {
@@ -82,6 +84,12 @@ export interface DeliveryWorkerOptions {
   stopTimeoutMs?: number;
   /** How long a partner's token and encoding are reused between deliveries (default 1 s). */
   partnerCacheMs?: number;
+  /**
+   * The PUT of the whole, current object that replaces a refused PATCH of it (the spec's
+   * answer to a receiver that does not know the object): same partner and ordering key,
+   * rendered for the partner now. Undefined (or no function): the PATCH is dead-lettered.
+   */
+  wholeObject?: (entry: OutboxEntry) => Promise<OutboxMessage | undefined>;
 }
 
 /** A message that reached the partner. */
@@ -103,7 +111,7 @@ export interface FailedEvent {
   nextAttemptAt: Date;
 }
 
-/** A message given up: dead-lettered after the retry window. */
+/** A message given up: refused by the partner, or dead-lettered after the retry window. */
 export interface DeadLetteredEvent {
   deadLetter: DeadLetter;
 }
@@ -130,16 +138,17 @@ interface PartnerAuth {
 
 type Outcome =
   | { ok: true; httpStatus: number; statusCode: number; data?: unknown }
-  | { ok: false; error: string; unreachable: boolean };
+  | { ok: false; error: string; unreachable: boolean; refused: boolean };
 
 const MAX_ERROR_LENGTH = 1000;
 const silent: DeliveryLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
 /**
  * Delivers outbox rows to partners: at least once, in order per partner and ordering
- * key, with exponential backoff, and dead letters after the retry window. One per node
- * process; several processes on one PostgreSQL share the work through leases taken with
- * `FOR UPDATE SKIP LOCKED`. No transaction is held open while a partner is called.
+ * key, with exponential backoff, and dead letters after the retry window (or at once
+ * for what the partner refuses). One per node process; several processes on one
+ * PostgreSQL share the work through leases taken with `FOR UPDATE SKIP LOCKED`. No
+ * transaction is held open while a partner is called.
  */
 export class DeliveryWorker extends EventEmitter<DeliveryEvents> {
   readonly workerId: string;
@@ -158,6 +167,7 @@ export class DeliveryWorker extends EventEmitter<DeliveryEvents> {
   private readonly pollIntervalMs: number;
   private readonly stopTimeoutMs: number;
   private readonly partnerCacheMs: number;
+  private readonly wholeObject: DeliveryWorkerOptions['wholeObject'];
 
   private running = false;
   /** Set when stop() gave up waiting: late deliveries then leave the database alone. */
@@ -199,6 +209,7 @@ export class DeliveryWorker extends EventEmitter<DeliveryEvents> {
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
     this.stopTimeoutMs = options.stopTimeoutMs ?? 15_000;
     this.partnerCacheMs = options.partnerCacheMs ?? 1000;
+    this.wholeObject = options.wholeObject;
   }
 
   /** Starts delivering: at once, then on every wake() and poll. */
@@ -494,6 +505,7 @@ export class DeliveryWorker extends EventEmitter<DeliveryEvents> {
     outcome: Extract<Outcome, { ok: false }>,
     context: Record<string, unknown>,
   ): Promise<void> {
+    if (outcome.refused) return this.refused(row, entry, outcome.error, context);
     const now = this.now();
     const attempts = entry.attempts + 1;
     const firstFailedAt = entry.firstFailedAt ?? new Date(now);
@@ -505,6 +517,7 @@ export class DeliveryWorker extends EventEmitter<DeliveryEvents> {
         error,
         firstFailedAt,
         deadAt: new Date(now),
+        refused: false,
       });
       if (deadLetter) {
         this.log.error(
@@ -530,6 +543,56 @@ export class DeliveryWorker extends EventEmitter<DeliveryEvents> {
     this.scheduleRetry(nextAttemptAt);
     this.log.warn({ ...context, attempts, error, retryInMs: delay }, 'outbox delivery failed');
     this.emitSafely('failed', { entry, error, attempts, nextAttemptAt: new Date(nextAttemptAt) });
+  }
+
+  /**
+   * The partner refused the message (an HTTP 4xx or an OCPI 2xxx): the same again would
+   * be refused again, so it is not retried. A PATCH (or the PUT of a part of an object that
+   * 2.1.1 partners get instead) is replaced by the PUT of the whole, current object, as
+   * the spec asks when a PATCH fails because the receiver does not know the object; the
+   * later messages of the object follow it. Anything else goes to the dead letters at
+   * once, and the next message of its key goes: a later change of the same object is
+   * sent (a PATCH refused in turn becomes the PUT of the whole object).
+   */
+  private async refused(
+    row: OutboxRow,
+    entry: OutboxEntry,
+    reason: string,
+    context: Record<string, unknown>,
+  ): Promise<void> {
+    const now = this.now();
+    const attempts = entry.attempts + 1;
+    const error = `refused: ${reason}`.slice(0, MAX_ERROR_LENGTH);
+    const whole =
+      (entry.method === 'PATCH' || entry.method === 'PUT') && this.wholeObject
+        ? await this.wholeObject(entry)
+        : undefined;
+    if (whole?.method === 'PUT' && (entry.method === 'PATCH' || whole.url !== entry.url)) {
+      const kept = await replaceRequest(this.db, row, {
+        workerId: this.workerId,
+        message: whole,
+        attempts,
+        error,
+      });
+      if (!kept) return;
+      this.log.warn(
+        { ...context, attempts, error },
+        'partner refused the message: sending the whole object instead',
+      );
+      this.emitSafely('failed', { entry, error, attempts, nextAttemptAt: new Date(now) });
+      return;
+    }
+    const deadLetter = await moveToDeadLetters(this.db, row, {
+      workerId: this.workerId,
+      attempts,
+      error,
+      firstFailedAt: entry.firstFailedAt ?? new Date(now),
+      deadAt: new Date(now),
+      refused: true,
+    });
+    if (!deadLetter) return;
+    this.log.error({ ...context, attempts, error }, 'outbox message refused by the partner: dead-lettered');
+    this.emitSafely('dead-lettered', { deadLetter });
   }
 
   /**
@@ -573,6 +636,7 @@ export class DeliveryWorker extends EventEmitter<DeliveryEvents> {
         ok: false,
         error: `HTTP ${httpStatus}, OCPI status ${statusCode}${message}`,
         unreachable: false,
+        refused: isRefusal(httpStatus, statusCode),
       };
     } catch (err) {
       if (err instanceof PartnerCallError) {
@@ -580,9 +644,14 @@ export class DeliveryWorker extends EventEmitter<DeliveryEvents> {
         if (err.httpStatus === 401) this.partners.delete(entry.partnerId);
         const cause =
           err.cause instanceof Error && err.cause.message !== err.message ? ` (${err.cause.message})` : '';
-        return { ok: false, error: `${err.message}${cause}`, unreachable: err.httpStatus === undefined };
+        return {
+          ok: false,
+          error: `${err.message}${cause}`,
+          unreachable: err.httpStatus === undefined,
+          refused: isRefusal(err.httpStatus),
+        };
       }
-      return { ok: false, error: errorText(err), unreachable: true };
+      return { ok: false, error: errorText(err), unreachable: true, refused: false };
     }
   }
 

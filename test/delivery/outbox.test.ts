@@ -431,13 +431,14 @@ describe.each(STORES)('outbox delivery on %s', (_name, storeOptions) => {
     expect(waiting.every((e) => e.attempts === 0)).toBe(true);
   });
 
-  it('counts HTTP errors, OCPI errors and answers that are not OCPI as failures', async () => {
+  it('retries HTTP 5xx, 408, 429 and 401, OCPI 3xxx and answers that are not OCPI', async () => {
     const h = await harness(store);
     const faults: Record<string, Answer> = {
       '/http500': { status: 500, body: { status_code: 3000, timestamp: new Date().toISOString() } },
       '/http503-text': { status: 503, raw: 'Service Unavailable' },
-      '/http404': { status: 404, body: ok() },
-      '/ocpi2001': { body: { status_code: 2001, status_message: 'Invalid or missing parameters' } },
+      '/http408': { status: 408, body: { status_code: 3000 } },
+      '/http429': { status: 429, raw: 'slow down' },
+      '/http401': { status: 401, body: { status_code: 2000, status_message: 'Unknown token' } },
       '/ocpi3000': { body: { status_code: 3000, status_message: 'Generic server error' } },
       '/garbage': { raw: '{"data": [' },
       '/not-envelope': { body: { hello: 'world' } },
@@ -451,13 +452,117 @@ describe.each(STORES)('outbox delivery on %s', (_name, storeOptions) => {
     const errors = Object.fromEntries(h.failed.map((f) => [new URL(f.entry.url).pathname, f.error]));
     expect(errors['/http500']).toMatch(/HTTP 500/);
     expect(errors['/http503-text']).toMatch(/not JSON/);
-    expect(errors['/http404']).toMatch(/HTTP 404/);
-    expect(errors['/ocpi2001']).toMatch(/OCPI status 2001: Invalid or missing parameters/);
+    expect(errors['/http408']).toMatch(/HTTP 408/);
+    expect(errors['/http429']).toMatch(/HTTP 429/);
+    expect(errors['/http401']).toMatch(/HTTP 401, OCPI status 2000: Unknown token/);
     expect(errors['/ocpi3000']).toMatch(/OCPI status 3000/);
     expect(errors['/garbage']).toMatch(/not JSON/);
     expect(errors['/not-envelope']).toMatch(/not an OCPI envelope/);
     expect(errors['/empty']).toMatch(/not an OCPI envelope/);
     expect(h.delivered.every((d) => d.entry.attempts === 1)).toBe(true);
+  });
+
+  it('dead-letters at once what the partner refuses, and sends the later messages', async () => {
+    const h = await harness(store);
+    const refusals: Record<string, Answer> = {
+      '/http404': { status: 404, body: { status_code: 2003, status_message: 'Unknown Location' } },
+      '/http400-text': { status: 400, raw: 'Bad Request' },
+      '/http403': { status: 403, body: { status_code: 2000 } },
+      '/ocpi2001': { body: { status_code: 2001, status_message: 'Invalid or missing parameters' } },
+    };
+    // The first message of each key is refused, every time; the second is taken.
+    h.receiver.answer = (r) => (r.body?.v === 1 ? (refusals[r.path] ?? {}) : { body: ok() });
+    const paths = Object.keys(refusals);
+    const first: Record<string, string> = {};
+    for (const path of paths) first[path] = await h.push({ path, method: 'PUT', body: { v: 1 } });
+    for (const path of paths) await h.push({ path, method: 'PUT', body: { v: 2 } });
+    await h.push({ path: '/other', body: { v: 1 } });
+    await until(() => h.dead.length === paths.length && h.delivered.length === paths.length + 1);
+    expect(h.failed).toEqual([]);
+    for (const path of paths)
+      expect(
+        h.receiver.seen(path).map((r) => r.body?.v),
+        path,
+      ).toEqual([1, 2]);
+    const letters = await h.worker.listDeadLetters({ partnerId: h.partnerId });
+    expect(letters.map((l) => l.id).sort()).toEqual(Object.values(first).sort());
+    expect(letters.every((l) => l.attempts === 1)).toBe(true);
+    const reasons = Object.fromEntries(letters.map((l) => [new URL(l.url).pathname, l.lastError]));
+    expect(reasons['/http404']).toMatch(/^refused: .*HTTP 404, OCPI status 2003: Unknown Location/);
+    expect(reasons['/http400-text']).toMatch(/^refused: .*HTTP 400, response is not JSON/);
+    expect(reasons['/http403']).toMatch(/^refused: .*HTTP 403/);
+    expect(reasons['/ocpi2001']).toMatch(/^refused: .*HTTP 200, OCPI status 2001: Invalid or missing/);
+    expect(await h.worker.pending(h.partnerId)).toBe(0);
+  });
+
+  it('replaces a PATCH the partner does not know the object of by the PUT of the whole object', async () => {
+    // The partner knows an object once it got a PUT of it; a PATCH of an unknown one is
+    // refused: 2003 for A and E, HTTP 404 for C and B. E refuses the PUT too.
+    const known = new Set<string>();
+    const objectOf = (path: string) => path.split('/').slice(0, 5).join('/');
+    const whole = new Set(['/locations/NL/ACM/A', '/locations/NL/ACM/C', '/locations/NL/ACM/E']);
+    const h = await harness(store, {
+      wholeObject: async (entry) => {
+        const path = entry.orderingKey;
+        if (!whole.has(path)) return undefined; // B: not ours any more
+        return {
+          partnerId: entry.partnerId,
+          orderingKey: entry.orderingKey,
+          kind: entry.kind,
+          method: 'PUT',
+          url: h.receiver.url(path),
+          body: { v: 'whole', n: 1 },
+          headers: { 'OCPI-to-party-id': 'MSP' },
+        };
+      },
+    });
+    h.receiver.answer = (r) => {
+      const object = objectOf(r.path);
+      if (r.method === 'PUT' && object.endsWith('/E'))
+        return { body: { status_code: 2001, status_message: 'no, thanks' } };
+      if (r.method === 'PUT') known.add(object);
+      if (r.method !== 'PATCH' || known.has(object)) return { body: ok() };
+      return object.endsWith('/A') || object.endsWith('/E')
+        ? { body: { status_code: 2003, status_message: 'Unknown Location' } }
+        : { status: 404, raw: 'Not Found' };
+    };
+    const patch = (path: string, v: number) =>
+      h.push({ path, orderingKey: objectOf(path), method: 'PATCH', body: { v } });
+    await patch('/locations/NL/ACM/A/EVSE1', 1);
+    await patch('/locations/NL/ACM/A/EVSE1', 2);
+    await patch('/locations/NL/ACM/A', 3);
+    await patch('/locations/NL/ACM/C', 1);
+    await patch('/locations/NL/ACM/B', 1);
+    await patch('/locations/NL/ACM/E', 1);
+    await patch('/locations/NL/ACM/E', 2);
+    await until(() => h.delivered.length === 4 && h.dead.length === 3);
+    const seen = (object: string) =>
+      h.receiver.received
+        .filter((r) => objectOf(r.path) === object)
+        .map((r) => `${r.method} ${r.path.slice(object.length) || '/'} ${r.body?.v}`);
+    expect(seen('/locations/NL/ACM/A')).toEqual([
+      'PATCH /EVSE1 1',
+      'PUT / whole',
+      'PATCH /EVSE1 2',
+      'PATCH / 3',
+    ]);
+    expect(seen('/locations/NL/ACM/C')).toEqual(['PATCH / 1', 'PUT / whole']);
+    expect(seen('/locations/NL/ACM/B')).toEqual(['PATCH / 1']);
+    // The whole object refused in turn is given up, not turned into a PUT again; the next change goes.
+    expect(seen('/locations/NL/ACM/E')).toEqual(['PATCH / 1', 'PUT / whole', 'PATCH / 2', 'PUT / whole']);
+    const put = h.receiver.seen('/locations/NL/ACM/A').find((r) => r.method === 'PUT');
+    expect(put?.headers['ocpi-to-party-id']).toBe('MSP');
+    expect(h.delivered.find((d) => d.entry.orderingKey.endsWith('/C'))?.entry).toMatchObject({
+      method: 'PUT',
+      attempts: 1,
+      lastError: expect.stringMatching(/^refused: .*HTTP 404/),
+    });
+    const letters = await h.worker.listDeadLetters({ partnerId: h.partnerId });
+    expect(letters.map((l) => [l.orderingKey, l.method, l.body])).toEqual([
+      ['/locations/NL/ACM/B', 'PATCH', { v: 1 }],
+      ['/locations/NL/ACM/E', 'PUT', { v: 'whole', n: 1 }],
+      ['/locations/NL/ACM/E', 'PUT', { v: 'whole', n: 1 }],
+    ]);
   });
 
   it('keeps the order of one object under failures without blocking the others', async () => {

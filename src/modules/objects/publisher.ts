@@ -1,4 +1,4 @@
-import { enqueue, type OutboxMessage } from '../../delivery/outbox.ts';
+import { enqueue, type OutboxEntry, type OutboxMessage } from '../../delivery/outbox.ts';
 import type { CodecContextExt } from '../../model/codecs/index.ts';
 import { parseObject } from '../../model/objects.ts';
 import { describeIssues } from '../../model/validate.ts';
@@ -9,6 +9,7 @@ import { formatDateTime } from '../../transport/datetime.ts';
 import { OcpiError } from '../../transport/errors.ts';
 import { routingHeadersFor } from '../../transport/routing-headers.ts';
 import { newItems } from './append.ts';
+import { parsePushKey, pushKey } from './push-key.ts';
 import { partnerEndpoint, receiverObjectUrl } from './push-targets.ts';
 import {
   type CanonicalObject,
@@ -273,6 +274,32 @@ export class Publisher {
   }
 
   /**
+   * The PUT of the whole object, as it is now, that replaces a push of it the partner
+   * refused (a PATCH of an object it does not know): for the delivery worker. Undefined
+   * when the push is not one of this module's, or the object is gone, or the partner no
+   * longer gets it.
+   */
+  async wholeObject(entry: OutboxEntry): Promise<OutboxMessage | undefined> {
+    const key = entry.kind === 'push' ? parsePushKey(entry.orderingKey) : undefined;
+    if (!key || key.module !== this.spec.id || this.immutable) return undefined;
+    const { ref } = key;
+    const [partner, root] = await Promise.all([
+      this.node.registry.get(entry.partnerId),
+      this.node.services[this.spec.id].getOwn(ref.id, ref.subtype),
+    ]);
+    // getOwn() looks in all our parties: the object of this key's party only.
+    const sameOwner =
+      String(root?.country_code ?? '').toUpperCase() === ref.countryCode &&
+      String(root?.party_id ?? '').toUpperCase() === ref.partyId;
+    if (!partner || !root || !sameOwner) return undefined;
+    const change: Change = { ref, path: [], method: 'PUT', body: root, whole: root, root };
+    if (!this.receives(partner, change)) return undefined;
+    const lookup = this.spec.renderContext;
+    const extra = lookup ? await lookup(this.node, partner.version as OcpiVersion, [root]) : {};
+    return this.messageFor(partner, change, extra);
+  }
+
+  /**
    * One message per partner that receives the module (or only for the partner the object
    * is meant for). Built before the transaction: PGlite has a single connection, so
    * nothing outside the transaction may query inside it.
@@ -346,7 +373,7 @@ export class Publisher {
     const to = this.recipient(partner, change) ?? partner.parties[0];
     return {
       partnerId: partner.id,
-      orderingKey: `${this.spec.id}/${ref.countryCode}/${ref.partyId}/${ref.id}/${ref.subtype ?? ''}`,
+      orderingKey: pushKey(this.spec.id, ref),
       method,
       url,
       ...(body !== undefined ? { body } : {}),
