@@ -281,9 +281,10 @@ export const ocpiPlugin = fp<OcpiAppOptions>(
     });
     const wake = () => delivery.wake();
     const tracker = new SessionTracker(node, {
-      putSession: (session) => publishers.sessions.put(session),
-      patchSession: (ref, fields) => publishers.sessions.patch(ref, [], fields),
-      postCdr: (cdr) => publishers.cdrs.post(cdr),
+      putSession: (session) => publishers.sessions.stagePut(session),
+      patchSession: (ref, fields) => publishers.sessions.stagePatch(ref, [], fields),
+      postCdr: (cdr) => publishers.cdrs.stagePost(cdr),
+      committed: wake,
     });
     const cpoCommands = new CpoCommands(node, {
       gateway: options.commands?.gateway ?? unconnectedGateway,

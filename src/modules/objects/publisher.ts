@@ -1,3 +1,4 @@
+import type { Kysely } from 'kysely';
 import { enqueue, type OutboxEntry, type OutboxMessage } from '../../delivery/outbox.ts';
 import type { CodecContextExt } from '../../model/codecs/index.ts';
 import { parseObject } from '../../model/objects.ts';
@@ -5,6 +6,7 @@ import { describeIssues } from '../../model/validate.ts';
 import { hasInterfaceRoles, type OcpiVersion } from '../../model/versions.ts';
 import type { OcpiNode } from '../../node.ts';
 import type { Partner } from '../../partners/types.ts';
+import type { Database } from '../../store/schema.ts';
 import { formatDateTime } from '../../transport/datetime.ts';
 import { OcpiError } from '../../transport/errors.ts';
 import { routingHeadersFor } from '../../transport/routing-headers.ts';
@@ -45,6 +47,19 @@ export interface Change {
   appended?: Record<string, unknown[]>;
   /** The root object after the change (owner, publish flag, audience). */
   root?: CanonicalObject;
+}
+
+/**
+ * A change to one of our objects, checked and with its outbox rows built, to be written
+ * in a transaction of the caller's together with other writes: all or nothing. Staged
+ * outside the transaction (PGlite has one connection: nothing outside a transaction may
+ * query while it is open). After the commit, wake the delivery worker.
+ */
+export interface StagedWrite {
+  /** The object (or child) as it is after the change. */
+  readonly object: CanonicalObject;
+  /** Writes the object and its outbox rows in `trx`, which must be a transaction. */
+  apply(trx: Kysely<Database>): Promise<void>;
 }
 
 /**
@@ -118,18 +133,20 @@ export class Publisher {
     version: OcpiVersion = '2.3.0',
     context?: CodecContextExt,
   ): Promise<CanonicalObject> {
-    if (this.immutable) return this.post(json, version, context);
+    return this.commit(await this.stagePut(json, version, context));
+  }
+
+  /** put(), checked and ready to be written in the caller's transaction (see StagedWrite). */
+  async stagePut(
+    json: unknown,
+    version: OcpiVersion = '2.3.0',
+    context?: CodecContextExt,
+  ): Promise<StagedWrite> {
+    if (this.immutable) return this.stagePost(json, version, context);
     const object = this.parse(json, version, context);
     const ref = this.checkOwnParty(object);
-    await this.write(ref, object, {
-      ref,
-      path: [],
-      method: 'PUT',
-      body: object,
-      whole: object,
-      root: object,
-    });
-    return object;
+    const change: Change = { ref, path: [], method: 'PUT', body: object, whole: object, root: object };
+    return this.stage(ref, object, change, object);
   }
 
   /**
@@ -141,6 +158,15 @@ export class Publisher {
     version: OcpiVersion = '2.3.0',
     context?: CodecContextExt,
   ): Promise<CanonicalObject> {
+    return this.commit(await this.stagePost(json, version, context));
+  }
+
+  /** post(), checked and ready to be written in the caller's transaction (see StagedWrite). */
+  async stagePost(
+    json: unknown,
+    version: OcpiVersion = '2.3.0',
+    context?: CodecContextExt,
+  ): Promise<StagedWrite> {
     if (!this.immutable)
       throw OcpiError.methodNotAllowed(`${this.spec.objectName}s are not created by POST; use put()`);
     const object = this.parse(json, version, context);
@@ -149,16 +175,17 @@ export class Publisher {
     const messages = await this.messages(change);
     const repo = this.repo;
     const lastUpdated = new Date(String(object.last_updated));
-    await this.node.store.db.transaction().execute(async (trx) => {
-      if (
-        repo &&
-        !(await repo.insert(this.key(ref), object, lastUpdated, trx, audienceOf(this.spec, object)))
-      )
-        throw OcpiError.invalid(`${this.spec.objectName} ${ref.id} already exists and cannot be replaced`);
-      for (const m of messages) await enqueue(trx, m);
-    });
-    this.wake();
-    return object;
+    return {
+      object,
+      apply: async (trx) => {
+        if (
+          repo &&
+          !(await repo.insert(this.key(ref), object, lastUpdated, trx, audienceOf(this.spec, object)))
+        )
+          throw OcpiError.invalid(`${this.spec.objectName} ${ref.id} already exists and cannot be replaced`);
+        for (const m of messages) await enqueue(trx, m);
+      },
+    };
   }
 
   /**
@@ -169,6 +196,11 @@ export class Publisher {
    * list with the new items at its end; the PATCH carries only the new items.
    */
   async patch(ref: ObjectRef, path: string[], fields: CanonicalObject): Promise<CanonicalObject> {
+    return this.commit(await this.stagePatch(ref, path, fields));
+  }
+
+  /** patch(), checked and ready to be written in the caller's transaction (see StagedWrite). */
+  async stagePatch(ref: ObjectRef, path: string[], fields: CanonicalObject): Promise<StagedWrite> {
     if (this.immutable)
       throw OcpiError.methodNotAllowed(`${this.spec.objectName}s cannot be changed; send a new one`);
     const repo = this.requireRepo();
@@ -191,7 +223,7 @@ export class Publisher {
     if (!parsed.ok) throw OcpiError.invalid(`invalid ${objectName}: ${describeIssues(parsed.errors)}`);
     const whole = parsed.value as CanonicalObject;
     const root = replaceAt(stored.data, this.spec.children, path, whole, lastUpdated) as CanonicalObject;
-    await this.write(ref, root, {
+    const change: Change = {
       ref,
       path,
       method: 'PATCH',
@@ -200,8 +232,8 @@ export class Publisher {
       before: current,
       appended: added,
       root,
-    });
-    return whole;
+    };
+    return this.stage(ref, root, change, whole);
   }
 
   /** Deletes one of our objects (Tariffs: modules whose receivers accept DELETE) and tells the partners. */
@@ -253,15 +285,30 @@ export class Publisher {
     return repo;
   }
 
-  private async write(ref: ObjectRef, root: CanonicalObject, change: Change): Promise<void> {
+  /** The write of `root` (changed as `change` says) and of its outbox rows. */
+  private async stage(
+    ref: ObjectRef,
+    root: CanonicalObject,
+    change: Change,
+    object: CanonicalObject,
+  ): Promise<StagedWrite> {
     const repo = this.repo;
     const messages = await this.messages(change);
     const audience = audienceOf(this.spec, root);
-    await this.node.store.db.transaction().execute(async (trx) => {
-      await repo?.put(this.key(ref), root, new Date(String(root.last_updated)), trx, audience);
-      for (const m of messages) await enqueue(trx, m);
-    });
+    return {
+      object,
+      apply: async (trx) => {
+        await repo?.put(this.key(ref), root, new Date(String(root.last_updated)), trx, audience);
+        for (const m of messages) await enqueue(trx, m);
+      },
+    };
+  }
+
+  /** Writes a staged change in a transaction of its own, and starts its delivery. */
+  private async commit(staged: StagedWrite): Promise<CanonicalObject> {
+    await this.node.store.db.transaction().execute((trx) => staged.apply(trx));
     this.wake();
+    return staged.object;
   }
 
   /** Pushes a change made in a custom service (one that keeps its own data). */
