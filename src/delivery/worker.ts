@@ -380,9 +380,13 @@ export class DeliveryWorker extends EventEmitter<DeliveryEvents> {
     return [...this.paused.keys()];
   }
 
-  /** Partners with as many deliveries in flight as they may have. */
+  /**
+   * Partners left out of claims: those with more than half their slots in flight. As
+   * for the worker's slots, a partner's are refilled in batches: a partner with a backlog
+   * is not claimed for (and its surplus given back) at every delivery that ends.
+   */
   private busyPartners(): string[] {
-    return [...this.inFlightTo].filter(([, n]) => n >= this.partnerConcurrency).map(([id]) => id);
+    return [...this.inFlightTo].filter(([, n]) => n > this.partnerConcurrency / 2).map(([id]) => id);
   }
 
   /** Releases claimed rows untried: no attempt is counted, and they are due again at once. */
