@@ -99,7 +99,7 @@ export interface OcpiAppOptions {
     responseUrlPolicy?: ResponseUrlPolicy;
   };
   /** Delivery of pushes: retries, backoff, retry window before dead-lettering. */
-  delivery?: Omit<DeliveryWorkerOptions, 'store' | 'registry' | 'http' | 'log'>;
+  delivery?: Omit<DeliveryWorkerOptions, 'store' | 'registry' | 'http' | 'log' | 'wholeObject'>;
 }
 
 /** What createOcpiApp() adds to the Fastify instance, as `app.ocpi`. */
@@ -274,12 +274,23 @@ export const ocpiPlugin: FastifyPluginCallback<OcpiAppOptions> = fp<OcpiAppOptio
             : address.address;
       publicUrl = `http://${host}:${address.port}`;
     });
-    const delivery = createDeliveryWorker(node, options.delivery);
+    const delivery = createDeliveryWorker(node, {
+      ...options.delivery,
+      // A refused PATCH of one of our objects is replaced by the PUT of the whole object.
+      wholeObject: async (entry) => {
+        for (const publisher of Object.values(publishers)) {
+          const message = await publisher.wholeObject(entry);
+          if (message) return message;
+        }
+        return undefined;
+      },
+    });
     const wake = () => delivery.wake();
     const tracker = new SessionTracker(node, {
-      putSession: (session) => publishers.sessions.put(session),
-      patchSession: (ref, fields) => publishers.sessions.patch(ref, [], fields),
-      postCdr: (cdr) => publishers.cdrs.post(cdr),
+      putSession: (session) => publishers.sessions.stagePut(session),
+      patchSession: (ref, fields) => publishers.sessions.stagePatch(ref, [], fields),
+      postCdr: (cdr) => publishers.cdrs.stagePost(cdr),
+      committed: wake,
     });
     const cpoCommands = new CpoCommands(node, {
       gateway: options.commands?.gateway ?? unconnectedGateway,

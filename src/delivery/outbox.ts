@@ -84,6 +84,15 @@ function checkMessage(message: OutboxMessage): void {
       throw new Error('outbox message: the Authorization header is set by the delivery worker');
 }
 
+/** The stored form of a message's headers and body (null for none). */
+function encoded(message: OutboxMessage): { headers: string | null; body: string | null } {
+  return {
+    headers:
+      message.headers && Object.keys(message.headers).length > 0 ? JSON.stringify(message.headers) : null,
+    body: message.body === undefined || message.body === null ? null : JSON.stringify(message.body),
+  };
+}
+
 /**
  * Serialises everything that changes which row is the head of a partner's ordering key:
  * enqueue, delivery, dead-lettering and replay. Held until the transaction ends.
@@ -117,9 +126,7 @@ export async function enqueue(trx: Kysely<Database>, message: OutboxMessage): Pr
       kind: message.kind,
       method: message.method,
       url: message.url,
-      headers:
-        message.headers && Object.keys(message.headers).length > 0 ? JSON.stringify(message.headers) : null,
-      body: message.body === undefined || message.body === null ? null : JSON.stringify(message.body),
+      ...encoded(message),
       is_head: sql<boolean>`not exists (select 1 from ocpi_outbox where partner_id = ${partnerId} and ordering_key = ${orderingKey})`,
       next_attempt_at: null, // due at once, whatever the clocks say
     })
@@ -287,6 +294,21 @@ export async function releaseLeases(db: Kysely<Database>, holders: string[]): Pr
   return Number(result.numUpdatedRows);
 }
 
+/** Releases rows `workerId` claimed but did not try: due again at once, no attempt counted. */
+export async function releaseRows(
+  db: Kysely<Database>,
+  ids: Array<string | number>,
+  workerId: string,
+): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .updateTable('ocpi_outbox')
+    .set({ locked_until: null, locked_by: null })
+    .where('id', 'in', ids)
+    .where('locked_by', '=', workerId)
+    .execute();
+}
+
 /** Records a failed attempt and releases the lease; false if the lease was lost meanwhile. */
 export async function recordFailure(
   db: Kysely<Database>,
@@ -315,11 +337,22 @@ export async function recordFailure(
   return result.numUpdatedRows > 0n;
 }
 
-/** Moves a row the worker holds to the dead letters, and lets the next row of its key go. */
+/**
+ * Moves a row the worker holds to the dead letters, and lets the next row of its key go.
+ * With `refused` (the partner answered, and refused it) the next row starts afresh;
+ * otherwise it inherits the time the key has been failing since (see promoteNext).
+ */
 export async function moveToDeadLetters(
   db: Kysely<Database>,
   row: OutboxRow,
-  args: { workerId: string; attempts: number; error: string; firstFailedAt: Date; deadAt: Date },
+  args: {
+    workerId: string;
+    attempts: number;
+    error: string;
+    firstFailedAt: Date;
+    deadAt: Date;
+    refused: boolean;
+  },
 ): Promise<DeadLetter | undefined> {
   return db.transaction().execute(async (trx) => {
     await lockKey(trx, row.partner_id, row.ordering_key);
@@ -337,9 +370,43 @@ export async function moveToDeadLetters(
       returning *`.execute(trx);
     const dead = result.rows[0];
     if (!dead) return undefined;
-    await promoteNext(row.partner_id, row.ordering_key, row.id, args.firstFailedAt).execute(trx);
+    const failingSince = args.refused ? undefined : args.firstFailedAt;
+    await promoteNext(row.partner_id, row.ordering_key, row.id, failingSince).execute(trx);
     return toDeadLetter(dead);
   });
+}
+
+/**
+ * Replaces the request of a row the worker holds (a PATCH the partner refused, by the
+ * PUT of the whole object), due at once and still first of its key: the later messages
+ * of the key follow it. False if the lease was lost meanwhile.
+ */
+export async function replaceRequest(
+  db: Kysely<Database>,
+  row: OutboxRow,
+  args: { workerId: string; message: OutboxMessage; attempts: number; error: string },
+): Promise<boolean> {
+  const { message } = args;
+  checkMessage(message);
+  if (message.partnerId !== row.partner_id || message.orderingKey !== row.ordering_key)
+    throw new Error('outbox replaceRequest(): the replacement must keep the partner and ordering key');
+  const result = await db
+    .updateTable('ocpi_outbox')
+    .set({
+      kind: message.kind,
+      method: message.method,
+      url: message.url,
+      ...encoded(message),
+      attempts: args.attempts,
+      last_error: args.error,
+      next_attempt_at: null,
+      locked_until: null,
+      locked_by: null,
+    })
+    .where('id', '=', row.id)
+    .where('locked_by', '=', args.workerId)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
 }
 
 /**

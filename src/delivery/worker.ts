@@ -1,6 +1,4 @@
-import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { hostname } from 'node:os';
 import type { Kysely } from 'kysely';
 import { type OcpiHttpClient, PartnerCallError } from '../client/ocpi-http.ts';
 import type { OcpiNode } from '../node.ts';
@@ -9,6 +7,7 @@ import type { Database } from '../store/schema.ts';
 import type { Store } from '../store/store.ts';
 import type { TokenEncoding } from '../transport/token.ts';
 import { type BackoffOptions, backoffDelay } from './backoff.ts';
+import { holderIsGone, newHolderId, processRuns, thisProcess } from './lease-holder.ts';
 import {
   claim,
   complete,
@@ -27,9 +26,12 @@ import {
   type OutboxRow,
   recordFailure,
   releaseLeases,
+  releaseRows,
+  replaceRequest,
   replayDeadLetter,
   toEntry,
 } from './outbox.ts';
+import { isRefusal } from './refusal.ts';
 
 /** The subset of a pino logger the worker uses. */
 export interface DeliveryLogger {
@@ -51,7 +53,7 @@ export interface DeliveryWorkerOptions {
   now?: () => number;
   /** Random numbers in [0, 1) for the backoff jitter (default Math.random). */
   random?: () => number;
-  /** Identifies this worker in leases (default host:pid:random). */
+  /** Identifies this worker in leases (default host:pid:process start:random, see lease-holder.ts). */
   workerId?: string;
   /** Retry delays (default 1 s, ×2 per failure, at most 5 min, ±10 %). */
   backoff?: BackoffOptions;
@@ -68,14 +70,26 @@ export interface DeliveryWorkerOptions {
   leaseMs?: number;
   /** Most rows claimed in one query (default 50). */
   batchSize?: number;
-  /** Most deliveries in flight at once (default 16). */
+  /** Most deliveries in flight at once (default 32). */
   concurrency?: number;
+  /**
+   * Most deliveries in flight to one partner at once (default a quarter of
+   * `concurrency`, at least 1): a partner that hangs holds no more slots than this while
+   * its calls run into the HTTP timeout, and the other partners get the rest.
+   */
+  partnerConcurrency?: number;
   /** Look for due rows this often even when not woken (default 1 s). */
   pollIntervalMs?: number;
   /** How long stop() waits for deliveries in flight (default 15 s). */
   stopTimeoutMs?: number;
   /** How long a partner's token and encoding are reused between deliveries (default 1 s). */
   partnerCacheMs?: number;
+  /**
+   * The PUT of the whole, current object that replaces a refused PATCH of it (the spec's
+   * answer to a receiver that does not know the object): same partner and ordering key,
+   * rendered for the partner now. Undefined (or no function): the PATCH is dead-lettered.
+   */
+  wholeObject?: (entry: OutboxEntry) => Promise<OutboxMessage | undefined>;
 }
 
 /** A message that reached the partner. */
@@ -97,7 +111,7 @@ export interface FailedEvent {
   nextAttemptAt: Date;
 }
 
-/** A message given up: dead-lettered after the retry window. */
+/** A message given up: refused by the partner, or dead-lettered after the retry window. */
 export interface DeadLetteredEvent {
   deadLetter: DeadLetter;
 }
@@ -124,16 +138,17 @@ interface PartnerAuth {
 
 type Outcome =
   | { ok: true; httpStatus: number; statusCode: number; data?: unknown }
-  | { ok: false; error: string; unreachable: boolean };
+  | { ok: false; error: string; unreachable: boolean; refused: boolean };
 
 const MAX_ERROR_LENGTH = 1000;
 const silent: DeliveryLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
 /**
  * Delivers outbox rows to partners: at least once, in order per partner and ordering
- * key, with exponential backoff, and dead letters after the retry window. One per node
- * process; several processes on one PostgreSQL share the work through leases taken with
- * `FOR UPDATE SKIP LOCKED`. No transaction is held open while a partner is called.
+ * key, with exponential backoff, and dead letters after the retry window (or at once
+ * for what the partner refuses). One per node process; several processes on one
+ * PostgreSQL share the work through leases taken with `FOR UPDATE SKIP LOCKED`. No
+ * transaction is held open while a partner is called.
  */
 export class DeliveryWorker extends EventEmitter<DeliveryEvents> {
   readonly workerId: string;
@@ -148,9 +163,11 @@ export class DeliveryWorker extends EventEmitter<DeliveryEvents> {
   private readonly leaseMs: number;
   private readonly batchSize: number;
   private readonly concurrency: number;
+  private readonly partnerConcurrency: number;
   private readonly pollIntervalMs: number;
   private readonly stopTimeoutMs: number;
   private readonly partnerCacheMs: number;
+  private readonly wholeObject: DeliveryWorkerOptions['wholeObject'];
 
   private running = false;
   /** Set when stop() gave up waiting: late deliveries then leave the database alone. */
@@ -158,6 +175,8 @@ export class DeliveryWorker extends EventEmitter<DeliveryEvents> {
   private pumping: Promise<void> | undefined;
   private again = false;
   private readonly inFlight = new Set<Promise<void>>();
+  /** Deliveries in flight per partner. */
+  private readonly inFlightTo = new Map<string, number>();
   private pollTimer: NodeJS.Timeout | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private retryTimerAt = Number.POSITIVE_INFINITY;
@@ -180,15 +199,17 @@ export class DeliveryWorker extends EventEmitter<DeliveryEvents> {
     this.log = options.log ?? silent;
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
-    this.workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    this.workerId = options.workerId ?? newHolderId(thisProcess());
     this.backoff = options.backoff ?? {};
     this.retryWindowMs = options.retryWindowMs ?? 24 * 3600_000;
     this.leaseMs = options.leaseMs ?? 60_000;
     this.batchSize = Math.max(1, options.batchSize ?? 50);
-    this.concurrency = Math.max(1, options.concurrency ?? 16);
+    this.concurrency = Math.max(1, options.concurrency ?? 32);
+    this.partnerConcurrency = Math.max(1, options.partnerConcurrency ?? Math.floor(this.concurrency / 4));
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
     this.stopTimeoutMs = options.stopTimeoutMs ?? 15_000;
     this.partnerCacheMs = options.partnerCacheMs ?? 1000;
+    this.wholeObject = options.wholeObject;
   }
 
   /** Starts delivering: at once, then on every wake() and poll. */
@@ -210,16 +231,17 @@ export class DeliveryWorker extends EventEmitter<DeliveryEvents> {
 
   /**
    * Rows a killed process was delivering would wait out their lease (`leaseMs`). Holders
-   * that are processes of this host that no longer run (a node restarted after a crash,
-   * e.g. on its PGlite directory) are certainly dead: their rows are taken over at once.
+   * that are certainly dead (a process of this host that no longer runs, or whose pid this
+   * process now has: a node restarted after a crash, e.g. a container restarted as pid 1)
+   * have their rows taken over at once.
    */
   private async releaseDeadLeases(): Promise<number> {
-    const host = hostname();
-    const dead = (await leaseHolders(this.db, new Date(this.now()))).filter((holder) => {
-      const [holderHost, pid] = holder.split(':');
-      return holderHost === host && pid !== undefined && /^\d+$/.test(pid) && !processRuns(Number(pid));
-    });
-    return releaseLeases(this.db, dead);
+    const self = thisProcess();
+    const holders = await leaseHolders(this.db, new Date(this.now()));
+    return releaseLeases(
+      this.db,
+      holders.filter((holder) => holderIsGone(holder, self, processRuns)),
+    );
   }
 
   /**
@@ -333,14 +355,21 @@ export class DeliveryWorker extends EventEmitter<DeliveryEvents> {
             now: new Date(now),
             leaseUntil: new Date(now + this.leaseMs),
             limit: free,
-            skipPartners: this.pausedPartners(now),
+            skipPartners: [...this.pausedPartners(now), ...this.busyPartners()],
           });
         } catch (err) {
           if (this.running)
             this.log.error({ err: errorText(err) }, 'delivery worker could not claim messages');
           return;
         }
-        for (const row of rows) this.launch(row);
+        // A claim may bring more rows of a partner than it has slots left: those go back,
+        // and the partner, now busy, is left out of the next claim.
+        const over: OutboxRow[] = [];
+        for (const row of rows) {
+          if ((this.inFlightTo.get(row.partner_id) ?? 0) < this.partnerConcurrency) this.launch(row);
+          else over.push(row);
+        }
+        if (over.length > 0) await this.giveBack(over);
         if (rows.length < free) break;
       }
     } while (this.again && this.running);
@@ -351,17 +380,47 @@ export class DeliveryWorker extends EventEmitter<DeliveryEvents> {
     return [...this.paused.keys()];
   }
 
+  /**
+   * Partners left out of claims: those with more than half their slots in flight. As
+   * for the worker's slots, a partner's are refilled in batches: a partner with a backlog
+   * is not claimed for (and its surplus given back) at every delivery that ends.
+   */
+  private busyPartners(): string[] {
+    return [...this.inFlightTo].filter(([, n]) => n > this.partnerConcurrency / 2).map(([id]) => id);
+  }
+
+  /** Releases claimed rows untried: no attempt is counted, and they are due again at once. */
+  private async giveBack(rows: OutboxRow[]): Promise<void> {
+    try {
+      await releaseRows(
+        this.db,
+        rows.map((r) => r.id),
+        this.workerId,
+      );
+    } catch (err) {
+      this.log.warn(
+        { err: errorText(err) },
+        'could not release claimed messages; they go when their lease ends',
+      );
+    }
+  }
+
   private launch(row: OutboxRow): void {
+    const partnerId = row.partner_id;
+    this.inFlightTo.set(partnerId, (this.inFlightTo.get(partnerId) ?? 0) + 1);
     const delivery: Promise<void> = this.deliver(row)
       .catch((err) => {
         if (!this.abandoned)
           this.log.error(
-            { err: errorText(err), outboxId: String(row.id), partnerId: row.partner_id },
+            { err: errorText(err), outboxId: String(row.id), partnerId },
             'delivery bookkeeping failed; the message is retried when its lease expires',
           );
       })
       .finally(() => {
         this.inFlight.delete(delivery);
+        const left = (this.inFlightTo.get(partnerId) ?? 1) - 1;
+        if (left > 0) this.inFlightTo.set(partnerId, left);
+        else this.inFlightTo.delete(partnerId);
         this.wake();
       });
     this.inFlight.add(delivery);
@@ -450,6 +509,7 @@ export class DeliveryWorker extends EventEmitter<DeliveryEvents> {
     outcome: Extract<Outcome, { ok: false }>,
     context: Record<string, unknown>,
   ): Promise<void> {
+    if (outcome.refused) return this.refused(row, entry, outcome.error, context);
     const now = this.now();
     const attempts = entry.attempts + 1;
     const firstFailedAt = entry.firstFailedAt ?? new Date(now);
@@ -461,6 +521,7 @@ export class DeliveryWorker extends EventEmitter<DeliveryEvents> {
         error,
         firstFailedAt,
         deadAt: new Date(now),
+        refused: false,
       });
       if (deadLetter) {
         this.log.error(
@@ -486,6 +547,56 @@ export class DeliveryWorker extends EventEmitter<DeliveryEvents> {
     this.scheduleRetry(nextAttemptAt);
     this.log.warn({ ...context, attempts, error, retryInMs: delay }, 'outbox delivery failed');
     this.emitSafely('failed', { entry, error, attempts, nextAttemptAt: new Date(nextAttemptAt) });
+  }
+
+  /**
+   * The partner refused the message (an HTTP 4xx or an OCPI 2xxx): the same again would
+   * be refused again, so it is not retried. A PATCH (or the PUT of a part of an object that
+   * 2.1.1 partners get instead) is replaced by the PUT of the whole, current object, as
+   * the spec asks when a PATCH fails because the receiver does not know the object; the
+   * later messages of the object follow it. Anything else goes to the dead letters at
+   * once, and the next message of its key goes: a later change of the same object is
+   * sent (a PATCH refused in turn becomes the PUT of the whole object).
+   */
+  private async refused(
+    row: OutboxRow,
+    entry: OutboxEntry,
+    reason: string,
+    context: Record<string, unknown>,
+  ): Promise<void> {
+    const now = this.now();
+    const attempts = entry.attempts + 1;
+    const error = `refused: ${reason}`.slice(0, MAX_ERROR_LENGTH);
+    const whole =
+      (entry.method === 'PATCH' || entry.method === 'PUT') && this.wholeObject
+        ? await this.wholeObject(entry)
+        : undefined;
+    if (whole?.method === 'PUT' && (entry.method === 'PATCH' || whole.url !== entry.url)) {
+      const kept = await replaceRequest(this.db, row, {
+        workerId: this.workerId,
+        message: whole,
+        attempts,
+        error,
+      });
+      if (!kept) return;
+      this.log.warn(
+        { ...context, attempts, error },
+        'partner refused the message: sending the whole object instead',
+      );
+      this.emitSafely('failed', { entry, error, attempts, nextAttemptAt: new Date(now) });
+      return;
+    }
+    const deadLetter = await moveToDeadLetters(this.db, row, {
+      workerId: this.workerId,
+      attempts,
+      error,
+      firstFailedAt: entry.firstFailedAt ?? new Date(now),
+      deadAt: new Date(now),
+      refused: true,
+    });
+    if (!deadLetter) return;
+    this.log.error({ ...context, attempts, error }, 'outbox message refused by the partner: dead-lettered');
+    this.emitSafely('dead-lettered', { deadLetter });
   }
 
   /**
@@ -529,6 +640,7 @@ export class DeliveryWorker extends EventEmitter<DeliveryEvents> {
         ok: false,
         error: `HTTP ${httpStatus}, OCPI status ${statusCode}${message}`,
         unreachable: false,
+        refused: isRefusal(httpStatus, statusCode),
       };
     } catch (err) {
       if (err instanceof PartnerCallError) {
@@ -536,9 +648,14 @@ export class DeliveryWorker extends EventEmitter<DeliveryEvents> {
         if (err.httpStatus === 401) this.partners.delete(entry.partnerId);
         const cause =
           err.cause instanceof Error && err.cause.message !== err.message ? ` (${err.cause.message})` : '';
-        return { ok: false, error: `${err.message}${cause}`, unreachable: err.httpStatus === undefined };
+        return {
+          ok: false,
+          error: `${err.message}${cause}`,
+          unreachable: err.httpStatus === undefined,
+          refused: isRefusal(err.httpStatus),
+        };
       }
-      return { ok: false, error: errorText(err), unreachable: true };
+      return { ok: false, error: errorText(err), unreachable: true, refused: false };
     }
   }
 
@@ -616,14 +733,4 @@ export function createDeliveryWorker(
     registry: node.registry,
     http: node.http,
   });
-}
-
-/** Whether a process of this host runs (a process of another user counts as running). */
-function processRuns(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code !== 'ESRCH';
-  }
 }

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
+import { createServer as createHttpServer } from 'node:http';
 import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { hostname } from 'node:os';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -8,6 +9,7 @@ import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { OcpiHttpClient } from '../../src/client/ocpi-http.ts';
 import { backoffDelay } from '../../src/delivery/backoff.ts';
+import { thisProcess } from '../../src/delivery/lease-holder.ts';
 import { enqueue, type OutboxMessage } from '../../src/delivery/outbox.ts';
 import {
   type DeadLetteredEvent,
@@ -333,6 +335,29 @@ describe.each(STORES)('outbox delivery on %s', (_name, storeOptions) => {
     expect(h.receiver.seen('/sessions/S1').length).toBeGreaterThanOrEqual(2);
   });
 
+  it('retries a partner that stalls in the middle of its answer', async () => {
+    let calls = 0;
+    const stalling = createHttpServer((_request, response) => {
+      calls++;
+      response.writeHead(200, { 'content-type': 'application/json' });
+      if (calls === 1)
+        response.write('{"status_code": 10'); // and nothing more
+      else response.end(JSON.stringify(ok()));
+    });
+    await new Promise<void>((resolve) => stalling.listen(0, '127.0.0.1', resolve));
+    cleanups.push(async () => {
+      stalling.closeAllConnections();
+      await new Promise((resolve) => stalling.close(resolve));
+    });
+    const h = await harness(store, { timeoutMs: 200 });
+    const url = `http://127.0.0.1:${(stalling.address() as AddressInfo).port}/sessions/S1`;
+    await h.push({ path: '/sessions/S1', url, body: { v: 1 } });
+    await until(() => h.delivered.length === 1);
+    expect(h.failed).toHaveLength(1);
+    expect(h.failed[0]?.error).toMatch(/timeout/);
+    expect(calls).toBe(2);
+  });
+
   it('does not let a partner that never answers hold up the others', async () => {
     // Accepts connections, never answers: every call runs into the timeout.
     const sockets = new Set<Socket>();
@@ -350,6 +375,7 @@ describe.each(STORES)('outbox delivery on %s', (_name, storeOptions) => {
     const h = await harness(store, {
       timeoutMs: 300,
       concurrency: 2,
+      partnerConcurrency: 2,
       backoff: { initialMs: 5000, jitter: 0 },
     });
     const dead = await addPartner(h.store, h.registry, `${holeUrl}/versions`);
@@ -371,13 +397,48 @@ describe.each(STORES)('outbox delivery on %s', (_name, storeOptions) => {
     expect(requests).toBe(2);
   });
 
-  it('counts HTTP errors, OCPI errors and answers that are not OCPI as failures', async () => {
+  it('gives a partner that hangs no more than its share of the slots', async () => {
+    // Accepts connections and requests, never answers: nothing times out within this test.
+    const sockets = new Set<Socket>();
+    let requests = 0;
+    const hang = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('data', () => requests++);
+    });
+    await new Promise<void>((resolve) => hang.listen(0, '127.0.0.1', resolve));
+    const hangUrl = `http://127.0.0.1:${(hang.address() as AddressInfo).port}`;
+    // 8 slots, so 2 (a quarter) per partner by default.
+    const h = await harness(store, { timeoutMs: 20_000, concurrency: 8 });
+    cleanups.push(async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => hang.close(resolve));
+    });
+    const hung = await addPartner(h.store, h.registry, `${hangUrl}/versions`);
+    cleanups.push(async () => {
+      await h.registry.remove(hung.id);
+    });
+    // The hung partner's messages come first in the outbox.
+    for (let n = 0; n < 12; n++)
+      await h.push({ partnerId: hung.id, url: `${hangUrl}/locations/${n}`, path: `/locations/H${n}` });
+    await until(() => requests === 2);
+    for (let n = 0; n < 20; n++) await h.push({ path: `/locations/${n}`, body: { v: 1 } });
+    await until(() => h.delivered.length === 20, 3000);
+    expect(requests).toBe(2);
+    expect(h.failed).toEqual([]);
+    // The hung partner's other messages are waiting, untried.
+    const waiting = await h.worker.listPending({ partnerId: hung.id });
+    expect(waiting).toHaveLength(12);
+    expect(waiting.every((e) => e.attempts === 0)).toBe(true);
+  });
+
+  it('retries HTTP 5xx, 408, 429 and 401, OCPI 3xxx and answers that are not OCPI', async () => {
     const h = await harness(store);
     const faults: Record<string, Answer> = {
       '/http500': { status: 500, body: { status_code: 3000, timestamp: new Date().toISOString() } },
       '/http503-text': { status: 503, raw: 'Service Unavailable' },
-      '/http404': { status: 404, body: ok() },
-      '/ocpi2001': { body: { status_code: 2001, status_message: 'Invalid or missing parameters' } },
+      '/http408': { status: 408, body: { status_code: 3000 } },
+      '/http429': { status: 429, raw: 'slow down' },
+      '/http401': { status: 401, body: { status_code: 2000, status_message: 'Unknown token' } },
       '/ocpi3000': { body: { status_code: 3000, status_message: 'Generic server error' } },
       '/garbage': { raw: '{"data": [' },
       '/not-envelope': { body: { hello: 'world' } },
@@ -391,13 +452,117 @@ describe.each(STORES)('outbox delivery on %s', (_name, storeOptions) => {
     const errors = Object.fromEntries(h.failed.map((f) => [new URL(f.entry.url).pathname, f.error]));
     expect(errors['/http500']).toMatch(/HTTP 500/);
     expect(errors['/http503-text']).toMatch(/not JSON/);
-    expect(errors['/http404']).toMatch(/HTTP 404/);
-    expect(errors['/ocpi2001']).toMatch(/OCPI status 2001: Invalid or missing parameters/);
+    expect(errors['/http408']).toMatch(/HTTP 408/);
+    expect(errors['/http429']).toMatch(/HTTP 429/);
+    expect(errors['/http401']).toMatch(/HTTP 401, OCPI status 2000: Unknown token/);
     expect(errors['/ocpi3000']).toMatch(/OCPI status 3000/);
     expect(errors['/garbage']).toMatch(/not JSON/);
     expect(errors['/not-envelope']).toMatch(/not an OCPI envelope/);
     expect(errors['/empty']).toMatch(/not an OCPI envelope/);
     expect(h.delivered.every((d) => d.entry.attempts === 1)).toBe(true);
+  });
+
+  it('dead-letters at once what the partner refuses, and sends the later messages', async () => {
+    const h = await harness(store);
+    const refusals: Record<string, Answer> = {
+      '/http404': { status: 404, body: { status_code: 2003, status_message: 'Unknown Location' } },
+      '/http400-text': { status: 400, raw: 'Bad Request' },
+      '/http403': { status: 403, body: { status_code: 2000 } },
+      '/ocpi2001': { body: { status_code: 2001, status_message: 'Invalid or missing parameters' } },
+    };
+    // The first message of each key is refused, every time; the second is taken.
+    h.receiver.answer = (r) => (r.body?.v === 1 ? (refusals[r.path] ?? {}) : { body: ok() });
+    const paths = Object.keys(refusals);
+    const first: Record<string, string> = {};
+    for (const path of paths) first[path] = await h.push({ path, method: 'PUT', body: { v: 1 } });
+    for (const path of paths) await h.push({ path, method: 'PUT', body: { v: 2 } });
+    await h.push({ path: '/other', body: { v: 1 } });
+    await until(() => h.dead.length === paths.length && h.delivered.length === paths.length + 1);
+    expect(h.failed).toEqual([]);
+    for (const path of paths)
+      expect(
+        h.receiver.seen(path).map((r) => r.body?.v),
+        path,
+      ).toEqual([1, 2]);
+    const letters = await h.worker.listDeadLetters({ partnerId: h.partnerId });
+    expect(letters.map((l) => l.id).sort()).toEqual(Object.values(first).sort());
+    expect(letters.every((l) => l.attempts === 1)).toBe(true);
+    const reasons = Object.fromEntries(letters.map((l) => [new URL(l.url).pathname, l.lastError]));
+    expect(reasons['/http404']).toMatch(/^refused: .*HTTP 404, OCPI status 2003: Unknown Location/);
+    expect(reasons['/http400-text']).toMatch(/^refused: .*HTTP 400, response is not JSON/);
+    expect(reasons['/http403']).toMatch(/^refused: .*HTTP 403/);
+    expect(reasons['/ocpi2001']).toMatch(/^refused: .*HTTP 200, OCPI status 2001: Invalid or missing/);
+    expect(await h.worker.pending(h.partnerId)).toBe(0);
+  });
+
+  it('replaces a PATCH the partner does not know the object of by the PUT of the whole object', async () => {
+    // The partner knows an object once it got a PUT of it; a PATCH of an unknown one is
+    // refused: 2003 for A and E, HTTP 404 for C and B. E refuses the PUT too.
+    const known = new Set<string>();
+    const objectOf = (path: string) => path.split('/').slice(0, 5).join('/');
+    const whole = new Set(['/locations/NL/ACM/A', '/locations/NL/ACM/C', '/locations/NL/ACM/E']);
+    const h = await harness(store, {
+      wholeObject: async (entry) => {
+        const path = entry.orderingKey;
+        if (!whole.has(path)) return undefined; // B: not ours any more
+        return {
+          partnerId: entry.partnerId,
+          orderingKey: entry.orderingKey,
+          kind: entry.kind,
+          method: 'PUT',
+          url: h.receiver.url(path),
+          body: { v: 'whole', n: 1 },
+          headers: { 'OCPI-to-party-id': 'MSP' },
+        };
+      },
+    });
+    h.receiver.answer = (r) => {
+      const object = objectOf(r.path);
+      if (r.method === 'PUT' && object.endsWith('/E'))
+        return { body: { status_code: 2001, status_message: 'no, thanks' } };
+      if (r.method === 'PUT') known.add(object);
+      if (r.method !== 'PATCH' || known.has(object)) return { body: ok() };
+      return object.endsWith('/A') || object.endsWith('/E')
+        ? { body: { status_code: 2003, status_message: 'Unknown Location' } }
+        : { status: 404, raw: 'Not Found' };
+    };
+    const patch = (path: string, v: number) =>
+      h.push({ path, orderingKey: objectOf(path), method: 'PATCH', body: { v } });
+    await patch('/locations/NL/ACM/A/EVSE1', 1);
+    await patch('/locations/NL/ACM/A/EVSE1', 2);
+    await patch('/locations/NL/ACM/A', 3);
+    await patch('/locations/NL/ACM/C', 1);
+    await patch('/locations/NL/ACM/B', 1);
+    await patch('/locations/NL/ACM/E', 1);
+    await patch('/locations/NL/ACM/E', 2);
+    await until(() => h.delivered.length === 4 && h.dead.length === 3);
+    const seen = (object: string) =>
+      h.receiver.received
+        .filter((r) => objectOf(r.path) === object)
+        .map((r) => `${r.method} ${r.path.slice(object.length) || '/'} ${r.body?.v}`);
+    expect(seen('/locations/NL/ACM/A')).toEqual([
+      'PATCH /EVSE1 1',
+      'PUT / whole',
+      'PATCH /EVSE1 2',
+      'PATCH / 3',
+    ]);
+    expect(seen('/locations/NL/ACM/C')).toEqual(['PATCH / 1', 'PUT / whole']);
+    expect(seen('/locations/NL/ACM/B')).toEqual(['PATCH / 1']);
+    // The whole object refused in turn is given up, not turned into a PUT again; the next change goes.
+    expect(seen('/locations/NL/ACM/E')).toEqual(['PATCH / 1', 'PUT / whole', 'PATCH / 2', 'PUT / whole']);
+    const put = h.receiver.seen('/locations/NL/ACM/A').find((r) => r.method === 'PUT');
+    expect(put?.headers['ocpi-to-party-id']).toBe('MSP');
+    expect(h.delivered.find((d) => d.entry.orderingKey.endsWith('/C'))?.entry).toMatchObject({
+      method: 'PUT',
+      attempts: 1,
+      lastError: expect.stringMatching(/^refused: .*HTTP 404/),
+    });
+    const letters = await h.worker.listDeadLetters({ partnerId: h.partnerId });
+    expect(letters.map((l) => [l.orderingKey, l.method, l.body])).toEqual([
+      ['/locations/NL/ACM/B', 'PATCH', { v: 1 }],
+      ['/locations/NL/ACM/E', 'PUT', { v: 'whole', n: 1 }],
+      ['/locations/NL/ACM/E', 'PUT', { v: 'whole', n: 1 }],
+    ]);
   });
 
   it('keeps the order of one object under failures without blocking the others', async () => {
@@ -566,26 +731,54 @@ describe.each(STORES)('outbox delivery on %s', (_name, storeOptions) => {
     expect(h.receiver.seen('/locations/A')).toHaveLength(1);
   });
 
-  it('takes over at once the rows of a process of this host that died, and not those of a live one', async () => {
+  it('takes over at once the rows of a dead process of this host, or of an earlier one with this pid', async () => {
     const h = await harness(store, { start: false });
-    const dead = await h.push({ path: '/locations/DEAD', body: { v: 1 } });
-    const live = await h.push({ path: '/locations/LIVE', body: { v: 1 } });
+    const self = thisProcess();
     const exited = spawnSync(process.execPath, ['-e', '']);
-    const lease = (holder: string, id: string) =>
-      h.store.db
+    const leases: Record<string, string> = {
+      // A node killed mid-delivery, restarted on the same store: its pid no longer runs.
+      DEAD: `${self.host}:${exited.pid}:${self.started - 60_000}:0dead000`,
+      // A container restarted as pid 1: the dead process had the pid this one has now.
+      REUSED: `${self.host}:${process.pid}:${self.started - 60_000}:0old0000`,
+      // The same, leased by a version that wrote host:pid:random.
+      LEGACY: `${hostname()}:${process.pid}:0legacy0`,
+      // Another process of this host that runs, another worker of this process, another host.
+      LIVE: `${self.host}:${process.ppid}:${self.started - 60_000}:0live000`,
+      SIBLING: `${self.host}:${process.pid}:${self.started}:0sib0000`,
+      ELSEWHERE: `elsewhere.example:${exited.pid}:${self.started}:0else000`,
+    };
+    const ids: Record<string, string> = {};
+    for (const [name, holder] of Object.entries(leases)) {
+      ids[name] = await h.push({ path: `/locations/${name}`, body: { v: 1 } });
+      await h.store.db
         .updateTable('ocpi_outbox')
         .set({ locked_by: holder, locked_until: new Date(Date.now() + 3_600_000) })
-        .where('id', '=', id)
+        .where('id', '=', ids[name] as string)
         .execute();
-    // A node killed mid-delivery, restarted on the same store: its pid no longer runs.
-    await lease(`${hostname()}:${exited.pid}:0dead000`, dead);
-    // Another worker of a process that runs (this one) keeps its lease.
-    await lease(`${hostname()}:${process.pid}:0live000`, live);
+    }
     h.worker.start();
-    await until(() => h.delivered.length === 1);
-    expect(h.receiver.seen('/locations/DEAD')).toHaveLength(1);
-    await sleep(300);
-    expect(h.receiver.seen('/locations/LIVE')).toEqual([]);
+    await until(() => h.delivered.length === 3);
+    expect(h.delivered.map((d) => d.entry.orderingKey).sort()).toEqual([
+      '/locations/DEAD',
+      '/locations/LEGACY',
+      '/locations/REUSED',
+    ]);
+    // The others keep their lease: they were released in one go before any delivery.
+    const held = await h.store.db
+      .selectFrom('ocpi_outbox')
+      .select(['ordering_key', 'locked_by'])
+      .where('partner_id', '=', h.partnerId)
+      .orderBy('id')
+      .execute();
+    expect(held).toEqual(
+      ['LIVE', 'SIBLING', 'ELSEWHERE'].map((name) => ({
+        ordering_key: `/locations/${name}`,
+        locked_by: leases[name],
+      })),
+    );
+    expect(h.worker.workerId).toMatch(
+      new RegExp(`^${self.host}:${process.pid}:${self.started}:[0-9a-f]{8}$`),
+    );
   });
 
   it('lets listeners see each delivery without breaking the worker when they throw', async () => {

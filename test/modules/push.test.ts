@@ -64,6 +64,83 @@ describe.each(MATRIX)('push to partners over OCPI %s on %s', (version, _store, s
     expect(pulled.received).toBe(version === '2.1.1' ? listed.total - 1 : listed.total);
   });
 
+  it('a PATCH of an object the partner lost is followed by the PUT of the whole object', async () => {
+    const at = (day: number) => new Date(Date.UTC(2024, 0, day)).toISOString();
+    const connector = {
+      id: '1',
+      standard: 'IEC_62196_T2',
+      format: 'SOCKET',
+      power_type: 'AC_3_PHASE',
+      max_voltage: 230,
+      max_amperage: 16,
+      last_updated: at(1),
+    };
+    const evse = (uid: string) => ({
+      uid,
+      evse_id: `NL*CPO*${uid}`,
+      status: 'AVAILABLE',
+      connectors: [connector],
+      last_updated: at(1),
+    });
+    await pair.cpo.ocpi.locations.put({
+      country_code: 'NL',
+      party_id: 'CPO',
+      id: 'LOST1',
+      publish: true,
+      address: 'Stationsplein 1',
+      city: 'Utrecht',
+      country: 'NLD',
+      coordinates: { latitude: '52.089444', longitude: '5.110278' },
+      time_zone: 'Europe/Amsterdam',
+      evses: [evse('E1'), evse('E2')],
+      last_updated: at(1),
+    });
+    const token = {
+      country_code: 'DE',
+      party_id: 'MSP',
+      uid: 'LOST-TOKEN-1',
+      type: 'RFID',
+      contract_id: 'DE-MSP-C12345678-X',
+      issuer: 'Drive Co',
+      valid: true,
+      whitelist: 'ALLOWED',
+      last_updated: at(1),
+    };
+    await pair.emsp.ocpi.tokens.put(token);
+    const location = { countryCode: 'NL', partyId: 'CPO', id: 'LOST1' };
+    const ownToken = { countryCode: 'DE', partyId: 'MSP', id: token.uid, subtype: 'RFID' };
+    // 2.1.1 keys tokens by uid alone.
+    const tokenRef = version === '2.1.1' ? { countryCode: 'DE', partyId: 'MSP', id: token.uid } : ownToken;
+    await eventually(() => pair.emsp.ocpi.locations.received(pair.cpoAtEmsp, location));
+    await eventually(() => pair.cpo.ocpi.tokens.received(pair.emspAtCpo, tokenRef));
+    // Each side loses its copy (say, restored from an old backup).
+    for (const [node, id] of [
+      [pair.emsp, 'LOST1'],
+      [pair.cpo, token.uid],
+    ] as const)
+      await node.ocpi.store.db
+        .deleteFrom('ocpi_objects')
+        .where('owner', 'like', 'partner:%')
+        .where('object_id', '=', id)
+        .execute();
+
+    await pair.cpo.ocpi.locations.patch(location, ['E2'], { status: 'CHARGING', last_updated: at(2) });
+    await pair.cpo.ocpi.locations.patch(location, ['E1'], { status: 'OUTOFORDER', last_updated: at(3) });
+    await pair.emsp.ocpi.tokens.patch(ownToken, [], { valid: false, last_updated: at(2) });
+    const statuses = await eventually(async () => {
+      const got = await pair.emsp.ocpi.locations.received(pair.cpoAtEmsp, location);
+      const evses = (got?.evses ?? []) as Array<{ uid: string; status: string }>;
+      const byUid = Object.fromEntries(evses.map((e) => [e.uid, e.status]));
+      return byUid.E1 === 'OUTOFORDER' ? byUid : undefined;
+    });
+    expect(statuses).toEqual({ E1: 'OUTOFORDER', E2: 'CHARGING' });
+    const lost = await eventually(() => pair.cpo.ocpi.tokens.received(pair.emspAtCpo, tokenRef));
+    expect(lost).toMatchObject({ uid: token.uid, valid: false, contract_id: token.contract_id });
+    await eventually(async () => ((await pair.cpo.ocpi.delivery.pending()) === 0 ? true : undefined));
+    expect(await pair.cpo.ocpi.delivery.listDeadLetters()).toEqual([]);
+    expect(await pair.emsp.ocpi.delivery.listDeadLetters()).toEqual([]);
+  });
+
   it('a Token published by the eMSP arrives at the CPO', async () => {
     const token = ownedBy(example('token_example_1_app_user.json'), 'DE', 'MSP');
     await pair.emsp.ocpi.tokens.put(token);
@@ -86,6 +163,7 @@ describe.each(MATRIX)('push to partners over OCPI %s on %s', (version, _store, s
     await eventually(async () =>
       (await pair.emsp.ocpi.tariffs.received(pair.cpoAtEmsp, ref)) === undefined ? true : undefined,
     );
-    expect(await pair.cpo.ocpi.delivery.pending()).toBe(0);
+    // The row goes once the answer is back, a moment after the partner applied the DELETE.
+    await eventually(async () => ((await pair.cpo.ocpi.delivery.pending()) === 0 ? true : undefined));
   });
 });

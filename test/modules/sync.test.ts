@@ -1,5 +1,7 @@
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { followableLink } from '../../src/modules/objects/client.ts';
+import { startFakePartner } from '../support/fake-partner.ts';
 import { call, startNode } from '../support/nodes.ts';
 import { EMSP_PARTY, MATRIX, type Pair, startPair, tokenOf } from '../support/pair.ts';
 import { exampleJson } from '../support/spec-fixtures.ts';
@@ -122,6 +124,82 @@ describe('pulling from a sloppy partner', () => {
       const result = await emsp.ocpi.sync(partner.id, 'locations');
       expect(result).toEqual({ pages: 3, received: 2, skipped: 1, total: 999 });
       await expect(emsp.ocpi.sync(partner.id, 'tariffs')).rejects.toMatchObject({ statusCode: 3003 });
+    } finally {
+      await Promise.all([emsp.close(), fake.close()]);
+    }
+  });
+});
+
+describe('pulling from a partner whose Link cannot be followed', () => {
+  const items = Array.from({ length: 5 }, (_, i) => ({
+    country_code: 'NL',
+    party_id: 'CPO',
+    id: `FB${i}`,
+    publish: true,
+    address: 'Stationsplein 1',
+    city: 'Utrecht',
+    country: 'NLD',
+    coordinates: { latitude: '52.089444', longitude: '5.110278' },
+    time_zone: 'Europe/Amsterdam',
+    last_updated: new Date(Date.UTC(2024, 0, 1 + i)).toISOString(),
+  }));
+  const hostOf = (base: string) => new URL(base).host;
+  it('follows a Link only on the endpoint host, with its scheme or https', () => {
+    const endpoint = new URL('https://cpo.example.com/ocpi/2.2.1/locations');
+    const page = new URL('https://cpo.example.com/ocpi/2.2.1/locations?offset=10');
+    const follow = (link: string, from = endpoint) => followableLink(link, page, from)?.toString();
+    expect(follow('https://cpo.example.com/ocpi/2.2.1/locations?offset=20')).toBe(
+      'https://cpo.example.com/ocpi/2.2.1/locations?offset=20',
+    );
+    expect(follow('https://CPO.example.com:443/ocpi/2.2.1/locations?offset=20')).toBe(
+      'https://cpo.example.com/ocpi/2.2.1/locations?offset=20',
+    );
+    expect(follow('?offset=20')).toBe('https://cpo.example.com/ocpi/2.2.1/locations?offset=20');
+    expect(follow('http://cpo.example.com/ocpi/2.2.1/locations?offset=20')).toBeUndefined();
+    expect(follow('https://cpo.example.com:8443/ocpi/2.2.1/locations?offset=20')).toBeUndefined();
+    expect(follow('https://attacker.example/ocpi/2.2.1/locations?offset=20')).toBeUndefined();
+    expect(follow('javascript:alert(1)')).toBeUndefined();
+    expect(follow('http://[::1')).toBeUndefined();
+    const plain = new URL('http://cpo.example.com/ocpi/2.2.1/locations');
+    // From plain http, up to https is fine; the host must still be the endpoint's.
+    expect(follow('https://cpo.example.com/ocpi/2.2.1/locations?offset=20', plain)).toBe(
+      'https://cpo.example.com/ocpi/2.2.1/locations?offset=20',
+    );
+    expect(follow('ftp://cpo.example.com/ocpi/2.2.1/locations?offset=20', plain)).toBeUndefined();
+  });
+
+  it.each([
+    [
+      'another scheme',
+      ({ base, offset }: { base: string; offset: number }) =>
+        `${base.replace('http:', 'ftp:')}/locations?offset=${offset}`,
+    ],
+    // Loopback too, but not the host of the endpoint: never followed.
+    [
+      'another host',
+      ({ base, offset }: { base: string; offset: number }) =>
+        `${base.replace('127.0.0.1', 'localhost')}/locations?offset=${offset}`,
+    ],
+    ['no URL at all', ({ offset }: { base: string; offset: number }) => `http://[offset=${offset}`],
+    [
+      'a URL the partner refuses',
+      ({ base, offset }: { base: string; offset: number }) => `${base}/no-such-page?offset=${offset}`,
+    ],
+  ])('pages on by offset when the Link has %s', async (_what, link) => {
+    const fake = await startFakePartner({ locations: { items, pageSize: 2, link } });
+    const emsp = await startNode({ parties: [EMSP_PARTY] });
+    try {
+      const partner = await emsp.ocpi.registerWith(`${fake.base}/versions`, 'token-a');
+      const result = await emsp.ocpi.sync(partner.id, 'locations', { limit: 2 });
+      expect(result).toEqual({ pages: 3, received: 5, skipped: 0, total: 5 });
+      const host = hostOf(fake.base);
+      expect(fake.received.pages).toEqual([
+        `${host}/locations?limit=2`,
+        `${host}/locations?limit=2&offset=2`,
+        `${host}/locations?limit=2&offset=4`,
+      ]);
+      const got = await emsp.ocpi.locations.listReceived(partner.id);
+      expect(got.items.map((l) => l.id).sort()).toEqual(items.map((l) => l.id));
     } finally {
       await Promise.all([emsp.close(), fake.close()]);
     }

@@ -11,6 +11,16 @@ export interface FakePartnerOptions {
   noCredentialsEndpoint?: boolean;
   /** Only accept the token raw (a strict 2.1.1 partner) */
   rawTokenOnly?: boolean;
+  /**
+   * Be a CPO (NL*CPO) with a Locations sender interface that serves these objects,
+   * `pageSize` a page, by `offset`; and take our credentials POST, so that a node can
+   * register with it. `link` writes the Link to the next page (default: a proper one).
+   */
+  locations?: {
+    items: unknown[];
+    pageSize: number;
+    link?: (next: { base: string; offset: number }) => string;
+  };
 }
 
 /**
@@ -20,7 +30,8 @@ export interface FakePartnerOptions {
 export async function startFakePartner(options: FakePartnerOptions = {}) {
   const app = Fastify();
   const versions = options.versions ?? ['2.2.1'];
-  const received = { auth: [] as string[] };
+  /** The auth headers seen; and the Locations pages asked for, as host + path. */
+  const received = { auth: [] as string[], pages: [] as string[] };
   let base = '';
   const authorized = (header: string | undefined) => {
     received.auth.push(header ?? '');
@@ -52,8 +63,31 @@ export async function startFakePartner(options: FakePartnerOptions = {}) {
     const endpoints = options.noCredentialsEndpoint
       ? []
       : [{ identifier: 'credentials', role: 'SENDER', url: `${base}/credentials` }];
+    if (options.locations)
+      endpoints.push({ identifier: 'locations', role: 'SENDER', url: `${base}/locations` });
     return ok({ version: request.params.version, endpoints });
   });
+  const locations = options.locations;
+  if (locations) {
+    app.post('/credentials', async () =>
+      ok({
+        token: 'token-c',
+        url: `${base}/versions`,
+        roles: [{ role: 'CPO', country_code: 'NL', party_id: 'CPO', business_details: { name: 'Fake' } }],
+      }),
+    );
+    app.get<{ Querystring: { offset?: string } }>('/locations', async (request, reply) => {
+      received.pages.push(`${request.headers.host}${request.url}`);
+      const offset = Number(request.query.offset ?? 0);
+      const next = offset + locations.pageSize;
+      reply.header('X-Total-Count', String(locations.items.length));
+      if (next < locations.items.length) {
+        const link = locations.link?.({ base, offset: next }) ?? `${base}/locations?offset=${next}`;
+        reply.header('Link', `<${link}>; rel="next"`);
+      }
+      return ok(locations.items.slice(offset, next));
+    });
+  }
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;

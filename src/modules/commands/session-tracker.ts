@@ -1,21 +1,29 @@
+import type { Kysely } from 'kysely';
 import type { Tariff } from '../../model/v230/tariffs.ts';
 import type { OcpiNode } from '../../node.ts';
 import { cdrFields, priceSession } from '../../pricing/calculator.ts';
 import type { MeterSample } from '../../pricing/types.ts';
+import type { Database } from '../../store/schema.ts';
 import { formatDateTime } from '../../transport/datetime.ts';
+import type { StagedWrite } from '../objects/publisher.ts';
 import type { CanonicalObject } from '../objects/service.ts';
 import type { ChargerSessionEvent, GatewayReporter } from './gateway.ts';
 
 type Json = Record<string, unknown>;
 
-/** What the tracker needs from the Sessions and CDRs modules. */
+/**
+ * What the tracker needs from the Sessions and CDRs modules: their writes staged, so
+ * that the tracker writes them in one transaction with its own rows.
+ */
 export interface SessionSink {
-  putSession(session: CanonicalObject): Promise<unknown>;
+  putSession(session: CanonicalObject): Promise<StagedWrite>;
   patchSession(
     ref: { countryCode: string; partyId: string; id: string },
     fields: CanonicalObject,
-  ): Promise<unknown>;
-  postCdr(cdr: CanonicalObject): Promise<unknown>;
+  ): Promise<StagedWrite>;
+  postCdr(cdr: CanonicalObject): Promise<StagedWrite>;
+  /** After a commit: starts delivering what the writes enqueued. */
+  committed(): void;
 }
 
 /**
@@ -25,9 +33,10 @@ export interface SessionSink {
  *
  * A session in progress and its meter readings are kept in the store, not in memory: a
  * node that restarts mid-charge (or another instance on the same database) still
- * completes the session and issues its CDR when the charger reports the stop. The live
- * row goes last, so a stop re-sent after a crash finishes what the first one began, and
- * a stop for a session already finished is ignored.
+ * completes the session and issues its CDR when the charger reports the stop. Each event
+ * is one transaction: the live row (or its end) and the Session (and CDR) are written
+ * together or not at all, so a crash never leaves a live row without its Session, and a
+ * stop for a session already finished is ignored.
  */
 export class SessionTracker
   implements Pick<GatewayReporter, 'sessionStarted' | 'sessionProgress' | 'sessionStopped'>
@@ -88,21 +97,24 @@ export class SessionTracker
         status: 'ACTIVE',
         last_updated: now,
       };
-      const db = this.node.store.db;
-      const inserted = await db
-        .insertInto('ocpi_live_sessions')
-        .values({ session_id: event.sessionId, session: JSON.stringify(session) })
-        .onConflict((oc) => oc.column('session_id').doNothing())
-        .executeTakeFirst();
-      if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) {
+      const put = await this.sink.putSession(session);
+      const started = await this.node.store.db.transaction().execute(async (trx) => {
+        const inserted = await trx
+          .insertInto('ocpi_live_sessions')
+          .values({ session_id: event.sessionId, session: JSON.stringify(session) })
+          .onConflict((oc) => oc.column('session_id').doNothing())
+          .executeTakeFirst();
+        if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) return false;
+        await this.addSample(trx, event.sessionId, { timestamp: now, energy_kwh: 0, state: 'CHARGING' });
+        await put.apply(trx);
+        return true;
+      });
+      if (started) this.sink.committed();
+      else
         this.node.log.warn(
           { session: event.sessionId },
           'session started twice: the second start is ignored',
         );
-        return;
-      }
-      await this.addSample(event.sessionId, { timestamp: now, energy_kwh: 0, state: 'CHARGING' });
-      await this.sink.putSession(session);
     });
   }
 
@@ -111,8 +123,12 @@ export class SessionTracker
       const session = await this.liveSession(event);
       if (!session) return;
       const now = formatDateTime(event.at);
-      await this.addSample(event.sessionId, { timestamp: now, energy_kwh: event.kwh });
-      await this.sink.patchSession(this.ref(session), { kwh: event.kwh, last_updated: now });
+      const patch = await this.sink.patchSession(this.ref(session), { kwh: event.kwh, last_updated: now });
+      await this.node.store.db.transaction().execute(async (trx) => {
+        await this.addSample(trx, event.sessionId, { timestamp: now, energy_kwh: event.kwh });
+        await patch.apply(trx);
+      });
+      this.sink.committed();
     });
   }
 
@@ -134,7 +150,7 @@ export class SessionTracker
             }),
           )
         : undefined;
-      await this.sink.patchSession(this.ref(session), {
+      const completed = await this.sink.patchSession(this.ref(session), {
         status: 'COMPLETED',
         end_date_time: end,
         kwh: event.kwh,
@@ -143,13 +159,23 @@ export class SessionTracker
       });
       if (!costs || !tariff || !location)
         this.node.log.warn({ session: event.sessionId }, 'no tariff for this connector: no CDR issued');
-      // A stop re-sent after a crash between the CDR and the end of this handler.
-      else if (!(await this.node.services.cdrs.getOwn(event.sessionId)))
-        await this.sink.postCdr(this.cdr(session, event, end, tariff, location, costs));
-      await this.node.store.db
-        .deleteFrom('ocpi_live_sessions')
-        .where('session_id', '=', event.sessionId)
-        .execute();
+      // A CDR of this id issued meanwhile (by hand, say) is not issued twice.
+      const cdr =
+        costs && tariff && location && !(await this.node.services.cdrs.getOwn(event.sessionId))
+          ? await this.sink.postCdr(this.cdr(session, event, end, tariff, location, costs))
+          : undefined;
+      const stopped = await this.node.store.db.transaction().execute(async (trx) => {
+        // The live row goes first: of two stops at once (two instances), one ends the session.
+        const ended = await trx
+          .deleteFrom('ocpi_live_sessions')
+          .where('session_id', '=', event.sessionId)
+          .executeTakeFirst();
+        if (Number(ended.numDeletedRows) === 0) return false;
+        await completed.apply(trx);
+        await cdr?.apply(trx);
+        return true;
+      });
+      if (stopped) this.sink.committed();
     });
   }
 
@@ -193,8 +219,8 @@ export class SessionTracker
     return row ? (JSON.parse(row.session) as Json) : undefined;
   }
 
-  private async addSample(sessionId: string, sample: MeterSample): Promise<void> {
-    await this.node.store.db
+  private async addSample(trx: Kysely<Database>, sessionId: string, sample: MeterSample): Promise<void> {
+    await trx
       .insertInto('ocpi_session_samples')
       .values({ session_id: sessionId, sample: JSON.stringify(sample) })
       .execute();

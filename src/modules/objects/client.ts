@@ -1,4 +1,5 @@
-import type { OcpiReply } from '../../client/ocpi-http.ts';
+import { type OcpiReply, PartnerCallError } from '../../client/ocpi-http.ts';
+import { isRefusal } from '../../delivery/refusal.ts';
 import { parseObject } from '../../model/objects.ts';
 import { describeIssues } from '../../model/validate.ts';
 import { hasInterfaceRoles, type OcpiVersion } from '../../model/versions.ts';
@@ -43,9 +44,27 @@ function nextLink(header: string | string[] | undefined): string | undefined {
 }
 
 /**
+ * The next page's URL from a partner's Link, if we may follow it: it parses (relative to
+ * the page it came with), is on the endpoint's host, and its scheme is the endpoint's,
+ * or https. Anything else is not sent the partner's token.
+ */
+export function followableLink(link: string, page: URL, endpoint: URL): URL | undefined {
+  let url: URL;
+  try {
+    url = new URL(link, page);
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== endpoint.protocol && url.protocol !== 'https:') return undefined;
+  return url.host === endpoint.host ? url : undefined;
+}
+
+/**
  * Pulls all objects of a module from a partner's sender interface, following Link
  * headers. Copes with partners that send wrong totals, an empty last page, or a Link
- * that loops; objects that fail validation are skipped and counted, not fatal.
+ * that loops; objects that fail validation are skipped and counted, not fatal. A Link
+ * that cannot be followed (see followableLink(), or the partner refuses the page it
+ * names) is replaced by offset paging from the objects received so far.
  */
 export async function* pullObjects(
   node: OcpiNode,
@@ -70,22 +89,54 @@ export async function* pullObjects(
   if (options.limit) first.searchParams.set('limit', String(options.limit));
   const seen = new Set<string>();
   const progress: PullProgress = { pages: 0, received: 0, skipped: 0 };
+  /** Objects the partner sent so far, valid or not: the offset of the next page. */
+  let offset = 0;
+  const byOffset = () => {
+    const url = new URL(first);
+    url.searchParams.set('offset', String(offset));
+    return url.toString();
+  };
+  /** A page; or, when the partner refused it (HTTP 4xx, OCPI 2xxx), the error. Other failures throw. */
+  const get = async (url: string): Promise<{ reply: OcpiReply } | { refused: Error }> => {
+    let reply: OcpiReply;
+    try {
+      reply = await node.http.call({
+        method: 'GET',
+        url,
+        token,
+        encoding: partner.tokenEncoding,
+        ...(headers ? { headers } : {}),
+      });
+    } catch (err) {
+      if (err instanceof PartnerCallError && isRefusal(err.httpStatus)) return { refused: err };
+      throw err;
+    }
+    const { httpStatus, envelope } = reply;
+    if (httpStatus < 300 && envelope.status_code === OcpiStatus.SUCCESS) return { reply };
+    const error = new OcpiError(
+      OcpiStatus.UNABLE_TO_USE_CLIENT_API,
+      `GET ${url}: HTTP ${httpStatus}, OCPI ${envelope.status_code} ${envelope.status_message ?? ''}`.trim(),
+    );
+    if (isRefusal(httpStatus, envelope.status_code)) return { refused: error };
+    throw error;
+  };
   let url: string | undefined = first.toString();
+  /** Whether `url` came from the partner's Link (and offset paging may stand in for it). */
+  let linked = false;
   while (url && !seen.has(url) && progress.pages < (options.maxPages ?? 100_000)) {
     seen.add(url);
-    const reply: OcpiReply = await node.http.call({
-      method: 'GET',
-      url,
-      token,
-      encoding: partner.tokenEncoding,
-      ...(headers ? { headers } : {}),
-    });
-    if (reply.httpStatus >= 300 || reply.envelope.status_code !== OcpiStatus.SUCCESS) {
-      throw new OcpiError(
-        OcpiStatus.UNABLE_TO_USE_CLIENT_API,
-        `GET ${url}: HTTP ${reply.httpStatus}, OCPI ${reply.envelope.status_code} ${reply.envelope.status_message ?? ''}`.trim(),
+    const page = await get(url);
+    if ('refused' in page) {
+      if (!linked) throw page.refused;
+      node.log.warn(
+        { partner: partner.id, module: spec.id, err: page.refused.message },
+        'the partner refused the page its Link names: paging on by offset',
       );
+      url = byOffset();
+      linked = false;
+      continue;
     }
+    const { reply } = page;
     const items: unknown[] = Array.isArray(reply.envelope.data) ? reply.envelope.data : [];
     progress.pages++;
     const total = Number(reply.headers['x-total-count']);
@@ -121,9 +172,19 @@ export async function* pullObjects(
         },
       };
     }
+    offset += items.length;
     options.onPage?.({ ...progress });
-    // An empty page ends the pull even if the partner still sends a Link.
-    url = items.length === 0 ? undefined : nextLink(reply.headers.link);
+    // An empty page ends the pull even if the partner still sends a Link; no Link, too.
+    const link = items.length === 0 ? undefined : nextLink(reply.headers.link);
+    if (link === undefined) break;
+    const next = followableLink(link, new URL(url), first);
+    if (!next)
+      node.log.warn(
+        { partner: partner.id, module: spec.id, link },
+        'the partner sent a Link that cannot be followed: paging on by offset',
+      );
+    url = next ? next.toString() : byOffset();
+    linked = next !== undefined;
   }
 }
 

@@ -1,16 +1,19 @@
 import { isDeepStrictEqual } from 'node:util';
-import { enqueue, type OutboxMessage } from '../../delivery/outbox.ts';
+import type { Kysely } from 'kysely';
+import { enqueue, type OutboxEntry, type OutboxMessage } from '../../delivery/outbox.ts';
 import type { CodecContextExt } from '../../model/codecs/index.ts';
 import { parseObject } from '../../model/objects.ts';
 import { describeIssues } from '../../model/validate.ts';
 import { hasInterfaceRoles, type OcpiVersion } from '../../model/versions.ts';
 import type { OcpiNode } from '../../node.ts';
 import type { Partner } from '../../partners/types.ts';
+import type { Database } from '../../store/schema.ts';
 import { formatDateTime } from '../../transport/datetime.ts';
 import { OcpiError } from '../../transport/errors.ts';
 import { routingHeadersFor } from '../../transport/routing-headers.ts';
 import { newItems } from './append.ts';
 import { assertSameIdentity, identityAt } from './identity.ts';
+import { parsePushKey, pushKey } from './push-key.ts';
 import { partnerEndpoint, receiverObjectUrl } from './push-targets.ts';
 import {
   type CanonicalObject,
@@ -52,6 +55,29 @@ export interface Change {
 interface Recipients {
   partners: Partner[];
   extras: Map<string, CodecContextExt>;
+}
+
+/**
+ * A change to one of our objects, checked and with its outbox rows built, to be written
+ * in a transaction of the caller's together with other writes: all or nothing. Staged
+ * outside the transaction (PGlite has one connection: nothing outside a transaction may
+ * query while it is open). After the commit, wake the delivery worker.
+ */
+export interface StagedWrite {
+  /** The object (or child) as it is after the change. */
+  readonly object: CanonicalObject;
+  /**
+   * Writes the object and its outbox rows in `trx`, which must be a transaction, and gives
+   * the object as written (a PATCH applies to the object as it is at that moment).
+   */
+  apply(trx: Kysely<Database>): Promise<CanonicalObject>;
+}
+
+/** The object changed between staging a PATCH and applying it in a way that changes its recipients' rendering. */
+export class RecipientsChanged extends Error {
+  constructor() {
+    super('the object changed while its PATCH was staged: stage it again');
+  }
 }
 
 /**
@@ -125,18 +151,20 @@ export class Publisher {
     version: OcpiVersion = '2.3.0',
     context?: CodecContextExt,
   ): Promise<CanonicalObject> {
-    if (this.immutable) return this.post(json, version, context);
+    return this.commit(await this.stagePut(json, version, context));
+  }
+
+  /** put(), checked and ready to be written in the caller's transaction (see StagedWrite). */
+  async stagePut(
+    json: unknown,
+    version: OcpiVersion = '2.3.0',
+    context?: CodecContextExt,
+  ): Promise<StagedWrite> {
+    if (this.immutable) return this.stagePost(json, version, context);
     const object = this.parse(json, version, context);
     const ref = this.checkOwnParty(object);
-    await this.write(ref, object, {
-      ref,
-      path: [],
-      method: 'PUT',
-      body: object,
-      whole: object,
-      root: object,
-    });
-    return object;
+    const change: Change = { ref, path: [], method: 'PUT', body: object, whole: object, root: object };
+    return this.stage(ref, object, change, object);
   }
 
   /**
@@ -148,6 +176,15 @@ export class Publisher {
     version: OcpiVersion = '2.3.0',
     context?: CodecContextExt,
   ): Promise<CanonicalObject> {
+    return this.commit(await this.stagePost(json, version, context));
+  }
+
+  /** post(), checked and ready to be written in the caller's transaction (see StagedWrite). */
+  async stagePost(
+    json: unknown,
+    version: OcpiVersion = '2.3.0',
+    context?: CodecContextExt,
+  ): Promise<StagedWrite> {
     if (!this.immutable)
       throw OcpiError.methodNotAllowed(`${this.spec.objectName}s are not created by POST; use put()`);
     const object = this.parse(json, version, context);
@@ -156,16 +193,18 @@ export class Publisher {
     const messages = await this.messages(change);
     const repo = this.repo;
     const lastUpdated = new Date(String(object.last_updated));
-    await this.node.store.db.transaction().execute(async (trx) => {
-      if (
-        repo &&
-        !(await repo.insert(this.key(ref), object, lastUpdated, trx, audienceOf(this.spec, object)))
-      )
-        throw OcpiError.invalid(`${this.spec.objectName} ${ref.id} already exists and cannot be replaced`);
-      for (const m of messages) await enqueue(trx, m);
-    });
-    this.wake();
-    return object;
+    return {
+      object,
+      apply: async (trx) => {
+        if (
+          repo &&
+          !(await repo.insert(this.key(ref), object, lastUpdated, trx, audienceOf(this.spec, object)))
+        )
+          throw OcpiError.invalid(`${this.spec.objectName} ${ref.id} already exists and cannot be replaced`);
+        for (const m of messages) await enqueue(trx, m);
+        return object;
+      },
+    };
   }
 
   /**
@@ -176,33 +215,46 @@ export class Publisher {
    * list with the new items at its end; the PATCH carries only the new items.
    */
   async patch(ref: ObjectRef, path: string[], fields: CanonicalObject): Promise<CanonicalObject> {
+    for (;;) {
+      try {
+        return await this.commit(await this.stagePatch(ref, path, fields));
+      } catch (error) {
+        if (!(error instanceof RecipientsChanged)) throw error;
+      }
+    }
+  }
+
+  /**
+   * patch(), checked and ready to be written in the caller's transaction (see StagedWrite).
+   * Applied as a read-modify-write under a row lock: changes made at the same time (two
+   * EVSEs' status) wait for each other instead of one writing over the other. Throws
+   * RecipientsChanged when what a partner's version needs looked up may have changed with
+   * the object since it was staged (patch() stages again then).
+   */
+  async stagePatch(ref: ObjectRef, path: string[], fields: CanonicalObject): Promise<StagedWrite> {
     if (this.immutable)
       throw OcpiError.methodNotAllowed(`${this.spec.objectName}s cannot be changed; send a new one`);
     const repo = this.requireRepo();
     const key = this.key(ref);
     assertSameIdentity(fields, identityAt(this.spec, ref, path, { owner: true, subtype: true }));
-    for (;;) {
-      // Who gets the change, and what rendering it needs, is looked up before the
-      // transaction (see messages()), from the object as it is now; a bad change fails here.
-      const seen = await repo.get<CanonicalObject>(key);
-      const recipients = await this.recipients(this.patched(ref, seen?.data, path, fields).root);
-      // Read-modify-write under a row lock: changes made at the same time (two EVSEs'
-      // status) wait for each other instead of one writing over the other.
-      const whole = await this.node.store.db.transaction().execute(async (trx) => {
+    // Who gets the change, and what rendering it needs, is looked up before the
+    // transaction (see recipients()), from the object as it is now; a bad change fails here.
+    const seen = await repo.get<CanonicalObject>(key);
+    const preview = this.patched(ref, seen?.data, path, fields);
+    const recipients = await this.recipients(preview.root);
+    return {
+      object: preview.whole as CanonicalObject,
+      apply: async (trx) => {
         const stored = await repo.getForUpdate<CanonicalObject>(key, trx);
-        // What a partner's version needs looked up may have changed with the object: again.
-        if (this.spec.renderContext && !isDeepStrictEqual(stored?.data, seen?.data)) return undefined;
+        if (this.spec.renderContext && !isDeepStrictEqual(stored?.data, seen?.data))
+          throw new RecipientsChanged();
         const change = this.patched(ref, stored?.data, path, fields);
         const root = change.root as CanonicalObject;
         await repo.put(key, root, new Date(String(root.last_updated)), trx, audienceOf(this.spec, root));
         for (const m of this.messagesTo(recipients, change)) await enqueue(trx, m);
         return change.whole as CanonicalObject;
-      });
-      if (whole) {
-        this.wake();
-        return whole;
-      }
-    }
+      },
+    };
   }
 
   /** A PATCH of our object (or of a child) applied to it as stored: the change it makes. */
@@ -290,15 +342,31 @@ export class Publisher {
     return repo;
   }
 
-  private async write(ref: ObjectRef, root: CanonicalObject, change: Change): Promise<void> {
+  /** The write of `root` (changed as `change` says) and of its outbox rows. */
+  private async stage(
+    ref: ObjectRef,
+    root: CanonicalObject,
+    change: Change,
+    object: CanonicalObject,
+  ): Promise<StagedWrite> {
     const repo = this.repo;
     const messages = await this.messages(change);
     const audience = audienceOf(this.spec, root);
-    await this.node.store.db.transaction().execute(async (trx) => {
-      await repo?.put(this.key(ref), root, new Date(String(root.last_updated)), trx, audience);
-      for (const m of messages) await enqueue(trx, m);
-    });
+    return {
+      object,
+      apply: async (trx) => {
+        await repo?.put(this.key(ref), root, new Date(String(root.last_updated)), trx, audience);
+        for (const m of messages) await enqueue(trx, m);
+        return object;
+      },
+    };
+  }
+
+  /** Writes a staged change in a transaction of its own, and starts its delivery. */
+  private async commit(staged: StagedWrite): Promise<CanonicalObject> {
+    const written = await this.node.store.db.transaction().execute((trx) => staged.apply(trx));
     this.wake();
+    return written;
   }
 
   /** Pushes a change made in a custom service (one that keeps its own data). */
@@ -308,6 +376,32 @@ export class Publisher {
       for (const m of messages) await enqueue(trx, m);
     });
     this.wake();
+  }
+
+  /**
+   * The PUT of the whole object, as it is now, that replaces a push of it the partner
+   * refused (a PATCH of an object it does not know): for the delivery worker. Undefined
+   * when the push is not one of this module's, or the object is gone, or the partner no
+   * longer gets it.
+   */
+  async wholeObject(entry: OutboxEntry): Promise<OutboxMessage | undefined> {
+    const key = entry.kind === 'push' ? parsePushKey(entry.orderingKey) : undefined;
+    if (!key || key.module !== this.spec.id || this.immutable) return undefined;
+    const { ref } = key;
+    const [partner, root] = await Promise.all([
+      this.node.registry.get(entry.partnerId),
+      this.node.services[this.spec.id].getOwn(ref.id, ref.subtype),
+    ]);
+    // getOwn() looks in all our parties: the object of this key's party only.
+    const sameOwner =
+      String(root?.country_code ?? '').toUpperCase() === ref.countryCode &&
+      String(root?.party_id ?? '').toUpperCase() === ref.partyId;
+    if (!partner || !root || !sameOwner) return undefined;
+    const change: Change = { ref, path: [], method: 'PUT', body: root, whole: root, root };
+    if (!this.receives(partner, change)) return undefined;
+    const lookup = this.spec.renderContext;
+    const extra = lookup ? await lookup(this.node, partner.version as OcpiVersion, [root]) : {};
+    return this.messageFor(partner, change, extra);
   }
 
   /**
@@ -397,7 +491,7 @@ export class Publisher {
     const to = this.recipient(partner, change) ?? partner.parties[0];
     return {
       partnerId: partner.id,
-      orderingKey: `${this.spec.id}/${ref.countryCode}/${ref.partyId}/${ref.id}/${ref.subtype ?? ''}`,
+      orderingKey: pushKey(this.spec.id, ref),
       method,
       url,
       ...(body !== undefined ? { body } : {}),
