@@ -175,9 +175,43 @@ export class PartnerRegistry {
     return row?.outbound_token;
   }
 
-  /** A registered partner one of whose parties has this country code and party id. */
+  /** The registered partner that claimed this country code and party id (case-insensitive). */
   async findByParty(countryCode: string, partyId: string): Promise<Partner | undefined> {
-    return (await this.list()).find((p) => isPartnerParty(p, countryCode, partyId));
+    const row = await this.db
+      .selectFrom('ocpi_partner_parties')
+      .innerJoin('ocpi_partners', 'ocpi_partners.id', 'ocpi_partner_parties.partner_id')
+      .selectAll('ocpi_partners')
+      .where('ocpi_partner_parties.country_code', '=', countryCode.toUpperCase())
+      .where('ocpi_partner_parties.party_id', '=', partyId.toUpperCase())
+      .executeTakeFirst();
+    return row ? toPartner(row) : undefined;
+  }
+
+  /**
+   * Makes `parties` the ones this partner speaks for, in the transaction that stores it: a
+   * party is one platform's only, so one that another partner holds is refused (OCPI 2001)
+   * and the transaction must roll back. Concurrent claims of one party wait for each other
+   * on the unique key: exactly one of them gets it.
+   */
+  async claimParties(trx: Transaction<Database>, partnerId: string, parties: PartnerParty[]): Promise<void> {
+    await trx.deleteFrom('ocpi_partner_parties').where('partner_id', '=', partnerId).execute();
+    const keys = [
+      ...new Set(parties.map((p) => `${p.countryCode.toUpperCase()}*${p.partyId.toUpperCase()}`)),
+    ];
+    if (keys.length === 0) return;
+    const rows = keys.map((key) => {
+      const [country_code, party_id] = key.split('*') as [string, string];
+      return { country_code, party_id, partner_id: partnerId };
+    });
+    const claimed = await trx
+      .insertInto('ocpi_partner_parties')
+      .values(rows)
+      .onConflict((oc) => oc.columns(['country_code', 'party_id']).doNothing())
+      .returning(['country_code', 'party_id'])
+      .execute();
+    const got = new Set(claimed.map((r) => `${r.country_code}*${r.party_id}`));
+    const taken = keys.filter((key) => !got.has(key));
+    if (taken.length > 0) throw partiesTaken(taken);
   }
 
   /** Inserts a partner with the token it will use to call us. */
@@ -265,6 +299,13 @@ export class PartnerRegistry {
       .executeTakeFirst();
     return Number(result.numDeletedRows);
   }
+}
+
+/** OCPI 2001: parties another platform holds. */
+export function partiesTaken(parties: string[]): OcpiError {
+  return OcpiError.invalid(
+    `party ${parties.join(', ')} ${parties.length > 1 ? 'are' : 'is'} already registered by another platform; it must unregister first`,
+  );
 }
 
 function toRow(write: PartnerWrite) {

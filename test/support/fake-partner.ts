@@ -11,6 +11,19 @@ export interface FakePartnerOptions {
   noCredentialsEndpoint?: boolean;
   /** Only accept the token raw (a strict 2.1.1 partner) */
   rawTokenOnly?: boolean;
+  /**
+   * Serve POST, PUT and DELETE on the credentials endpoint: POST and PUT accept what they
+   * are sent and answer with the data this returns (given what was sent); DELETE answers
+   * success. Without it the endpoint is listed but not served.
+   */
+  credentialsAnswer?: (sent: unknown, method: 'POST' | 'PUT') => unknown;
+}
+
+/** A credentials call the fake partner received. */
+export interface ReceivedCredentials {
+  method: string;
+  auth: string;
+  body: unknown;
 }
 
 /**
@@ -20,7 +33,7 @@ export interface FakePartnerOptions {
 export async function startFakePartner(options: FakePartnerOptions = {}) {
   const app = Fastify();
   const versions = options.versions ?? ['2.2.1'];
-  const received = { auth: [] as string[] };
+  const received = { auth: [] as string[], credentials: [] as ReceivedCredentials[] };
   let base = '';
   const authorized = (header: string | undefined) => {
     received.auth.push(header ?? '');
@@ -54,6 +67,30 @@ export async function startFakePartner(options: FakePartnerOptions = {}) {
       : [{ identifier: 'credentials', role: 'SENDER', url: `${base}/credentials` }];
     return ok({ version: request.params.version, endpoints });
   });
+  const answer = options.credentialsAnswer;
+  if (answer) {
+    for (const method of ['POST', 'PUT'] as const)
+      app.route({
+        method,
+        url: '/credentials',
+        handler: async (request) => {
+          received.credentials.push({
+            method,
+            auth: request.headers.authorization ?? '',
+            body: request.body,
+          });
+          return ok(answer(request.body, method));
+        },
+      });
+    app.delete('/credentials', async (request) => {
+      received.credentials.push({
+        method: 'DELETE',
+        auth: request.headers.authorization ?? '',
+        body: undefined,
+      });
+      return ok(undefined);
+    });
+  }
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
