@@ -39,7 +39,7 @@ import {
   unregisterFrom,
   updateCredentialsWith,
 } from './partners/handshake-client.ts';
-import { PartnerRegistry } from './partners/registry.ts';
+import { PartnerRegistry, type RegistrationTokenOptions } from './partners/registry.ts';
 import type { OwnParty, Partner } from './partners/types.ts';
 import { openStore, type Store, type StoreOptions } from './store/store.ts';
 import type { PaginationOptions } from './transport/pagination.ts';
@@ -66,7 +66,10 @@ export interface OcpiAppOptions {
   logger?: FastifyServerOptions['logger'] | FastifyBaseLogger;
   /** Admin API under /admin, protected by this token. Absent: no admin API. */
   adminToken?: string;
-  /** Registration tokens (token A) to accept, created if missing. */
+  /**
+   * Registration tokens (token A) to accept, created if missing. One that registered a
+   * partner stays spent for good: configuring it again does not bring it back.
+   */
   registrationTokens?: string[];
   /** Outbound HTTP to partners. */
   http?: OcpiHttpOptions;
@@ -101,8 +104,16 @@ export interface OcpiAppOptions {
 export interface OcpiApi {
   /** Our versions URL, to hand to partners with a registration token. */
   versionsUrl(): string;
-  /** Creates a registration token (token A) for a new partner. */
-  createRegistrationToken(token?: string, label?: string): Promise<string>;
+  /**
+   * Creates a registration token (token A) for a new partner. A token A registers one
+   * partner: a used one is refused (OCPI 2001). With `replace`, the unused tokens of the
+   * same label are dropped first (e.g. one live bootstrap token per start).
+   */
+  createRegistrationToken(
+    token?: string,
+    label?: string,
+    options?: RegistrationTokenOptions,
+  ): Promise<string>;
   /** Runs the credentials handshake with a partner from our side. */
   registerWith(partnerVersionsUrl: string, tokenA: string): Promise<Partner>;
   /** Rotates tokens with a partner and refreshes its endpoints. */
@@ -254,7 +265,8 @@ export const ocpiPlugin = fp<OcpiAppOptions>(
 
     await registry.dropStalePending(STALE_HANDSHAKE_MS);
     for (const token of options.registrationTokens ?? [])
-      await registry.createRegistrationToken(token, 'configured');
+      if ((await registry.addRegistrationToken(token, 'configured')) !== 'live')
+        app.log.warn('a configured registration token was used already; it is not accepted again');
 
     app.addHook('onListen', async () => {
       if (publicUrl) return;
@@ -345,8 +357,8 @@ export const ocpiPlugin = fp<OcpiAppOptions>(
 
     app.decorate('ocpi', {
       versionsUrl: () => versionsUrl(node),
-      createRegistrationToken: (token?: string, label?: string) =>
-        registry.createRegistrationToken(token, label),
+      createRegistrationToken: (token?: string, label?: string, tokenOptions?: RegistrationTokenOptions) =>
+        registry.createRegistrationToken(token, label, tokenOptions),
       registerWith: (url: string, tokenA: string) => registerWith(node, url, tokenA),
       updateCredentials: (id: string) => updateCredentialsWith(node, id),
       unregister: (id: string) => unregisterFrom(node, id),
@@ -392,6 +404,9 @@ export async function createOcpiApp(options: OcpiAppOptions = {}): Promise<Fasti
   const app = Fastify({
     ...loggerOption(options.logger),
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    // Opening the store (initdb on PGlite's first start, migrations) can outlast Fastify's
+    // 10 s plugin timeout on a slow or busy machine.
+    pluginTimeout: 120_000,
     // Log lines carry the partner's X-Request-ID when it sent one.
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),

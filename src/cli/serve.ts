@@ -10,6 +10,7 @@ import type { Publisher } from '../modules/objects/publisher.ts';
 import type { OwnParty, OwnRole } from '../partners/types.ts';
 import type { StoreOptions } from '../store/store.ts';
 import { generateToken } from '../transport/token.ts';
+import { bootstrapToken } from './bootstrap-token.ts';
 import { demoLocation, demoTariff, demoToken } from './demo-data.ts';
 
 const HELP = `Usage: ocpi serve [options]   (same as: npm start -- [options])
@@ -24,7 +25,8 @@ const HELP = `Usage: ocpi serve [options]   (same as: npm start -- [options])
   --party <CC*PID>         a party this node speaks for, repeatable (default NL*ACM)
   --name <name>            business name of the parties (default "OCPI toolkit node")
   --versions <list>        OCPI versions to offer, comma separated (default 2.1.1,2.2.1,2.3.0)
-  --bootstrap-token <t>    a token A a new partner registers with (generated when absent)
+  --bootstrap-token <t>    a token A a new partner registers with (generated when absent); it
+                           replaces the previous start's unused one, and once used is never accepted again
   --admin-token <t>        token of the admin API under /admin (or OCPI_ADMIN_TOKEN; generated when absent)
   --log-level <level>      pino log level (default info)
   --demo                   simulated chargers and a demo location, tariff (cpo) or token (emsp)
@@ -113,7 +115,6 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<num
     values.demo || values.simulate
       ? new SimulatedGateway({ tickMs: 2000, evses: parseSimulate(values.simulate ?? []) })
       : undefined;
-  const bootstrapToken = values['bootstrap-token'] ?? generateToken();
   const adminToken = values['admin-token'] ?? env.OCPI_ADMIN_TOKEN ?? generateToken();
 
   const app = await createOcpiApp({
@@ -121,7 +122,6 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<num
     parties,
     store,
     ...(values['public-url'] ? { publicUrl: values['public-url'] } : {}),
-    registrationTokens: [bootstrapToken],
     commands: {
       ...(simulated ? { gateway: simulated } : {}),
       ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
@@ -130,6 +130,7 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<num
     logger: { level: values['log-level'] },
   });
   await app.listen({ port, host: values.host });
+  const bootstrap = await bootstrapToken(app, values['bootstrap-token']);
   if (values.demo) {
     // Once per store: a restart does not push the demo objects to partners again.
     const main = parties[0] as OwnParty;
@@ -153,7 +154,7 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<num
       '',
       `OCPI node up: ${parties.map((p) => `${p.countryCode}*${p.partyId}`).join(', ')} as ${role}, data in ${where}`,
       `  versions URL:     ${app.ocpi.versionsUrl()}`,
-      `  bootstrap token:  ${bootstrapToken}   (token A: give it to a partner with the versions URL)`,
+      `  bootstrap token:  ${bootstrap}`,
       `  admin token:      ${adminToken}   (for ocpi register/partners and /admin)`,
       '',
     ].join('\n'),

@@ -36,6 +36,14 @@ export interface PartnerRegistryOptions {
   now?: () => number;
 }
 
+export interface RegistrationTokenOptions {
+  /** Drop the unused registration tokens of the same label first: one live token per label. */
+  replace?: boolean;
+}
+
+/** A registration token asked for: live, spent by a registration, or taken as a partner's token. */
+export type RegistrationTokenState = 'live' | 'spent' | 'taken';
+
 /** What is written when a partner is created or its credentials change. */
 export interface PartnerWrite {
   status: 'pending' | 'registered';
@@ -112,7 +120,7 @@ export class PartnerRegistry {
       .select(['kind', 'partner_id'])
       .where('token_hash', '=', hash)
       .executeTakeFirst();
-    if (!row) return undefined;
+    if (!row || row.kind === 'spent') return undefined;
     if (row.kind === 'registration' || row.partner_id === null)
       return { kind: 'registration', tokenHash: hash };
     const partner = await this.get(row.partner_id);
@@ -133,16 +141,59 @@ export class PartnerRegistry {
     }
   }
 
-  /** Creates a registration token (CREDENTIALS_TOKEN_A). Pass one to adopt a known value. */
-  async createRegistrationToken(token: string = generateToken(), label?: string): Promise<string> {
-    const hash = hashToken(token);
-    await this.db
-      .insertInto('ocpi_inbound_tokens')
-      .values({ token_hash: hash, kind: 'registration', partner_id: null, label: label ?? null })
-      .onConflict((oc) => oc.column('token_hash').doNothing())
-      .execute();
-    this.invalidate(undefined, [hash]);
+  /**
+   * Creates a registration token (CREDENTIALS_TOKEN_A); pass one to adopt a known value.
+   * A token A registers one partner only: one used already (or in use as a partner's
+   * token) is refused with OCPI 2001. See addRegistrationToken().
+   */
+  async createRegistrationToken(
+    token: string = generateToken(),
+    label?: string,
+    options: RegistrationTokenOptions = {},
+  ): Promise<string> {
+    const state = await this.addRegistrationToken(token, label, options);
+    if (state === 'spent')
+      throw OcpiError.invalid('this token A was used already; a token A registers one partner only');
+    if (state === 'taken') throw OcpiError.invalid('this token is in use already; choose another');
     return token;
+  }
+
+  /**
+   * Adds a registration token unless it exists: one that registered a partner stays
+   * spent for good, so configuring it again (at every start, say) does not revive it.
+   * With `replace`, the unused registration tokens of the same label go first, in the
+   * same transaction, whatever becomes of this one: one live token per label.
+   */
+  async addRegistrationToken(
+    token: string,
+    label: string | undefined,
+    options: RegistrationTokenOptions = {},
+  ): Promise<RegistrationTokenState> {
+    const hash = hashToken(token);
+    const { dropped, kind } = await this.db.transaction().execute(async (trx) => {
+      const dropped = options.replace
+        ? await trx
+            .deleteFrom('ocpi_inbound_tokens')
+            .where('kind', '=', 'registration')
+            .where((eb) => (label === undefined ? eb('label', 'is', null) : eb('label', '=', label)))
+            .where('token_hash', '<>', hash)
+            .returning('token_hash')
+            .execute()
+        : [];
+      await trx
+        .insertInto('ocpi_inbound_tokens')
+        .values({ token_hash: hash, kind: 'registration', partner_id: null, label: label ?? null })
+        .onConflict((oc) => oc.column('token_hash').doNothing())
+        .execute();
+      const row = await trx
+        .selectFrom('ocpi_inbound_tokens')
+        .select('kind')
+        .where('token_hash', '=', hash)
+        .executeTakeFirstOrThrow();
+      return { dropped: dropped.map((r) => r.token_hash), kind: row.kind };
+    });
+    this.invalidate(undefined, [hash, ...dropped]);
+    return kind === 'registration' ? 'live' : kind === 'spent' ? 'spent' : 'taken';
   }
 
   async list(): Promise<Partner[]> {
@@ -280,14 +331,18 @@ export class PartnerRegistry {
     return result.numDeletedRows > 0n;
   }
 
-  /** Consumes a registration token; false if it was already used (a concurrent registration). */
+  /**
+   * Spends a registration token: it stays as a 'spent' row, never accepted nor created
+   * again. False if it was spent already (a concurrent registration won).
+   */
   async consumeRegistrationToken(trx: Transaction<Database>, tokenHash: string): Promise<boolean> {
     const result = await trx
-      .deleteFrom('ocpi_inbound_tokens')
+      .updateTable('ocpi_inbound_tokens')
+      .set({ kind: 'spent' })
       .where('token_hash', '=', tokenHash)
       .where('kind', '=', 'registration')
       .executeTakeFirst();
-    return result.numDeletedRows > 0n;
+    return result.numUpdatedRows > 0n;
   }
 
   /** Deletes pending partners left behind by a handshake that never finished (e.g. a crash). */
