@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
@@ -44,6 +43,7 @@ import type { OwnParty, Partner } from './partners/types.ts';
 import { openStore, type Store, type StoreOptions } from './store/store.ts';
 import type { PaginationOptions } from './transport/pagination.ts';
 import { ocpiTransport } from './transport/plugin.ts';
+import { answerUnrouted, serverOptions } from './transport/server.ts';
 
 /** Options of createOcpiApp() and ocpiPlugin(). Every one has a working default. */
 export interface OcpiAppOptions {
@@ -77,6 +77,11 @@ export interface OcpiAppOptions {
   outboundUrlPolicy?: OutboundUrlPolicy;
   /** Largest request body in bytes (default 1 MiB); larger bodies get HTTP 413. */
   bodyLimit?: number;
+  /**
+   * Milliseconds a client has to send a whole request, headers and body (default 30 s);
+   * a slower one gets HTTP 408. createOcpiApp() only: a plugin lives in your server.
+   */
+  requestTimeoutMs?: number;
   /** How long a token lookup is cached (default 30 s); local changes invalidate at once. */
   tokenCacheTtlMs?: number;
   /** Put your own system behind a module instead of our store. */
@@ -401,16 +406,8 @@ function loggerOption(
  * `listen()` on it; `app.ocpi` is the node's API.
  */
 export async function createOcpiApp(options: OcpiAppOptions = {}): Promise<FastifyInstance> {
-  const app = Fastify({
-    ...loggerOption(options.logger),
-    bodyLimit: options.bodyLimit ?? 1024 * 1024,
-    // Opening the store (initdb on PGlite's first start, migrations) can outlast Fastify's
-    // 10 s plugin timeout on a slow or busy machine.
-    pluginTimeout: 120_000,
-    // Log lines carry the partner's X-Request-ID when it sent one.
-    requestIdHeader: 'x-request-id',
-    genReqId: () => randomUUID(),
-  });
+  const app = Fastify({ ...loggerOption(options.logger), ...serverOptions(options) });
+  answerUnrouted(app);
   await app.register(ocpiPlugin, options);
   return app as unknown as FastifyInstance;
 }

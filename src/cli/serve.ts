@@ -98,7 +98,7 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<num
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`--port ${values.port}: not a port`);
-  const role = ROLES[values.role.toLowerCase()];
+  const role = Object.hasOwn(ROLES, values.role.toLowerCase()) ? ROLES[values.role.toLowerCase()] : undefined;
   if (!role) throw new Error(`--role ${values.role}: expected cpo, emsp or ptp`);
   const parties = (values.party ?? ['NL*ACM']).map((p) => parseParty(p, role, values.name));
   const databaseUrl = values['database-url'] ?? env.DATABASE_URL;
