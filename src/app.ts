@@ -1,10 +1,8 @@
 import { EventEmitter } from 'node:events';
-import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import fp from 'fastify-plugin';
-import { adminCommandRoutes } from './admin/command-routes.ts';
-import { adminObjectRoutes } from './admin/object-routes.ts';
-import { adminRoutes } from './admin/routes.ts';
+import { type AdminListener, mountAdmin } from './admin/mount.ts';
+import { MIN_ADMIN_TOKEN_LENGTH } from './admin/routes.ts';
 import { OcpiHttpClient, type OcpiHttpOptions } from './client/ocpi-http.ts';
 import type { OutboundUrlPolicy } from './client/url-guard.ts';
 import { createDeliveryWorker, type DeliveryWorker, type DeliveryWorkerOptions } from './delivery/worker.ts';
@@ -43,7 +41,7 @@ import type { OwnParty, Partner } from './partners/types.ts';
 import { openStore, type Store, type StoreOptions } from './store/store.ts';
 import type { PaginationOptions } from './transport/pagination.ts';
 import { ocpiTransport } from './transport/plugin.ts';
-import { answerUnrouted, serverOptions } from './transport/server.ts';
+import { answerUnrouted, listenUrl, serverOptions } from './transport/server.ts';
 
 /** Options of createOcpiApp() and ocpiPlugin(). Every one has a working default. */
 export interface OcpiAppOptions {
@@ -64,8 +62,15 @@ export interface OcpiAppOptions {
   store?: StoreOptions | Store;
   /** Fastify/pino logger options or instance (default: off). Authorization headers are never logged. */
   logger?: FastifyServerOptions['logger'] | FastifyBaseLogger;
-  /** Admin API under /admin, protected by this token. Absent: no admin API. */
+  /** Admin API under /admin, protected by this token (at least 16 characters). Absent: no admin API. */
   adminToken?: string;
+  /**
+   * Serve the admin API on a listener of its own instead of under /admin of the OCPI
+   * server, e.g. `{ host: '127.0.0.1', port: 3001 }`, so that partners cannot reach it.
+   * It opens when the app is ready (listen() or ready()), closes with it, and has the
+   * same limits; `app.ocpi.adminUrl()` says where it is. Host default 127.0.0.1, port 0 (any free one).
+   */
+  adminListener?: AdminListener;
   /**
    * Registration tokens (token A) to accept, created if missing. One that registered a
    * partner stays spent for good: configuring it again does not bring it back.
@@ -109,6 +114,8 @@ export interface OcpiAppOptions {
 export interface OcpiApi {
   /** Our versions URL, to hand to partners with a registration token. */
   versionsUrl(): string;
+  /** The admin API's URL (…/admin) once it listens; undefined without an admin token. */
+  adminUrl(): string | undefined;
   /**
    * Creates a registration token (token A) for a new partner. A token A registers one
    * partner: a used one is refused (OCPI 2001). With `replace`, the unused tokens of the
@@ -205,6 +212,8 @@ function checkOptions(options: OcpiAppOptions): void {
     if (!/^[A-Z]{2}$/i.test(p.countryCode) || !/^[A-Z0-9]{3}$/i.test(p.partyId))
       throw new Error(`invalid party ${p.countryCode}*${p.partyId}`);
   }
+  if (options.adminToken !== undefined && options.adminToken.length < MIN_ADMIN_TOKEN_LENGTH)
+    throw new Error(`adminToken: at least ${MIN_ADMIN_TOKEN_LENGTH} characters (a long random secret)`);
   const known = new Set(MODULE_IDS);
   for (const m of options.modules ?? []) if (!known.has(m)) throw new Error(`unknown module ${m}`);
 }
@@ -274,16 +283,7 @@ export const ocpiPlugin = fp<OcpiAppOptions>(
         app.log.warn('a configured registration token was used already; it is not accepted again');
 
     app.addHook('onListen', async () => {
-      if (publicUrl) return;
-      const address = app.server.address() as AddressInfo | null;
-      if (!address || typeof address === 'string') return;
-      const host =
-        address.family === 'IPv6'
-          ? `[${address.address === '::' ? '::1' : address.address}]`
-          : address.address === '0.0.0.0'
-            ? '127.0.0.1'
-            : address.address;
-      publicUrl = `http://${host}:${address.port}`;
+      publicUrl ??= listenUrl(app.server.address());
     });
     const delivery = createDeliveryWorker(node, options.delivery);
     const wake = () => delivery.wake();
@@ -347,21 +347,22 @@ export const ocpiPlugin = fp<OcpiAppOptions>(
       { prefix: node.basePath },
     );
 
-    if (options.adminToken) {
-      const adminToken = options.adminToken;
-      await app.register(
-        async (scope) => {
-          await ocpiTransport(scope, { registry });
-          adminRoutes(scope, node, adminToken);
-          adminObjectRoutes(scope, node, { publishers, specs: OBJECT_SPECS, delivery });
-          adminCommandRoutes(scope, node, emspCommands, node.events);
-        },
-        { prefix: '/admin' },
-      );
-    }
+    const adminUrl = options.adminToken
+      ? await mountAdmin(
+          app,
+          node,
+          { publishers, specs: OBJECT_SPECS, delivery, commands: emspCommands },
+          {
+            token: options.adminToken,
+            ...(options.adminListener ? { listener: options.adminListener } : {}),
+            limits: options,
+          },
+        )
+      : () => undefined;
 
     app.decorate('ocpi', {
       versionsUrl: () => versionsUrl(node),
+      adminUrl,
       createRegistrationToken: (token?: string, label?: string, tokenOptions?: RegistrationTokenOptions) =>
         registry.createRegistrationToken(token, label, tokenOptions),
       registerWith: (url: string, tokenA: string) => registerWith(node, url, tokenA),

@@ -12,6 +12,7 @@ import type { StoreOptions } from '../store/store.ts';
 import { generateToken } from '../transport/token.ts';
 import { bootstrapToken } from './bootstrap-token.ts';
 import { demoLocation, demoTariff, demoToken } from './demo-data.ts';
+import { serveAdmin } from './serve-admin.ts';
 
 const HELP = `Usage: ocpi serve [options]   (same as: npm start -- [options])
 
@@ -27,7 +28,9 @@ const HELP = `Usage: ocpi serve [options]   (same as: npm start -- [options])
   --versions <list>        OCPI versions to offer, comma separated (default 2.1.1,2.2.1,2.3.0)
   --bootstrap-token <t>    a token A a new partner registers with (generated when absent); it
                            replaces the previous start's unused one, and once used is never accepted again
-  --admin-token <t>        token of the admin API under /admin (or OCPI_ADMIN_TOKEN; generated when absent)
+  --admin-token <t>        token of the admin API (or OCPI_ADMIN_TOKEN; at least 16 characters; generated when absent)
+  --admin-host <host>      address the admin API listens on, apart from OCPI (default 127.0.0.1)
+  --admin-port <n>         its port (default: --port + 1, e.g. 3001; any free one with --port 0)
   --log-level <level>      pino log level (default info)
   --demo                   simulated chargers and a demo location, tariff (cpo) or token (emsp)
   --simulate <evse>=<b>    a simulated charger for an EVSE uid, repeatable: accept|reject|occupied|inoperative|slow|silent
@@ -84,6 +87,8 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<num
       versions: { type: 'string' },
       'bootstrap-token': { type: 'string' },
       'admin-token': { type: 'string' },
+      'admin-host': { type: 'string' },
+      'admin-port': { type: 'string' },
       'log-level': { type: 'string', default: 'info' },
       demo: { type: 'boolean' },
       simulate: { type: 'string', multiple: true },
@@ -115,7 +120,14 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<num
     values.demo || values.simulate
       ? new SimulatedGateway({ tickMs: 2000, evses: parseSimulate(values.simulate ?? []) })
       : undefined;
-  const adminToken = values['admin-token'] ?? env.OCPI_ADMIN_TOKEN ?? generateToken();
+  const admin = serveAdmin(
+    {
+      token: values['admin-token'] ?? env.OCPI_ADMIN_TOKEN ?? generateToken(),
+      host: values['admin-host'],
+      port: values['admin-port'],
+    },
+    port,
+  );
 
   const app = await createOcpiApp({
     ...(values.versions ? { versions: parseVersions(values.versions) } : {}),
@@ -126,7 +138,7 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<num
       ...(simulated ? { gateway: simulated } : {}),
       ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
     },
-    adminToken,
+    ...admin,
     logger: { level: values['log-level'] },
   });
   await app.listen({ port, host: values.host });
@@ -155,7 +167,8 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<num
       `OCPI node up: ${parties.map((p) => `${p.countryCode}*${p.partyId}`).join(', ')} as ${role}, data in ${where}`,
       `  versions URL:     ${app.ocpi.versionsUrl()}`,
       `  bootstrap token:  ${bootstrap}`,
-      `  admin token:      ${adminToken}   (for ocpi register/partners and /admin)`,
+      `  admin URL:        ${app.ocpi.adminUrl()}   (this machine only: ocpi register/partners --node <admin URL>)`,
+      `  admin token:      ${admin.adminToken}`,
       '',
     ].join('\n'),
   );

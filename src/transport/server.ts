@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
-import type { Socket } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type {
   FastifyError,
   FastifyInstance,
@@ -127,4 +127,16 @@ export function answerUnrouted(app: FastifyInstance): void {
         envelope(undefined, OcpiStatus.CLIENT_ERROR, `no endpoint ${request.method} ${shownPath(request)}`),
       );
   });
+}
+
+/** The http:// base URL of a listening server, with wildcard addresses as loopback; undefined when not listening. */
+export function listenUrl(address: AddressInfo | string | null): string | undefined {
+  if (!address || typeof address === 'string') return undefined;
+  const host =
+    address.family === 'IPv6'
+      ? `[${address.address === '::' ? '::1' : address.address}]`
+      : address.address === '0.0.0.0'
+        ? '127.0.0.1'
+        : address.address;
+  return `http://${host}:${address.port}`;
 }
