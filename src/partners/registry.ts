@@ -246,9 +246,10 @@ export class PartnerRegistry {
    */
   async claimParties(trx: Transaction<Database>, partnerId: string, parties: PartnerParty[]): Promise<void> {
     await trx.deleteFrom('ocpi_partner_parties').where('partner_id', '=', partnerId).execute();
+    // Sorted: two transactions claiming overlapping parties lock them in one order (no deadlock).
     const keys = [
       ...new Set(parties.map((p) => `${p.countryCode.toUpperCase()}*${p.partyId.toUpperCase()}`)),
-    ];
+    ].sort();
     if (keys.length === 0) return;
     const rows = keys.map((key) => {
       const [country_code, party_id] = key.split('*') as [string, string];
