@@ -1,6 +1,4 @@
-import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import type { AddressInfo } from 'node:net';
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
@@ -8,9 +6,8 @@ import Fastify, {
   type FastifyServerOptions,
 } from 'fastify';
 import fp from 'fastify-plugin';
-import { adminCommandRoutes } from './admin/command-routes.ts';
-import { adminObjectRoutes } from './admin/object-routes.ts';
-import { adminRoutes } from './admin/routes.ts';
+import { type AdminListener, mountAdmin } from './admin/mount.ts';
+import { MIN_ADMIN_TOKEN_LENGTH } from './admin/routes.ts';
 import { OcpiHttpClient, type OcpiHttpOptions } from './client/ocpi-http.ts';
 import type { OutboundUrlPolicy } from './client/url-guard.ts';
 import { createDeliveryWorker, type DeliveryWorker, type DeliveryWorkerOptions } from './delivery/worker.ts';
@@ -44,11 +41,12 @@ import {
   unregisterFrom,
   updateCredentialsWith,
 } from './partners/handshake-client.ts';
-import { PartnerRegistry } from './partners/registry.ts';
+import { PartnerRegistry, type RegistrationTokenOptions } from './partners/registry.ts';
 import type { OwnParty, Partner } from './partners/types.ts';
 import { openStore, type Store, type StoreOptions } from './store/store.ts';
 import type { PaginationOptions } from './transport/pagination.ts';
 import { ocpiTransport } from './transport/plugin.ts';
+import { answerUnrouted, listenUrl, serverOptions } from './transport/server.ts';
 
 /** Options of createOcpiApp() and ocpiPlugin(). Every one has a working default. */
 export interface OcpiAppOptions {
@@ -69,9 +67,19 @@ export interface OcpiAppOptions {
   store?: StoreOptions | Store;
   /** Fastify/pino logger options or instance (default: off). Authorization headers are never logged. */
   logger?: FastifyServerOptions['logger'] | FastifyBaseLogger;
-  /** Admin API under /admin, protected by this token. Absent: no admin API. */
+  /** Admin API under /admin, protected by this token (at least 16 characters). Absent: no admin API. */
   adminToken?: string;
-  /** Registration tokens (token A) to accept, created if missing. */
+  /**
+   * Serve the admin API on a listener of its own instead of under /admin of the OCPI
+   * server, e.g. `{ host: '127.0.0.1', port: 3001 }`, so that partners cannot reach it.
+   * It opens when the app is ready (listen() or ready()), closes with it, and has the
+   * same limits; `app.ocpi.adminUrl()` says where it is. Host default 127.0.0.1, port 0 (any free one).
+   */
+  adminListener?: AdminListener;
+  /**
+   * Registration tokens (token A) to accept, created if missing. One that registered a
+   * partner stays spent for good: configuring it again does not bring it back.
+   */
   registrationTokens?: string[];
   /** Outbound HTTP to partners. */
   http?: OcpiHttpOptions;
@@ -79,6 +87,11 @@ export interface OcpiAppOptions {
   outboundUrlPolicy?: OutboundUrlPolicy;
   /** Largest request body in bytes (default 1 MiB); larger bodies get HTTP 413. */
   bodyLimit?: number;
+  /**
+   * Milliseconds a client has to send a whole request, headers and body (default 30 s);
+   * a slower one gets HTTP 408. createOcpiApp() only: a plugin lives in your server.
+   */
+  requestTimeoutMs?: number;
   /** How long a token lookup is cached (default 30 s); local changes invalidate at once. */
   tokenCacheTtlMs?: number;
   /** Put your own system behind a module instead of our store. */
@@ -106,8 +119,18 @@ export interface OcpiAppOptions {
 export interface OcpiApi {
   /** Our versions URL, to hand to partners with a registration token. */
   versionsUrl(): string;
-  /** Creates a registration token (token A) for a new partner. */
-  createRegistrationToken(token?: string, label?: string): Promise<string>;
+  /** The admin API's URL (…/admin) once it listens; undefined without an admin token. */
+  adminUrl(): string | undefined;
+  /**
+   * Creates a registration token (token A) for a new partner. A token A registers one
+   * partner: a used one is refused (OCPI 2001). With `replace`, the unused tokens of the
+   * same label are dropped first (e.g. one live bootstrap token per start).
+   */
+  createRegistrationToken(
+    token?: string,
+    label?: string,
+    options?: RegistrationTokenOptions,
+  ): Promise<string>;
   /** Runs the credentials handshake with a partner from our side. */
   registerWith(partnerVersionsUrl: string, tokenA: string): Promise<Partner>;
   /** Rotates tokens with a partner and refreshes its endpoints. */
@@ -194,6 +217,8 @@ function checkOptions(options: OcpiAppOptions): void {
     if (!/^[A-Z]{2}$/i.test(p.countryCode) || !/^[A-Z0-9]{3}$/i.test(p.partyId))
       throw new Error(`invalid party ${p.countryCode}*${p.partyId}`);
   }
+  if (options.adminToken !== undefined && options.adminToken.length < MIN_ADMIN_TOKEN_LENGTH)
+    throw new Error(`adminToken: at least ${MIN_ADMIN_TOKEN_LENGTH} characters (a long random secret)`);
   const known = new Set(MODULE_IDS);
   for (const m of options.modules ?? []) if (!known.has(m)) throw new Error(`unknown module ${m}`);
 }
@@ -260,19 +285,11 @@ export const ocpiPlugin: FastifyPluginCallback<OcpiAppOptions> = fp<OcpiAppOptio
 
     await registry.dropStalePending(STALE_HANDSHAKE_MS);
     for (const token of options.registrationTokens ?? [])
-      await registry.createRegistrationToken(token, 'configured');
+      if ((await registry.addRegistrationToken(token, 'configured')) !== 'live')
+        app.log.warn('a configured registration token was used already; it is not accepted again');
 
     app.addHook('onListen', async () => {
-      if (publicUrl) return;
-      const address = app.server.address() as AddressInfo | null;
-      if (!address || typeof address === 'string') return;
-      const host =
-        address.family === 'IPv6'
-          ? `[${address.address === '::' ? '::1' : address.address}]`
-          : address.address === '0.0.0.0'
-            ? '127.0.0.1'
-            : address.address;
-      publicUrl = `http://${host}:${address.port}`;
+      publicUrl ??= listenUrl(app.server.address());
     });
     const delivery = createDeliveryWorker(node, {
       ...options.delivery,
@@ -347,23 +364,24 @@ export const ocpiPlugin: FastifyPluginCallback<OcpiAppOptions> = fp<OcpiAppOptio
       { prefix: node.basePath },
     );
 
-    if (options.adminToken) {
-      const adminToken = options.adminToken;
-      await app.register(
-        async (scope) => {
-          await ocpiTransport(scope, { registry });
-          adminRoutes(scope, node, adminToken);
-          adminObjectRoutes(scope, node, { publishers, specs: OBJECT_SPECS, delivery });
-          adminCommandRoutes(scope, node, emspCommands, node.events);
-        },
-        { prefix: '/admin' },
-      );
-    }
+    const adminUrl = options.adminToken
+      ? await mountAdmin(
+          app,
+          node,
+          { publishers, specs: OBJECT_SPECS, delivery, commands: emspCommands },
+          {
+            token: options.adminToken,
+            ...(options.adminListener ? { listener: options.adminListener } : {}),
+            limits: options,
+          },
+        )
+      : () => undefined;
 
     app.decorate('ocpi', {
       versionsUrl: () => versionsUrl(node),
-      createRegistrationToken: (token?: string, label?: string) =>
-        registry.createRegistrationToken(token, label),
+      adminUrl,
+      createRegistrationToken: (token?: string, label?: string, tokenOptions?: RegistrationTokenOptions) =>
+        registry.createRegistrationToken(token, label, tokenOptions),
       registerWith: (url: string, tokenA: string) => registerWith(node, url, tokenA),
       updateCredentials: (id: string) => updateCredentialsWith(node, id),
       unregister: (id: string) => unregisterFrom(node, id),
@@ -406,13 +424,8 @@ function loggerOption(
  * `listen()` on it; `app.ocpi` is the node's API.
  */
 export async function createOcpiApp(options: OcpiAppOptions = {}): Promise<FastifyInstance> {
-  const app = Fastify({
-    ...loggerOption(options.logger),
-    bodyLimit: options.bodyLimit ?? 1024 * 1024,
-    // Log lines carry the partner's X-Request-ID when it sent one.
-    requestIdHeader: 'x-request-id',
-    genReqId: () => randomUUID(),
-  });
+  const app = Fastify({ ...loggerOption(options.logger), ...serverOptions(options) });
+  answerUnrouted(app);
   await app.register(ocpiPlugin, options);
   return app as unknown as FastifyInstance;
 }

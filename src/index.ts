@@ -46,6 +46,7 @@ export type {
   OpenApiPathItem,
 } from './openapi/types.ts';
 export type { UnregisterResult } from './partners/handshake-client.ts';
+export type { RegistrationTokenOptions } from './partners/registry.ts';
 export type {
   BusinessDetails,
   OwnParty,

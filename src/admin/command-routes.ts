@@ -30,7 +30,8 @@ export function adminCommandRoutes(
     Body: { partner?: string; request?: Record<string, unknown>; follow?: number };
   }>('/commands/:command', { config }, async (request, reply) => {
     const command = request.params.command.toUpperCase().replace(/-/g, '_');
-    if (!(command in COMMAND_OBJECTS)) throw OcpiError.invalid(`unknown command ${request.params.command}`);
+    if (!Object.hasOwn(COMMAND_OBJECTS, command))
+      throw OcpiError.invalid(`unknown command ${request.params.command}`);
     const body = request.body ?? {};
     const who = String(body.partner ?? '');
     const [cc, pid] = who.split('*');

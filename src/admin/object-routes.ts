@@ -12,6 +12,7 @@ import type { OcpiNode } from '../node.ts';
 import { parseDateTime } from '../transport/datetime.ts';
 import { envelope } from '../transport/envelope.ts';
 import { OcpiError } from '../transport/errors.ts';
+import { readPageRequest } from '../transport/pagination.ts';
 
 export interface AdminObjects {
   publishers: Record<ObjectModuleId, Publisher>;
@@ -24,11 +25,18 @@ interface ModuleParams {
 }
 
 function moduleOf(objects: AdminObjects, name: string): ObjectModuleId {
-  if (!(name in objects.publishers))
+  // Own keys only: `constructor` or `__proto__` are no module.
+  if (!Object.hasOwn(objects.publishers, name))
     throw new OcpiError(2000, `unknown module ${name}; use locations, tariffs or tokens`, {
       httpStatus: 404,
     });
   return name as ObjectModuleId;
+}
+
+/** offset and limit of an admin list: non-negative integers (else OCPI 2001), at most 1000 a page. */
+function adminPage(query: { offset?: string; limit?: string }): { offset: number; limit: number } {
+  const { offset, limit } = readPageRequest(query, { maxLimit: 1000, defaultLimit: 100 });
+  return { offset, limit };
 }
 
 /**
@@ -43,11 +51,7 @@ export function adminObjectRoutes(app: FastifyInstance, node: OcpiNode, objects:
     { config },
     async (request) => {
       const id = moduleOf(objects, request.params.module);
-      const page = await objects.publishers[id].list({
-        offset: Number(request.query.offset ?? 0),
-        limit: Math.min(Number(request.query.limit ?? 100), 1000),
-      });
-      return envelope(page);
+      return envelope(await objects.publishers[id].list(adminPage(request.query)));
     },
   );
 
@@ -83,7 +87,10 @@ export function adminObjectRoutes(app: FastifyInstance, node: OcpiNode, objects:
         partyId: request.params.pid.toUpperCase(),
         id: request.params.id,
       };
-      return envelope(await objects.publishers[id].patch(ref, path, request.body as Record<string, unknown>));
+      const body = request.body;
+      if (typeof body !== 'object' || body === null || Array.isArray(body))
+        throw OcpiError.invalid('the PATCH body must be an object of the fields to change');
+      return envelope(await objects.publishers[id].patch(ref, path, body as Record<string, unknown>));
     },
   );
 
@@ -133,11 +140,7 @@ export function adminObjectRoutes(app: FastifyInstance, node: OcpiNode, objects:
     { config },
     async (request) => {
       const id = moduleOf(objects, request.params.module);
-      const query = {
-        offset: Number(request.query.offset ?? 0),
-        limit: Math.min(Number(request.query.limit ?? 100), 1000),
-      };
-      return envelope(await node.services[id].listReceived(request.params.partner, query));
+      return envelope(await node.services[id].listReceived(request.params.partner, adminPage(request.query)));
     },
   );
 

@@ -21,6 +21,9 @@ const TokenBody = compileValidator(
   }),
 );
 
+/** Shortest admin token accepted: it guards every partner and object of the node. */
+export const MIN_ADMIN_TOKEN_LENGTH = 16;
+
 function sameSecret(given: string, expected: string): boolean {
   const a = Buffer.from(given);
   const b = Buffer.from(expected);

@@ -6,7 +6,10 @@ export const ADMIN_OPTIONS = {
 
 /** Where the node is and how to authenticate, from the options or the environment. */
 export function adminConnection(values: { node?: string; 'admin-token'?: string }, env: NodeJS.ProcessEnv) {
-  const node = (values.node ?? env.OCPI_NODE ?? 'http://127.0.0.1:3000').replace(/\/+$/, '');
+  // The admin URL `ocpi serve` prints (…/admin), or the server it is on.
+  const node = (values.node ?? env.OCPI_NODE ?? 'http://127.0.0.1:3001')
+    .replace(/\/+$/, '')
+    .replace(/\/admin$/, '');
   const adminToken = values['admin-token'] ?? env.OCPI_ADMIN_TOKEN;
   if (!adminToken) throw new Error('--admin-token (or OCPI_ADMIN_TOKEN) is required');
   return { node, adminToken };

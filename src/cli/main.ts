@@ -23,7 +23,8 @@ Commands:
                               the OpenAPI 3.1 document of a version (JSON)
 
 Commands other than serve talk to a running node's admin API:
-  --node <url>                the node (default http://127.0.0.1:3000, or OCPI_NODE)
+  --node <url>                the node's admin URL, as ocpi serve prints it
+                              (default http://127.0.0.1:3001/admin, or OCPI_NODE)
   --admin-token <token>       its admin token (or OCPI_ADMIN_TOKEN)
 `;
 

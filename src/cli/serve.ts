@@ -12,7 +12,9 @@ import type { Publisher } from '../modules/objects/publisher.ts';
 import type { OwnParty, OwnRole } from '../partners/types.ts';
 import type { StoreOptions } from '../store/store.ts';
 import { generateToken } from '../transport/token.ts';
+import { bootstrapToken } from './bootstrap-token.ts';
 import { demoLocation, demoTariff, demoToken } from './demo-data.ts';
+import { serveAdmin } from './serve-admin.ts';
 
 const HELP = `Usage: ocpi serve [options]   (same as: npm start -- [options])
 
@@ -27,8 +29,11 @@ const HELP = `Usage: ocpi serve [options]   (same as: npm start -- [options])
   --party <CC*PID>         a party this node speaks for, repeatable (default NL*ACM)
   --name <name>            business name of the parties (default "OCPI toolkit node")
   --versions <list>        OCPI versions to offer, comma separated (default 2.1.1,2.2.1,2.3.0)
-  --bootstrap-token <t>    a token A a new partner registers with (generated when absent)
-  --admin-token <t>        token of the admin API under /admin (or OCPI_ADMIN_TOKEN; generated when absent)
+  --bootstrap-token <t>    a token A a new partner registers with (generated when absent); it
+                           replaces the previous start's unused one, and once used is never accepted again
+  --admin-token <t>        token of the admin API (or OCPI_ADMIN_TOKEN; at least 16 characters; generated when absent)
+  --admin-host <host>      address the admin API listens on, apart from OCPI (default 127.0.0.1)
+  --admin-port <n>         its port (default: --port + 1, e.g. 3001; any free one with --port 0)
   --log-level <level>      pino log level (default info)
   --demo                   simulated chargers and a demo location, tariff (cpo) or token (emsp)
   --simulate <evse>=<b>    a simulated charger for an EVSE uid, repeatable: accept|reject|occupied|inoperative|slow|silent
@@ -93,6 +98,8 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<num
       versions: { type: 'string' },
       'bootstrap-token': { type: 'string' },
       'admin-token': { type: 'string' },
+      'admin-host': { type: 'string' },
+      'admin-port': { type: 'string' },
       'log-level': { type: 'string', default: 'info' },
       demo: { type: 'boolean' },
       simulate: { type: 'string', multiple: true },
@@ -108,7 +115,7 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<num
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`--port ${values.port}: not a port`);
-  const role = ROLES[values.role.toLowerCase()];
+  const role = Object.hasOwn(ROLES, values.role.toLowerCase()) ? ROLES[values.role.toLowerCase()] : undefined;
   if (!role) throw new Error(`--role ${values.role}: expected cpo, emsp or ptp`);
   const parties = (values.party ?? ['NL*ACM']).map((p) => parseParty(p, role, values.name));
   const databaseUrl = values['database-url'] ?? env.DATABASE_URL;
@@ -125,8 +132,14 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<num
     values.demo || values.simulate
       ? new SimulatedGateway({ tickMs: 2000, evses: parseSimulate(values.simulate ?? []) })
       : undefined;
-  const bootstrapToken = values['bootstrap-token'] ?? generateToken();
-  const adminToken = values['admin-token'] ?? env.OCPI_ADMIN_TOKEN ?? generateToken();
+  const admin = serveAdmin(
+    {
+      token: values['admin-token'] ?? env.OCPI_ADMIN_TOKEN ?? generateToken(),
+      host: values['admin-host'],
+      port: values['admin-port'],
+    },
+    port,
+  );
 
   if (store.kind === 'pglite' && isNewDataDir(store.dataDir))
     process.stdout.write(
@@ -137,16 +150,16 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<num
     parties,
     store,
     ...(values['public-url'] ? { publicUrl: values['public-url'] } : {}),
-    registrationTokens: [bootstrapToken],
     commands: {
       ...(simulated ? { gateway: simulated } : {}),
       ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
     },
-    adminToken,
+    ...admin,
     ...(values['block-private-networks'] ? { outboundUrlPolicy: { allowPrivateNetworks: false } } : {}),
     logger: { level: values['log-level'] },
   });
   await app.listen({ port, host: values.host });
+  const bootstrap = await bootstrapToken(app, values['bootstrap-token']);
   if (values.demo) {
     // Once per store: a restart does not push the demo objects to partners again.
     const main = parties[0] as OwnParty;
@@ -177,8 +190,9 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<num
       `OCPI node up: ${parties.map((p) => `${p.countryCode}*${p.partyId}`).join(', ')} as ${role}, data in ${where}`,
       `  listening on:     ${listening}${values.host === '127.0.0.1' ? '   (this machine only: --host 0.0.0.0 for others)' : ''}`,
       `  versions URL:     ${app.ocpi.versionsUrl()}`,
-      `  bootstrap token:  ${bootstrapToken}   (token A: give it to a partner with the versions URL)`,
-      `  admin token:      ${adminToken}   (for ocpi register/partners and /admin)`,
+      `  bootstrap token:  ${bootstrap}`,
+      `  admin URL:        ${app.ocpi.adminUrl()}   (this machine only: ocpi register/partners --node <admin URL>)`,
+      `  admin token:      ${admin.adminToken}`,
       '',
     ].join('\n'),
   );

@@ -20,6 +20,30 @@ function unusable(message: string, cause?: unknown): OcpiError {
   return new OcpiError(OcpiStatus.UNABLE_TO_USE_CLIENT_API, message, { cause });
 }
 
+/**
+ * Who reads the errors: our operator (admin API, library) is told what failed on the
+ * socket; a partner (its POST or PUT on our credentials) only that the URL could not be
+ * reached or gave no OCPI answer, so that it cannot map our network (ECONNREFUSED versus
+ * a closed connection tells a closed port from an open one). The detail is logged.
+ */
+export type Audience = 'operator' | 'partner';
+
+export interface DiscoveryOptions {
+  /** The version to read (the credentials URL the partner called dictates it). */
+  wanted?: string;
+  audience?: Audience;
+}
+
+function callFailed(node: OcpiNode, what: string, err: PartnerCallError, audience: Audience): OcpiError {
+  const general =
+    err.httpStatus === undefined
+      ? `could not reach the ${what}`
+      : `the ${what} did not answer with an OCPI response`;
+  if (audience === 'operator') return unusable(`${general}: ${err.message}`, err);
+  node.log.warn({ err: err.message }, `handshake: ${general}`);
+  return unusable(general, err);
+}
+
 function asRecord(value: unknown): Record<string, unknown> | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
     ? (value as Record<string, unknown>)
@@ -30,7 +54,14 @@ function asRecord(value: unknown): Record<string, unknown> | undefined {
  * GETs a URL with the partner's token. Partners disagree on base64 (2.2+) versus raw
  * (2.1.1 and many older 2.2 implementations), so on 401 the other encoding is tried.
  */
-async function getWithTokenTrial(node: OcpiNode, url: string, token: string, encodings: TokenEncoding[]) {
+async function getWithTokenTrial(
+  node: OcpiNode,
+  what: string,
+  url: string,
+  token: string,
+  encodings: TokenEncoding[],
+  audience: Audience,
+) {
   let lastError: unknown;
   for (const encoding of encodings) {
     try {
@@ -47,8 +78,7 @@ async function getWithTokenTrial(node: OcpiNode, url: string, token: string, enc
       }
       return { data: reply.envelope.data, encoding };
     } catch (err) {
-      if (err instanceof PartnerCallError)
-        throw unusable(`could not use the partner's API: ${err.message}`, err);
+      if (err instanceof PartnerCallError) throw callFailed(node, what, err, audience);
       throw err;
     }
   }
@@ -80,10 +110,18 @@ export async function discoverPartner(
   node: OcpiNode,
   versionsUrl: string,
   token: string,
-  wanted?: string,
+  options: DiscoveryOptions = {},
 ): Promise<Discovery> {
+  const { wanted, audience = 'operator' } = options;
   checkOutboundUrl(versionsUrl, 'url', node.urlPolicy);
-  const list = await getWithTokenTrial(node, versionsUrl, token, encodingsToTry(wanted ?? '2.2.1'));
+  const list = await getWithTokenTrial(
+    node,
+    'versions URL',
+    versionsUrl,
+    token,
+    encodingsToTry(wanted ?? '2.2.1'),
+    audience,
+  );
   if (!Array.isArray(list.data)) throw unusable(`GET ${versionsUrl}: not a list of versions`);
   const offered = new Map<string, string>();
   for (const v of list.data) {
@@ -104,7 +142,14 @@ export async function discoverPartner(
   const versionUrl = offered.get(version) as string;
   checkOutboundUrl(versionUrl, 'version url', node.urlPolicy);
   // From here on we speak `version`, so its encoding is tried first (raw for 2.1.1).
-  const details = await getWithTokenTrial(node, versionUrl, token, encodingsToTry(version));
+  const details = await getWithTokenTrial(
+    node,
+    'version details URL',
+    versionUrl,
+    token,
+    encodingsToTry(version),
+    audience,
+  );
   const endpoints = readEndpoints(details.data, versionUrl);
   for (const e of endpoints) checkOutboundUrl(e.url, `endpoint ${e.identifier}`, node.urlPolicy);
   if (!endpoints.some((e) => e.identifier === 'credentials')) {

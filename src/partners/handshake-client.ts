@@ -1,30 +1,31 @@
 import { PartnerCallError } from '../client/ocpi-http.ts';
 import { isSupportedVersion, type OcpiVersion } from '../model/versions.ts';
 import { ownCredentials } from '../modules/credentials/own-credentials.ts';
-import { parseCredentials } from '../modules/credentials/schema.ts';
+import { type PartnerCredentials, parseCredentials } from '../modules/credentials/schema.ts';
 import type { OcpiNode } from '../node.ts';
 import { OcpiError } from '../transport/errors.ts';
 import { OcpiStatus } from '../transport/status-codes.ts';
 import { generateToken } from '../transport/token.ts';
 import { type Discovery, discoverPartner } from './discovery.ts';
-import { counterpartRole, registeredWrite } from './handshake-server.ts';
+import { checkPartnerParties, counterpartRole, registeredWrite } from './handshake-server.ts';
 import type { Partner } from './types.ts';
 
 function credentialsUrl(found: Discovery): string {
   return found.endpoints.find((e) => e.identifier === 'credentials')?.url as string;
 }
 
-/** Sends our credentials (POST or PUT) and reads theirs from the answer. */
+/**
+ * Sends our credentials (POST or PUT) and returns the data of the partner's answer once it
+ * accepted them. Refused or unreachable: OCPI 3001, and nothing to undo on its side.
+ */
 async function sendCredentials(
   node: OcpiNode,
   method: 'POST' | 'PUT',
   found: Discovery,
   token: string,
   ourToken: string,
-  flatRole: string,
-) {
+): Promise<unknown> {
   const url = credentialsUrl(found);
-  const version = found.version as OcpiVersion;
   let reply: Awaited<ReturnType<OcpiNode['http']['call']>>;
   try {
     reply = await node.http.call({
@@ -32,7 +33,7 @@ async function sendCredentials(
       url,
       token,
       encoding: found.encoding,
-      body: ownCredentials(node, version, ourToken),
+      body: ownCredentials(node, found.version as OcpiVersion, ourToken),
     });
   } catch (err) {
     if (err instanceof PartnerCallError)
@@ -50,12 +51,81 @@ async function sendCredentials(
       `${method} ${url}: the partner refused our credentials (HTTP ${reply.httpStatus}, OCPI ${status}${message ? `: ${message}` : ''})`,
     );
   }
+  return reply.envelope.data;
+}
+
+/** The token in a partner's answer, when it holds a plausible one, even if the rest is unusable. */
+function tokenIn(answer: unknown): string | undefined {
+  const token = typeof answer === 'object' && answer !== null ? Reflect.get(answer, 'token') : undefined;
+  return typeof token === 'string' && /^[\x21-\x7e]{1,64}$/.test(token) ? token : undefined;
+}
+
+/**
+ * The partner accepted our credentials but we cannot keep its answer: we unregister there
+ * (DELETE on its credentials, with the token it just gave us, else the one we called with)
+ * so that no registration is left orphaned on its side. Returns what happened, in words.
+ */
+async function withdraw(
+  node: OcpiNode,
+  found: Discovery,
+  answer: unknown,
+  fallback: string,
+): Promise<string> {
+  const url = credentialsUrl(found);
   try {
-    return parseCredentials(reply.envelope.data, flatRole);
+    const reply = await node.http.call({
+      method: 'DELETE',
+      url,
+      token: tokenIn(answer) ?? fallback,
+      encoding: found.encoding,
+    });
+    if (reply.httpStatus >= 300 || reply.envelope.status_code !== OcpiStatus.SUCCESS)
+      throw new Error(`HTTP ${reply.httpStatus}, OCPI ${reply.envelope.status_code}`);
+    node.log.warn({ url }, 'unregistered from a partner whose credentials we could not keep');
+    return 'we unregistered there again';
   } catch (err) {
+    node.log.error(
+      { url, err: (err as Error).message },
+      'could not unregister from a partner whose credentials we could not keep',
+    );
+    return `unregistering there failed too (${(err as Error).message}): remove this platform there by hand`;
+  }
+}
+
+/** The partner's credentials from its answer; unusable ones are its fault on its API: 3001. */
+function readAnswer(answer: unknown, flatRole: string): PartnerCredentials {
+  try {
+    return parseCredentials(answer, flatRole);
+  } catch (err) {
+    throw new OcpiError(OcpiStatus.UNABLE_TO_USE_CLIENT_API, (err as Error).message, { cause: err });
+  }
+}
+
+/**
+ * Reads the partner's answer and stores it with `store`; if either fails, the partner is
+ * told we are gone (see withdraw) and the error says so. OCPI errors keep their code
+ * (2001 for a party another platform holds); anything else is 3001.
+ */
+async function adopt(
+  node: OcpiNode,
+  method: 'POST' | 'PUT',
+  found: Discovery,
+  answer: unknown,
+  calledWith: string,
+  step: { flatRole: string; partnerId: string; store(theirs: PartnerCredentials): Promise<void> },
+): Promise<void> {
+  try {
+    const theirs = readAnswer(answer, step.flatRole);
+    await checkPartnerParties(node, theirs.parties, step.partnerId);
+    await step.store(theirs);
+  } catch (err) {
+    const outcome = await withdraw(node, found, answer, calledWith);
+    const message = `${method} ${credentialsUrl(found)}: the partner accepted our credentials, but its answer cannot be used (${(err as Error).message}); ${outcome}`;
     throw new OcpiError(
-      OcpiStatus.UNABLE_TO_USE_CLIENT_API,
-      `${method} ${url}: the partner answered with ${(err as Error).message}`,
+      err instanceof OcpiError && err.statusCode < OcpiStatus.SERVER_ERROR
+        ? err.statusCode
+        : OcpiStatus.UNABLE_TO_USE_CLIENT_API,
+      message,
       { cause: err },
     );
   }
@@ -66,10 +136,20 @@ function checkVersion(found: Discovery): void {
     throw new OcpiError(OcpiStatus.UNSUPPORTED_VERSION, `unsupported version ${found.version}`);
 }
 
+/** Stores what a partner's credentials say, claiming its parties, with the token it calls us with. */
+function storeRegistered(node: OcpiNode, id: string, found: Discovery, inboundToken: string) {
+  return (theirs: PartnerCredentials) =>
+    node.store.db.transaction().execute(async (trx) => {
+      await node.registry.update(trx, id, registeredWrite(found.version, theirs, found), inboundToken);
+      await node.registry.claimParties(trx, id, theirs.parties);
+    });
+}
+
 /**
  * Registers this node with a partner, given its versions URL and the token A it gave us.
  * The partner is stored as pending with our token B while the partner calls us back; if
- * anything fails, the pending partner and token B are deleted.
+ * anything fails, the pending partner and token B are deleted, and a partner that had
+ * accepted our credentials already is unregistered again.
  */
 export async function registerWith(
   node: OcpiNode,
@@ -85,10 +165,12 @@ export async function registerWith(
   };
   const id = await node.store.db.transaction().execute((trx) => node.registry.insert(trx, pending, tokenB));
   try {
-    const theirs = await sendCredentials(node, 'POST', found, tokenA, tokenB, counterpartRole(node));
-    await node.store.db
-      .transaction()
-      .execute((trx) => node.registry.update(trx, id, registeredWrite(found.version, theirs, found), tokenB));
+    const answer = await sendCredentials(node, 'POST', found, tokenA, tokenB);
+    await adopt(node, 'POST', found, answer, tokenA, {
+      flatRole: counterpartRole(node),
+      partnerId: id,
+      store: storeRegistered(node, id, found, tokenB),
+    });
   } catch (err) {
     await node.registry.remove(id);
     throw err;
@@ -101,6 +183,8 @@ export async function registerWith(
 /**
  * Rotates tokens with a partner (and moves to the highest mutual version): we PUT new
  * credentials with a new token B'; the old token stays valid until the partner accepted.
+ * If the partner accepted but its answer cannot be kept, the registration is broken on
+ * both sides (it already switched tokens): we unregister there and forget it here.
  */
 export async function updateCredentialsWith(node: OcpiNode, id: string): Promise<Partner> {
   const { partner, token } = await node.registry.registered(id);
@@ -108,22 +192,21 @@ export async function updateCredentialsWith(node: OcpiNode, id: string): Promise
   checkVersion(found);
   const newToken = generateToken();
   await node.registry.addPendingToken(id, newToken);
+  let answer: unknown;
   try {
-    const theirs = await sendCredentials(
-      node,
-      'PUT',
-      found,
-      token,
-      newToken,
-      partner.parties[0]?.role ?? counterpartRole(node),
-    );
-    await node.store.db
-      .transaction()
-      .execute((trx) =>
-        node.registry.update(trx, id, registeredWrite(found.version, theirs, found), newToken),
-      );
+    answer = await sendCredentials(node, 'PUT', found, token, newToken);
   } catch (err) {
     await node.registry.removeToken(newToken);
+    throw err;
+  }
+  try {
+    await adopt(node, 'PUT', found, answer, token, {
+      flatRole: partner.parties[0]?.role ?? counterpartRole(node),
+      partnerId: id,
+      store: storeRegistered(node, id, found, newToken),
+    });
+  } catch (err) {
+    await node.registry.remove(id);
     throw err;
   }
   node.registry.invalidate(id);

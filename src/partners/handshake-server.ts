@@ -5,7 +5,7 @@ import type { OcpiNode } from '../node.ts';
 import { OcpiError } from '../transport/errors.ts';
 import { generateToken } from '../transport/token.ts';
 import { type Discovery, discoverPartner } from './discovery.ts';
-import type { PartnerWrite } from './registry.ts';
+import { type PartnerWrite, partiesTaken } from './registry.ts';
 import type { Partner, PartnerParty } from './types.ts';
 
 /** The role a 2.1.1 partner plays, which its flat credentials do not say: the other side of ours. */
@@ -16,14 +16,23 @@ export function counterpartRole(node: OcpiNode): string {
   return 'OTHER';
 }
 
-async function assertPartiesFree(node: OcpiNode, parties: PartnerParty[], except?: string): Promise<void> {
+/**
+ * Refuses parties a partner may not speak for: one of this node's own, or one another
+ * platform registered (a quick check before calling the partner; claimParties() in the
+ * storing transaction is what holds under concurrency).
+ */
+export async function checkPartnerParties(
+  node: OcpiNode,
+  parties: PartnerParty[],
+  except?: string,
+): Promise<void> {
   for (const party of parties) {
-    const owner = await node.registry.findByParty(party.countryCode, party.partyId);
-    if (owner && owner.id !== except && owner.status === 'registered') {
-      throw OcpiError.invalid(
-        `party ${party.countryCode}*${party.partyId} is already registered by another platform; it must unregister first`,
-      );
-    }
+    const cc = party.countryCode.toUpperCase();
+    const pid = party.partyId.toUpperCase();
+    if (node.parties.some((own) => own.countryCode === cc && own.partyId === pid))
+      throw OcpiError.invalid(`party ${cc}*${pid} is a party of this node; a partner cannot register it`);
+    const owner = await node.registry.findByParty(cc, pid);
+    if (owner && owner.id !== except) throw partiesTaken([`${cc}*${pid}`]);
   }
 }
 
@@ -43,9 +52,10 @@ export function registeredWrite(version: string, theirs: PartnerCredentials, fou
 
 /**
  * POST credentials with token A: we fetch the partner's versions and details with its
- * token B, then store it and answer with a fresh token C. Token A is consumed in the
- * same transaction that stores the partner, so a failure anywhere leaves nothing behind
- * and token A still usable.
+ * token B, then store it and answer with a fresh token C. Token A is spent in the same
+ * transaction that stores the partner and claims its parties, so a failure anywhere
+ * (including losing a race for a party to another platform) leaves nothing behind and
+ * token A still usable.
  */
 export async function acceptRegistration(
   node: OcpiNode,
@@ -54,14 +64,18 @@ export async function acceptRegistration(
   body: unknown,
 ): Promise<OwnCredentials> {
   const theirs = parseCredentials(body, counterpartRole(node));
-  await assertPartiesFree(node, theirs.parties);
-  const found = await discoverPartner(node, theirs.url, theirs.token, version);
+  await checkPartnerParties(node, theirs.parties);
+  const found = await discoverPartner(node, theirs.url, theirs.token, {
+    wanted: version,
+    audience: 'partner',
+  });
   const tokenC = generateToken();
   await node.store.db.transaction().execute(async (trx) => {
     if (!(await node.registry.consumeRegistrationToken(trx, registrationTokenHash))) {
       throw OcpiError.unauthorized('this registration token has already been used');
     }
-    await node.registry.insert(trx, registeredWrite(version, theirs, found), tokenC);
+    const id = await node.registry.insert(trx, registeredWrite(version, theirs, found), tokenC);
+    await node.registry.claimParties(trx, id, theirs.parties);
   });
   node.registry.invalidate(undefined, [registrationTokenHash]);
   node.log.info(
@@ -79,11 +93,15 @@ export async function acceptUpdate(
   body: unknown,
 ): Promise<OwnCredentials> {
   const theirs = parseCredentials(body, partner.parties[0]?.role ?? counterpartRole(node));
-  await assertPartiesFree(node, theirs.parties, partner.id);
-  const found = await discoverPartner(node, theirs.url, theirs.token, version);
+  await checkPartnerParties(node, theirs.parties, partner.id);
+  const found = await discoverPartner(node, theirs.url, theirs.token, {
+    wanted: version,
+    audience: 'partner',
+  });
   const tokenC = generateToken();
   await node.store.db.transaction().execute(async (trx) => {
     await node.registry.update(trx, partner.id, registeredWrite(version, theirs, found), tokenC);
+    await node.registry.claimParties(trx, partner.id, theirs.parties);
   });
   node.registry.invalidate(partner.id);
   node.log.info({ partner: partner.id, version }, 'partner updated its credentials');

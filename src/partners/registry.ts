@@ -36,6 +36,14 @@ export interface PartnerRegistryOptions {
   now?: () => number;
 }
 
+export interface RegistrationTokenOptions {
+  /** Drop the unused registration tokens of the same label first: one live token per label. */
+  replace?: boolean;
+}
+
+/** A registration token asked for: live, spent by a registration, or taken as a partner's token. */
+export type RegistrationTokenState = 'live' | 'spent' | 'taken';
+
 /** What is written when a partner is created or its credentials change. */
 export interface PartnerWrite {
   status: 'pending' | 'registered';
@@ -119,7 +127,7 @@ export class PartnerRegistry {
       .select(['kind', 'partner_id'])
       .where('token_hash', '=', hash)
       .executeTakeFirst();
-    if (!row) return undefined;
+    if (!row || row.kind === 'spent') return undefined;
     if (row.kind === 'registration' || row.partner_id === null)
       return { kind: 'registration', tokenHash: hash };
     const partner = await this.get(row.partner_id);
@@ -149,16 +157,59 @@ export class PartnerRegistry {
     }
   }
 
-  /** Creates a registration token (CREDENTIALS_TOKEN_A). Pass one to adopt a known value. */
-  async createRegistrationToken(token: string = generateToken(), label?: string): Promise<string> {
-    const hash = hashToken(token);
-    await this.db
-      .insertInto('ocpi_inbound_tokens')
-      .values({ token_hash: hash, kind: 'registration', partner_id: null, label: label ?? null })
-      .onConflict((oc) => oc.column('token_hash').doNothing())
-      .execute();
-    this.invalidate(undefined, [hash]);
+  /**
+   * Creates a registration token (CREDENTIALS_TOKEN_A); pass one to adopt a known value.
+   * A token A registers one partner only: one used already (or in use as a partner's
+   * token) is refused with OCPI 2001. See addRegistrationToken().
+   */
+  async createRegistrationToken(
+    token: string = generateToken(),
+    label?: string,
+    options: RegistrationTokenOptions = {},
+  ): Promise<string> {
+    const state = await this.addRegistrationToken(token, label, options);
+    if (state === 'spent')
+      throw OcpiError.invalid('this token A was used already; a token A registers one partner only');
+    if (state === 'taken') throw OcpiError.invalid('this token is in use already; choose another');
     return token;
+  }
+
+  /**
+   * Adds a registration token unless it exists: one that registered a partner stays
+   * spent for good, so configuring it again (at every start, say) does not revive it.
+   * With `replace`, the unused registration tokens of the same label go first, in the
+   * same transaction, whatever becomes of this one: one live token per label.
+   */
+  async addRegistrationToken(
+    token: string,
+    label: string | undefined,
+    options: RegistrationTokenOptions = {},
+  ): Promise<RegistrationTokenState> {
+    const hash = hashToken(token);
+    const { dropped, kind } = await this.db.transaction().execute(async (trx) => {
+      const dropped = options.replace
+        ? await trx
+            .deleteFrom('ocpi_inbound_tokens')
+            .where('kind', '=', 'registration')
+            .where((eb) => (label === undefined ? eb('label', 'is', null) : eb('label', '=', label)))
+            .where('token_hash', '<>', hash)
+            .returning('token_hash')
+            .execute()
+        : [];
+      await trx
+        .insertInto('ocpi_inbound_tokens')
+        .values({ token_hash: hash, kind: 'registration', partner_id: null, label: label ?? null })
+        .onConflict((oc) => oc.column('token_hash').doNothing())
+        .execute();
+      const row = await trx
+        .selectFrom('ocpi_inbound_tokens')
+        .select('kind')
+        .where('token_hash', '=', hash)
+        .executeTakeFirstOrThrow();
+      return { dropped: dropped.map((r) => r.token_hash), kind: row.kind };
+    });
+    this.invalidate(undefined, [hash, ...dropped]);
+    return kind === 'registration' ? 'live' : kind === 'spent' ? 'spent' : 'taken';
   }
 
   async list(): Promise<Partner[]> {
@@ -191,9 +242,44 @@ export class PartnerRegistry {
     return row?.outbound_token;
   }
 
-  /** A registered partner one of whose parties has this country code and party id. */
+  /** The registered partner that claimed this country code and party id (case-insensitive). */
   async findByParty(countryCode: string, partyId: string): Promise<Partner | undefined> {
-    return (await this.list()).find((p) => isPartnerParty(p, countryCode, partyId));
+    const row = await this.db
+      .selectFrom('ocpi_partner_parties')
+      .innerJoin('ocpi_partners', 'ocpi_partners.id', 'ocpi_partner_parties.partner_id')
+      .selectAll('ocpi_partners')
+      .where('ocpi_partner_parties.country_code', '=', countryCode.toUpperCase())
+      .where('ocpi_partner_parties.party_id', '=', partyId.toUpperCase())
+      .executeTakeFirst();
+    return row ? toPartner(row) : undefined;
+  }
+
+  /**
+   * Makes `parties` the ones this partner speaks for, in the transaction that stores it: a
+   * party is one platform's only, so one that another partner holds is refused (OCPI 2001)
+   * and the transaction must roll back. Concurrent claims of one party wait for each other
+   * on the unique key: exactly one of them gets it.
+   */
+  async claimParties(trx: Transaction<Database>, partnerId: string, parties: PartnerParty[]): Promise<void> {
+    await trx.deleteFrom('ocpi_partner_parties').where('partner_id', '=', partnerId).execute();
+    // Sorted: two transactions claiming overlapping parties lock them in one order (no deadlock).
+    const keys = [
+      ...new Set(parties.map((p) => `${p.countryCode.toUpperCase()}*${p.partyId.toUpperCase()}`)),
+    ].sort();
+    if (keys.length === 0) return;
+    const rows = keys.map((key) => {
+      const [country_code, party_id] = key.split('*') as [string, string];
+      return { country_code, party_id, partner_id: partnerId };
+    });
+    const claimed = await trx
+      .insertInto('ocpi_partner_parties')
+      .values(rows)
+      .onConflict((oc) => oc.columns(['country_code', 'party_id']).doNothing())
+      .returning(['country_code', 'party_id'])
+      .execute();
+    const got = new Set(claimed.map((r) => `${r.country_code}*${r.party_id}`));
+    const taken = keys.filter((key) => !got.has(key));
+    if (taken.length > 0) throw partiesTaken(taken);
   }
 
   /** Inserts a partner with the token it will use to call us. */
@@ -262,14 +348,18 @@ export class PartnerRegistry {
     return result.numDeletedRows > 0n;
   }
 
-  /** Consumes a registration token; false if it was already used (a concurrent registration). */
+  /**
+   * Spends a registration token: it stays as a 'spent' row, never accepted nor created
+   * again. False if it was spent already (a concurrent registration won).
+   */
   async consumeRegistrationToken(trx: Transaction<Database>, tokenHash: string): Promise<boolean> {
     const result = await trx
-      .deleteFrom('ocpi_inbound_tokens')
+      .updateTable('ocpi_inbound_tokens')
+      .set({ kind: 'spent' })
       .where('token_hash', '=', tokenHash)
       .where('kind', '=', 'registration')
       .executeTakeFirst();
-    return result.numDeletedRows > 0n;
+    return result.numUpdatedRows > 0n;
   }
 
   /** Deletes pending partners left behind by a handshake that never finished (e.g. a crash). */
@@ -281,6 +371,13 @@ export class PartnerRegistry {
       .executeTakeFirst();
     return Number(result.numDeletedRows);
   }
+}
+
+/** OCPI 2001: parties another platform holds. */
+export function partiesTaken(parties: string[]): OcpiError {
+  return OcpiError.invalid(
+    `party ${parties.join(', ')} ${parties.length > 1 ? 'are' : 'is'} already registered by another platform; it must unregister first`,
+  );
 }
 
 function toRow(write: PartnerWrite) {

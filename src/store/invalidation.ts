@@ -28,8 +28,8 @@ class Subscribers {
   private readonly byTopic = new Map<string, Set<Handler>>();
 
   add(topic: string, handler: Handler): () => void {
-    let set = this.byTopic.get(topic);
-    if (!set) this.byTopic.set(topic, (set = new Set()));
+    const set = this.byTopic.get(topic) ?? new Set<Handler>();
+    this.byTopic.set(topic, set);
     set.add(handler);
     return () => set.delete(handler);
   }

@@ -6,13 +6,17 @@ import type { OutboxTables } from './schema-outbox.ts';
 import type { LiveSessionTables } from './schema-sessions.ts';
 
 /** Which kind of inbound token a row is. */
-export type InboundTokenKind = 'registration' | 'partner' | 'pending';
+export type InboundTokenKind = 'registration' | 'partner' | 'pending' | 'spent';
 
 export interface InboundTokenTable {
   /** SHA-256 of the token, hex. Tokens are never stored in clear. */
   token_hash: string;
   kind: InboundTokenKind;
-  /** null for registration tokens (token A), which belong to no partner yet. */
+  /**
+   * null for registration tokens (token A), which belong to no partner yet, and for spent
+   * ones: a token A that registered a partner stays as a 'spent' row, so it is never
+   * accepted or created again.
+   */
   partner_id: string | null;
   label: string | null;
   created_at: ColumnType<Date, Date | undefined, never>;
@@ -37,6 +41,13 @@ export interface PartnerTable {
   updated_at: ColumnType<Date, Date | undefined, Date>;
 }
 
+/** A party a registered partner claimed: one platform per (country_code, party_id). */
+export interface PartnerPartyTable {
+  country_code: string;
+  party_id: string;
+  partner_id: string;
+}
+
 export interface PartnerRoleRow {
   role: string;
   country_code: string;
@@ -53,4 +64,5 @@ export interface PartnerEndpointRow {
 export interface Database extends ObjectTables, OutboxTables, CommandTables, LiveSessionTables {
   ocpi_inbound_tokens: InboundTokenTable;
   ocpi_partners: PartnerTable;
+  ocpi_partner_parties: PartnerPartyTable;
 }

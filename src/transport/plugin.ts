@@ -5,7 +5,9 @@ import './context.ts';
 import { envelope } from './envelope.ts';
 import { ocpiErrorHandler } from './error-handler.ts';
 import { OcpiError } from './errors.ts';
+import { jsonTextProblem } from './json-text.ts';
 import { readRoutingHeaders } from './routing-headers.ts';
+import { shownPath } from './server.ts';
 import { OcpiStatus } from './status-codes.ts';
 import { assertPrintableUrlValues } from './url-values.ts';
 
@@ -18,6 +20,8 @@ function headerId(value: string | string[] | undefined): string | undefined {
 function parseJson(body: string): unknown {
   // Partners send DELETE and GET with a JSON content type and no body: that is not an error.
   if (body.trim() === '') return undefined;
+  const problem = jsonTextProblem(body);
+  if (problem) throw new OcpiError(OcpiStatus.INVALID_PARAMETERS, problem, { httpStatus: 400 });
   return JSON.parse(body);
 }
 
@@ -35,6 +39,7 @@ export async function ocpiTransport(app: FastifyInstance, options: { registry: P
     try {
       done(null, parseJson(body as string));
     } catch (err) {
+      if (err instanceof OcpiError) return done(err, undefined);
       const error = err as Error & { statusCode?: number };
       error.statusCode = 400;
       done(error, undefined);
@@ -89,7 +94,7 @@ export async function ocpiTransport(app: FastifyInstance, options: { registry: P
         envelope(
           undefined,
           OcpiStatus.CLIENT_ERROR,
-          `no OCPI endpoint ${request.method} ${request.url.split('?')[0]}`,
+          `no OCPI endpoint ${request.method} ${shownPath(request)}`,
         ),
       );
   });

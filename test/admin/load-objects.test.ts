@@ -3,7 +3,7 @@ import { firstObject } from '../modules/receiver-examples.ts';
 import { baseUrl, call, startNode } from '../support/nodes.ts';
 import { CPO_PARTY } from '../support/pair.ts';
 
-const ADMIN = 'admin-secret';
+const ADMIN = 'load-objects-admin-secret';
 const nodes: Array<{ close(): Promise<unknown> }> = [];
 afterAll(() => Promise.all(nodes.map((n) => n.close())));
 

@@ -12,7 +12,7 @@ describe('ocpi serve --block-private-networks', () => {
     try {
       // Without the flag this node would call the URL (the other CLI tests register over loopback).
       const node = await serve(['--block-private-networks']);
-      const refused = await call(`${node.base}/admin/partners`, {
+      const refused = await call(`${node.adminUrl}/partners`, {
         method: 'POST',
         headers: { authorization: `Bearer ${node.adminToken}` },
         body: { versionsUrl: `http://[::ffff:127.0.0.1]:${counter.port}/versions`, token: 'a' },

@@ -19,11 +19,16 @@ describe('two nodes as CLI processes', () => {
         serve(['--role', 'emsp', '--party', 'DE*MSP', '--admin-token', 'emsp-admin-secret']),
       ]);
       expect(emsp.adminToken).toBe('emsp-admin-secret');
+      // The admin API has a loopback listener of its own: partners cannot reach it over OCPI's.
+      expect(emsp.adminUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/admin$/);
+      expect(new URL(emsp.adminUrl).port).not.toBe(new URL(emsp.base).port);
+      const bearer = { authorization: `Bearer ${emsp.adminToken}` };
+      expect((await call(`${emsp.base}/admin/partners`, { headers: bearer })).status).toBe(404);
       expect((await call(cpo.versionsUrl, { token: cpo.bootstrapToken })).body.data).toEqual([
         { version, url: `${cpo.base}/ocpi/${version}` },
       ]);
 
-      const admin = ['--node', emsp.base, '--admin-token', emsp.adminToken];
+      const admin = ['--node', emsp.adminUrl, '--admin-token', emsp.adminToken];
       const registered = await ocpi('register', ...admin, cpo.versionsUrl, cpo.bootstrapToken);
       expect(registered).toMatch(
         new RegExp(`registered: \\S+\\s+registered\\s+${version.replace(/\./g, '\\.')}\\s+NL\\*CPO CPO`),
@@ -34,13 +39,13 @@ describe('two nodes as CLI processes', () => {
       }>;
       expect(partners).toHaveLength(1);
       const id = (partners[0] as { id: string }).id;
-      expect(await ocpi('partners', '--node', cpo.base, '--admin-token', cpo.adminToken)).toMatch(
+      expect(await ocpi('partners', '--node', cpo.adminUrl, '--admin-token', cpo.adminToken)).toMatch(
         /registered\s+\S+\s+DE\*MSP EMSP/,
       );
 
       expect(await ocpi('rotate', ...admin, id)).toMatch(/credentials rotated/);
       expect(await ocpi('unregister', ...admin, id)).toMatch(/^unregistered/);
-      expect(await ocpi('partners', '--node', cpo.base, '--admin-token', cpo.adminToken)).toMatch(
+      expect(await ocpi('partners', '--node', cpo.adminUrl, '--admin-token', cpo.adminToken)).toMatch(
         /no partners/,
       );
     },
@@ -54,12 +59,12 @@ describe('two nodes as CLI processes', () => {
         serve(['--role', 'cpo', '--party', 'NL*CPO', '--versions', version]),
         serve(['--role', 'emsp', '--party', 'DE*MSP']),
       ]);
-      const admin = ['--node', emsp.base, '--admin-token', emsp.adminToken];
-      const cpoAdmin = ['--node', cpo.base, '--admin-token', cpo.adminToken];
+      const admin = ['--node', emsp.adminUrl, '--admin-token', emsp.adminToken];
+      const cpoAdmin = ['--node', cpo.adminUrl, '--admin-token', cpo.adminToken];
       // Each CLI process costs a second or two: independent commands run side by side, and
       // what is only looked at goes straight to the admin API.
       const adminGet = async (node: Served, path: string) =>
-        (await call(`${node.base}/admin${path}`, { headers: { authorization: `Bearer ${node.adminToken}` } }))
+        (await call(`${node.adminUrl}${path}`, { headers: { authorization: `Bearer ${node.adminToken}` } }))
           .body.data;
       const cpoAtEmsp = (
         JSON.parse(await ocpi('register', ...admin, '--json', cpo.versionsUrl, cpo.bootstrapToken)) as {
@@ -142,7 +147,7 @@ describe('two nodes as CLI processes', () => {
       serve(['--demo', '--role', 'cpo', '--party', 'NL*CPO']),
       serve(['--demo', '--role', 'emsp', '--party', 'DE*MSP']),
     ]);
-    const admin = ['--node', emsp.base, '--admin-token', emsp.adminToken];
+    const admin = ['--node', emsp.adminUrl, '--admin-token', emsp.adminToken];
     await ocpi('register', ...admin, cpo.versionsUrl, cpo.bootstrapToken);
     const started = await ocpi(
       'command',
@@ -192,7 +197,7 @@ describe('two nodes as CLI processes', () => {
 
   it('fails clearly on a wrong admin token or a bad party', async () => {
     const node = await serve([]);
-    await expect(ocpi('partners', '--node', node.base, '--admin-token', 'wrong')).rejects.toMatchObject({
+    await expect(ocpi('partners', '--node', node.adminUrl, '--admin-token', 'wrong')).rejects.toMatchObject({
       stderr: expect.stringMatching(/wrong admin token/),
     });
     await expect(ocpi('serve', '--party', 'NETHERLANDS')).rejects.toMatchObject({
@@ -205,7 +210,7 @@ describe('two nodes as CLI processes', () => {
       stderr: expect.stringMatching(/--command-timeout 0\.5: expected whole seconds/),
     });
     await expect(
-      ocpi('register', '--node', node.base, '--admin-token', node.adminToken, 'ftp://x/versions', 'a'),
+      ocpi('register', '--node', node.adminUrl, '--admin-token', node.adminToken, 'ftp://x/versions', 'a'),
     ).rejects.toMatchObject({
       stderr: expect.stringMatching(/versionsUrl: scheme ftp is not allowed/),
     });

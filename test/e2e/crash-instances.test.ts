@@ -52,7 +52,7 @@ describe.skipIf(process.env[POSTGRES_ENV] === '0')('two CPO instances on one Pos
     for (let version = 1; version <= VERSIONS; version++) {
       for (let object = 1; object <= OBJECTS; object++) {
         const via = (object + version) % 2 === 0 ? a : b;
-        const loaded = await call(`${via.base}/admin/objects/locations?version=2.2.1`, {
+        const loaded = await call(`${via.adminUrl}/objects/locations?version=2.2.1`, {
           method: 'PUT',
           headers: { authorization: `Bearer ${ADMIN}` },
           body: {

@@ -108,7 +108,7 @@ describe.each(SERVED_STORES)(
         await ocpi(
           'load',
           '--node',
-          cpo.base,
+          cpo.adminUrl,
           '--admin-token',
           ADMIN,
           '--version',
@@ -205,7 +205,7 @@ describe.each(SERVED_STORES)(
         id: 'CRASH-2',
         name: 'On the wire',
       };
-      const loaded = await call(`${cpo.base}/admin/objects/locations?version=2.2.1`, {
+      const loaded = await call(`${cpo.adminUrl}/objects/locations?version=2.2.1`, {
         method: 'PUT',
         headers: { authorization: `Bearer ${ADMIN}` },
         body: location,

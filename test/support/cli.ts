@@ -26,6 +26,8 @@ export interface Served {
   base: string;
   versionsUrl: string;
   bootstrapToken: string;
+  /** The admin API, on its own loopback listener: what `--node` takes. */
+  adminUrl: string;
   adminToken: string;
   child: ChildProcess;
   /** stdout and stderr so far. */
@@ -36,12 +38,17 @@ export interface Served {
 
 /**
  * Starts `ocpi serve` as its own process and reads what it prints. `args` come after
- * the defaults (a random port, memory, log level warn), so they override them.
+ * the defaults (random ports, memory, log level warn), so they override them.
  */
 export function serve(args: string[]): Promise<Served> {
   const child = spawn(
     process.execPath,
-    [...OCPI_FROM_SOURCE, 'serve', '--port', '0', '--data', 'memory', '--log-level', 'warn', ...args],
+    [
+      ...OCPI_FROM_SOURCE,
+      'serve',
+      ...['--port', '0', '--admin-port', '0', '--data', 'memory'],
+      ...['--log-level', 'warn', ...args],
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -59,12 +66,14 @@ export function serve(args: string[]): Promise<Served> {
       const versionsUrl = /versions URL:\s+(\S+)/.exec(out)?.[1];
       const bootstrapToken = /bootstrap token:\s+(\S+)/.exec(out)?.[1];
       const adminToken = /admin token:\s+(\S+)/.exec(out)?.[1];
-      if (versionsUrl && bootstrapToken && adminToken) {
+      const adminUrl = /admin URL:\s+(\S+)/.exec(out)?.[1];
+      if (versionsUrl && bootstrapToken && adminToken && adminUrl) {
         clearTimeout(timer);
         resolve({
           versionsUrl,
           bootstrapToken,
           adminToken,
+          adminUrl,
           base: versionsUrl.replace(/\/ocpi\/versions$/, ''),
           child,
           output: () => out,

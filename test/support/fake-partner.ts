@@ -13,14 +13,28 @@ export interface FakePartnerOptions {
   rawTokenOnly?: boolean;
   /**
    * Be a CPO (NL*CPO) with a Locations sender interface that serves these objects,
-   * `pageSize` a page, by `offset`; and take our credentials POST, so that a node can
-   * register with it. `link` writes the Link to the next page (default: a proper one).
+   * `pageSize` a page, by `offset`; and take our credentials POST (unless
+   * `credentialsAnswer` says otherwise), so that a node can register with it. `link` writes
+   * the Link to the next page (default: a proper one).
    */
   locations?: {
     items: unknown[];
     pageSize: number;
     link?: (next: { base: string; offset: number }) => string;
   };
+  /**
+   * Serve POST, PUT and DELETE on the credentials endpoint: POST and PUT accept what they
+   * are sent and answer with the data this returns (given what was sent); DELETE answers
+   * success. Without it the endpoint is listed but not served.
+   */
+  credentialsAnswer?: (sent: unknown, method: 'POST' | 'PUT') => unknown;
+}
+
+/** A credentials call the fake partner received. */
+export interface ReceivedCredentials {
+  method: string;
+  auth: string;
+  body: unknown;
 }
 
 /**
@@ -30,8 +44,8 @@ export interface FakePartnerOptions {
 export async function startFakePartner(options: FakePartnerOptions = {}) {
   const app = Fastify();
   const versions = options.versions ?? ['2.2.1'];
-  /** The auth headers seen; and the Locations pages asked for, as host + path. */
-  const received = { auth: [] as string[], pages: [] as string[] };
+  /** The auth headers seen, the credentials calls, and the Locations pages asked for (host + path). */
+  const received = { auth: [] as string[], credentials: [] as ReceivedCredentials[], pages: [] as string[] };
   let base = '';
   const authorized = (header: string | undefined) => {
     received.auth.push(header ?? '');
@@ -68,14 +82,39 @@ export async function startFakePartner(options: FakePartnerOptions = {}) {
     return ok({ version: request.params.version, endpoints });
   });
   const locations = options.locations;
+  const answer =
+    options.credentialsAnswer ??
+    (locations
+      ? () => ({
+          token: 'token-c',
+          url: `${base}/versions`,
+          roles: [{ role: 'CPO', country_code: 'NL', party_id: 'CPO', business_details: { name: 'Fake' } }],
+        })
+      : undefined);
+  if (answer) {
+    for (const method of ['POST', 'PUT'] as const)
+      app.route({
+        method,
+        url: '/credentials',
+        handler: async (request) => {
+          received.credentials.push({
+            method,
+            auth: request.headers.authorization ?? '',
+            body: request.body,
+          });
+          return ok(answer(request.body, method));
+        },
+      });
+    app.delete('/credentials', async (request) => {
+      received.credentials.push({
+        method: 'DELETE',
+        auth: request.headers.authorization ?? '',
+        body: undefined,
+      });
+      return ok(undefined);
+    });
+  }
   if (locations) {
-    app.post('/credentials', async () =>
-      ok({
-        token: 'token-c',
-        url: `${base}/versions`,
-        roles: [{ role: 'CPO', country_code: 'NL', party_id: 'CPO', business_details: { name: 'Fake' } }],
-      }),
-    );
     app.get<{ Querystring: { offset?: string } }>('/locations', async (request, reply) => {
       received.pages.push(`${request.headers.host}${request.url}`);
       const offset = Number(request.query.offset ?? 0);

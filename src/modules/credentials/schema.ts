@@ -1,4 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
+import { withoutNulls } from '../../model/objects.ts';
 import { CiString, NonEmpty, Obj, Opt, Str, Url } from '../../model/primitives.ts';
 import { compileValidator, parseBody } from '../../model/validate.ts';
 import type { PartnerParty } from '../../partners/types.ts';
@@ -52,9 +53,11 @@ function businessDetails(b: BusinessDetailsIn): PartnerParty['businessDetails'] 
 /**
  * Reads Credentials in either shape: the 2.1.1 flat form or the 2.2+ `roles` list
  * (partners mix them up, so both are read whatever the version). The flat form carries
- * no role; `flatRole` supplies it.
+ * no role; `flatRole` supplies it. An optional field sent as null (`website`, `logo`,
+ * `hub_party_id`...) is absent, as the spec reads it.
  */
-export function parseCredentials(body: unknown, flatRole: string): PartnerCredentials {
+export function parseCredentials(json: unknown, flatRole: string): PartnerCredentials {
+  const body = withoutNulls(json);
   const hasRoles = typeof body === 'object' && body !== null && 'roles' in body;
   if (hasRoles) {
     const c = parseBody(withRoles, body, 'credentials');

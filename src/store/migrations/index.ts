@@ -4,6 +4,7 @@ import * as m002 from './002_objects.ts';
 import * as m003 from './003_outbox.ts';
 import * as m004 from './004_commands.ts';
 import * as m005 from './005_live_sessions.ts';
+import * as m006 from './006_partner_parties.ts';
 
 /** Ordered migrations. Append only: never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '003_outbox': m003,
   '004_commands': m004,
   '005_live_sessions': m005,
+  '006_partner_parties': m006,
 };

@@ -1,0 +1,64 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { DeliveryWorker } from '../delivery/worker.ts';
+import type { EmspCommands } from '../modules/commands/emsp-commands.ts';
+import type { Publisher } from '../modules/objects/publisher.ts';
+import type { ObjectModuleId, ObjectModuleSpec } from '../modules/objects/spec.ts';
+import type { OcpiNode } from '../node.ts';
+import { ocpiTransport } from '../transport/plugin.ts';
+import { answerUnrouted, listenUrl, type ServerLimits, serverOptions } from '../transport/server.ts';
+import { adminCommandRoutes } from './command-routes.ts';
+import { adminObjectRoutes } from './object-routes.ts';
+import { adminRoutes } from './routes.ts';
+
+/** Where the admin API listens when it has a listener of its own. */
+export interface AdminListener {
+  /** Default 127.0.0.1: this machine only. */
+  host?: string;
+  /** Default 0: any free port. */
+  port?: number;
+}
+
+/** What the admin routes work on. */
+export interface AdminParts {
+  publishers: Record<ObjectModuleId, Publisher>;
+  specs: Record<ObjectModuleId, ObjectModuleSpec>;
+  delivery: DeliveryWorker;
+  commands: EmspCommands;
+}
+
+/**
+ * Mounts the admin API under /admin: of `app`, or of a listener of its own that opens
+ * when `app` is ready (a port in use fails app.listen()) and closes before it. Returns
+ * the function that says where the API is.
+ */
+export async function mountAdmin(
+  app: FastifyInstance,
+  node: OcpiNode,
+  parts: AdminParts,
+  options: { token: string; listener?: AdminListener; limits: ServerLimits },
+): Promise<() => string | undefined> {
+  const routes = async (scope: FastifyInstance) => {
+    await ocpiTransport(scope, { registry: node.registry });
+    adminRoutes(scope, node, options.token);
+    adminObjectRoutes(scope, node, parts);
+    adminCommandRoutes(scope, node, parts.commands, node.events);
+  };
+  const listener = options.listener;
+  if (!listener) {
+    await app.register(routes, { prefix: '/admin' });
+    return () => (listenUrl(app.server.address()) ? `${node.publicUrl()}/admin` : undefined);
+  }
+  const admin = Fastify({ loggerInstance: app.log, ...serverOptions(options.limits) });
+  answerUnrouted(admin);
+  await admin.register(routes, { prefix: '/admin' });
+  app.addHook('onReady', async () => {
+    await admin.listen({ host: listener.host ?? '127.0.0.1', port: listener.port ?? 0 });
+  });
+  app.addHook('preClose', async () => {
+    await admin.close();
+  });
+  return () => {
+    const base = listenUrl(admin.server.address());
+    return base && `${base}/admin`;
+  };
+}
