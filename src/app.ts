@@ -246,7 +246,7 @@ export const ocpiPlugin: FastifyPluginCallback<OcpiAppOptions> = fp<OcpiAppOptio
     const http = new OcpiHttpClient(options.http, options.outboundUrlPolicy);
     let publicUrl = options.publicUrl?.replace(/\/+$/, '');
     // PostgreSQL has autovacuum; the embedded store gets its statistics refreshed by us.
-    const repoOptions = { analyze: store.kind === 'pglite' };
+    const repoOptions = { analyze: store.kind === 'pglite', invalidations: store.invalidations };
     const modules: OcpiModule[] = [credentialsModule];
     const node: OcpiNode = {
       versions: [...(options.versions ?? SUPPORTED_VERSIONS)],

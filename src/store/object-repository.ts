@@ -1,4 +1,5 @@
 import { type ExpressionBuilder, type Kysely, type Selectable, sql } from 'kysely';
+import type { InvalidationBus } from './invalidation.ts';
 import type { Database } from './schema.ts';
 import type { ObjectTable } from './schema-objects.ts';
 
@@ -93,6 +94,17 @@ function toStored<T>(row: Selectable<ObjectTable>): StoredObject<T> {
 const ANALYZE_EVERY = 10_000;
 const COUNT_CACHE_SIZE = 1000;
 
+const OBJECTS_TOPIC = 'objects';
+
+export interface ObjectRepositoryOptions {
+  /** How long list totals and lookups by id are kept (default 2 s); writes drop them at once. */
+  countCacheMs?: number;
+  /** Refresh the planner's statistics now and then (an embedded store has no autovacuum). */
+  analyze?: boolean;
+  /** Carries cache drops to the other instances on the same database. */
+  invalidations?: InvalidationBus;
+}
+
 /** OCPI objects in the store, whatever the module: one table, canonical JSON. */
 export class ObjectRepository {
   /**
@@ -107,13 +119,22 @@ export class ObjectRepository {
 
   constructor(
     private readonly db: Db,
-    private readonly options: { countCacheMs?: number; analyze?: boolean } = {},
-  ) {}
+    private readonly options: ObjectRepositoryOptions = {},
+  ) {
+    options.invalidations?.subscribe(OBJECTS_TOPIC, (prefix) => this.forget(prefix));
+  }
 
-  private wrote(module: string, owner: string): void {
+  /** Drops the cached totals and lookups under a `module|owner|` prefix, or all of them. */
+  private forget(prefix: string | undefined): void {
+    for (const cache of [this.counts, this.found])
+      for (const key of cache.keys()) if (prefix === undefined || key.startsWith(prefix)) cache.delete(key);
+  }
+
+  /** After a write (in `db`, a transaction or not): here at once, on the other instances on commit. */
+  private async wrote(module: string, owner: string, db: Db): Promise<void> {
     const prefix = `${module}|${owner}|`;
-    for (const key of this.counts.keys()) if (key.startsWith(prefix)) this.counts.delete(key);
-    for (const key of this.found.keys()) if (key.startsWith(prefix)) this.found.delete(key);
+    this.forget(prefix);
+    await this.options.invalidations?.publish(OBJECTS_TOPIC, prefix, db);
     if (this.options.analyze && ++this.writes % ANALYZE_EVERY === 0) {
       // Keeps the planner on the (module, owner, seq) index as the table grows.
       sql`analyze ocpi_objects`.execute(this.db).catch(() => {});
@@ -180,7 +201,7 @@ export class ObjectRepository {
         }),
       )
       .execute();
-    this.wrote(key.module, key.owner);
+    await this.wrote(key.module, key.owner, db);
   }
 
   /**
@@ -210,7 +231,7 @@ export class ObjectRepository {
       )
       .returning('seq')
       .executeTakeFirst();
-    if (written) this.wrote(key.module, key.owner);
+    if (written) await this.wrote(key.module, key.owner, db);
     return written !== undefined;
   }
 
@@ -231,13 +252,13 @@ export class ObjectRepository {
       .onConflict((oc) => oc.columns(KEY_COLUMNS).doNothing())
       .returning('seq')
       .executeTakeFirst();
-    if (inserted) this.wrote(key.module, key.owner);
+    if (inserted) await this.wrote(key.module, key.owner, db);
     return inserted !== undefined;
   }
 
   async delete(key: ObjectKey, db: Db = this.db): Promise<boolean> {
     const result = await db.deleteFrom('ocpi_objects').where(matchesKey(key)).executeTakeFirst();
-    this.wrote(key.module, key.owner);
+    await this.wrote(key.module, key.owner, db);
     return result.numDeletedRows > 0n;
   }
 

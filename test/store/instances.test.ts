@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ObjectRepository } from '../../src/store/object-repository.ts';
 import { openStore, type Store } from '../../src/store/store.ts';
 import { call, startNode } from '../support/nodes.ts';
 import { CPO_PARTY, EMSP_PARTY, eventually, tokenOf } from '../support/pair.ts';
@@ -115,5 +116,30 @@ describe.skipIf(process.env[POSTGRES_ENV] === '0')('the invalidation bus on Post
       await first.invalidations.publish('t', 'after');
       return seen.includes('after') || undefined;
     }, 10_000);
+  });
+
+  it('drops an object lookup cached on one instance when another writes the object', async () => {
+    const [first, second] = await two();
+    // A minute of caching: only the message from the writer can make the reader see the change.
+    const writer = new ObjectRepository(first.db, {
+      countCacheMs: 60_000,
+      invalidations: first.invalidations,
+    });
+    const reader = new ObjectRepository(second.db, {
+      countCacheMs: 60_000,
+      invalidations: second.invalidations,
+    });
+    const key = { module: 'locations', owner: 'own', countryCode: 'NL', partyId: 'CPO', objectId: 'L1' };
+    await writer.put(key, { name: 'before' }, new Date('2026-01-01T00:00:00Z'));
+    expect((await reader.findById('locations', 'own', 'L1'))?.data).toEqual({ name: 'before' });
+    await first.db
+      .transaction()
+      .execute((trx) => writer.put(key, { name: 'after' }, new Date('2026-01-02T00:00:00Z'), trx));
+    await eventually(
+      async () =>
+        (await reader.findById<{ name: string }>('locations', 'own', 'L1'))?.data.name === 'after' ||
+        undefined,
+      3000,
+    );
   });
 });

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { ObjectRepository } from '../../store/object-repository.ts';
+import { ObjectRepository, type ObjectRepositoryOptions } from '../../store/object-repository.ts';
 import type { Database } from '../../store/schema.ts';
 import { updatedAt } from './freshness.ts';
 
@@ -104,7 +104,7 @@ export class StoreObjectService implements ObjectService {
   constructor(
     readonly module: string,
     private readonly db: Kysely<Database>,
-    options: { countCacheMs?: number; analyze?: boolean } = {},
+    options: ObjectRepositoryOptions = {},
   ) {
     this.repo = new ObjectRepository(db, options);
   }
