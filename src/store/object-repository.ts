@@ -190,18 +190,7 @@ export class ObjectRepository {
 
   /** Creates or replaces an object. Its insertion order (seq) is kept on replace. */
   async put(key: ObjectKey, data: object, lastUpdated: Date, db: Db = this.db, audience = ''): Promise<void> {
-    await db
-      .insertInto('ocpi_objects')
-      .values(toRow(key, data, lastUpdated, audience))
-      .onConflict((oc) =>
-        oc.columns(KEY_COLUMNS).doUpdateSet({
-          data: (eb) => eb.ref('excluded.data'),
-          last_updated: (eb) => eb.ref('excluded.last_updated'),
-          audience: (eb) => eb.ref('excluded.audience'),
-        }),
-      )
-      .execute();
-    await this.wrote(key.module, key.owner, db);
+    await this.upsert(key, data, lastUpdated, db, audience, false);
   }
 
   /**
@@ -209,26 +198,37 @@ export class ObjectRepository {
    * than `lastUpdated`; the same time replaces it). False, and nothing written, when it
    * was. One statement: it holds between instances that share the database.
    */
-  async putUnlessOlder(
+  putUnlessOlder(
     key: ObjectKey,
     data: object,
     lastUpdated: Date,
     db: Db = this.db,
     audience = '',
   ): Promise<boolean> {
+    return this.upsert(key, data, lastUpdated, db, audience, true);
+  }
+
+  private async upsert(
+    key: ObjectKey,
+    data: object,
+    lastUpdated: Date,
+    db: Db,
+    audience: string,
+    unlessOlder: boolean,
+  ): Promise<boolean> {
     const written = await db
       .insertInto('ocpi_objects')
       .values(toRow(key, data, lastUpdated, audience))
-      .onConflict((oc) =>
-        oc
-          .columns(KEY_COLUMNS)
-          .doUpdateSet({
-            data: (eb) => eb.ref('excluded.data'),
-            last_updated: (eb) => eb.ref('excluded.last_updated'),
-            audience: (eb) => eb.ref('excluded.audience'),
-          })
-          .whereRef('ocpi_objects.last_updated', '<=', 'excluded.last_updated'),
-      )
+      .onConflict((oc) => {
+        const replace = oc.columns(KEY_COLUMNS).doUpdateSet({
+          data: (eb) => eb.ref('excluded.data'),
+          last_updated: (eb) => eb.ref('excluded.last_updated'),
+          audience: (eb) => eb.ref('excluded.audience'),
+        });
+        return unlessOlder
+          ? replace.whereRef('ocpi_objects.last_updated', '<=', 'excluded.last_updated')
+          : replace;
+      })
       .returning('seq')
       .executeTakeFirst();
     if (written) await this.wrote(key.module, key.owner, db);
