@@ -111,6 +111,9 @@ export interface FailedEvent {
   nextAttemptAt: Date;
 }
 
+/** How often a running worker looks for leases held by dead processes of this host. */
+const DEAD_LEASE_CHECK_MS = 2000;
+
 /** A message given up: refused by the partner, or dead-lettered after the retry window. */
 export interface DeadLetteredEvent {
   deadLetter: DeadLetter;
@@ -165,6 +168,7 @@ export class DeliveryWorker extends EventEmitter<DeliveryEvents> {
   private readonly concurrency: number;
   private readonly partnerConcurrency: number;
   private readonly pollIntervalMs: number;
+  private deadLeaseTimer: NodeJS.Timeout | undefined;
   private readonly stopTimeoutMs: number;
   private readonly partnerCacheMs: number;
   private readonly wholeObject: DeliveryWorkerOptions['wholeObject'];
@@ -220,6 +224,13 @@ export class DeliveryWorker extends EventEmitter<DeliveryEvents> {
     this.pollTimer = setInterval(() => this.wake(), this.pollIntervalMs);
     this.pollTimer.unref();
     this.wake();
+    this.takeOverDeadLeases();
+    // Also while running: another instance on this host may be killed at any time.
+    this.deadLeaseTimer = setInterval(() => this.takeOverDeadLeases(), DEAD_LEASE_CHECK_MS);
+    this.deadLeaseTimer.unref();
+  }
+
+  private takeOverDeadLeases(): void {
     this.releaseDeadLeases()
       .then((released) => {
         if (released === 0) return;
@@ -252,8 +263,10 @@ export class DeliveryWorker extends EventEmitter<DeliveryEvents> {
   async stop(): Promise<void> {
     this.running = false;
     if (this.pollTimer) clearInterval(this.pollTimer);
+    if (this.deadLeaseTimer) clearInterval(this.deadLeaseTimer);
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.pollTimer = undefined;
+    this.deadLeaseTimer = undefined;
     this.retryTimer = undefined;
     this.retryTimerAt = Number.POSITIVE_INFINITY;
     this.retryTimes = [];

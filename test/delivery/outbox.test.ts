@@ -781,6 +781,36 @@ describe.each(STORES)('outbox delivery on %s', (_name, storeOptions) => {
     );
   });
 
+  it('takes over, while it runs, the rows of another process of this host that dies', async () => {
+    const h = await harness(store);
+    const self = thisProcess();
+    await h.push({ path: '/locations/BEFORE', body: { v: 1 } });
+    await until(() => h.delivered.length === 1);
+    // Another instance on this host leased a row, then was killed (its pid no longer runs):
+    // the row is written with its lease in one transaction, so this worker never sees it free.
+    const exited = spawnSync(process.execPath, ['-e', '']);
+    await h.store.db.transaction().execute(async (trx) => {
+      const id = await enqueue(trx, {
+        partnerId: h.partnerId,
+        orderingKey: '/locations/KILLED',
+        method: 'PUT',
+        url: h.receiver.url('/locations/KILLED'),
+        kind: 'push',
+        body: { v: 1 },
+      });
+      await trx
+        .updateTable('ocpi_outbox')
+        .set({
+          locked_by: `${self.host}:${exited.pid}:${self.started}:0dead000`,
+          locked_until: new Date(Date.now() + 3_600_000),
+        })
+        .where('id', '=', id)
+        .execute();
+    });
+    // Delivered long before its lease of an hour runs out, without a restart.
+    await until(() => h.delivered.some((d) => d.entry.orderingKey === '/locations/KILLED'));
+  });
+
   it('lets listeners see each delivery without breaking the worker when they throw', async () => {
     const h = await harness(store);
     h.worker.on('delivered', () => {
