@@ -3,6 +3,13 @@ import { envelope } from './envelope.ts';
 import { OcpiError } from './errors.ts';
 import { OcpiStatus } from './status-codes.ts';
 
+/**
+ * PostgreSQL's codes for text it cannot hold: untranslatable character (22P05, e.g. \u0000 in
+ * jsonb), character not in repertoire (22021), and input it cannot read (22P02: a lone
+ * surrogate escape in jsonb).
+ */
+const UNSTORABLE_TEXT = new Set(['22P05', '22021', '22P02']);
+
 /** Maps every error to an OCPI envelope, in one place. */
 export function ocpiErrorHandler(
   error: FastifyError | OcpiError | Error,
@@ -13,6 +20,19 @@ export function ocpiErrorHandler(
     if (error.statusCode >= 3000)
       request.log.warn({ status: error.statusCode, err: error.message }, 'OCPI server error');
     return reply.code(error.httpStatus).send(envelope(error.data, error.statusCode, error.message));
+  }
+  if (UNSTORABLE_TEXT.has((error as { code?: unknown }).code as string)) {
+    // A string the model did not check reached the database, which refused it: nothing was written.
+    request.log.warn({ err: error }, 'the database refused a value of the request');
+    return reply
+      .code(200)
+      .send(
+        envelope(
+          undefined,
+          OcpiStatus.INVALID_PARAMETERS,
+          'text with U+0000 or an unpaired surrogate cannot be stored',
+        ),
+      );
   }
   const fastifyError = error as FastifyError;
   if (fastifyError.validation) {

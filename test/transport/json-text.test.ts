@@ -8,6 +8,7 @@ describe('jsonTextProblem: what JSON.parse takes but the node cannot', () => {
     ['an escaped backslash before u0000', '{"a": "\\\\u0000"}'],
     ['escaped quotes', '{"a": "say \\"[[[\\" twice"}'],
     ['a surrogate pair', '{"a": "\\ud83d\\ude00"}'],
+    ['U+0000 and lone surrogates (valid JSON: the model names the field)', '{"a": "x\\u0000\\ud800"}'],
     ['64 levels', `${'['.repeat(64)}${']'.repeat(64)}`],
     ['malformed JSON (left to JSON.parse)', '{"a": '],
   ])('accepts %s', (_what, text) => {
@@ -17,11 +18,6 @@ describe('jsonTextProblem: what JSON.parse takes but the node cannot', () => {
   it.each([
     ['65 levels', `${'['.repeat(65)}${']'.repeat(65)}`, /nested deeper than 64 levels/],
     ['100,000 levels', '['.repeat(100_000), /nested deeper than 64 levels/],
-    ['U+0000', '{"a": "x\\u0000y"}', /U\+0000/],
-    ['U+0000 in a key', '{"\\u0000": 1}', /U\+0000/],
-    ['a lone high surrogate', '{"a": "\\ud800"}', /unpaired surrogate/],
-    ['a high surrogate before a non-surrogate', '{"a": "\\ud800\\u0041"}', /unpaired surrogate/],
-    ['a lone low surrogate', '{"a": "\\uDC00x"}', /unpaired surrogate/],
   ])('refuses %s', (_what, text, problem) => {
     expect(jsonTextProblem(text)).toMatch(problem);
   });
