@@ -4,7 +4,7 @@ import type { OcpiVersion } from '../../src/index.ts';
 import { call, startNode } from '../support/nodes.ts';
 import { evse, inVersion, type Json, location, token } from '../support/objects.ts';
 import { EMSP_PARTY, MATRIX, type Pair, startPair, tokenOf } from '../support/pair.ts';
-import { freshSchema, POSTGRES_URL } from '../support/stores.ts';
+import { freshSchema, POSTGRES_ENV, POSTGRES_URL } from '../support/stores.ts';
 
 const T = (second: number) => `2030-01-01T00:00:${String(second).padStart(2, '0')}Z`;
 const evsesOf = (l: Json) => (l.evses ?? []) as Json[];
@@ -107,7 +107,7 @@ describe.each(MATRIX)('stale writes to the receivers over OCPI %s on %s', (versi
  * Two instances of one eMSP on the same PostgreSQL schema, behind one URL in real life:
  * whichever instance a push reaches, and in whatever order, the newest data wins.
  */
-describe('two eMSP instances on one PostgreSQL schema', () => {
+describe.skipIf(process.env[POSTGRES_ENV] === '0')('two eMSP instances on one PostgreSQL schema', () => {
   const version: OcpiVersion = '2.2.1';
   const schema = freshSchema();
   const store = () => ({ kind: 'postgres' as const, connectionString: POSTGRES_URL, schema, poolSize: 4 });
