@@ -1,6 +1,6 @@
+import { formatDateTime, parseDateTime } from '../model/datetime.ts';
 import type { CdrDimension, ChargingPeriod } from '../model/v230/cdrs.ts';
 import type { PriceComponent, Tariff, TariffDimensionType } from '../model/v230/tariffs.ts';
-import { formatDateTime, parseDateTime } from '../transport/datetime.ts';
 import { Ratio } from './decimal.ts';
 import {
   addAmount,
