@@ -349,7 +349,7 @@ export const ocpiPlugin: FastifyPluginCallback<OcpiAppOptions> = fp<OcpiAppOptio
 
     await app.register(
       async (scope) => {
-        await ocpiTransport(scope, { registry });
+        await ocpiTransport(scope, { authenticator: registry });
         versionsRoutes(scope, node);
         for (const version of node.versions) {
           await scope.register(
