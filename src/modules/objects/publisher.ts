@@ -7,6 +7,7 @@ import { parseObject } from '../../model/objects.ts';
 import { describeIssues } from '../../model/validate.ts';
 import { hasInterfaceRoles, type OcpiVersion } from '../../model/versions.ts';
 import type { OcpiNode } from '../../node.ts';
+import { partnerEndpoint } from '../../partners/endpoints.ts';
 import type { Partner } from '../../partners/types.ts';
 import type { Database } from '../../store/schema.ts';
 import { OcpiError } from '../../transport/errors.ts';
@@ -14,7 +15,7 @@ import { routingHeadersFor } from '../../transport/routing-headers.ts';
 import { newItems } from './append.ts';
 import { assertSameIdentity, identityAt } from './identity.ts';
 import { parsePushKey, pushKey } from './push-key.ts';
-import { partnerEndpoint, receiverObjectUrl } from './push-targets.ts';
+import { receiverObjectUrl } from './push-targets.ts';
 import {
   type CanonicalObject,
   type ObjectRef,
