@@ -23,7 +23,6 @@ import { SessionTracker } from './modules/commands/session-tracker.ts';
 import { type TypedCommands, typedCommands } from './modules/commands/typed-client.ts';
 import { credentialsModule } from './modules/credentials/module.ts';
 import { locationsModule, locationsSpec } from './modules/locations/module.ts';
-import type { OcpiModule } from './modules/module.ts';
 import { type PullOptions, type PullProgress, syncFromPartner } from './modules/objects/client.ts';
 import { type ImmutablePublisher, Publisher } from './modules/objects/publisher.ts';
 import { type ObjectService, StoreObjectService } from './modules/objects/service.ts';
@@ -31,9 +30,10 @@ import type { ObjectModuleId } from './modules/objects/spec.ts';
 import { sessionsModule, sessionsSpec } from './modules/sessions/module.ts';
 import { type ChargingPreferencesHandler, defaultChargingPreferences } from './modules/sessions/service.ts';
 import { tariffsModule, tariffsSpec } from './modules/tariffs/module.ts';
-import { defaultAuthorizer, type TokenAuthorizer } from './modules/tokens/authorize.ts';
 import { tokensModule, tokensSpec } from './modules/tokens/module.ts';
+import { defaultAuthorizer, type TokenAuthorizer } from './modules/tokens/service.ts';
 import { versionsRoutes } from './modules/versions/routes.ts';
+import type { OcpiModule } from './node.ts';
 import { type OcpiNode, versionsUrl } from './node.ts';
 import {
   registerWith,
@@ -349,7 +349,7 @@ export const ocpiPlugin: FastifyPluginCallback<OcpiAppOptions> = fp<OcpiAppOptio
 
     await app.register(
       async (scope) => {
-        await ocpiTransport(scope, { registry });
+        await ocpiTransport(scope, { authenticator: registry });
         versionsRoutes(scope, node);
         for (const version of node.versions) {
           await scope.register(

@@ -36,7 +36,7 @@ export type {
   OwnListQuery,
   OwnPage,
 } from './modules/objects/service.ts';
-export type { AuthorizationDecision, TokenAuthorizer } from './modules/tokens/authorize.ts';
+export type { AuthorizationDecision, TokenAuthorizer } from './modules/tokens/service.ts';
 export { type OpenApiOptions, openApiDocument } from './openapi/document.ts';
 export type {
   JsonSchema,

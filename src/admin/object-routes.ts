@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { DeliveryWorker } from '../delivery/worker.ts';
+import { parseDateTime } from '../model/datetime.ts';
 import { parseObject } from '../model/objects.ts';
 import { describeIssues } from '../model/validate.ts';
 import { isSupportedVersion } from '../model/versions.ts';
@@ -9,7 +10,6 @@ import { ownContext } from '../modules/objects/parties.ts';
 import type { Publisher } from '../modules/objects/publisher.ts';
 import type { ObjectModuleId, ObjectModuleSpec } from '../modules/objects/spec.ts';
 import type { OcpiNode } from '../node.ts';
-import { parseDateTime } from '../transport/datetime.ts';
 import { envelope } from '../transport/envelope.ts';
 import { OcpiError } from '../transport/errors.ts';
 import { readPageRequest } from '../transport/pagination.ts';

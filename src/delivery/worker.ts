@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Kysely } from 'kysely';
 import { type OcpiHttpClient, PartnerCallError } from '../client/ocpi-http.ts';
-import type { OcpiNode } from '../node.ts';
+import type { PartnersContext } from '../partners/context.ts';
 import type { PartnerRegistry } from '../partners/registry.ts';
 import type { Database } from '../store/schema.ts';
 import type { Store } from '../store/store.ts';
@@ -736,7 +736,7 @@ function errorText(err: unknown): string {
 
 /** A worker wired to a node's store, registry, HTTP client and logger. */
 export function createDeliveryWorker(
-  node: Pick<OcpiNode, 'store' | 'registry' | 'http' | 'log'>,
+  node: Pick<PartnersContext, 'store' | 'registry' | 'http' | 'log'>,
   options: Omit<DeliveryWorkerOptions, 'store' | 'registry' | 'http'> = {},
 ): DeliveryWorker {
   return new DeliveryWorker({

@@ -1,6 +1,6 @@
 import { Kind, type TSchema } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { formatDateTime, parseDateTime } from '../transport/datetime.ts';
+import { formatDateTime, parseDateTime } from './datetime.ts';
 
 /** Turns a value into exactly what its schema allows: spec fields only, no nulls, DateTime in UTC with `Z`. */
 export type Writer = (value: unknown) => unknown;

@@ -6,11 +6,11 @@ import { parseObject, renderObject } from '../../model/objects.ts';
 import { describeIssues } from '../../model/validate.ts';
 import { hasInterfaceRoles, type OcpiVersion } from '../../model/versions.ts';
 import { type OcpiNode, versionUrl } from '../../node.ts';
+import { partnerEndpoint } from '../../partners/endpoints.ts';
 import { envelope } from '../../transport/envelope.ts';
 import { OcpiError } from '../../transport/errors.ts';
 import { routingHeadersFor } from '../../transport/routing-headers.ts';
 import { OcpiStatus } from '../../transport/status-codes.ts';
-import { partnerEndpoint } from '../objects/push-targets.ts';
 import { COMMAND_OBJECTS, type CommandName, isCommand } from './names.ts';
 
 type Json = Record<string, unknown>;

@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely';
+import { formatDateTime } from '../../model/datetime.ts';
 import type { Tariff } from '../../model/v230/tariffs.ts';
 import type { OcpiNode } from '../../node.ts';
 import { cdrFields, priceSession } from '../../pricing/calculator.ts';
 import type { MeterSample } from '../../pricing/types.ts';
 import type { Database } from '../../store/schema.ts';
-import { formatDateTime } from '../../transport/datetime.ts';
 import type { StagedWrite } from '../objects/publisher.ts';
 import type { CanonicalObject } from '../objects/service.ts';
 import type { ChargerSessionEvent, GatewayReporter } from './gateway.ts';

@@ -4,12 +4,12 @@ import { parseObject } from '../../model/objects.ts';
 import { describeIssues } from '../../model/validate.ts';
 import { hasInterfaceRoles, type OcpiVersion } from '../../model/versions.ts';
 import type { OcpiNode } from '../../node.ts';
+import { partnerEndpoint } from '../../partners/endpoints.ts';
 import type { Partner } from '../../partners/types.ts';
 import { OcpiError } from '../../transport/errors.ts';
 import { routingHeadersFor } from '../../transport/routing-headers.ts';
 import { OcpiStatus } from '../../transport/status-codes.ts';
 import { receivedContext } from './parties.ts';
-import { partnerEndpoint } from './push-targets.ts';
 import type { CanonicalObject, ObjectRef } from './service.ts';
 import type { ObjectModuleSpec } from './spec.ts';
 

@@ -2,19 +2,20 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Kysely } from 'kysely';
 import { enqueue, type OutboxEntry, type OutboxMessage } from '../../delivery/outbox.ts';
 import type { CodecContextExt } from '../../model/codecs/index.ts';
+import { formatDateTime } from '../../model/datetime.ts';
 import { parseObject } from '../../model/objects.ts';
 import { describeIssues } from '../../model/validate.ts';
 import { hasInterfaceRoles, type OcpiVersion } from '../../model/versions.ts';
 import type { OcpiNode } from '../../node.ts';
+import { partnerEndpoint } from '../../partners/endpoints.ts';
 import type { Partner } from '../../partners/types.ts';
 import type { Database } from '../../store/schema.ts';
-import { formatDateTime } from '../../transport/datetime.ts';
 import { OcpiError } from '../../transport/errors.ts';
 import { routingHeadersFor } from '../../transport/routing-headers.ts';
 import { newItems } from './append.ts';
 import { assertSameIdentity, identityAt } from './identity.ts';
 import { parsePushKey, pushKey } from './push-key.ts';
-import { partnerEndpoint, receiverObjectUrl } from './push-targets.ts';
+import { receiverObjectUrl } from './push-targets.ts';
 import {
   type CanonicalObject,
   type ObjectRef,

@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { CodecContextExt } from '../../model/codecs/index.ts';
+import { formatDateTime } from '../../model/datetime.ts';
 import { parseObject, renderObject } from '../../model/objects.ts';
 import { describeIssues } from '../../model/validate.ts';
 import { hasInterfaceRoles, type OcpiVersion } from '../../model/versions.ts';
 import type { Partner } from '../../partners/types.ts';
-import { formatDateTime } from '../../transport/datetime.ts';
 import { envelope } from '../../transport/envelope.ts';
 import { OcpiError } from '../../transport/errors.ts';
 import { appended } from './append.ts';

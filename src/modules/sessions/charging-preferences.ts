@@ -6,8 +6,7 @@ import type { OcpiNode } from '../../node.ts';
 import { envelope } from '../../transport/envelope.ts';
 import { OcpiError } from '../../transport/errors.ts';
 import { OcpiStatus } from '../../transport/status-codes.ts';
-import { callerAudiences } from '../objects/sender.ts';
-import { audienceOf, type ObjectModuleSpec } from '../objects/spec.ts';
+import { audienceOf, callerAudiences, type ObjectModuleSpec } from '../objects/spec.ts';
 import type { ChargingPreferences } from './service.ts';
 
 /**
