@@ -36,7 +36,7 @@ export interface DiscoveryOptions {
 
 function callFailed(node: OcpiNode, what: string, err: PartnerCallError, audience: Audience): OcpiError {
   const general =
-    err.httpStatus === undefined
+    err.partnerHttpStatus === undefined
       ? `could not reach the ${what}`
       : `the ${what} did not answer with an OCPI response`;
   if (audience === 'operator') return unusable(`${general}: ${err.message}`, err);

@@ -1,6 +1,8 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OCPI_ERROR_CODES, OcpiError, type OcpiErrorCode } from '../../src/index.ts';
+import { AddressNotAllowedError } from '../../src/client/guarded-connector.ts';
+import { OcpiHttpClient, PartnerCallError } from '../../src/client/ocpi-http.ts';
+import { createOcpiApp, OCPI_ERROR_CODES, OcpiError, type OcpiErrorCode } from '../../src/index.ts';
 import { codeOfStatus } from '../../src/transport/error-codes.ts';
 import { ocpiErrorHandler } from '../../src/transport/error-handler.ts';
 import { call } from '../support/nodes.ts';
@@ -43,6 +45,15 @@ describe('the error code table', () => {
     expect(OcpiError.methodNotAllowed('x')).toMatchObject({
       code: 'OCPI_ERR_METHOD_NOT_ALLOWED',
       httpStatus: 405,
+    });
+  });
+
+  it('configuration errors of createOcpiApp are coded', async () => {
+    const err = await createOcpiApp({ adminToken: 'short' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OcpiError);
+    expect(err).toMatchObject({
+      code: 'OCPI_ERR_CONFIG',
+      message: expect.stringMatching(/^adminToken: at least/),
     });
   });
 });
@@ -89,5 +100,70 @@ describe('the error handler, over HTTP', () => {
     expect(reply.status).toBe(httpStatus);
     expect(reply.body).toMatchObject({ status_code: statusCode, status_message: message });
     expect(reply.body.data).toEqual(data);
+  });
+});
+
+describe('calls to partners fail with coded errors (every address here is loopback)', () => {
+  let partner: FastifyInstance;
+  let base: string;
+  let closedPort: number;
+  beforeAll(async () => {
+    partner = Fastify();
+    partner.get('/not-ocpi', async (_request, reply) =>
+      reply.code(502).type('text/html').send('<h1>bad gateway</h1>'),
+    );
+    partner.get('/huge', async () => ({ data: 'x'.repeat(4096), status_code: 1000 }));
+    await partner.listen({ port: 0, host: '127.0.0.1' });
+    const address = partner.server.address();
+    base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    const gone = Fastify();
+    await gone.listen({ port: 0, host: '127.0.0.1' });
+    const goneAddress = gone.server.address();
+    closedPort = typeof goneAddress === 'object' && goneAddress ? goneAddress.port : 0;
+    await gone.close();
+  });
+  afterAll(() => partner.close());
+
+  async function failure(url: string, policy = {}): Promise<PartnerCallError> {
+    const client = new OcpiHttpClient({ timeoutMs: 2000, maxResponseBytes: 1024 }, policy);
+    try {
+      await client.call({ method: 'GET', url, token: 't', encoding: 'base64' });
+    } catch (err) {
+      if (err instanceof PartnerCallError) return err;
+      throw err;
+    } finally {
+      await client.close();
+    }
+    throw new Error(`GET ${url} did not fail`);
+  }
+
+  it('a partner that does not answer: OCPI_ERR_PARTNER_CALL, 3001, no partner HTTP status', async () => {
+    const err = await failure(`http://127.0.0.1:${closedPort}/versions`);
+    expect(err).toBeInstanceOf(OcpiError);
+    expect(err).toMatchObject({ code: 'OCPI_ERR_PARTNER_CALL', statusCode: 3001, httpStatus: 200 });
+    expect(err.partnerHttpStatus).toBeUndefined();
+    expect(err.message).toMatch(/connection refused$/);
+  });
+
+  it('a partner that answers no OCPI: OCPI_ERR_PARTNER_CALL with its HTTP status', async () => {
+    const err = await failure(`${base}/not-ocpi`);
+    expect(err).toMatchObject({ code: 'OCPI_ERR_PARTNER_CALL', partnerHttpStatus: 502 });
+    expect(err.message).toBe(`GET ${base}/not-ocpi: HTTP 502, response is not JSON`);
+  });
+
+  it('a response over the limit: OCPI_ERR_PARTNER_CALL, caused by OCPI_ERR_RESPONSE_TOO_LARGE', async () => {
+    const err = await failure(`${base}/huge`);
+    expect(err).toMatchObject({ code: 'OCPI_ERR_PARTNER_CALL', partnerHttpStatus: 200 });
+    expect(err.cause).toBeInstanceOf(OcpiError);
+    expect(err.cause).toMatchObject({ code: 'OCPI_ERR_RESPONSE_TOO_LARGE' });
+  });
+
+  it('an address the policy refuses: OCPI_ERR_ADDRESS_NOT_ALLOWED, the address only in the cause', async () => {
+    const err = await failure(`${base}/versions`, { allowPrivateNetworks: false });
+    expect(err).toMatchObject({ code: 'OCPI_ERR_ADDRESS_NOT_ALLOWED', statusCode: 3001 });
+    expect(err.message).toBe(`GET ${base}/versions: address not allowed`);
+    expect(err.cause).toBeInstanceOf(AddressNotAllowedError);
+    expect(err.cause).toBeInstanceOf(OcpiError);
+    expect(err.cause).toMatchObject({ code: 'OCPI_ERR_ADDRESS_NOT_ALLOWED', address: '127.0.0.1' });
   });
 });

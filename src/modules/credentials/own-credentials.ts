@@ -1,6 +1,7 @@
 import { compareVersions, type OcpiVersion } from '../../model/versions.ts';
 import { type OcpiNode, versionsUrl } from '../../node.ts';
 import type { BusinessDetails, OwnParty } from '../../partners/types.ts';
+import { OcpiError } from '../../transport/errors.ts';
 
 /** Credentials as we send them, in the shape of one version. */
 export type OwnCredentials =
@@ -27,7 +28,7 @@ export function ownCredentials(node: OcpiNode, version: OcpiVersion, token: stri
   const parties = partiesFor(node.parties, version);
   if (version === '2.1.1') {
     const party = parties[0] ?? node.parties[0];
-    if (!party) throw new Error('a node needs at least one own party');
+    if (!party) throw new OcpiError('OCPI_ERR_CONFIG', 'a node needs at least one own party');
     return {
       token,
       url,
