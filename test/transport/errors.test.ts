@@ -6,6 +6,7 @@ import { createOcpiApp, OCPI_ERROR_CODES, OcpiError, type OcpiErrorCode } from '
 import { codeOfStatus } from '../../src/transport/error-codes.ts';
 import { ocpiErrorHandler } from '../../src/transport/error-handler.ts';
 import { call } from '../support/nodes.ts';
+import { startPair, tokenOf } from '../support/pair.ts';
 
 const CODES = Object.keys(OCPI_ERROR_CODES) as OcpiErrorCode[];
 
@@ -165,5 +166,23 @@ describe('calls to partners fail with coded errors (every address here is loopba
     expect(err.cause).toBeInstanceOf(AddressNotAllowedError);
     expect(err.cause).toBeInstanceOf(OcpiError);
     expect(err.cause).toMatchObject({ code: 'OCPI_ERR_ADDRESS_NOT_ALLOWED', address: '127.0.0.1' });
+  });
+});
+
+describe('a command result for a command we never sent', () => {
+  it('is answered HTTP 200, OCPI 2001 (the id names no command), not 2003 Unknown Location', async () => {
+    const pair = await startPair('2.2.1');
+    try {
+      const results = `${pair.emsp.ocpi.versionsUrl().replace(/versions$/, '2.2.1')}/sender/commands/START_SESSION`;
+      const token = await tokenOf(pair.cpo, pair.emspAtCpo);
+      const reply = await call(`${results}/nope`, { method: 'POST', token, body: { result: 'ACCEPTED' } });
+      expect(reply.status).toBe(200);
+      expect(reply.body).toMatchObject({
+        status_code: 2001,
+        status_message: 'unknown command START_SESSION/nope',
+      });
+    } finally {
+      await pair.close();
+    }
   });
 });

@@ -172,7 +172,7 @@ export class EmspCommands {
         .executeTakeFirst();
       if (!row || row.command !== request.params.command.toUpperCase()) {
         throw new OcpiError(
-          OcpiStatus.UNKNOWN_LOCATION,
+          'OCPI_ERR_UNKNOWN_OBJECT',
           `unknown command ${request.params.command}/${request.params.id}`,
         );
       }
