@@ -262,7 +262,9 @@ export class Publisher {
   ): Change {
     const current = stored && findAt(stored, this.spec.children, path);
     if (!stored || !current)
-      throw new OcpiError(this.spec.unknownStatus, `unknown ${this.objectNameAt(path)}`);
+      throw new OcpiError('OCPI_ERR_UNKNOWN_OBJECT', `unknown ${this.objectNameAt(path)}`, {
+        statusCode: this.spec.unknownStatus,
+      });
     const lastUpdated =
       typeof fields.last_updated === 'string' ? fields.last_updated : formatDateTime(new Date());
     const changed: CanonicalObject = { ...fields, last_updated: lastUpdated };
