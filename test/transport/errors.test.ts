@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AddressNotAllowedError } from '../../src/client/guarded-connector.ts';
 import { OcpiHttpClient, PartnerCallError } from '../../src/client/ocpi-http.ts';
+import { checkOutboundUrl } from '../../src/client/url-guard.ts';
 import { createOcpiApp, OCPI_ERROR_CODES, OcpiError, type OcpiErrorCode } from '../../src/index.ts';
 import { codeOfStatus } from '../../src/transport/error-codes.ts';
 import { ocpiErrorHandler } from '../../src/transport/error-handler.ts';
@@ -167,6 +168,21 @@ describe('calls to partners fail with coded errors (every address here is loopba
     expect(err.cause).toBeInstanceOf(OcpiError);
     expect(err.cause).toMatchObject({ code: 'OCPI_ERR_ADDRESS_NOT_ALLOWED', address: '127.0.0.1' });
   });
+});
+
+it('a URL a partner gives that the policy refuses: OCPI_ERR_ADDRESS_NOT_ALLOWED, answered 2001', () => {
+  const policy = { allowPrivateNetworks: false, allowedHosts: ['partner.test', '127.0.0.1'] };
+  for (const url of ['http://127.0.0.1/versions', 'http://elsewhere.test/versions']) {
+    const err = (() => {
+      try {
+        checkOutboundUrl(url, 'url', policy);
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(err).toBeInstanceOf(OcpiError);
+    expect(err).toMatchObject({ code: 'OCPI_ERR_ADDRESS_NOT_ALLOWED', statusCode: 2001, httpStatus: 200 });
+  }
 });
 
 describe('a command result for a command we never sent', () => {
