@@ -105,7 +105,10 @@ export function adminObjectRoutes(app: FastifyInstance, node: OcpiNode, objects:
         id: request.params.id,
       };
       if (!(await objects.publishers[id].delete(ref)))
-        throw new OcpiError(2000, `unknown ${id} object`, { httpStatus: 404 });
+        throw new OcpiError('OCPI_ERR_UNKNOWN_OBJECT', `unknown ${id} object`, {
+          statusCode: 2000,
+          httpStatus: 404,
+        });
       return envelope(undefined);
     },
   );
@@ -154,7 +157,10 @@ export function adminObjectRoutes(app: FastifyInstance, node: OcpiNode, objects:
   app.get('/dead-letters', { config }, async () => envelope(await objects.delivery.listDeadLetters()));
   app.post<{ Params: { id: string } }>('/dead-letters/:id/replay', { config }, async (request) => {
     if (!(await objects.delivery.replay(request.params.id)))
-      throw new OcpiError(2000, `no dead letter ${request.params.id}`, { httpStatus: 404 });
+      throw new OcpiError('OCPI_ERR_UNKNOWN_OBJECT', `no dead letter ${request.params.id}`, {
+        statusCode: 2000,
+        httpStatus: 404,
+      });
     return envelope({ replayed: 1 });
   });
   app.post('/dead-letters/replay', { config }, async () =>

@@ -657,15 +657,15 @@ export class DeliveryWorker extends EventEmitter<DeliveryEvents> {
       };
     } catch (err) {
       if (err instanceof PartnerCallError) {
-        if (err.httpStatus !== undefined) this.unreachable.delete(entry.partnerId);
-        if (err.httpStatus === 401) this.partners.delete(entry.partnerId);
+        if (err.partnerHttpStatus !== undefined) this.unreachable.delete(entry.partnerId);
+        if (err.partnerHttpStatus === 401) this.partners.delete(entry.partnerId);
         const cause =
           err.cause instanceof Error && err.cause.message !== err.message ? ` (${err.cause.message})` : '';
         return {
           ok: false,
           error: `${err.message}${cause}`,
-          unreachable: err.httpStatus === undefined,
-          refused: isRefusal(err.httpStatus),
+          unreachable: err.partnerHttpStatus === undefined,
+          refused: isRefusal(err.partnerHttpStatus),
         };
       }
       return { ok: false, error: errorText(err), unreachable: true, refused: false };

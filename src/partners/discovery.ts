@@ -41,12 +41,12 @@ function callFailed(
   audience: Audience,
 ): OcpiError {
   const general =
-    err.httpStatus === undefined
+    err.partnerHttpStatus === undefined
       ? `could not reach the ${what}`
       : `the ${what} did not answer with an OCPI response`;
-  if (audience === 'operator') return unusable(`${general}: ${err.message}`, err);
+  if (audience === 'operator') return new OcpiError(err.code, `${general}: ${err.message}`, { cause: err });
   node.log.warn({ err: err.message }, `handshake: ${general}`);
-  return unusable(general, err);
+  return new OcpiError(err.code, general, { cause: err });
 }
 
 function asRecord(value: unknown): Record<string, unknown> | undefined {

@@ -37,17 +37,13 @@ async function sendCredentials(
     });
   } catch (err) {
     if (err instanceof PartnerCallError)
-      throw new OcpiError(
-        OcpiStatus.UNABLE_TO_USE_CLIENT_API,
-        `${method} credentials failed: ${err.message}`,
-        { cause: err },
-      );
+      throw new OcpiError(err.code, `${method} credentials failed: ${err.message}`, { cause: err });
     throw err;
   }
   const { status_code: status, status_message: message } = reply.envelope;
   if (reply.httpStatus >= 300 || status !== OcpiStatus.SUCCESS) {
     throw new OcpiError(
-      OcpiStatus.UNABLE_TO_USE_CLIENT_API,
+      'OCPI_ERR_PARTNER_REFUSED',
       `${method} ${url}: the partner refused our credentials (HTTP ${reply.httpStatus}, OCPI ${status}${message ? `: ${message}` : ''})`,
     );
   }
@@ -80,7 +76,10 @@ async function withdraw(
       encoding: found.encoding,
     });
     if (reply.httpStatus >= 300 || reply.envelope.status_code !== OcpiStatus.SUCCESS)
-      throw new Error(`HTTP ${reply.httpStatus}, OCPI ${reply.envelope.status_code}`);
+      throw new OcpiError(
+        'OCPI_ERR_PARTNER_REFUSED',
+        `HTTP ${reply.httpStatus}, OCPI ${reply.envelope.status_code}`,
+      );
     node.log.warn({ url }, 'unregistered from a partner whose credentials we could not keep');
     return 'we unregistered there again';
   } catch (err) {
@@ -227,10 +226,14 @@ export async function unregisterFrom(node: PartnersContext, id: string): Promise
   const url = partner.endpoints.find((e) => e.identifier === 'credentials')?.url;
   let result: UnregisterResult = { partnerId: id, remote: 'unregistered' };
   try {
-    if (!url) throw new Error('the partner has no credentials endpoint');
+    if (!url)
+      throw new OcpiError('OCPI_ERR_NO_MATCHING_ENDPOINTS', 'the partner has no credentials endpoint');
     const reply = await node.http.call({ method: 'DELETE', url, token, encoding: partner.tokenEncoding });
     if (reply.httpStatus >= 300 || reply.envelope.status_code !== OcpiStatus.SUCCESS) {
-      throw new Error(`HTTP ${reply.httpStatus}, OCPI ${reply.envelope.status_code}`);
+      throw new OcpiError(
+        'OCPI_ERR_PARTNER_REFUSED',
+        `HTTP ${reply.httpStatus}, OCPI ${reply.envelope.status_code}`,
+      );
     }
   } catch (err) {
     result = { partnerId: id, remote: 'failed', message: (err as Error).message };

@@ -1,4 +1,5 @@
 import { compareVersions, type OcpiVersion } from '../model/versions.ts';
+import { OcpiError } from '../transport/errors.ts';
 import { type PartnersContext, versionsUrl } from './context.ts';
 import type { BusinessDetails, OwnParty } from './types.ts';
 
@@ -31,7 +32,7 @@ export function ownCredentials(
   const parties = partiesFor(node.parties, version);
   if (version === '2.1.1') {
     const party = parties[0] ?? node.parties[0];
-    if (!party) throw new Error('a node needs at least one own party');
+    if (!party) throw new OcpiError('OCPI_ERR_CONFIG', 'a node needs at least one own party');
     return {
       token,
       url,

@@ -97,7 +97,7 @@ export class EmspCommands {
     } catch (err) {
       await this.settle(id, { result: 'FAILED', source: 'response' }, 'done');
       if (err instanceof PartnerCallError)
-        throw new OcpiError(OcpiStatus.UNABLE_TO_USE_CLIENT_API, `command not delivered: ${err.message}`, {
+        throw new OcpiError(err.code, `command not delivered: ${err.message}`, {
           cause: err,
         });
       throw err;
@@ -172,7 +172,7 @@ export class EmspCommands {
         .executeTakeFirst();
       if (!row || row.command !== request.params.command.toUpperCase()) {
         throw new OcpiError(
-          OcpiStatus.UNKNOWN_LOCATION,
+          'OCPI_ERR_UNKNOWN_OBJECT',
           `unknown command ${request.params.command}/${request.params.id}`,
         );
       }

@@ -108,13 +108,13 @@ export async function* pullObjects(
         ...(headers ? { headers } : {}),
       });
     } catch (err) {
-      if (err instanceof PartnerCallError && isRefusal(err.httpStatus)) return { refused: err };
+      if (err instanceof PartnerCallError && isRefusal(err.partnerHttpStatus)) return { refused: err };
       throw err;
     }
     const { httpStatus, envelope } = reply;
     if (httpStatus < 300 && envelope.status_code === OcpiStatus.SUCCESS) return { reply };
     const error = new OcpiError(
-      OcpiStatus.UNABLE_TO_USE_CLIENT_API,
+      'OCPI_ERR_PARTNER_REFUSED',
       `GET ${url}: HTTP ${httpStatus}, OCPI ${envelope.status_code} ${envelope.status_message ?? ''}`.trim(),
     );
     if (isRefusal(httpStatus, envelope.status_code)) return { refused: error };

@@ -74,13 +74,6 @@ export interface StagedWrite {
   apply(trx: Kysely<Database>): Promise<CanonicalObject>;
 }
 
-/** The object changed between staging a PATCH and applying it in a way that changes its recipients' rendering. */
-export class RecipientsChanged extends Error {
-  constructor() {
-    super('the object changed while its PATCH was staged: stage it again');
-  }
-}
-
 /**
  * Our own objects: writes go to the store and, in the same transaction, one outbox row
  * per partner that receives the module (or, for objects with an audience, the partner
@@ -220,7 +213,7 @@ export class Publisher {
       try {
         return await this.commit(await this.stagePatch(ref, path, fields));
       } catch (error) {
-        if (!(error instanceof RecipientsChanged)) throw error;
+        if (!(error instanceof OcpiError && error.code === 'OCPI_ERR_RECIPIENTS_CHANGED')) throw error;
       }
     }
   }
@@ -229,7 +222,7 @@ export class Publisher {
    * patch(), checked and ready to be written in the caller's transaction (see StagedWrite).
    * Applied as a read-modify-write under a row lock: changes made at the same time (two
    * EVSEs' status) wait for each other instead of one writing over the other. Throws
-   * RecipientsChanged when what a partner's version needs looked up may have changed with
+   * OCPI_ERR_RECIPIENTS_CHANGED when what a partner's version needs looked up may have changed with
    * the object since it was staged (patch() stages again then).
    */
   async stagePatch(ref: ObjectRef, path: string[], fields: CanonicalObject): Promise<StagedWrite> {
@@ -248,7 +241,10 @@ export class Publisher {
       apply: async (trx) => {
         const stored = await repo.getForUpdate<CanonicalObject>(key, trx);
         if (this.spec.renderContext && !isDeepStrictEqual(stored?.data, seen?.data))
-          throw new RecipientsChanged();
+          throw new OcpiError(
+            'OCPI_ERR_RECIPIENTS_CHANGED',
+            'the object changed while its PATCH was staged: stage it again',
+          );
         const change = this.patched(ref, stored?.data, path, fields);
         const root = change.root as CanonicalObject;
         await repo.put(key, root, new Date(String(root.last_updated)), trx, audienceOf(this.spec, root));
@@ -267,7 +263,9 @@ export class Publisher {
   ): Change {
     const current = stored && findAt(stored, this.spec.children, path);
     if (!stored || !current)
-      throw new OcpiError(this.spec.unknownStatus, `unknown ${this.objectNameAt(path)}`);
+      throw new OcpiError('OCPI_ERR_UNKNOWN_OBJECT', `unknown ${this.objectNameAt(path)}`, {
+        statusCode: this.spec.unknownStatus,
+      });
     const lastUpdated =
       typeof fields.last_updated === 'string' ? fields.last_updated : formatDateTime(new Date());
     const changed: CanonicalObject = { ...fields, last_updated: lastUpdated };
@@ -339,7 +337,10 @@ export class Publisher {
   private requireRepo() {
     const repo = this.repo;
     if (!repo)
-      throw new Error(`${this.spec.id}: a custom service keeps its own data; call push() after changing it`);
+      throw new OcpiError(
+        'OCPI_ERR_NOT_SUPPORTED',
+        `${this.spec.id}: a custom service keeps its own data; call push() after changing it`,
+      );
     return repo;
   }
 

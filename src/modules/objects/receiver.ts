@@ -107,7 +107,10 @@ export function receiverRoutes(
 
   // GET of a missing object answers HTTP 404 (as the spec allows); writes answer 200 with the OCPI status.
   const unknown = (what: string, httpStatus = 200) =>
-    new OcpiError(spec.unknownStatus, `unknown ${what}`, { httpStatus });
+    new OcpiError('OCPI_ERR_UNKNOWN_OBJECT', `unknown ${what}`, {
+      statusCode: spec.unknownStatus,
+      httpStatus,
+    });
 
   for (let depth = 0; depth <= spec.children.length; depth++) {
     const url = `/:country_code/:party_id/:id${childParams

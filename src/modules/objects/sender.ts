@@ -65,7 +65,10 @@ export function senderRoutes(
       const rendered =
         root && found ? renderFor(version, objectName, found, root, undefined, extra) : undefined;
       if (rendered === undefined)
-        throw new OcpiError(spec.unknownStatus, `unknown ${objectName}`, { httpStatus: 404 });
+        throw new OcpiError('OCPI_ERR_UNKNOWN_OBJECT', `unknown ${objectName}`, {
+          statusCode: spec.unknownStatus,
+          httpStatus: 404,
+        });
       return envelope(rendered);
     });
   }
