@@ -1,11 +1,12 @@
 import type { ColumnType } from 'kysely';
+import type { OcpiVersion } from '../model/versions.ts';
 
 /** A command we received (as CPO) or sent (as eMSP), until its result is known. */
 export interface CommandTable {
   id: string;
   direction: 'received' | 'sent';
   partner_id: string;
-  version: string;
+  version: OcpiVersion;
   command: string;
   /** The request in canonical (2.3.0) shape, as JSON text (written on every command, read rarely). */
   request: string;
@@ -27,7 +28,7 @@ export interface ReservationTable {
   evse_uid: string | null;
   /** The RESERVE_NOW's response_url: where a CPO-initiated cancellation goes. */
   response_url: string;
-  version: string;
+  version: OcpiVersion;
   status: 'active' | 'cancelled';
   expiry_date: ColumnType<Date, Date, Date>;
 }

@@ -1,9 +1,7 @@
-import type { Insertable, Kysely } from 'kysely';
-import type { Database } from '../../store/schema.ts';
-import type { CommandTable } from '../../store/schema-commands.ts';
+import type { CommandRepository, NewCommand } from '../../store/command-repository.ts';
 
 interface Waiting {
-  row: Insertable<CommandTable>;
+  row: NewCommand;
   resolve: (inserted: boolean) => void;
   reject: (err: unknown) => void;
 }
@@ -20,9 +18,9 @@ export class CommandInserter {
   private running = false;
   private scheduled = false;
 
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(private readonly commands: CommandRepository) {}
 
-  insert(row: Insertable<CommandTable>): Promise<boolean> {
+  insert(row: NewCommand): Promise<boolean> {
     return new Promise((resolve, reject) => {
       this.queue.push({ row, resolve, reject });
       // Wait for the rest of this event-loop turn: requests parsed in it join the batch.
@@ -53,25 +51,11 @@ export class CommandInserter {
         return true;
       });
       try {
-        const inserted = await this.db
-          .insertInto('ocpi_commands')
-          .values(unique.map((w) => w.row))
-          .onConflict((oc) =>
-            oc
-              .columns(['direction', 'partner_id', 'command', 'response_url'])
-              // Reusing a response_url after the earlier command's timeout starts a new command.
-              .doUpdateSet((eb) => ({
-                id: eb.ref('excluded.id'),
-                request: eb.ref('excluded.request'),
-                status: eb.ref('excluded.status'),
-                result: eb.ref('excluded.result'),
-                deadline: eb.ref('excluded.deadline'),
-              }))
-              .where('ocpi_commands.deadline', '<', new Date()),
-          )
-          .returning('id')
-          .execute();
-        const ids = new Set(inserted.map((r) => r.id));
+        // Reusing a response_url after the earlier command's timeout starts a new command.
+        const ids = await this.commands.insertUnlessLive(
+          unique.map((w) => w.row),
+          new Date(),
+        );
         for (const w of unique) w.resolve(ids.has(w.row.id));
       } catch (err) {
         for (const w of unique) w.reject(err);

@@ -5,11 +5,14 @@ import { renderObject } from '../../model/objects.ts';
 import { hasInterfaceRoles, type OcpiVersion } from '../../model/versions.ts';
 import type { OcpiNode } from '../../node.ts';
 import type { Partner } from '../../partners/types.ts';
+import { CommandRepository } from '../../store/command-repository.ts';
+import { ReservationRepository } from '../../store/reservation-repository.ts';
 import { routingHeadersFor } from '../../transport/routing-headers.ts';
 import { CommandInserter } from './command-inserter.ts';
 import type { ChargerCommand, ChargerGateway, ChargerOutcome, GatewayReporter } from './gateway.ts';
+import type { CommandResult, ReceivedCommand } from './schema.ts';
 
-type Json = Record<string, unknown>;
+type ReservationCommand = Extract<ChargerCommand, { type: 'RESERVE_NOW' | 'CANCEL_RESERVATION' }>;
 
 export interface CpoCommandOptions {
   gateway: ChargerGateway;
@@ -30,12 +33,16 @@ export class CpoCommands {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly reporter: GatewayReporter;
   private readonly inserter: CommandInserter;
+  private readonly commands: CommandRepository;
+  private readonly reservations: ReservationRepository;
 
   constructor(
     private readonly node: OcpiNode,
     private readonly options: CpoCommandOptions,
   ) {
-    this.inserter = new CommandInserter(node.store.db);
+    this.commands = new CommandRepository(node.store.db);
+    this.reservations = new ReservationRepository(node.store.db);
+    this.inserter = new CommandInserter(this.commands);
     const ignore = () => {};
     this.reporter = {
       outcome: (id, outcome, message) => {
@@ -61,8 +68,7 @@ export class CpoCommands {
   async accept(
     partner: Partner,
     version: OcpiVersion,
-    command: string,
-    request: Json,
+    received: ReceivedCommand,
   ): Promise<string | undefined> {
     const id = randomUUID();
     const deadline = new Date(Date.now() + this.options.timeoutSeconds * 1000);
@@ -71,20 +77,21 @@ export class CpoCommands {
       direction: 'received' as const,
       partner_id: partner.id,
       version,
-      command,
-      request: JSON.stringify(request),
-      response_url: String(request.response_url),
+      command: received.command,
+      request: JSON.stringify(received.request),
+      response_url: received.request.response_url,
       status: 'pending' as const,
       result: null,
       deadline,
     };
     if (!(await this.inserter.insert(row))) return undefined;
-    let charger = toChargerCommand(id, command, request);
+    let charger = toChargerCommand(id, received);
     if (charger.type === 'RESERVE_NOW' || charger.type === 'CANCEL_RESERVATION') {
       const reservation = charger;
+      const responseUrl = received.request.response_url;
       charger = await this.node.store.db
         .transaction()
-        .execute((trx) => this.reservationStep(trx, partner, version, request, reservation));
+        .execute((trx) => this.reservationStep(trx, partner, version, responseUrl, reservation));
     }
     this.arm(id, deadline);
     if (charger.type === 'CANCEL_RESERVATION' && charger.reservationId === '') {
@@ -104,26 +111,18 @@ export class CpoCommands {
   private async reservationStep(
     trx: OcpiNode['store']['db'],
     partner: Partner,
-    version: string,
-    request: Json,
-    charger: Extract<ChargerCommand, { type: 'RESERVE_NOW' | 'CANCEL_RESERVATION' }>,
+    version: OcpiVersion,
+    responseUrl: string,
+    charger: ReservationCommand,
   ): Promise<ChargerCommand> {
     if (charger.type === 'RESERVE_NOW')
-      return { ...charger, reservationId: await this.mapReservation(trx, partner, version, request) };
-    const row = await trx
-      .selectFrom('ocpi_reservations')
-      .selectAll()
-      .where('partner_id', '=', partner.id)
-      .where('reservation_id', '=', String(request.reservation_id))
-      .where('status', '=', 'active')
-      .executeTakeFirst();
+      return {
+        ...charger,
+        reservationId: await this.mapReservation(trx, partner, version, responseUrl, charger),
+      };
+    const row = await this.reservations.findActive(partner.id, charger.reservationId, trx);
     if (!row) return { ...charger, reservationId: '' };
-    await trx
-      .updateTable('ocpi_reservations')
-      .set({ status: 'cancelled' })
-      .where('partner_id', '=', partner.id)
-      .where('reservation_id', '=', String(request.reservation_id))
-      .execute();
+    await this.reservations.update(partner.id, charger.reservationId, { status: 'cancelled' }, trx);
     return {
       ...charger,
       reservationId: row.charger_reservation_id,
@@ -136,42 +135,28 @@ export class CpoCommands {
   private async mapReservation(
     trx: OcpiNode['store']['db'],
     partner: Partner,
-    version: string,
-    request: Json,
+    version: OcpiVersion,
+    responseUrl: string,
+    charger: Extract<ChargerCommand, { type: 'RESERVE_NOW' }>,
   ): Promise<string> {
-    const reservationId = String(request.reservation_id);
-    const existing = await trx
-      .selectFrom('ocpi_reservations')
-      .select('charger_reservation_id')
-      .where('partner_id', '=', partner.id)
-      .where('reservation_id', '=', reservationId)
-      .executeTakeFirst();
+    const reservationId = charger.reservationId;
+    const existing = await this.reservations.find(partner.id, reservationId, trx);
     const chargerId = existing?.charger_reservation_id ?? randomUUID();
     const row = {
-      location_id: String(request.location_id),
-      evse_uid: request.evse_uid === undefined ? null : String(request.evse_uid),
-      response_url: String(request.response_url),
+      location_id: charger.locationId,
+      evse_uid: charger.evseUid ?? null,
+      response_url: responseUrl,
       version,
       status: 'active' as const,
-      expiry_date: new Date(String(request.expiry_date)),
+      expiry_date: new Date(charger.expiryDate),
     };
-    if (existing)
-      await trx
-        .updateTable('ocpi_reservations')
-        .set(row)
-        .where('partner_id', '=', partner.id)
-        .where('reservation_id', '=', reservationId)
-        .execute();
+    if (existing) await this.reservations.update(partner.id, reservationId, row, trx);
     else
-      await trx
-        .insertInto('ocpi_reservations')
-        .values({
-          partner_id: partner.id,
-          reservation_id: reservationId,
-          charger_reservation_id: chargerId,
-          ...row,
-        })
-        .execute();
+      await this.reservations.insert(
+        { partner_id: partner.id, reservation_id: reservationId, charger_reservation_id: chargerId },
+        row,
+        trx,
+      );
     return chargerId;
   }
 
@@ -195,24 +180,20 @@ export class CpoCommands {
    * finds nothing to do.
    */
   async complete(id: string, outcome: ChargerOutcome | 'TIMEOUT', message?: string): Promise<boolean> {
-    const row = await this.node.store.db
-      .selectFrom('ocpi_commands')
-      .selectAll()
-      .where('id', '=', id)
-      .executeTakeFirst();
+    const row = await this.commands.find(id);
     if (!row) return false;
     const partner = await this.node.registry.get(row.partner_id);
     const sent = await this.node.store.db.transaction().execute(async (trx) => {
-      const updated = await trx
-        .updateTable('ocpi_commands')
-        .set({ status: outcome === 'TIMEOUT' ? 'timed_out' : 'done', result: outcome })
-        .where('id', '=', id)
-        .where('status', '=', 'pending')
-        .executeTakeFirst();
-      if (updated.numUpdatedRows === 0n || !partner) return false;
+      const settled = await this.commands.settle(
+        id,
+        outcome === 'TIMEOUT' ? 'timed_out' : 'done',
+        outcome,
+        trx,
+      );
+      if (!settled || !partner) return false;
       await enqueue(
         trx,
-        this.resultMessage(partner, row.version as OcpiVersion, id, row.response_url, {
+        this.resultMessage(partner, row.version, id, row.response_url, {
           result: outcome,
           ...(message ? { message: [{ language: 'en', text: message }] } : {}),
         }),
@@ -235,21 +216,12 @@ export class CpoCommands {
 
   /** CPO-initiated cancellation: CANCELED_RESERVATION goes to the original RESERVE_NOW's response_url. */
   async cancelReservation(chargerReservationId: string, message?: string): Promise<boolean> {
-    const row = await this.node.store.db
-      .selectFrom('ocpi_reservations')
-      .selectAll()
-      .where('charger_reservation_id', '=', chargerReservationId)
-      .where('status', '=', 'active')
-      .executeTakeFirst();
+    const row = await this.reservations.findActiveForCharger(chargerReservationId);
     const partner = row && (await this.node.registry.get(row.partner_id));
     if (!row || !partner) return false;
     await this.node.store.db.transaction().execute(async (trx) => {
-      await trx
-        .updateTable('ocpi_reservations')
-        .set({ status: 'cancelled' })
-        .where('charger_reservation_id', '=', chargerReservationId)
-        .execute();
-      const result = {
+      await this.reservations.cancelForCharger(chargerReservationId, trx);
+      const result: CommandResult = {
         result: 'CANCELED_RESERVATION',
         ...(message ? { message: [{ language: 'en', text: message }] } : {}),
       };
@@ -257,7 +229,7 @@ export class CpoCommands {
         trx,
         this.resultMessage(
           partner,
-          row.version as OcpiVersion,
+          row.version,
           `reservation-${chargerReservationId}`,
           row.response_url,
           result,
@@ -273,7 +245,7 @@ export class CpoCommands {
     version: OcpiVersion,
     id: string,
     responseUrl: string,
-    result: Json,
+    result: CommandResult,
   ) {
     // 2.1.1 posts its CommandResponse shape to the response_url; 2.2+ a CommandResult.
     const body =
@@ -293,12 +265,7 @@ export class CpoCommands {
 
   /** After a restart: TIMEOUT for what expired while we were down, timers for the rest. */
   async resume(): Promise<void> {
-    const pending = await this.node.store.db
-      .selectFrom('ocpi_commands')
-      .select(['id', 'deadline'])
-      .where('direction', '=', 'received')
-      .where('status', '=', 'pending')
-      .execute();
+    const pending = await this.commands.pendingReceived();
     for (const row of pending) this.arm(row.id, new Date(row.deadline));
     this.options.gateway.attach?.(this.reporter);
   }
@@ -309,46 +276,46 @@ export class CpoCommands {
   }
 }
 
-function toChargerCommand(id: string, command: string, r: Json): ChargerCommand {
-  const opt = <K extends string>(key: K, value: unknown) =>
-    value === undefined ? {} : ({ [key]: String(value) } as Record<K, string>);
+function toChargerCommand(id: string, { command, request }: ReceivedCommand): ChargerCommand {
   switch (command) {
     case 'START_SESSION':
       return {
         type: 'START_SESSION',
         commandId: id,
-        locationId: String(r.location_id),
-        ...opt('evseUid', r.evse_uid),
-        ...opt('connectorId', r.connector_id),
-        token: r.token as Json,
-        ...opt('authorizationReference', r.authorization_reference),
+        locationId: request.location_id,
+        ...(request.evse_uid === undefined ? {} : { evseUid: request.evse_uid }),
+        ...(request.connector_id === undefined ? {} : { connectorId: request.connector_id }),
+        token: request.token,
+        ...(request.authorization_reference === undefined
+          ? {}
+          : { authorizationReference: request.authorization_reference }),
       };
     case 'STOP_SESSION':
-      return { type: 'STOP_SESSION', commandId: id, sessionId: String(r.session_id) };
+      return { type: 'STOP_SESSION', commandId: id, sessionId: request.session_id };
     case 'RESERVE_NOW':
       return {
         type: 'RESERVE_NOW',
         commandId: id,
-        locationId: String(r.location_id),
-        ...opt('evseUid', r.evse_uid),
-        reservationId: String(r.reservation_id),
-        expiryDate: String(r.expiry_date),
-        token: r.token as Json,
+        locationId: request.location_id,
+        ...(request.evse_uid === undefined ? {} : { evseUid: request.evse_uid }),
+        reservationId: request.reservation_id,
+        expiryDate: request.expiry_date,
+        token: request.token,
       };
     case 'CANCEL_RESERVATION':
       return {
         type: 'CANCEL_RESERVATION',
         commandId: id,
-        reservationId: String(r.reservation_id),
+        reservationId: request.reservation_id,
         locationId: '',
       };
-    default:
+    case 'UNLOCK_CONNECTOR':
       return {
         type: 'UNLOCK_CONNECTOR',
         commandId: id,
-        locationId: String(r.location_id),
-        evseUid: String(r.evse_uid),
-        connectorId: String(r.connector_id),
+        locationId: request.location_id,
+        evseUid: request.evse_uid,
+        connectorId: request.connector_id,
       };
   }
 }

@@ -3,24 +3,35 @@ import type { FastifyInstance } from 'fastify';
 import { PartnerCallError } from '../../client/ocpi-http.ts';
 import { commandResultFromV211 } from '../../model/codecs/index.ts';
 import { parseObject, renderObject } from '../../model/objects.ts';
+import type { DisplayText } from '../../model/v230/common.ts';
 import { describeIssues } from '../../model/validate.ts';
 import { hasInterfaceRoles, type OcpiVersion } from '../../model/versions.ts';
 import { type OcpiNode, versionUrl } from '../../node.ts';
 import { partnerEndpoint } from '../../partners/endpoints.ts';
+import { CommandRepository, type SentCommandSummary } from '../../store/command-repository.ts';
 import { envelope } from '../../transport/envelope.ts';
 import { OcpiError } from '../../transport/errors.ts';
 import { routingHeadersFor } from '../../transport/routing-headers.ts';
 import { OcpiStatus } from '../../transport/status-codes.ts';
 import { COMMAND_OBJECTS, type CommandName, isCommand } from './names.ts';
+import { fieldOf, parseCommandResult } from './schema.ts';
 
-type Json = Record<string, unknown>;
+/** The DisplayTexts of a `message` a partner sent, if it sent a list. */
+function displayTexts(message: unknown): DisplayText[] | undefined {
+  if (!Array.isArray(message)) return undefined;
+  return message.flatMap((m: unknown) => {
+    const language = fieldOf(m, 'language');
+    const text = fieldOf(m, 'text');
+    return typeof language === 'string' && typeof text === 'string' ? [{ language, text }] : [];
+  });
+}
 
 /** The CPO's immediate answer. */
 export interface CommandResponseInfo {
   result: string;
   /** Seconds the CPO will wait for the charger (absent in 2.1.1). */
   timeout?: number;
-  message?: Array<{ language: string; text: string }>;
+  message?: DisplayText[];
 }
 
 /** How a command ended, as far as we know. */
@@ -28,7 +39,7 @@ export interface CommandOutcomeInfo {
   result: string;
   /** 'partner': the CPO's CommandResult; 'response': the command was not accepted; 'local-timeout': nothing came in time. */
   source: 'partner' | 'response' | 'local-timeout';
-  message?: Array<{ language: string; text: string }>;
+  message?: DisplayText[];
 }
 
 export interface SentCommand {
@@ -42,17 +53,21 @@ export interface SentCommand {
 export class EmspCommands {
   private readonly waiting = new Map<string, (outcome: CommandOutcomeInfo) => void>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly commands: CommandRepository;
 
   constructor(
     private readonly node: OcpiNode,
     private readonly options: { graceSeconds: number; defaultTimeoutSeconds: number },
-  ) {}
+  ) {
+    this.commands = new CommandRepository(node.store.db);
+  }
 
   /**
    * Sends a command to a CPO partner. `request` is the command object without
-   * `response_url` (we generate one per command), in canonical (2.3.0) shape.
+   * `response_url` (we generate one per command), in canonical (2.3.0) shape; it is
+   * checked against the command's schema before anything is sent.
    */
-  async send(partnerId: string, command: CommandName, request: Json): Promise<SentCommand> {
+  async send(partnerId: string, command: CommandName, request: object): Promise<SentCommand> {
     const { partner, token } = await this.node.registry.registered(partnerId);
     const version = partner.version as OcpiVersion;
     if (!isCommand(version, command)) throw OcpiError.invalid(`OCPI ${version} has no ${command}`);
@@ -67,21 +82,18 @@ export class EmspCommands {
       throw OcpiError.invalid(`invalid ${COMMAND_OBJECTS[command]}: ${describeIssues(checked.errors)}`);
     const result = new Promise<CommandOutcomeInfo>((resolve) => this.waiting.set(id, resolve));
     // Stored before the POST: a fast CPO may post the result before its own answer reaches us.
-    await this.node.store.db
-      .insertInto('ocpi_commands')
-      .values({
-        id,
-        direction: 'sent',
-        partner_id: partnerId,
-        version,
-        command,
-        request: JSON.stringify(full),
-        response_url: responseUrl,
-        status: 'pending',
-        result: null,
-        deadline: new Date(Date.now() + 3_600_000),
-      })
-      .execute();
+    await this.commands.insert({
+      id,
+      direction: 'sent',
+      partner_id: partnerId,
+      version,
+      command,
+      request: JSON.stringify(full),
+      response_url: responseUrl,
+      status: 'pending',
+      result: null,
+      deadline: new Date(Date.now() + 3_600_000),
+    });
     const us = this.node.parties.find((p) => p.role === 'EMSP') ?? this.node.parties[0];
     const cpo = partner.parties.find((p) => p.role === 'CPO') ?? partner.parties[0];
     let reply: Awaited<ReturnType<OcpiNode['http']['call']>>;
@@ -102,11 +114,14 @@ export class EmspCommands {
         });
       throw err;
     }
-    const data = (reply.envelope.data ?? {}) as Json;
+    const data = reply.envelope.data;
+    const answer = fieldOf(data, 'result');
+    const timeout = fieldOf(data, 'timeout');
+    const message = displayTexts(fieldOf(data, 'message'));
     const response: CommandResponseInfo = {
-      result: typeof data.result === 'string' ? data.result : 'REJECTED',
-      ...(typeof data.timeout === 'number' ? { timeout: data.timeout } : {}),
-      ...(Array.isArray(data.message) ? { message: data.message as CommandResponseInfo['message'] } : {}),
+      result: typeof answer === 'string' ? answer : 'REJECTED',
+      ...(typeof timeout === 'number' ? { timeout } : {}),
+      ...(message ? { message } : {}),
     };
     if (reply.httpStatus >= 300 || response.result !== 'ACCEPTED') {
       await this.settle(
@@ -120,11 +135,7 @@ export class EmspCommands {
       );
     } else {
       const seconds = (response.timeout ?? this.options.defaultTimeoutSeconds) + this.options.graceSeconds;
-      await this.node.store.db
-        .updateTable('ocpi_commands')
-        .set({ deadline: new Date(Date.now() + seconds * 1000) })
-        .where('id', '=', id)
-        .execute();
+      await this.commands.update(id, { deadline: new Date(Date.now() + seconds * 1000) });
       const timer = setTimeout(() => {
         this.settle(id, { result: 'TIMEOUT', source: 'local-timeout' }, 'timed_out').catch(() => {});
       }, seconds * 1000);
@@ -136,13 +147,7 @@ export class EmspCommands {
 
   /** Records an outcome once; later ones only update the stored result of a timed-out command. */
   private async settle(id: string, outcome: CommandOutcomeInfo, status: 'done' | 'timed_out'): Promise<void> {
-    const updated = await this.node.store.db
-      .updateTable('ocpi_commands')
-      .set({ status, result: outcome.result })
-      .where('id', '=', id)
-      .where('status', '=', 'pending')
-      .executeTakeFirst();
-    if (updated.numUpdatedRows === 0n) return;
+    if (!(await this.commands.settle(id, status, outcome.result))) return;
     clearTimeout(this.timers.get(id));
     this.timers.delete(id);
     this.waiting.get(id)?.(outcome);
@@ -150,13 +155,8 @@ export class EmspCommands {
   }
 
   /** What we know of a command we sent. */
-  async get(id: string) {
-    return this.node.store.db
-      .selectFrom('ocpi_commands')
-      .select(['id', 'command', 'status', 'result', 'partner_id', 'created_at'])
-      .where('id', '=', id)
-      .where('direction', '=', 'sent')
-      .executeTakeFirst();
+  get(id: string): Promise<SentCommandSummary | undefined> {
+    return this.commands.sentSummary(id);
   }
 
   /** POST {response_url}: a CommandResult (2.1.1: a CommandResponse) for one of our commands. */
@@ -164,12 +164,7 @@ export class EmspCommands {
     app.post<{ Params: { command: string; id: string } }>('/:command/:id', async (request) => {
       const caller = request.ocpi.caller;
       if (caller?.kind !== 'partner') throw OcpiError.unauthorized();
-      const row = await this.node.store.db
-        .selectFrom('ocpi_commands')
-        .selectAll()
-        .where('id', '=', request.params.id)
-        .where('direction', '=', 'sent')
-        .executeTakeFirst();
+      const row = await this.commands.find(request.params.id, 'sent');
       if (!row || row.command !== request.params.command.toUpperCase()) {
         throw new OcpiError(
           'OCPI_ERR_UNKNOWN_OBJECT',
@@ -177,38 +172,33 @@ export class EmspCommands {
         );
       }
       if (row.partner_id !== caller.partner.id) throw OcpiError.invalid('this command was not sent to you');
-      const parsed =
-        version === '2.1.1'
-          ? parseObject(version, 'CommandResponse', request.body)
-          : parseObject(version, 'CommandResult', request.body);
-      if (!parsed.ok) throw OcpiError.invalid(`invalid CommandResult: ${describeIssues(parsed.errors)}`);
-      // 2.1.1 posts its CommandResponse shape; its result (TIMEOUT included) is read as sent.
-      const body = (version === '2.1.1' ? commandResultFromV211(request.body as Json) : parsed.value) as Json;
-      const outcome: CommandOutcomeInfo = {
-        result: String(body.result),
-        source: 'partner',
-        ...(Array.isArray(body.message) ? { message: body.message as CommandOutcomeInfo['message'] } : {}),
-      };
+      const outcome = this.partnerOutcome(version, request.body);
       if (row.status === 'pending') await this.settle(row.id, outcome, 'done');
       else if (row.status === 'timed_out') {
         // Late: we already reported TIMEOUT locally; keep what really happened.
-        await this.node.store.db
-          .updateTable('ocpi_commands')
-          .set({ result: outcome.result, status: 'done' })
-          .where('id', '=', row.id)
-          .execute();
+        await this.commands.update(row.id, { result: outcome.result, status: 'done' });
         request.log.info({ command: row.id, result: outcome.result }, 'late command result recorded');
       } else if (row.result === 'CANCELED_RESERVATION' || outcome.result !== 'CANCELED_RESERVATION') {
         request.log.info({ command: row.id }, 'duplicate command result ignored');
       } else {
-        await this.node.store.db
-          .updateTable('ocpi_commands')
-          .set({ result: outcome.result })
-          .where('id', '=', row.id)
-          .execute();
+        await this.commands.update(row.id, { result: outcome.result });
       }
       return envelope(undefined);
     });
+  }
+
+  /** The CommandResult a CPO posted (2.1.1: a CommandResponse, its result TIMEOUT included read as sent). */
+  private partnerOutcome(version: OcpiVersion, body: unknown): CommandOutcomeInfo {
+    if (version === '2.1.1') {
+      const parsed = parseObject(version, 'CommandResponse', body);
+      if (!parsed.ok) throw OcpiError.invalid(`invalid CommandResult: ${describeIssues(parsed.errors)}`);
+      const result = commandResultFromV211({ result: fieldOf(body, 'result') }).result;
+      return { result: String(result), source: 'partner' };
+    }
+    const parsed = parseCommandResult(version, body);
+    if (!parsed.ok) throw OcpiError.invalid(`invalid CommandResult: ${describeIssues(parsed.errors)}`);
+    const { result, message } = parsed.value;
+    return { result, source: 'partner', ...(message ? { message } : {}) };
   }
 
   stop(): void {

@@ -1,4 +1,10 @@
-/** What a charger is asked to do, after the CPO accepted an OCPI command. */
+import type { Token } from '../../model/v230/tokens.ts';
+import type { CommandResultType } from './schema.ts';
+
+/**
+ * What a charger is asked to do, after the CPO accepted an OCPI command. The token is the
+ * command's Token in the canonical (2.3.0) shape, whatever version the eMSP speaks.
+ */
 export type ChargerCommand =
   | {
       type: 'START_SESSION';
@@ -6,7 +12,7 @@ export type ChargerCommand =
       locationId: string;
       evseUid?: string;
       connectorId?: string;
-      token: Record<string, unknown>;
+      token: Token;
       authorizationReference?: string;
     }
   | { type: 'STOP_SESSION'; commandId: string; sessionId: string; locationId?: string; evseUid?: string }
@@ -17,7 +23,7 @@ export type ChargerCommand =
       evseUid?: string;
       reservationId: string;
       expiryDate: string;
-      token: Record<string, unknown>;
+      token: Token;
     }
   | {
       type: 'CANCEL_RESERVATION';
@@ -28,15 +34,11 @@ export type ChargerCommand =
     }
   | { type: 'UNLOCK_CONNECTOR'; commandId: string; locationId: string; evseUid: string; connectorId: string };
 
-/** The charger's answer (CommandResultType); TIMEOUT is ours to send, not the gateway's. */
-export type ChargerOutcome =
-  | 'ACCEPTED'
-  | 'REJECTED'
-  | 'FAILED'
-  | 'EVSE_OCCUPIED'
-  | 'EVSE_INOPERATIVE'
-  | 'NOT_SUPPORTED'
-  | 'UNKNOWN_RESERVATION';
+/**
+ * The charger's answer (a CommandResultType); TIMEOUT is ours to send, and
+ * CANCELED_RESERVATION goes through `reservationCancelled`, not the gateway.
+ */
+export type ChargerOutcome = Exclude<CommandResultType, 'TIMEOUT' | 'CANCELED_RESERVATION'>;
 
 /** What a charging session looks like from the charger's side. */
 export interface ChargerSessionEvent {

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { parseObject, renderObject } from '../../model/objects.ts';
+import { renderObject } from '../../model/objects.ts';
 import { describeIssues } from '../../model/validate.ts';
 import { hasInterfaceRoles, type OcpiVersion } from '../../model/versions.ts';
 import type { OcpiNode } from '../../node.ts';
@@ -10,6 +10,7 @@ import { checkCommand, type Verdict } from './checks.ts';
 import type { CpoCommands } from './cpo-commands.ts';
 import { COMMAND_OBJECTS, commandsOf, isCommand } from './names.ts';
 import { checkResponseUrl, type ResponseUrlPolicy } from './response-url.ts';
+import { parseCommand } from './schema.ts';
 
 /**
  * POST {commands}/{command}: the CPO's receiver. Answers at once with a CommandResponse;
@@ -38,16 +39,13 @@ export function commandReceiverRoutes(
     // 2.1.1 tokens carry no owner: they are the calling eMSP's.
     const owner = partner.parties.find((p) => p.role === 'EMSP') ?? partner.parties[0];
     const context = owner ? { countryCode: owner.countryCode, partyId: owner.partyId } : {};
-    const parsed = parseObject(version, objectName, request.body, { context });
+    const parsed = parseCommand(version, command, request.body, context);
     if (!parsed.ok) throw OcpiError.invalid(`invalid ${objectName}: ${describeIssues(parsed.errors)}`);
-    const body = parsed.value as Record<string, unknown>;
-    checkResponseUrl(node, partner, String(body.response_url), policy);
+    const received = parsed.value;
+    checkResponseUrl(node, partner, received.request.response_url, policy);
 
-    let verdict: Verdict = await checkCommand(node, partner, command, body, hasInterfaceRoles(version));
-    if (
-      verdict.result === 'ACCEPTED' &&
-      (await commands.accept(partner, version, command, body)) === undefined
-    ) {
+    let verdict: Verdict = await checkCommand(node, partner, received, hasInterfaceRoles(version));
+    if (verdict.result === 'ACCEPTED' && (await commands.accept(partner, version, received)) === undefined) {
       verdict = { result: 'ACCEPTED', message: 'already accepted; executed once' };
     }
     const response = {

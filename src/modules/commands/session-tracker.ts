@@ -1,35 +1,45 @@
-import type { Kysely } from 'kysely';
 import { formatDateTime } from '../../model/datetime.ts';
+import type { CDR } from '../../model/v230/cdrs.ts';
+import type { Location } from '../../model/v230/locations.ts';
+import type { Session } from '../../model/v230/sessions.ts';
 import type { Tariff } from '../../model/v230/tariffs.ts';
 import type { OcpiNode } from '../../node.ts';
-import { cdrFields, priceSession } from '../../pricing/calculator.ts';
-import type { MeterSample } from '../../pricing/types.ts';
-import type { Database } from '../../store/schema.ts';
+import { CommandRepository } from '../../store/command-repository.ts';
+import { LiveSessionRepository } from '../../store/live-session-repository.ts';
+import { OcpiError } from '../../transport/errors.ts';
+import { type ChargePoint, cdrOf, chargeCosts, chargePointOf } from '../cdrs/service.ts';
 import type { StagedWrite } from '../objects/publisher.ts';
-import type { CanonicalObject } from '../objects/service.ts';
+import { startedSession } from '../sessions/service.ts';
 import type { ChargerSessionEvent, GatewayReporter } from './gateway.ts';
-
-type Json = Record<string, unknown>;
+import { ownLocation, ownTariff } from './own-objects.ts';
+import { storedSessionStart } from './schema.ts';
 
 /**
  * What the tracker needs from the Sessions and CDRs modules: their writes staged, so
  * that the tracker writes them in one transaction with its own rows.
  */
 export interface SessionSink {
-  putSession(session: CanonicalObject): Promise<StagedWrite>;
+  putSession(session: Session): Promise<StagedWrite>;
   patchSession(
     ref: { countryCode: string; partyId: string; id: string },
-    fields: CanonicalObject,
+    fields: Partial<Session>,
   ): Promise<StagedWrite>;
-  postCdr(cdr: CanonicalObject): Promise<StagedWrite>;
+  postCdr(cdr: CDR): Promise<StagedWrite>;
   /** After a commit: starts delivering what the writes enqueued. */
   committed(): void;
+}
+
+/** The connector's tariff (the first of its tariff_ids that is one of ours), and where it is. */
+interface ChargeTariff {
+  tariff: Tariff;
+  point: ChargePoint;
 }
 
 /**
  * Turns what chargers report into OCPI: a Session when charging starts (with the token
  * and authorization_reference of the START_SESSION), kWh updates while charging, and on
- * stop a completed Session and a CDR priced from the connector's tariff.
+ * stop a completed Session and a CDR priced from the connector's tariff. The Sessions and
+ * CDRs modules make the objects; the tracker keeps the charge and writes them.
  *
  * A session in progress and its meter readings are kept in the store, not in memory: a
  * node that restarts mid-charge (or another instance on the same database) still
@@ -42,11 +52,16 @@ export class SessionTracker
   implements Pick<GatewayReporter, 'sessionStarted' | 'sessionProgress' | 'sessionStopped'>
 {
   private chain: Promise<unknown> = Promise.resolve();
+  private readonly commands: CommandRepository;
+  private readonly live: LiveSessionRepository;
 
   constructor(
     private readonly node: OcpiNode,
     private readonly sink: SessionSink,
-  ) {}
+  ) {
+    this.commands = new CommandRepository(node.store.db);
+    this.live = new LiveSessionRepository(node.store.db);
+  }
 
   /** Events are handled one at a time, in order. */
   private run(what: string, fn: () => Promise<void>): void {
@@ -62,50 +77,29 @@ export class SessionTracker
 
   sessionStarted(event: ChargerSessionEvent): void {
     this.run('start', async () => {
-      const command = event.commandId
-        ? await this.node.store.db
-            .selectFrom('ocpi_commands')
-            .select('request')
-            .where('id', '=', event.commandId)
-            .executeTakeFirst()
-        : undefined;
-      const request = (command ? JSON.parse(command.request) : {}) as Json;
-      const location = await this.node.services.locations.getOwn(event.locationId);
-      const token = (request.token ?? {}) as Json;
+      const request = event.commandId ? await this.commands.request(event.commandId) : undefined;
+      const { token, authorizationReference } = storedSessionStart(request);
+      if (!token) throw OcpiError.invalid('cdr_token: no START_SESSION token is known for this session');
+      const location = await ownLocation(this.node, event.locationId);
+      const party = this.node.parties[0];
+      const owner = location ?? (party && { country_code: party.countryCode, party_id: party.partyId });
+      if (!owner) throw OcpiError.invalid('country_code: the node has no party to own the session');
       const now = formatDateTime(event.at);
-      const session: Json = {
-        country_code: location?.country_code ?? this.node.parties[0]?.countryCode,
-        party_id: location?.party_id ?? this.node.parties[0]?.partyId,
+      const session = startedSession({
         id: event.sessionId,
-        start_date_time: now,
-        kwh: 0,
-        cdr_token: {
-          country_code: token.country_code,
-          party_id: token.party_id,
-          uid: token.uid,
-          type: token.type,
-          contract_id: token.contract_id,
-        },
-        auth_method: 'COMMAND',
-        ...(request.authorization_reference
-          ? { authorization_reference: request.authorization_reference }
-          : {}),
-        location_id: event.locationId,
-        evse_uid: event.evseUid,
-        connector_id: event.connectorId,
-        currency: (await this.tariffFor(location, event))?.currency ?? 'EUR',
-        status: 'ACTIVE',
-        last_updated: now,
-      };
+        owner: { country_code: owner.country_code, party_id: owner.party_id },
+        start: now,
+        token,
+        ...(authorizationReference ? { authorizationReference } : {}),
+        locationId: event.locationId,
+        evseUid: event.evseUid,
+        connectorId: event.connectorId,
+        currency: (await this.tariffFor(location, event))?.tariff.currency ?? 'EUR',
+      });
       const put = await this.sink.putSession(session);
       const started = await this.node.store.db.transaction().execute(async (trx) => {
-        const inserted = await trx
-          .insertInto('ocpi_live_sessions')
-          .values({ session_id: event.sessionId, session: JSON.stringify(session) })
-          .onConflict((oc) => oc.column('session_id').doNothing())
-          .executeTakeFirst();
-        if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) return false;
-        await this.addSample(trx, event.sessionId, { timestamp: now, energy_kwh: 0, state: 'CHARGING' });
+        if (!(await this.live.start(event.sessionId, session, trx))) return false;
+        await this.live.addSample(event.sessionId, { timestamp: now, energy_kwh: 0, state: 'CHARGING' }, trx);
         await put.apply(trx);
         return true;
       });
@@ -125,7 +119,7 @@ export class SessionTracker
       const now = formatDateTime(event.at);
       const patch = await this.sink.patchSession(this.ref(session), { kwh: event.kwh, last_updated: now });
       await this.node.store.db.transaction().execute(async (trx) => {
-        await this.addSample(trx, event.sessionId, { timestamp: now, energy_kwh: event.kwh });
+        await this.live.addSample(event.sessionId, { timestamp: now, energy_kwh: event.kwh }, trx);
         await patch.apply(trx);
       });
       this.sink.committed();
@@ -137,18 +131,19 @@ export class SessionTracker
       const session = await this.liveSession(event);
       if (!session) return;
       const end = formatDateTime(event.at);
-      const samples = [...(await this.samples(event.sessionId)), { timestamp: end, energy_kwh: event.kwh }];
-      const location = await this.node.services.locations.getOwn(event.locationId);
-      const tariff = await this.tariffFor(location, event);
-      const costs = tariff
-        ? cdrFields(
-            priceSession(tariff, {
-              start_date_time: String(session.start_date_time),
-              end_date_time: end,
-              time_zone: String(location?.time_zone ?? 'UTC'),
-              samples,
-            }),
-          )
+      const samples = [
+        ...(await this.live.samples(event.sessionId)),
+        { timestamp: end, energy_kwh: event.kwh },
+      ];
+      const location = await ownLocation(this.node, event.locationId);
+      const charge = await this.tariffFor(location, event);
+      const costs = charge
+        ? chargeCosts(charge.tariff, {
+            start: session.start_date_time,
+            end,
+            timeZone: location?.time_zone ?? 'UTC',
+            samples,
+          })
         : undefined;
       const completed = await this.sink.patchSession(this.ref(session), {
         status: 'COMPLETED',
@@ -157,20 +152,26 @@ export class SessionTracker
         ...(costs ? { total_cost: costs.total_cost } : {}),
         last_updated: end,
       });
-      if (!costs || !tariff || !location)
+      if (!costs || !charge || !location)
         this.node.log.warn({ session: event.sessionId }, 'no tariff for this connector: no CDR issued');
       // A CDR of this id issued meanwhile (by hand, say) is not issued twice.
       const cdr =
-        costs && tariff && location && !(await this.node.services.cdrs.getOwn(event.sessionId))
-          ? await this.sink.postCdr(this.cdr(session, event, end, tariff, location, costs))
+        costs && charge && location && !(await this.node.services.cdrs.getOwn(event.sessionId))
+          ? await this.sink.postCdr(
+              cdrOf(session, {
+                end,
+                location,
+                evseUid: event.evseUid,
+                connectorId: event.connectorId,
+                point: charge.point,
+                tariff: charge.tariff,
+                costs,
+              }),
+            )
           : undefined;
       const stopped = await this.node.store.db.transaction().execute(async (trx) => {
         // The live row goes first: of two stops at once (two instances), one ends the session.
-        const ended = await trx
-          .deleteFrom('ocpi_live_sessions')
-          .where('session_id', '=', event.sessionId)
-          .executeTakeFirst();
-        if (Number(ended.numDeletedRows) === 0) return false;
+        if (!(await this.live.end(event.sessionId, trx))) return false;
         await completed.apply(trx);
         await cdr?.apply(trx);
         return true;
@@ -179,110 +180,27 @@ export class SessionTracker
     });
   }
 
-  private cdr(
-    session: Json,
-    event: ChargerSessionEvent,
-    end: string,
-    tariff: Tariff,
-    location: CanonicalObject,
-    costs: ReturnType<typeof cdrFields>,
-  ): Json {
-    return {
-      country_code: session.country_code,
-      party_id: session.party_id,
-      id: event.sessionId,
-      start_date_time: session.start_date_time,
-      end_date_time: end,
-      session_id: event.sessionId,
-      cdr_token: session.cdr_token,
-      auth_method: session.auth_method,
-      ...(session.authorization_reference
-        ? { authorization_reference: session.authorization_reference }
-        : {}),
-      cdr_location: this.cdrLocation(location, event),
-      currency: tariff.currency,
-      tariffs: [tariff],
-      ...costs,
-      last_updated: end,
-    };
-  }
-
   /** The Session as it started, if it is still in progress. */
-  private async liveSession(event: ChargerSessionEvent): Promise<Json | undefined> {
-    const row = await this.node.store.db
-      .selectFrom('ocpi_live_sessions')
-      .select('session')
-      .where('session_id', '=', event.sessionId)
-      .executeTakeFirst();
-    if (!row)
+  private async liveSession(event: ChargerSessionEvent): Promise<Session | undefined> {
+    const session = await this.live.find(event.sessionId);
+    if (!session)
       this.node.log.warn({ session: event.sessionId }, 'charger reported a session that is not in progress');
-    return row ? (JSON.parse(row.session) as Json) : undefined;
+    return session;
   }
 
-  private async addSample(trx: Kysely<Database>, sessionId: string, sample: MeterSample): Promise<void> {
-    await trx
-      .insertInto('ocpi_session_samples')
-      .values({ session_id: sessionId, sample: JSON.stringify(sample) })
-      .execute();
-  }
-
-  private async samples(sessionId: string): Promise<MeterSample[]> {
-    const rows = await this.node.store.db
-      .selectFrom('ocpi_session_samples')
-      .select('sample')
-      .where('session_id', '=', sessionId)
-      .orderBy('seq')
-      .execute();
-    return rows.map((r) => JSON.parse(r.sample) as MeterSample);
-  }
-
-  private ref(session: Json) {
-    return {
-      countryCode: String(session.country_code),
-      partyId: String(session.party_id),
-      id: String(session.id),
-    };
-  }
-
-  private connector(
-    location: CanonicalObject | undefined,
-    event: ChargerSessionEvent,
-  ): { evse?: Json; connector?: Json } {
-    const evse = (location?.evses as Json[] | undefined)?.find((e) => e.uid === event.evseUid);
-    const connector =
-      (evse?.connectors as Json[] | undefined)?.find((c) => c.id === event.connectorId) ??
-      (evse?.connectors as Json[] | undefined)?.[0];
-    return { ...(evse ? { evse } : {}), ...(connector ? { connector } : {}) };
+  private ref(session: Session) {
+    return { countryCode: session.country_code, partyId: session.party_id, id: session.id };
   }
 
   private async tariffFor(
-    location: CanonicalObject | undefined,
+    location: Location | undefined,
     event: ChargerSessionEvent,
-  ): Promise<Tariff | undefined> {
-    const ids = (this.connector(location, event).connector?.tariff_ids as string[] | undefined) ?? [];
-    for (const id of ids) {
-      const tariff = await this.node.services.tariffs.getOwn(id);
-      if (tariff) return tariff as unknown as Tariff;
+  ): Promise<ChargeTariff | undefined> {
+    const point = chargePointOf(location, event.evseUid, event.connectorId);
+    for (const id of point?.connector.tariff_ids ?? []) {
+      const tariff = await ownTariff(this.node, id);
+      if (tariff && point) return { tariff, point };
     }
     return undefined;
-  }
-
-  private cdrLocation(location: CanonicalObject, event: ChargerSessionEvent): Json {
-    const { evse, connector } = this.connector(location, event);
-    return {
-      id: location.id,
-      ...(location.name ? { name: location.name } : {}),
-      address: location.address,
-      city: location.city,
-      ...(location.postal_code ? { postal_code: location.postal_code } : {}),
-      country: location.country,
-      coordinates: location.coordinates,
-      evse_uid: event.evseUid,
-      evse_id: evse?.evse_id ?? '#NA',
-      connector_id: event.connectorId,
-      connector_standard: connector?.standard,
-      connector_format: connector?.format,
-      connector_power_type: connector?.power_type,
-    };
   }
 }

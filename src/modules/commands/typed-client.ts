@@ -7,6 +7,7 @@ import type {
 } from '../../model/v230/commands.ts';
 import type { SentCommand } from './emsp-commands.ts';
 import type { CommandName } from './names.ts';
+import type { CommandRequests } from './schema.ts';
 
 /** A command's request as the caller gives it (canonical 2.3.0 shape): we add our own response_url. */
 export type CommandRequest<T> = Omit<T, 'response_url'>;
@@ -21,10 +22,10 @@ export interface TypedCommands {
   unlockConnector(partnerId: string, request: CommandRequest<UnlockConnector>): Promise<SentCommand>;
 }
 
-type Send = (
+type Send = <C extends CommandName>(
   partnerId: string,
-  command: CommandName,
-  request: Record<string, unknown>,
+  command: C,
+  request: CommandRequest<CommandRequests[C]>,
 ) => Promise<SentCommand>;
 
 export function typedCommands(send: Send): TypedCommands {

@@ -1,5 +1,6 @@
 import type { CodecContextExt } from '../../model/codecs/index.ts';
-import type { ChargingPreferences, ChargingPreferencesResponse } from '../../model/v230/sessions.ts';
+import type { CdrToken } from '../../model/v230/cdrs.ts';
+import type { ChargingPreferences, ChargingPreferencesResponse, Session } from '../../model/v230/sessions.ts';
 import type { OcpiVersion } from '../../model/versions.ts';
 import type { Partner } from '../../partners/types.ts';
 import type { CanonicalObject } from '../objects/service.ts';
@@ -55,4 +56,43 @@ export async function embeddedLocations(
     if (location) found.set(id, location);
   }
   return found.size > 0 ? { findLocation: (id: string) => found.get(id) } : {};
+}
+
+/** Where and for whom a charger started charging, as a remote START_SESSION asked it. */
+export interface ChargeStart {
+  /** The charger's id of the session, which becomes the Session id. */
+  id: string;
+  /** The CPO party the Session belongs to: the Location's owner. */
+  owner: { country_code: string; party_id: string };
+  /** When charging started (DateTime). */
+  start: string;
+  /** The token of the START_SESSION (a Token or a CdrToken: its CdrToken fields are taken). */
+  token: CdrToken;
+  authorizationReference?: string;
+  locationId: string;
+  evseUid: string;
+  connectorId: string;
+  /** The currency of the connector's tariff. */
+  currency: string;
+}
+
+/** The ACTIVE Session of a charge a command started, with nothing charged yet. */
+export function startedSession(start: ChargeStart): Session {
+  const { country_code, party_id, uid, type, contract_id } = start.token;
+  return {
+    country_code: start.owner.country_code,
+    party_id: start.owner.party_id,
+    id: start.id,
+    start_date_time: start.start,
+    kwh: 0,
+    cdr_token: { country_code, party_id, uid, type, contract_id },
+    auth_method: 'COMMAND',
+    ...(start.authorizationReference ? { authorization_reference: start.authorizationReference } : {}),
+    location_id: start.locationId,
+    evse_uid: start.evseUid,
+    connector_id: start.connectorId,
+    currency: start.currency,
+    status: 'ACTIVE',
+    last_updated: start.start,
+  };
 }
