@@ -13,8 +13,9 @@ import { describe, expect, it } from 'vitest';
  * together), and any unit of a lower row; units in one row are siblings that know nothing of
  * each other.
  *
- *   ground     clock.ts, transport/errors.ts (+ error-codes.ts), transport/status-codes.ts: everyone's vocabulary
- *              (time, the error type and the OCPI status codes), importing nothing above.
+ *   ground     clock.ts, transport/errors.ts, transport/error-codes.ts, transport/status-codes.ts:
+ *              everyone's vocabulary (time, the error type, its codes and the OCPI status codes),
+ *              importing nothing above.
  *   model      TypeBox schemas, DateTime, version codecs: pure data, no HTTP, no database.
  *   transport  what every OCPI request shares (auth, envelope, paging, headers);
  *   store      the database and its tables. Both may use model types; neither knows partners:
