@@ -1,19 +1,11 @@
-import { type TSchema, Type } from '@sinclair/typebox';
+import type { TSchema } from '@sinclair/typebox';
 import { catalogs } from '../model/catalog.ts';
-import { DateTime, Int, Obj, Opt } from '../model/primitives.ts';
 import type { OcpiVersion } from '../model/versions.ts';
-import { type JsonSchema, JsonSchemaWriter, SCHEMAS_POINTER } from './json-schema.ts';
+import { OcpiResponse } from '../transport/route-schemas.ts';
+import { type JsonSchema, JsonSchemaWriter } from './json-schema.ts';
 
 /** The name of the response envelope's component. */
 export const ENVELOPE = 'OcpiResponse';
-
-/** Every response: `data` (what the endpoint answers, absent on errors and acknowledgements) and the status. */
-const OcpiResponse = Obj({
-  data: Opt(Type.Unknown()),
-  status_code: Int(),
-  status_message: Opt(Type.String()),
-  timestamp: DateTime(),
-});
 
 /** Component name of an object's PATCH shape, e.g. `LocationPatch`. */
 export function patchName(objectName: string): string {
@@ -37,14 +29,10 @@ export function componentSources(version: OcpiVersion): Record<string, TSchema> 
 }
 
 /** The component schemas of a version, as JSON Schema with `$ref`s between them. */
-export function componentSchemas(version: OcpiVersion): Record<string, JsonSchema> {
+export function componentSchemas(
+  version: OcpiVersion,
+  writer = new JsonSchemaWriter(componentSources(version)),
+): Record<string, JsonSchema> {
   const sources = componentSources(version);
-  const writer = new JsonSchemaWriter(sources);
   return Object.fromEntries(Object.entries(sources).map(([name, schema]) => [name, writer.write(schema)]));
-}
-
-/** A `$ref` to a component schema that exists in the version (checked, so the document never dangles). */
-export function schemaRef(components: Record<string, JsonSchema>, name: string): JsonSchema {
-  if (!components[name]) throw new Error(`no component schema ${name}`);
-  return { $ref: `${SCHEMAS_POINTER}${name}` };
 }

@@ -12,6 +12,7 @@ import { routingHeadersFor } from '../../transport/routing-headers.ts';
 import { OcpiStatus } from '../../transport/status-codes.ts';
 import { partnerEndpoint } from '../objects/push-targets.ts';
 import { COMMAND_OBJECTS, type CommandName, isCommand } from './names.ts';
+import { commandResultSchema } from './route-schemas.ts';
 
 type Json = Record<string, unknown>;
 
@@ -161,7 +162,8 @@ export class EmspCommands {
 
   /** POST {response_url}: a CommandResult (2.1.1: a CommandResponse) for one of our commands. */
   routes(app: FastifyInstance, version: OcpiVersion): void {
-    app.post<{ Params: { command: string; id: string } }>('/:command/:id', async (request) => {
+    const schema = commandResultSchema(version);
+    app.post<{ Params: { command: string; id: string } }>('/:command/:id', { schema }, async (request) => {
       const caller = request.ocpi.caller;
       if (caller?.kind !== 'partner') throw OcpiError.unauthorized();
       const row = await this.node.store.db
