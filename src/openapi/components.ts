@@ -5,12 +5,7 @@ import { OcpiResponse } from '../transport/route-schemas.ts';
 import { type JsonSchema, JsonSchemaWriter } from './json-schema.ts';
 
 /** The name of the response envelope's component. */
-export const ENVELOPE = 'OcpiResponse';
-
-/** Component name of an object's PATCH shape, e.g. `LocationPatch`. */
-export function patchName(objectName: string): string {
-  return `${objectName}Patch`;
-}
+const ENVELOPE = 'OcpiResponse';
 
 /**
  * The TypeBox schema behind each component of a version: every object, class and enum of the
@@ -23,16 +18,20 @@ export function componentSources(version: OcpiVersion): Record<string, TSchema> 
     if (name in sources) throw new Error(`OCPI ${version}: two components named ${name}`);
     sources[name] = schema;
   };
-  for (const [name, schema] of Object.entries(catalog.patches)) add(patchName(name), schema);
+  for (const [name, schema] of Object.entries(catalog.patches)) add(`${name}Patch`, schema);
   add(ENVELOPE, OcpiResponse);
   return sources;
 }
 
-/** The component schemas of a version, as JSON Schema with `$ref`s between them. */
-export function componentSchemas(
-  version: OcpiVersion,
-  writer = new JsonSchemaWriter(componentSources(version)),
-): Record<string, JsonSchema> {
+/** The component schemas, as JSON Schema with `$ref`s between them, and the writer that refers to them. */
+export function componentSchemas(version: OcpiVersion): {
+  schemas: Record<string, JsonSchema>;
+  writer: JsonSchemaWriter;
+} {
   const sources = componentSources(version);
-  return Object.fromEntries(Object.entries(sources).map(([name, schema]) => [name, writer.write(schema)]));
+  const writer = new JsonSchemaWriter(sources);
+  const schemas = Object.fromEntries(
+    Object.entries(sources).map(([name, schema]) => [name, writer.write(schema)]),
+  );
+  return { schemas, writer };
 }

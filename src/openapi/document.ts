@@ -4,8 +4,7 @@ import {
   type OcpiVersion,
   SUPPORTED_VERSIONS,
 } from '../model/versions.ts';
-import { componentSchemas, componentSources } from './components.ts';
-import { JsonSchemaWriter } from './json-schema.ts';
+import { componentSchemas } from './components.ts';
 import { operationOf } from './operations.ts';
 import { registeredRoutes } from './route-table.ts';
 import type { OpenApiDocument, OpenApiParameter, OpenApiPathItem, OpenApiReference } from './types.ts';
@@ -85,7 +84,7 @@ export async function openApiDocument(
 ): Promise<OpenApiDocument> {
   if (!isSupportedVersion(version))
     throw new Error(`unsupported OCPI version ${String(version)} (use ${SUPPORTED_VERSIONS.join(', ')})`);
-  const writer = new JsonSchemaWriter(componentSources(version));
+  const { schemas, writer } = componentSchemas(version);
   const parameters = headerParameters(version);
   const names = Object.keys(parameters);
   const context = {
@@ -123,7 +122,7 @@ export async function openApiDocument(
     tags: TAGS,
     paths,
     components: {
-      schemas: componentSchemas(version, writer),
+      schemas,
       parameters,
       securitySchemes: {
         [SECURITY_SCHEME]: {
