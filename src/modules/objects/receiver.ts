@@ -88,9 +88,9 @@ export function receiverRoutes(
   // 2.1.1 keys tokens by uid alone; `?type=` arrived with 2.2.
   const subtypeSpec = withRoles ? spec.subtype : undefined;
 
-  const target = (request: FastifyRequest) => {
-    const p = request.params as Params;
-    const query = request.query as Record<string, unknown>;
+  const target = (request: { params: Params; query: Partial<Record<string, string>> }) => {
+    const p = request.params;
+    const query = request.query;
     const subtype = subtypeSpec
       ? String(query[subtypeSpec.query] ?? subtypeSpec.default).toUpperCase()
       : undefined;

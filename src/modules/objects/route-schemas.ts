@@ -1,4 +1,4 @@
-import { type TSchema, type TUnsafe, Type } from '@sinclair/typebox';
+import { type TOptional, type TSchema, type TString, type TUnsafe, Type } from '@sinclair/typebox';
 import { schemaOf } from '../../model/objects.ts';
 import { CiString } from '../../model/primitives.ts';
 import { hasInterfaceRoles, type OcpiVersion } from '../../model/versions.ts';
@@ -50,22 +50,21 @@ export function idParam(version: OcpiVersion, level: Level): TUnsafe<string> {
   return Type.Unsafe<string>(field);
 }
 
-/** The path parameters of a URL down to `depth` (0: the object itself), with or without the owner. */
-function objectParams(version: OcpiVersion, spec: ObjectModuleSpec, depth: number, owner: boolean) {
+/** The id parameters of a URL down to `depth` (0: the object itself). */
+function idParams(version: OcpiVersion, spec: ObjectModuleSpec, depth: number): IdParams {
   const ids: IdParams = {};
   for (const level of levels(spec).slice(0, depth + 1)) ids[idParamName(level)] = idParam(version, level);
-  return Type.Object(owner ? { ...PartyParams, ...ids } : ids);
+  return ids;
 }
 
-/** `?type=` of Tokens from 2.2: read case-insensitively, RFID when absent. */
+/** `?type=` of Tokens from 2.2: read case-insensitively, RFID when absent. Other modules: none. */
 function subtypeQuery(version: OcpiVersion, spec: ObjectModuleSpec) {
-  if (!spec.subtype || !hasInterfaceRoles(version)) return {};
-  const { query, default: fallback } = spec.subtype;
-  return {
-    querystring: Type.Object({
-      [query]: Type.Optional(CiString(undefined, { description: `A TokenType, ${fallback} when absent` })),
-    }),
-  };
+  const query: Record<string, TOptional<TString>> = {};
+  if (spec.subtype && hasInterfaceRoles(version)) {
+    const description = `A TokenType, ${spec.subtype.default} when absent`;
+    query[spec.subtype.query] = Type.Optional(CiString(undefined, { description }));
+  }
+  return Type.Object(query);
 }
 
 /** GET {sender}: a page of our objects. */
@@ -86,7 +85,7 @@ export function senderListSchema(version: OcpiVersion, spec: ObjectModuleSpec) {
 export function senderGetSchema(version: OcpiVersion, spec: ObjectModuleSpec, depth: number) {
   const level = levels(spec)[depth] ?? spec;
   return {
-    params: objectParams(version, spec, depth, false),
+    params: Type.Object(idParams(version, spec, depth)),
     response: { 200: enveloped(schemaOf(version, level.objectName)) },
     openapi: {
       operationId: `senderGet${level.objectName}`,
@@ -104,7 +103,8 @@ export function receiverSchema(
   method: 'get' | 'put' | 'patch' | 'delete',
 ) {
   const name = (levels(spec)[depth] ?? spec).objectName;
-  const common = { params: objectParams(version, spec, depth, true), ...subtypeQuery(version, spec) };
+  const params = Type.Object({ ...PartyParams, ...idParams(version, spec, depth) });
+  const common = { params, querystring: subtypeQuery(version, spec) };
   const doc = (verb: string, summary: string) => ({
     operationId: `receiver${verb}${name}`,
     summary,
