@@ -1,4 +1,4 @@
-import { type TObject, type TSchema, Type } from '@sinclair/typebox';
+import { type TSchema, Type } from '@sinclair/typebox';
 import { CiString, DATE_TIME_PATTERN, DateTime, Int, Obj, Opt } from '../model/primitives.ts';
 
 /*
@@ -80,6 +80,3 @@ export const PartyParams = {
   country_code: CiString(2, { description: 'ISO 3166-1 alpha-2 of the owner' }),
   party_id: CiString(3, { description: 'Party id of the owner' }),
 };
-
-/** A schema of named path parameters. */
-export type ParamsSchema = TObject<Record<string, TSchema>>;
