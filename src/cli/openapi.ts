@@ -22,7 +22,7 @@ export async function openapi(argv: string[]): Promise<number> {
     throw new Error('usage: ocpi openapi <version> [--out file] [--public-url url] [--base-path /ocpi]');
   if (!isSupportedVersion(version))
     throw new Error(`unsupported version ${version} (use ${SUPPORTED_VERSIONS.join(', ')})`);
-  const document = openApiDocument(version, {
+  const document = await openApiDocument(version, {
     ...(values['public-url'] ? { publicUrl: values['public-url'] } : {}),
     ...(values['base-path'] ? { basePath: values['base-path'] } : {}),
   });

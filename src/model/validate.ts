@@ -47,6 +47,7 @@ function describeError(type: ValueErrorType, value: unknown, schema: TSchema, fa
   if (s.ocpiEnum) return `must be one of ${s.ocpiEnum.join(', ')} (got ${got})`;
   if (s.ocpiType === 'CiString' && type === ValueErrorType.StringPattern)
     return `must be printable ASCII, a CiString (got ${got})`;
+  if (s.ocpiType === 'int' && typeof value === 'string') return `must be a non-negative integer (got ${got})`;
   if (s.ocpiType === 'DateTime' && typeof value === 'string')
     return `must be a DateTime such as 2024-01-31T12:00:00Z (got ${got})`;
   if (type === ValueErrorType.StringMaxLength)

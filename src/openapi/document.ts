@@ -5,10 +5,9 @@ import {
   SUPPORTED_VERSIONS,
 } from '../model/versions.ts';
 import { OcpiError } from '../transport/errors.ts';
-import { componentSchemas, ENVELOPE, schemaRef } from './components.ts';
-import { type EndpointContext, endpointsOf } from './endpoints.ts';
-import type { JsonSchema } from './json-schema.ts';
-import { operation } from './operations.ts';
+import { componentSchemas } from './components.ts';
+import { operationOf } from './operations.ts';
+import { registeredRoutes } from './route-table.ts';
 import type { OpenApiDocument, OpenApiParameter, OpenApiPathItem, OpenApiReference } from './types.ts';
 
 /** Options of openApiDocument(). */
@@ -64,52 +63,46 @@ function refs(names: string[]): OpenApiReference[] {
  * `components.schemas` holds every object, class and enum of the version by its spec name
  * (`Location`, `EVSE`, `CDR`, `CommandResponse`, ...), the PATCH shapes as `<Object>Patch`
  * and the response envelope as `OcpiResponse`, written from the same TypeBox schemas that
- * validate requests, with `$ref`s between them. `paths` lists the versions, credentials,
- * Locations, Tariffs, Tokens, Sessions, CDRs (sender and receiver) and Commands endpoints,
+ * validate requests, with `$ref`s between them. `paths` are the routes a node registers for
+ * the version, whatever roles it plays, each with the schemas the route declares (versions,
+ * credentials, Locations, Tariffs, Tokens, Sessions, CDRs as sender and receiver, Commands),
  * each answering in the OCPI envelope. Which of them a node offers depends on its roles
  * (see its version details). Every operation requires `Authorization: Token <token>`.
  *
- * @param version `2.1.1`, `2.2.1` or `2.3.0`; anything else throws.
+ * No server is started and no database opened: the routes are registered into a Fastify
+ * app that never listens, which is closed again.
+ *
+ * @param version `2.1.1`, `2.2.1` or `2.3.0`; anything else is refused.
  * @example
  * ```ts
- * const doc = openApiDocument('2.2.1', { publicUrl: 'https://ocpi.example.com' });
+ * const doc = await openApiDocument('2.2.1', { publicUrl: 'https://ocpi.example.com' });
  * doc.components.schemas.Location; // JSON Schema of a 2.2.1 Location
  * ```
  */
-export function openApiDocument(version: OcpiVersion, options: OpenApiOptions = {}): OpenApiDocument {
+export async function openApiDocument(
+  version: OcpiVersion,
+  options: OpenApiOptions = {},
+): Promise<OpenApiDocument> {
   if (!isSupportedVersion(version))
     throw new OcpiError(
       'OCPI_ERR_UNSUPPORTED_VERSION',
       `unsupported OCPI version ${String(version)} (use ${SUPPORTED_VERSIONS.join(', ')})`,
     );
-  const schemas = componentSchemas(version);
+  const { schemas, writer } = componentSchemas(version);
   const parameters = headerParameters(version);
   const names = Object.keys(parameters);
-  const pathParameters: Record<string, JsonSchema> = {};
-  const context: EndpointContext = {
-    version,
-    components: schemas,
-    pathParameters,
-    commonHeaders: refs(names.filter((n) => n.startsWith('X-'))),
+  const context = {
+    writer,
+    handshakeHeaders: refs(names.filter((n) => n.startsWith('X-'))),
     moduleHeaders: refs(names),
-  };
-  const envelope = (data: JsonSchema | undefined): JsonSchema =>
-    data
-      ? { allOf: [schemaRef(schemas, ENVELOPE), { type: 'object', properties: { data } }] }
-      : schemaRef(schemas, ENVELOPE);
-  const pathParameter = (name: string): OpenApiParameter => {
-    const schema = pathParameters[name];
-    if (!schema) throw new OcpiError('OCPI_ERR_INTERNAL', `no schema for path parameter ${name}`);
-    return { name, in: 'path', required: true, schema };
   };
 
   const paths: Record<string, OpenApiPathItem> = {};
-  for (const endpoint of endpointsOf(context)) {
-    const item: OpenApiPathItem = paths[endpoint.path] ?? {};
-    paths[endpoint.path] = item;
-    if (item[endpoint.method])
-      throw new OcpiError('OCPI_ERR_INTERNAL', `two operations ${endpoint.method} ${endpoint.path}`);
-    item[endpoint.method] = operation(endpoint, { envelope, pathParameter });
+  const routes = (await registeredRoutes(version)).filter((route) => route.schema.openapi !== false);
+  for (const route of routes.sort((a, b) => a.path.localeCompare(b.path))) {
+    const item: OpenApiPathItem = paths[route.path] ?? {};
+    paths[route.path] = item;
+    item[route.method] = operationOf(route, context);
   }
 
   const basePath = (options.basePath ?? '/ocpi').replace(/\/+$/, '');

@@ -115,6 +115,11 @@ export class JsonSchemaWriter {
     return this.body(schema as SchemaRecord, '');
   }
 
+  /** A `$ref` to the component `schema` is, or its JSON Schema when it is none. */
+  refer(schema: TSchema): JsonSchema {
+    return this.sub(schema, '');
+  }
+
   private sub(schema: unknown, path: string): JsonSchema {
     if (!isRecord(schema)) throw new OcpiError('OCPI_ERR_INTERNAL', `not a schema at ${path || '/'}`);
     const name = this.named.nameOf(schema);

@@ -1,95 +1,109 @@
-import type { JsonSchema } from './json-schema.ts';
-import type {
-  HttpMethod,
-  OpenApiOperation,
-  OpenApiParameter,
-  OpenApiReference,
-  OpenApiResponse,
-} from './types.ts';
+import type { TSchema } from '@sinclair/typebox';
+import { OcpiError } from '../transport/errors.ts';
+import { OcpiResponse, type RouteDocumentation } from '../transport/route-schemas.ts';
+import type { JsonSchema, JsonSchemaWriter } from './json-schema.ts';
+import type { RegisteredRoute } from './route-table.ts';
+import type { OpenApiOperation, OpenApiParameter, OpenApiReference, OpenApiResponse } from './types.ts';
 
-/** One endpoint as the paths list it: enough to write its OpenAPI operation. */
-export interface Endpoint {
-  method: HttpMethod;
-  /** Below the server URL, with `{param}` placeholders, e.g. `/2.2.1/sender/locations/{location_id}`. */
-  path: string;
-  operationId: string;
-  summary: string;
-  /** The module, as the operation's tag. */
-  tag: string;
-  query?: OpenApiParameter[];
-  body?: { schema: JsonSchema; required: boolean };
-  /** What `data` of the response envelope holds; absent for acknowledgements. */
-  data?: JsonSchema;
-  /** A paginated list: Link, X-Total-Count and X-Limit headers. */
-  paged?: boolean;
-  /** Answered with HTTP 201 and a Location header (a POSTed CDR). */
-  created?: boolean;
-  /** Header parameters (`$ref`s to components.parameters). */
-  headers?: OpenApiReference[];
-}
-
-/** How an endpoint's parts are written: the envelope around `data`, and the path parameters. */
+/** What operations are written with: the version's schemas and its header parameters. */
 export interface OperationContext {
-  envelope(data: JsonSchema | undefined): JsonSchema;
-  /** The schema of a path parameter by name; unknown names are an error. */
-  pathParameter(name: string): OpenApiParameter;
+  writer: JsonSchemaWriter;
+  /** Header parameters of the routes partners call while registering (versions, credentials). */
+  handshakeHeaders: OpenApiReference[];
+  /** Header parameters of the functional modules. */
+  moduleHeaders: OpenApiReference[];
 }
 
 const JSON_TYPE = 'application/json';
 
-const PAGE_HEADERS = {
-  Link: {
-    description: 'The next page: `<url>; rel="next"` (absent on the last page)',
-    schema: { type: 'string' },
-  },
-  'X-Total-Count': { description: 'How many objects match the request', schema: { type: 'integer' } },
-  'X-Limit': { description: 'The largest page this server serves', schema: { type: 'integer' } },
-};
+const ERROR_DESCRIPTION =
+  'An OCPI error: status_code 2xxx (client) or 3xxx (server) with a status_message; HTTP 401 for a ' +
+  'missing or unknown token, 404 for an unknown object, 400 for a body that is not JSON';
 
-function parametersIn(path: string, context: OperationContext): OpenApiParameter[] {
-  return [...path.matchAll(/\{([^}]+)\}/g)].map((m) => context.pathParameter(m[1] as string));
+interface ObjectSchema {
+  properties?: Record<string, TSchema>;
+  required?: string[];
 }
 
-/** The OpenAPI operation of an endpoint: its parameters, body and enveloped responses. */
-export function operation(endpoint: Endpoint, context: OperationContext): OpenApiOperation {
-  const json = (schema: JsonSchema) => ({ [JSON_TYPE]: { schema } });
-  const success: OpenApiResponse = {
-    description: endpoint.data ? 'The envelope; `data` holds the answer' : 'The envelope, without `data`',
-    content: json(context.envelope(endpoint.data)),
-  };
-  if (endpoint.paged) success.headers = PAGE_HEADERS;
-  const responses: Record<string, OpenApiResponse> = endpoint.created
-    ? {
-        '201': {
-          description: 'Stored; `Location` is where it can be read back',
-          headers: { Location: { description: 'URL of the stored object', schema: { type: 'string' } } },
-          content: json(context.envelope(undefined)),
-        },
-        '200': {
-          description: 'The same object again: already stored',
-          content: json(context.envelope(undefined)),
-        },
-      }
-    : { '200': success };
-  responses.default = {
-    description:
-      'An OCPI error: status_code 2xxx (client) or 3xxx (server) with a status_message; HTTP 401 for a ' +
-      'missing or unknown token, 404 for an unknown object, 400 for a body that is not JSON',
-    content: json(context.envelope(undefined)),
-  };
-  const parameters = [
-    ...parametersIn(endpoint.path, context),
-    ...(endpoint.query ?? []),
-    ...(endpoint.headers ?? []),
-  ];
+/** The schemas of `schema.response` by status. */
+function entriesOf(response: unknown): [string, TSchema][] {
+  return typeof response === 'object' && response !== null ? Object.entries(response) : [];
+}
+
+function json(schema: JsonSchema) {
+  return { [JSON_TYPE]: { schema } };
+}
+
+function describe(route: RegisteredRoute): RouteDocumentation {
+  const doc = route.schema.openapi;
+  if (!doc)
+    throw new OcpiError(
+      'OCPI_ERR_INTERNAL',
+      `${route.method} ${route.path}: the route has no OpenAPI description`,
+    );
+  return doc;
+}
+
+/** The path parameters, in the order of the path, then the query parameters, as the route's schemas declare them. */
+function parameters(route: RegisteredRoute, writer: JsonSchemaWriter): OpenApiParameter[] {
+  const params: ObjectSchema = route.schema.params ?? {};
+  const inPath = [...route.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1] ?? '');
+  const path = inPath.map((name): OpenApiParameter => {
+    const schema = params.properties?.[name];
+    if (!schema)
+      throw new OcpiError(
+        'OCPI_ERR_INTERNAL',
+        `${route.method} ${route.path}: no schema for path parameter ${name}`,
+      );
+    return { name, in: 'path', required: true, schema: writer.write(schema) };
+  });
+  const query: ObjectSchema = route.schema.querystring ?? {};
+  const required = new Set(query.required ?? []);
+  const queried = Object.entries(query.properties ?? {}).map(
+    ([name, schema]): OpenApiParameter => ({
+      name,
+      in: 'query',
+      required: required.has(name),
+      schema: writer.write(schema),
+    }),
+  );
+  return [...path, ...queried];
+}
+
+function responses(route: RegisteredRoute, doc: RouteDocumentation, writer: JsonSchemaWriter) {
+  const answers: Record<string, OpenApiResponse> = {};
+  for (const [status, schema] of entriesOf(route.schema.response)) {
+    const given = doc.responses?.[status];
+    answers[status] = {
+      description:
+        given?.description ??
+        (schema === OcpiResponse ? 'The envelope, without `data`' : 'The envelope; `data` holds the answer'),
+      ...(given?.headers ? { headers: given.headers } : {}),
+      content: json(writer.refer(schema)),
+    };
+  }
+  answers.default = { description: ERROR_DESCRIPTION, content: json(writer.refer(OcpiResponse)) };
+  return answers;
+}
+
+/** The OpenAPI operation of a registered route, from the schemas it declares to Fastify. */
+export function operationOf(route: RegisteredRoute, context: OperationContext): OpenApiOperation {
+  const doc = describe(route);
+  const headers = route.auth === 'handshake' ? context.handshakeHeaders : context.moduleHeaders;
+  const all = [...parameters(route, context.writer), ...headers];
   return {
-    operationId: endpoint.operationId,
-    summary: endpoint.summary,
-    tags: [endpoint.tag],
-    ...(parameters.length > 0 ? { parameters } : {}),
-    ...(endpoint.body
-      ? { requestBody: { required: endpoint.body.required, content: json(endpoint.body.schema) } }
+    operationId: doc.operationId,
+    summary: doc.summary,
+    tags: [doc.tag],
+    ...(all.length > 0 ? { parameters: all } : {}),
+    ...(doc.body
+      ? {
+          requestBody: {
+            required: doc.body.required,
+            content: json(context.writer.refer(doc.body.schema)),
+          },
+        }
       : {}),
-    responses,
+    responses: responses(route, doc, context.writer),
   };
 }

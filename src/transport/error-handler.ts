@@ -10,6 +10,14 @@ import { OcpiStatus } from './status-codes.ts';
  */
 const UNSTORABLE_TEXT = new Set(['22P05', '22021', '22P02']);
 
+/** What a partner calls the part of a request that Fastify validated. */
+const PART_NAMES: Record<string, string> = {
+  params: 'URL parameter',
+  querystring: 'query parameter',
+  headers: 'header',
+  body: 'body',
+};
+
 /** Maps every error to an OCPI envelope, in one place. */
 export function ocpiErrorHandler(
   error: FastifyError | OcpiError | Error,
@@ -46,12 +54,14 @@ export function ocpiErrorHandler(
   }
   const fastifyError = error as FastifyError;
   if (fastifyError.validation) {
-    const context = fastifyError.validationContext ?? 'request';
+    // A path or query parameter the route's schema refuses (transport/route-validation.ts).
+    const part = PART_NAMES[fastifyError.validationContext ?? ''] ?? 'request';
+    const problems = fastifyError.validation.map(
+      (issue) => `${part} ${issue.instancePath.replace(/^\//, '') || '/'}: ${issue.message ?? 'is invalid'}`,
+    );
     return reply
       .code(200)
-      .send(
-        envelope(undefined, OcpiStatus.INVALID_PARAMETERS, `invalid ${context}: ${fastifyError.message}`),
-      );
+      .send(envelope(undefined, OcpiStatus.INVALID_PARAMETERS, `invalid ${problems.join('; ')}`));
   }
   const status = fastifyError.statusCode;
   if (status !== undefined && status >= 400 && status < 500) {

@@ -5,6 +5,7 @@ import { envelope } from './envelope.ts';
 import { ocpiErrorHandler } from './error-handler.ts';
 import { OcpiError } from './errors.ts';
 import { jsonTextProblem } from './json-text.ts';
+import { routeSerializerCompiler, routeValidatorCompiler } from './route-validation.ts';
 import { readRoutingHeaders } from './routing-headers.ts';
 import { shownPath } from './server.ts';
 import { OcpiStatus } from './status-codes.ts';
@@ -26,7 +27,8 @@ function parseJson(body: string): unknown {
 
 /**
  * Everything every OCPI request shares: JSON parsing, request and correlation ids,
- * authentication by token, routing headers, and errors as envelopes. Register it inside
+ * authentication by token, routing headers, validation of the params and querystrings
+ * routes declare, and errors as envelopes. Register it inside
  * the scope that holds the OCPI routes.
  */
 export async function ocpiTransport(app: FastifyInstance, options: { authenticator: TokenAuthenticator }) {
@@ -85,6 +87,8 @@ export async function ocpiTransport(app: FastifyInstance, options: { authenticat
     assertPrintableUrlValues(request.query);
   });
 
+  app.setValidatorCompiler(routeValidatorCompiler);
+  app.setSerializerCompiler(routeSerializerCompiler);
   app.setErrorHandler(ocpiErrorHandler);
   app.setNotFoundHandler((request, reply) => {
     reply

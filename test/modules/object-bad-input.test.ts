@@ -69,7 +69,7 @@ describe.each(STORES)('bad input on the object routes on %s', (_store, storeOpti
   it('refuses NUL in an id, in the URL or the body, and in any string field', async () => {
     refused(
       await call(`${receiver}/LOC%00NUL`, { method: 'PUT', token: cpoToken, body: whole('LOC\u0000NUL') }),
-      /\bid\b.*printable ASCII/,
+      /\blocation_id\b.*printable ASCII/,
     );
     refused(
       await call(`${receiver}/LOC-NUL`, { method: 'PUT', token: cpoToken, body: whole('LOC\u0000NUL') }),
@@ -84,8 +84,8 @@ describe.each(STORES)('bad input on the object routes on %s', (_store, storeOpti
       /\/name: .*NUL/,
     );
     await missing('LOC-NUL');
-    refused(await call(`${receiver}/LOC%00NUL`, { token: cpoToken }), /\bid\b.*printable ASCII/);
-    refused(await call(`${sender}/LOC%00NUL`, { token: emspToken }), /\bid\b.*printable ASCII/);
+    refused(await call(`${receiver}/LOC%00NUL`, { token: cpoToken }), /\blocation_id\b.*printable ASCII/);
+    refused(await call(`${sender}/LOC%00NUL`, { token: emspToken }), /\blocation_id\b.*printable ASCII/);
     refused(
       await call(`${receiver}/LOC0/E1`, {
         method: 'PATCH',
@@ -113,7 +113,7 @@ describe.each(STORES)('bad input on the object routes on %s', (_store, storeOpti
         token: cpoToken,
         body: whole('🔥'),
       }),
-      /\bid\b.*printable ASCII/,
+      /\blocation_id\b.*printable ASCII/,
     );
     refused(
       await call(`${receiver}/LOC-TAB`, {
@@ -123,7 +123,10 @@ describe.each(STORES)('bad input on the object routes on %s', (_store, storeOpti
       }),
       /\/evses\/0\/uid: .*printable ASCII/,
     );
-    refused(await call(`${receiver}/${encodeURIComponent('🔥')}`, { token: cpoToken }), /\bid\b.*printable/);
+    refused(
+      await call(`${receiver}/${encodeURIComponent('🔥')}`, { token: cpoToken }),
+      /\blocation_id\b.*printable/,
+    );
     await missing('LOC-TAB');
   });
 

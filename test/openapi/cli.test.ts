@@ -16,7 +16,7 @@ describe('ocpi openapi', () => {
   it('prints the document of a version as JSON', async () => {
     const printed = JSON.parse(await ocpi('openapi', '2.2.1', '--public-url', 'https://ocpi.example.com'));
     expect(printed).toEqual(
-      JSON.parse(JSON.stringify(openApiDocument('2.2.1', { publicUrl: 'https://ocpi.example.com' }))),
+      JSON.parse(JSON.stringify(await openApiDocument('2.2.1', { publicUrl: 'https://ocpi.example.com' }))),
     );
     expect(printed.servers[0].url).toBe('https://ocpi.example.com/ocpi');
     expect(printed.components.schemas.Location.type).toBe('object');

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { openApiDocument, SUPPORTED_VERSIONS } from '../../src/index.ts';
 import { compileValidator } from '../../src/model/validate.ts';
 import type { OcpiVersion } from '../../src/model/versions.ts';
@@ -11,7 +11,7 @@ import {
   jsonBlocks211,
   jsonBlocks211All,
 } from '../support/spec-fixtures.ts';
-import { documentValidator } from './support.ts';
+import { type DocumentValidator, documentValidator } from './support.ts';
 
 /*
  * The component schemas of the document are the validators: Ajv, reading only the OpenAPI
@@ -109,8 +109,10 @@ const ACCEPTED: Record<OcpiVersion, [string, string][]> = {
 };
 
 describe.each(SUPPORTED_VERSIONS)('component schemas of OCPI %s', (version) => {
-  const doc = openApiDocument(version);
-  const validator = documentValidator(doc);
+  let validator: DocumentValidator;
+  beforeAll(async () => {
+    validator = documentValidator(await openApiDocument(version));
+  });
   const sources = componentSources(version);
   const all = samples(version);
   const component = (name: string) => validator.compile(`#/components/schemas/${name}`);
@@ -170,8 +172,8 @@ describe.each(SUPPORTED_VERSIONS)('component schemas of OCPI %s', (version) => {
   });
 });
 
-it('refuses the 2.3.0 CDR example that the spec did not update (no tax_included), as TypeBox does', () => {
-  const validate = documentValidator(openApiDocument('2.3.0')).compile('#/components/schemas/CDR');
+it('refuses the 2.3.0 CDR example that the spec did not update (no tax_included), as TypeBox does', async () => {
+  const validate = documentValidator(await openApiDocument('2.3.0')).compile('#/components/schemas/CDR');
   expect(validate(exampleJson('2.3.0', 'cdr_example.json'))).toBe(false);
   expect(JSON.stringify(validate.errors)).toContain('tax_included');
 });

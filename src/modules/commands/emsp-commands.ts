@@ -14,6 +14,7 @@ import { OcpiError } from '../../transport/errors.ts';
 import { routingHeadersFor } from '../../transport/routing-headers.ts';
 import { OcpiStatus } from '../../transport/status-codes.ts';
 import { COMMAND_OBJECTS, type CommandName, isCommand } from './names.ts';
+import { commandResultSchema } from './route-schemas.ts';
 import { fieldOf, parseCommandResult } from './schema.ts';
 
 /** The DisplayTexts of a `message` a partner sent, if it sent a list. */
@@ -161,7 +162,8 @@ export class EmspCommands {
 
   /** POST {response_url}: a CommandResult (2.1.1: a CommandResponse) for one of our commands. */
   routes(app: FastifyInstance, version: OcpiVersion): void {
-    app.post<{ Params: { command: string; id: string } }>('/:command/:id', async (request) => {
+    const schema = commandResultSchema(version);
+    app.post<{ Params: { command: string; id: string } }>('/:command/:id', { schema }, async (request) => {
       const caller = request.ocpi.caller;
       if (caller?.kind !== 'partner') throw OcpiError.unauthorized();
       const row = await this.commands.find(request.params.id, 'sent');

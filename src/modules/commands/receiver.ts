@@ -1,4 +1,5 @@
-import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { renderObject } from '../../model/objects.ts';
 import { describeIssues } from '../../model/validate.ts';
 import { hasInterfaceRoles, type OcpiVersion } from '../../model/versions.ts';
@@ -10,6 +11,7 @@ import { checkCommand, type Verdict } from './checks.ts';
 import type { CpoCommands } from './cpo-commands.ts';
 import { COMMAND_OBJECTS, commandsOf, isCommand } from './names.ts';
 import { checkResponseUrl, type ResponseUrlPolicy } from './response-url.ts';
+import { ANY_COMMAND, commandSchema } from './route-schemas.ts';
 import { parseCommand } from './schema.ts';
 
 /**
@@ -23,15 +25,15 @@ export function commandReceiverRoutes(
   commands: CpoCommands,
   policy: ResponseUrlPolicy,
 ) {
-  app.post<{ Params: { command: string } }>('/:command', async (request) => {
+  const answer = async (request: FastifyRequest, name: string) => {
     const caller = request.ocpi.caller;
     if (caller?.kind !== 'partner') throw OcpiError.unauthorized();
     const partner = caller.partner;
-    const command = request.params.command.toUpperCase();
+    const command = name.toUpperCase();
     if (!isCommand(version, command)) {
       throw new OcpiError(
         OcpiStatus.INVALID_PARAMETERS,
-        `unknown command ${request.params.command}; OCPI ${version} has ${commandsOf(version).join(', ')}`,
+        `unknown command ${name}; OCPI ${version} has ${commandsOf(version).join(', ')}`,
         { httpStatus: 404 },
       );
     }
@@ -59,5 +61,12 @@ export function commandReceiverRoutes(
       verdict.statusCode ?? OcpiStatus.SUCCESS,
       verdict.message,
     );
-  });
+  };
+  for (const command of commandsOf(version))
+    app.post(`/${command}`, { schema: commandSchema(version, command) }, (request) =>
+      answer(request, command),
+    );
+  // Names in lower case, and unknown ones (answered 2001, HTTP 404).
+  const routes = app.withTypeProvider<TypeBoxTypeProvider>();
+  routes.post('/:command', { schema: ANY_COMMAND }, (request) => answer(request, request.params.command));
 }

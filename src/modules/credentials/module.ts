@@ -1,11 +1,13 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { SUPPORTED_VERSIONS } from '../../model/versions.ts';
+import { schemaOf } from '../../model/objects.ts';
+import { type OcpiVersion, SUPPORTED_VERSIONS } from '../../model/versions.ts';
 import type { OcpiModule } from '../../node.ts';
 import { acceptRegistration, acceptUpdate } from '../../partners/handshake-server.ts';
 import { ownCredentials } from '../../partners/own-credentials.ts';
 import type { Caller } from '../../partners/types.ts';
 import { envelope } from '../../transport/envelope.ts';
 import { OcpiError } from '../../transport/errors.ts';
+import { enveloped } from '../../transport/route-schemas.ts';
 
 function registeredCaller(
   request: FastifyRequest,
@@ -17,6 +19,26 @@ function registeredCaller(
   return caller;
 }
 
+/** The schemas of the credentials routes: Credentials in and out (bodies are read by the handshake). */
+function credentialsSchemas(version: OcpiVersion) {
+  const credentials = schemaOf(version, 'Credentials');
+  const answer = { response: { 200: enveloped(credentials) } };
+  const doc = (operationId: string, summary: string) => ({ operationId, summary, tag: 'credentials' });
+  const body = { schema: credentials, required: true };
+  return {
+    get: { ...answer, openapi: doc('getCredentials', 'Our credentials for the caller') },
+    post: {
+      ...answer,
+      openapi: { ...doc('postCredentials', 'Register (with token A): your credentials in, ours out'), body },
+    },
+    put: {
+      ...answer,
+      openapi: { ...doc('putCredentials', 'Update a registration and rotate tokens'), body },
+    },
+    delete: { response: { 200: enveloped() }, openapi: doc('deleteCredentials', 'Unregister') },
+  };
+}
+
 /** The credentials module: registration, token rotation and unregistration, as server. */
 export const credentialsModule: OcpiModule = {
   id: 'credentials',
@@ -25,24 +47,25 @@ export const credentialsModule: OcpiModule = {
   endpoints: () => [{ identifier: 'credentials', role: 'SENDER', path: 'credentials' }],
   routes(app: FastifyInstance, version, node) {
     const config = { ocpiAuth: 'handshake' as const };
+    const schemas = credentialsSchemas(version);
 
-    app.get('/credentials', { config }, async (request) =>
+    app.get('/credentials', { config, schema: schemas.get }, async (request) =>
       envelope(ownCredentials(node, version, request.ocpi.token as string)),
     );
 
-    app.post('/credentials', { config }, async (request) => {
+    app.post('/credentials', { config, schema: schemas.post }, async (request) => {
       const caller = request.ocpi.caller;
       if (caller?.kind !== 'registration')
         throw OcpiError.methodNotAllowed('POST credentials: already registered; use PUT to update');
       return envelope(await acceptRegistration(node, version, caller.tokenHash, request.body));
     });
 
-    app.put('/credentials', { config }, async (request) => {
+    app.put('/credentials', { config, schema: schemas.put }, async (request) => {
       const caller = registeredCaller(request, 'PUT credentials');
       return envelope(await acceptUpdate(node, version, caller.partner, request.body));
     });
 
-    app.delete('/credentials', { config }, async (request) => {
+    app.delete('/credentials', { config, schema: schemas.delete }, async (request) => {
       const caller = registeredCaller(request, 'DELETE credentials');
       await node.registry.remove(caller.partner.id);
       request.log.info({ partner: caller.partner.id }, 'partner unregistered');

@@ -1,3 +1,4 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { CodecContextExt } from '../../model/codecs/index.ts';
 import { formatDateTime } from '../../model/datetime.ts';
@@ -11,15 +12,16 @@ import { appended } from './append.ts';
 import { isOlder, later } from './freshness.ts';
 import { assertSameIdentity, identityAt, withoutIdentity } from './identity.ts';
 import { assertPartnerParty } from './parties.ts';
+import { idParamNames, receiverPostSchema, receiverSchema, UNDOCUMENTED } from './route-schemas.ts';
 import type { CanonicalObject, ObjectRef, ObjectService } from './service.ts';
 import type { ObjectModuleSpec } from './spec.ts';
 import { findAt, replaceAt } from './tree.ts';
 
+/** The path parameters of a receiver URL: the owner, then the id of each level (see route-schemas.ts). */
 interface Params {
   country_code: string;
   party_id: string;
-  id: string;
-  [child: string]: string;
+  [id: string]: string;
 }
 
 function partnerOf(request: FastifyRequest): Partner {
@@ -80,22 +82,22 @@ export function receiverRoutes(
   const extra = options.context ?? {};
   const appendFields = spec.appendOnPatch ?? [];
   const posted = spec.receive === 'post';
-  // Named after what they hold (evse_uid, connector_id), so errors about them say so.
-  const childParams = spec.children.map((c) => `${c.objectName.toLowerCase()}_${c.idField}`);
+  // Named after what they hold (location_id, evse_uid), so errors about them say so.
+  const [idParam = 'id', ...childParams] = idParamNames(spec);
   const withRoles = hasInterfaceRoles(version);
   // 2.1.1 keys tokens by uid alone; `?type=` arrived with 2.2.
   const subtypeSpec = withRoles ? spec.subtype : undefined;
 
-  const target = (request: FastifyRequest<{ Params: Params }>) => {
+  const target = (request: { params: Params; query: Partial<Record<string, string>> }) => {
     const p = request.params;
-    const query = request.query as Record<string, unknown>;
+    const query = request.query;
     const subtype = subtypeSpec
       ? String(query[subtypeSpec.query] ?? subtypeSpec.default).toUpperCase()
       : undefined;
     const ref: ObjectRef = {
       countryCode: p.country_code.toUpperCase(),
       partyId: p.party_id.toUpperCase(),
-      id: p.id,
+      id: p[idParam] ?? '',
       ...(subtype ? { subtype } : {}),
     };
     const path = childParams.map((c) => p[c]).filter((v): v is string => v !== undefined);
@@ -112,13 +114,15 @@ export function receiverRoutes(
       httpStatus,
     });
 
+  const routes = app.withTypeProvider<TypeBoxTypeProvider>();
   for (let depth = 0; depth <= spec.children.length; depth++) {
-    const url = `/:country_code/:party_id/:id${childParams
-      .slice(0, depth)
-      .map((c) => `/:${c}`)
-      .join('')}`;
+    const url = ['country_code', 'party_id', idParam, ...childParams.slice(0, depth)]
+      .map((p) => `/:${p}`)
+      .join('');
+    const schema = (method: 'get' | 'put' | 'patch' | 'delete') =>
+      receiverSchema(version, spec, depth, method);
 
-    app.get<{ Params: Params }>(url, async (request) => {
+    routes.get(url, { schema: schema('get') }, async (request) => {
       const partner = partnerOf(request);
       const { ref, path, objectName } = target(request);
       const root = await service.getReceived(partner.id, ref);
@@ -130,7 +134,7 @@ export function receiverRoutes(
     if (posted) continue;
 
     // An older object than the one stored is acknowledged and not applied (see isOlder).
-    app.put<{ Params: Params }>(url, async (request) => {
+    routes.put(url, { schema: schema('put') }, async (request) => {
       const partner = partnerOf(request);
       const { ref, path, objectName, identity } = target(request);
       assertPartnerParty(partner, ref.countryCode, ref.partyId);
@@ -158,7 +162,7 @@ export function receiverRoutes(
     });
 
     if (spec.patch(version)) {
-      app.patch<{ Params: Params }>(url, async (request) => {
+      routes.patch(url, { schema: schema('patch') }, async (request) => {
         const partner = partnerOf(request);
         const { ref, path, objectName, identity } = target(request);
         assertPartnerParty(partner, ref.countryCode, ref.partyId);
@@ -202,13 +206,17 @@ export function receiverRoutes(
   }
 
   if (spec.delete) {
-    app.delete<{ Params: Params }>('/:country_code/:party_id/:id', async (request) => {
-      const partner = partnerOf(request);
-      const { ref } = target(request);
-      assertPartnerParty(partner, ref.countryCode, ref.partyId);
-      if (!(await service.deleteReceived(partner.id, ref))) throw unknown(spec.objectName);
-      return envelope(undefined);
-    });
+    routes.delete(
+      `/:country_code/:party_id/:${idParam}`,
+      { schema: receiverSchema(version, spec, 0, 'delete') },
+      async (request) => {
+        const partner = partnerOf(request);
+        const { ref } = target(request);
+        assertPartnerParty(partner, ref.countryCode, ref.partyId);
+        if (!(await service.deleteReceived(partner.id, ref))) throw unknown(spec.objectName);
+        return envelope(undefined);
+      },
+    );
   }
 }
 
@@ -226,7 +234,7 @@ function postRoute(
   options: ReceiverOptions,
 ): void {
   const hasOwner = hasInterfaceRoles(version);
-  app.post('/', async (request, reply) => {
+  app.post('/', { schema: receiverPostSchema(version, spec) }, async (request, reply) => {
     const partner = partnerOf(request);
     const sender = partner.parties.find((p) => p.role === spec.ownerRole) ?? partner.parties[0];
     const context: CodecContextExt = {
@@ -263,6 +271,6 @@ function postRoute(
   const immutable = async () => {
     throw OcpiError.methodNotAllowed(`${spec.objectName}s cannot be replaced, changed or deleted`);
   };
-  for (const url of ['/', '/:country_code/:party_id/:id'])
-    app.route({ method: ['PUT', 'PATCH', 'DELETE'], url, handler: immutable });
+  for (const url of ['/', `/:country_code/:party_id/:${idParamNames(spec)[0]}`])
+    app.route({ method: ['PUT', 'PATCH', 'DELETE'], url, schema: UNDOCUMENTED, handler: immutable });
 }

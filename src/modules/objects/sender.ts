@@ -1,9 +1,11 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { CodecContextExt } from '../../model/codecs/index.ts';
 import type { OcpiVersion } from '../../model/versions.ts';
 import { envelope } from '../../transport/envelope.ts';
 import { OcpiError } from '../../transport/errors.ts';
 import { type PaginationOptions, readPageRequest, setPageHeaders } from '../../transport/pagination.ts';
+import { idParamNames, senderGetSchema, senderListSchema } from './route-schemas.ts';
 import type { CanonicalObject, ObjectService } from './service.ts';
 import { audienceOf, callerAudiences, type ObjectModuleSpec } from './spec.ts';
 import { findAt } from './tree.ts';
@@ -32,8 +34,9 @@ export function senderRoutes(
   options: SenderOptions,
 ): void {
   const { paging } = options;
-  app.get('/', async (request, reply) => {
-    const page = readPageRequest(request.query as Record<string, unknown>, paging);
+  const routes = app.withTypeProvider<TypeBoxTypeProvider>();
+  routes.get('/', { schema: senderListSchema(version, spec) }, async (request, reply) => {
+    const page = readPageRequest(request.query, paging);
     const result = await service.listOwn(
       spec.audience ? { ...page, audiences: callerAudiences(request) } : page,
     );
@@ -48,16 +51,13 @@ export function senderRoutes(
   });
 
   if (!spec.senderGetOne) return;
-  const childParams = spec.children.map((_, i) => `child${i}`);
+  const [idParam = 'id', ...childParams] = idParamNames(spec);
   for (let depth = 0; depth <= spec.children.length; depth++) {
-    const url = `/:id${childParams
-      .slice(0, depth)
-      .map((c) => `/:${c}`)
-      .join('')}`;
-    app.get<{ Params: Record<string, string> }>(url, async (request) => {
-      const path = childParams.slice(0, depth).map((c) => request.params[c] as string);
+    const url = [idParam, ...childParams.slice(0, depth)].map((p) => `/:${p}`).join('');
+    routes.get(url, { schema: senderGetSchema(version, spec, depth) }, async (request) => {
+      const path = childParams.slice(0, depth).map((c) => request.params[c] ?? '');
       const objectName = depth === 0 ? spec.objectName : (spec.children[depth - 1]?.objectName as string);
-      let root = await service.getOwn(request.params.id as string);
+      let root = await service.getOwn(request.params[idParam] ?? '');
       if (root && spec.audience && !callerAudiences(request).includes(audienceOf(spec, root)))
         root = undefined;
       const found = root && findAt(root, spec.children, path);

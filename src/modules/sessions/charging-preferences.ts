@@ -1,10 +1,14 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { parseObject } from '../../model/objects.ts';
+import { parseObject, schemaOf } from '../../model/objects.ts';
 import { describeIssues } from '../../model/validate.ts';
 import { hasInterfaceRoles, type OcpiVersion } from '../../model/versions.ts';
 import type { OcpiNode } from '../../node.ts';
 import { envelope } from '../../transport/envelope.ts';
 import { OcpiError } from '../../transport/errors.ts';
+import { enveloped } from '../../transport/route-schemas.ts';
+import { idParam } from '../objects/route-schemas.ts';
 import { audienceOf, callerAudiences, type ObjectModuleSpec } from '../objects/spec.ts';
 import type { ChargingPreferences } from './service.ts';
 
@@ -16,7 +20,20 @@ import type { ChargingPreferences } from './service.ts';
 export function chargingPreferencesRoute(spec: ObjectModuleSpec) {
   return (app: FastifyInstance, version: OcpiVersion, node: OcpiNode): void => {
     if (!hasInterfaceRoles(version)) return;
-    app.put<{ Params: { session_id: string } }>('/:session_id/charging_preferences', async (request) => {
+    const schema = {
+      params: Type.Object({
+        session_id: idParam(version, { objectName: 'Session', idField: 'id' }),
+      }),
+      response: { 200: enveloped(schemaOf(version, 'ChargingPreferencesResponse')) },
+      openapi: {
+        operationId: 'senderPutChargingPreferences',
+        summary: "The driver's charging preferences for one of our Sessions",
+        tag: 'sessions',
+        body: { schema: schemaOf(version, 'ChargingPreferences'), required: true },
+      },
+    };
+    const routes = app.withTypeProvider<TypeBoxTypeProvider>();
+    routes.put('/:session_id/charging_preferences', { schema }, async (request) => {
       const caller = request.ocpi.caller;
       if (caller?.kind !== 'partner') throw OcpiError.unauthorized();
       const id = request.params.session_id;

@@ -1,7 +1,10 @@
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { hasInterfaceRoles, type OcpiVersion } from '../../model/versions.ts';
+import { schemaOf } from '../../model/objects.ts';
+import { compareVersions, hasInterfaceRoles, type OcpiVersion } from '../../model/versions.ts';
 import { type OcpiNode, versionUrl } from '../../node.ts';
 import { successJson } from '../../transport/envelope.ts';
+import { enveloped } from '../../transport/route-schemas.ts';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
@@ -19,18 +22,35 @@ export function versionEndpoints(node: OcpiNode, version: OcpiVersion) {
     );
 }
 
-/** GET /versions and GET /{version}: what we speak and where. */
+/**
+ * GET /versions and GET /{version}: what we speak and where. The answers are JSON text
+ * built once per public URL; the response schemas document them.
+ */
 export function versionsRoutes(app: FastifyInstance, node: OcpiNode) {
   const config = { ocpiAuth: 'handshake' as const };
   const versions = serializedPerUrl(node, () =>
     node.versions.map((version) => ({ version, url: versionUrl(node, version) })),
   );
-  app.get('/versions', { config }, async (_request, reply) =>
+  // The Version object is the same in every version: the newest one's documents the list.
+  const newest = [...node.versions].sort(compareVersions).at(-1) ?? '2.3.0';
+  const versionsSchema = {
+    response: { 200: enveloped(Type.Array(schemaOf(newest, 'Version'))) },
+    openapi: { operationId: 'getVersions', summary: 'The OCPI versions this node speaks', tag: 'versions' },
+  };
+  app.get('/versions', { config, schema: versionsSchema }, async (_request, reply) =>
     reply.type(JSON_TYPE).send(successJson(versions())),
   );
   for (const version of node.versions) {
     const details = serializedPerUrl(node, () => ({ version, endpoints: versionEndpoints(node, version) }));
-    app.get(`/${version}`, { config }, async (_request, reply) =>
+    const schema = {
+      response: { 200: enveloped(schemaOf(version, 'VersionDetails')) },
+      openapi: {
+        operationId: 'getVersionDetails',
+        summary: `The endpoints of OCPI ${version}`,
+        tag: 'versions',
+      },
+    };
+    app.get(`/${version}`, { config, schema }, async (_request, reply) =>
       reply.type(JSON_TYPE).send(successJson(details())),
     );
   }

@@ -1,0 +1,38 @@
+import type { TSchema } from '@sinclair/typebox';
+import type { FastifySchemaCompiler, FastifySchemaValidationError, FastifySerializerCompiler } from 'fastify';
+import { compileValidator } from '../model/validate.ts';
+
+/**
+ * Validates the params and querystrings of OCPI routes with the TypeBox schemas they
+ * declare, as the model validates bodies (same checks, same words), without coercion:
+ * URL values stay text and the route reads them. Bodies are not given to Fastify: the
+ * codecs read them leniently (see RouteDocumentation.body).
+ */
+export const routeValidatorCompiler: FastifySchemaCompiler<TSchema> = ({ schema, method, url, httpPart }) => {
+  if (httpPart === 'body')
+    throw new Error(
+      `${method} ${url}: request bodies are read by the codecs; document them in schema.openapi`,
+    );
+  const validate = compileValidator(schema);
+  return (value: unknown) => {
+    const result = validate(value ?? {});
+    if (result.ok) return { value: result.value };
+    // Handed to the error handler as `error.validation`.
+    const error: FastifySchemaValidationError[] = result.errors.map((e) => ({
+      keyword: 'schema',
+      instancePath: e.path,
+      schemaPath: '',
+      params: {},
+      message: e.message,
+    }));
+    return { error };
+  };
+};
+
+/**
+ * Response schemas document what a route answers; they do not serialize. The handlers
+ * render objects for the version themselves (strict out), and JSON.stringify writes them
+ * exactly as they were rendered, as without a schema.
+ */
+export const routeSerializerCompiler: FastifySerializerCompiler<TSchema> = () => (data) =>
+  JSON.stringify(data);
