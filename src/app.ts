@@ -23,7 +23,6 @@ import { SessionTracker } from './modules/commands/session-tracker.ts';
 import { type TypedCommands, typedCommands } from './modules/commands/typed-client.ts';
 import { credentialsModule } from './modules/credentials/module.ts';
 import { locationsModule, locationsSpec } from './modules/locations/module.ts';
-import type { OcpiModule } from './modules/module.ts';
 import { type PullOptions, type PullProgress, syncFromPartner } from './modules/objects/client.ts';
 import { type ImmutablePublisher, Publisher } from './modules/objects/publisher.ts';
 import { type ObjectService, StoreObjectService } from './modules/objects/service.ts';
@@ -31,9 +30,10 @@ import type { ObjectModuleId } from './modules/objects/spec.ts';
 import { sessionsModule, sessionsSpec } from './modules/sessions/module.ts';
 import { type ChargingPreferencesHandler, defaultChargingPreferences } from './modules/sessions/service.ts';
 import { tariffsModule, tariffsSpec } from './modules/tariffs/module.ts';
-import { defaultAuthorizer, type TokenAuthorizer } from './modules/tokens/authorize.ts';
 import { tokensModule, tokensSpec } from './modules/tokens/module.ts';
+import { defaultAuthorizer, type TokenAuthorizer } from './modules/tokens/service.ts';
 import { versionsRoutes } from './modules/versions/routes.ts';
+import type { OcpiModule } from './node.ts';
 import { type OcpiNode, versionsUrl } from './node.ts';
 import {
   registerWith,
@@ -44,6 +44,7 @@ import {
 import { PartnerRegistry, type RegistrationTokenOptions } from './partners/registry.ts';
 import type { OwnParty, Partner } from './partners/types.ts';
 import { openStore, type Store, type StoreOptions } from './store/store.ts';
+import { OcpiError } from './transport/errors.ts';
 import type { PaginationOptions } from './transport/pagination.ts';
 import { ocpiTransport } from './transport/plugin.ts';
 import { answerUnrouted, listenUrl, serverOptions } from './transport/server.ts';
@@ -210,17 +211,23 @@ const STALE_HANDSHAKE_MS = 5 * 60_000;
 
 function checkOptions(options: OcpiAppOptions): void {
   for (const v of options.versions ?? [])
-    if (!isSupportedVersion(v)) throw new Error(`unsupported OCPI version ${v}`);
-  if (options.versions?.length === 0) throw new Error('at least one OCPI version is needed');
-  if (options.parties?.length === 0) throw new Error('at least one own party is needed');
+    if (!isSupportedVersion(v)) throw new OcpiError('OCPI_ERR_CONFIG', `unsupported OCPI version ${v}`);
+  if (options.versions?.length === 0)
+    throw new OcpiError('OCPI_ERR_CONFIG', 'at least one OCPI version is needed');
+  if (options.parties?.length === 0)
+    throw new OcpiError('OCPI_ERR_CONFIG', 'at least one own party is needed');
   for (const p of options.parties ?? []) {
     if (!/^[A-Z]{2}$/i.test(p.countryCode) || !/^[A-Z0-9]{3}$/i.test(p.partyId))
-      throw new Error(`invalid party ${p.countryCode}*${p.partyId}`);
+      throw new OcpiError('OCPI_ERR_CONFIG', `invalid party ${p.countryCode}*${p.partyId}`);
   }
   if (options.adminToken !== undefined && options.adminToken.length < MIN_ADMIN_TOKEN_LENGTH)
-    throw new Error(`adminToken: at least ${MIN_ADMIN_TOKEN_LENGTH} characters (a long random secret)`);
+    throw new OcpiError(
+      'OCPI_ERR_CONFIG',
+      `adminToken: at least ${MIN_ADMIN_TOKEN_LENGTH} characters (a long random secret)`,
+    );
   const known = new Set(MODULE_IDS);
-  for (const m of options.modules ?? []) if (!known.has(m)) throw new Error(`unknown module ${m}`);
+  for (const m of options.modules ?? [])
+    if (!known.has(m)) throw new OcpiError('OCPI_ERR_CONFIG', `unknown module ${m}`);
 }
 
 function isStore(value: StoreOptions | Store | undefined): value is Store {
@@ -278,7 +285,10 @@ export const ocpiPlugin: FastifyPluginCallback<OcpiAppOptions> = fp<OcpiAppOptio
       chargingPreferences: options.chargingPreferences ?? defaultChargingPreferences,
       publicUrl() {
         if (!publicUrl)
-          throw new Error('publicUrl is not known before the server listens; pass it in the options');
+          throw new OcpiError(
+            'OCPI_ERR_CONFIG',
+            'publicUrl is not known before the server listens; pass it in the options',
+          );
         return publicUrl;
       },
     };
@@ -349,7 +359,7 @@ export const ocpiPlugin: FastifyPluginCallback<OcpiAppOptions> = fp<OcpiAppOptio
 
     await app.register(
       async (scope) => {
-        await ocpiTransport(scope, { registry });
+        await ocpiTransport(scope, { authenticator: registry });
         versionsRoutes(scope, node);
         for (const version of node.versions) {
           await scope.register(

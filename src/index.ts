@@ -36,7 +36,7 @@ export type {
   OwnListQuery,
   OwnPage,
 } from './modules/objects/service.ts';
-export type { AuthorizationDecision, TokenAuthorizer } from './modules/tokens/authorize.ts';
+export type { AuthorizationDecision, TokenAuthorizer } from './modules/tokens/service.ts';
 export { type OpenApiOptions, openApiDocument } from './openapi/document.ts';
 export type {
   JsonSchema,
@@ -56,5 +56,11 @@ export type {
   PartnerParty,
 } from './partners/types.ts';
 export type { Store, StoreOptions } from './store/store.ts';
-export { OcpiError } from './transport/errors.ts';
+/**
+ * Errors: everything the toolkit throws is an `OcpiError` (`err instanceof OcpiError`) with a
+ * stable `code` from `OCPI_ERROR_CODES` (branch on `err.code`), the OCPI status and the HTTP
+ * status a request that meets it is answered with.
+ */
+export { OCPI_ERROR_CODES, type OcpiErrorCode, type OcpiErrorCodeInfo } from './transport/error-codes.ts';
+export { OcpiError, type OcpiErrorOptions } from './transport/errors.ts';
 export { OcpiStatus } from './transport/status-codes.ts';

@@ -1,29 +1,21 @@
 import type { EventEmitter } from 'node:events';
-import type { FastifyBaseLogger } from 'fastify';
-import type { OcpiHttpClient } from './client/ocpi-http.ts';
-import type { OutboundUrlPolicy } from './client/url-guard.ts';
+import type { FastifyInstance } from 'fastify';
 import type { OcpiVersion } from './model/versions.ts';
-import type { OcpiModule } from './modules/module.ts';
 import type { ObjectService } from './modules/objects/service.ts';
 import type { ObjectModuleId } from './modules/objects/spec.ts';
 import type { ChargingPreferencesHandler } from './modules/sessions/service.ts';
-import type { TokenAuthorizer } from './modules/tokens/authorize.ts';
-import type { PartnerRegistry } from './partners/registry.ts';
-import type { OwnParty } from './partners/types.ts';
-import type { Store } from './store/store.ts';
+import type { TokenAuthorizer } from './modules/tokens/service.ts';
+import type { PartnersContext } from './partners/context.ts';
 import type { PaginationOptions } from './transport/pagination.ts';
 
-/** What every part of a running node shares. One per createOcpiApp() call: no globals. */
-export interface OcpiNode {
-  readonly versions: readonly OcpiVersion[];
-  readonly parties: readonly OwnParty[];
+export { versionsUrl, versionUrl } from './partners/context.ts';
+
+/**
+ * What every part of a running node shares. One per createOcpiApp() call: no globals. The
+ * layers below the modules (partners, delivery) are handed the PartnersContext part of it.
+ */
+export interface OcpiNode extends PartnersContext {
   readonly modules: readonly OcpiModule[];
-  readonly basePath: string;
-  readonly store: Store;
-  readonly registry: PartnerRegistry;
-  readonly http: OcpiHttpClient;
-  readonly urlPolicy: OutboundUrlPolicy;
-  readonly log: FastifyBaseLogger;
   /** 'received' ({ module, partnerId, object }) after a partner's push was stored. */
   readonly events: EventEmitter;
   /** The business side of each module of client-owned objects. */
@@ -33,14 +25,26 @@ export interface OcpiNode {
   readonly authorizeToken: TokenAuthorizer;
   /** Answers charging preferences for our Sessions (CPO, 2.2+). */
   readonly chargingPreferences: ChargingPreferencesHandler;
-  /** The base URL partners reach this node at, e.g. https://ocpi.example.com (no trailing slash). */
-  publicUrl(): string;
 }
 
-export function versionsUrl(node: OcpiNode): string {
-  return `${node.publicUrl()}${node.basePath}/versions`;
+/** One endpoint a module offers in a version's details. */
+export interface ModuleEndpoint {
+  identifier: string;
+  /** Interface role (2.2+); ignored when listing 2.1.1 endpoints. */
+  role: 'SENDER' | 'RECEIVER';
+  /** Path below the version's base, e.g. `credentials` or `sender/locations`. */
+  path: string;
 }
 
-export function versionUrl(node: OcpiNode, version: OcpiVersion): string {
-  return `${node.publicUrl()}${node.basePath}/${version}`;
+/**
+ * An OCPI module as the node mounts it: which endpoints it offers in a version (given the
+ * node's own roles), and the routes that serve them. It lives here, beside the node that
+ * lists the modules and is handed to each.
+ */
+export interface OcpiModule {
+  readonly id: string;
+  readonly versions: readonly OcpiVersion[];
+  endpoints(version: OcpiVersion, node: OcpiNode): ModuleEndpoint[];
+  /** Registers the routes of one version inside a scope prefixed with that version's base path. */
+  routes(app: FastifyInstance, version: OcpiVersion, node: OcpiNode): Promise<void> | void;
 }

@@ -38,7 +38,7 @@ export async function mountAdmin(
   options: { token: string; listener?: AdminListener; limits: ServerLimits },
 ): Promise<() => string | undefined> {
   const routes = async (scope: FastifyInstance) => {
-    await ocpiTransport(scope, { registry: node.registry });
+    await ocpiTransport(scope, { authenticator: node.registry });
     adminRoutes(scope, node, options.token);
     adminObjectRoutes(scope, node, parts);
     adminCommandRoutes(scope, node, parts.commands, node.events);

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { DeliveryWorker } from '../delivery/worker.ts';
+import { parseDateTime } from '../model/datetime.ts';
 import { parseObject } from '../model/objects.ts';
 import { describeIssues } from '../model/validate.ts';
 import { isSupportedVersion } from '../model/versions.ts';
@@ -9,7 +10,6 @@ import { ownContext } from '../modules/objects/parties.ts';
 import type { Publisher } from '../modules/objects/publisher.ts';
 import type { ObjectModuleId, ObjectModuleSpec } from '../modules/objects/spec.ts';
 import type { OcpiNode } from '../node.ts';
-import { parseDateTime } from '../transport/datetime.ts';
 import { envelope } from '../transport/envelope.ts';
 import { OcpiError } from '../transport/errors.ts';
 import { readPageRequest } from '../transport/pagination.ts';
@@ -105,7 +105,10 @@ export function adminObjectRoutes(app: FastifyInstance, node: OcpiNode, objects:
         id: request.params.id,
       };
       if (!(await objects.publishers[id].delete(ref)))
-        throw new OcpiError(2000, `unknown ${id} object`, { httpStatus: 404 });
+        throw new OcpiError('OCPI_ERR_UNKNOWN_OBJECT', `unknown ${id} object`, {
+          statusCode: 2000,
+          httpStatus: 404,
+        });
       return envelope(undefined);
     },
   );
@@ -154,7 +157,10 @@ export function adminObjectRoutes(app: FastifyInstance, node: OcpiNode, objects:
   app.get('/dead-letters', { config }, async () => envelope(await objects.delivery.listDeadLetters()));
   app.post<{ Params: { id: string } }>('/dead-letters/:id/replay', { config }, async (request) => {
     if (!(await objects.delivery.replay(request.params.id)))
-      throw new OcpiError(2000, `no dead letter ${request.params.id}`, { httpStatus: 404 });
+      throw new OcpiError('OCPI_ERR_UNKNOWN_OBJECT', `no dead letter ${request.params.id}`, {
+        statusCode: 2000,
+        httpStatus: 404,
+      });
     return envelope({ replayed: 1 });
   });
   app.post('/dead-letters/replay', { config }, async () =>

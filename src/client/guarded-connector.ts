@@ -1,16 +1,19 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { isIP, type LookupFunction } from 'node:net';
 import { buildConnector } from 'undici';
+import { OcpiError } from '../transport/errors.ts';
 import { type AddressPolicy, isBlockedAddress } from './address-policy.ts';
 
 /**
  * A connection refused by the address policy before any socket was opened. Its message
  * names the address for the operator's logs; what partners see says only "address not allowed".
  */
-export class AddressNotAllowedError extends Error {
-  readonly code = 'ERR_ADDRESS_NOT_ALLOWED';
+export class AddressNotAllowedError extends OcpiError {
   constructor(readonly address: string) {
-    super(`address ${address || '(none)'} not allowed by the outbound URL policy`);
+    super(
+      'OCPI_ERR_ADDRESS_NOT_ALLOWED',
+      `address ${address || '(none)'} not allowed by the outbound URL policy`,
+    );
     this.name = 'AddressNotAllowedError';
   }
 }

@@ -1,19 +1,27 @@
 import type { LookupFunction } from 'node:net';
 import { Agent, request } from 'undici';
 import type { OcpiEnvelope } from '../transport/envelope.ts';
+import { OcpiError } from '../transport/errors.ts';
 import { authorizationHeader, type TokenEncoding } from '../transport/token.ts';
 import type { AddressPolicy } from './address-policy.ts';
-import { guardedConnector } from './guarded-connector.ts';
+import { AddressNotAllowedError, guardedConnector } from './guarded-connector.ts';
 import { describeNetworkFailure } from './network-failure.ts';
 
-/** A call to a partner failed below the OCPI layer: network, timeout, HTTP error or not OCPI. */
-export class PartnerCallError extends Error {
+/**
+ * A call to a partner failed below the OCPI layer: network, timeout, HTTP error or not OCPI.
+ * Its code is OCPI_ERR_PARTNER_CALL, or OCPI_ERR_ADDRESS_NOT_ALLOWED when the address policy
+ * refused the connection (the cause then names the address, for our logs). `partnerHttpStatus`
+ * is the partner's HTTP status, when it answered; `httpStatus` is, as for every OcpiError,
+ * the status a request that meets this error is answered with.
+ */
+export class PartnerCallError extends OcpiError {
   constructor(
     message: string,
-    readonly httpStatus?: number,
-    options?: { cause?: unknown },
+    readonly partnerHttpStatus?: number,
+    options: { cause?: unknown } = {},
   ) {
-    super(message, options);
+    const refused = options.cause instanceof AddressNotAllowedError;
+    super(refused ? 'OCPI_ERR_ADDRESS_NOT_ALLOWED' : 'OCPI_ERR_PARTNER_CALL', message, options);
     this.name = 'PartnerCallError';
   }
 }
@@ -125,7 +133,8 @@ async function readLimited(body: AsyncIterable<Buffer>, limit: number): Promise<
   let size = 0;
   for await (const chunk of body) {
     size += chunk.length;
-    if (size > limit) throw new Error(`response larger than ${limit} bytes`);
+    if (size > limit)
+      throw new OcpiError('OCPI_ERR_RESPONSE_TOO_LARGE', `response larger than ${limit} bytes`);
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');

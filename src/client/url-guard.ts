@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { OcpiError } from '../transport/errors.ts';
+import { OcpiStatus } from '../transport/status-codes.ts';
 import { type AddressPolicy, addressRefusal } from './address-policy.ts';
 
 /**
@@ -48,9 +49,16 @@ export function checkOutboundUrl(value: string, field: string, policy: OutboundU
     : !(policy.allowPrivateNetworks ?? true) && isLocalhostName(host)
       ? 'private network'
       : undefined;
-  if (refusal) throw OcpiError.invalid(`${field}: address not allowed (${refusal})`);
+  // The partner gave a URL it may not give (2001); the code is that of the connect-time refusal.
+  const refused = { statusCode: OcpiStatus.INVALID_PARAMETERS };
+  if (refusal)
+    throw new OcpiError(
+      'OCPI_ERR_ADDRESS_NOT_ALLOWED',
+      `${field}: address not allowed (${refusal})`,
+      refused,
+    );
   if (policy.allowedHosts && !policy.allowedHosts.some((h) => h.toLowerCase() === host)) {
-    throw OcpiError.invalid(`${field}: host ${host} is not allowed`);
+    throw new OcpiError('OCPI_ERR_ADDRESS_NOT_ALLOWED', `${field}: host ${host} is not allowed`, refused);
   }
   return url;
 }

@@ -1,6 +1,7 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Database } from '../store/schema.ts';
 import type { OutboxDeadTable, OutboxMethod, OutboxTable } from '../store/schema-outbox.ts';
+import { OcpiError } from '../transport/errors.ts';
 
 export type { OutboxMethod };
 
@@ -66,22 +67,27 @@ export type OutboxRow = Selectable<OutboxTable>;
 type DeadRow = Selectable<OutboxDeadTable>;
 
 function checkMessage(message: OutboxMessage): void {
-  if (!message.partnerId) throw new Error('outbox message: partnerId is required');
-  if (!message.orderingKey) throw new Error('outbox message: orderingKey is required');
-  if (!message.kind) throw new Error('outbox message: kind is required');
+  if (!message.partnerId)
+    throw new OcpiError('OCPI_ERR_INVALID_ARGUMENT', 'outbox message: partnerId is required');
+  if (!message.orderingKey)
+    throw new OcpiError('OCPI_ERR_INVALID_ARGUMENT', 'outbox message: orderingKey is required');
+  if (!message.kind) throw new OcpiError('OCPI_ERR_INVALID_ARGUMENT', 'outbox message: kind is required');
   if (!METHODS.includes(message.method))
-    throw new Error(`outbox message: unsupported method ${message.method}`);
+    throw new OcpiError('OCPI_ERR_INVALID_ARGUMENT', `outbox message: unsupported method ${message.method}`);
   let url: URL;
   try {
     url = new URL(message.url);
   } catch {
-    throw new Error(`outbox message: url must be absolute: ${message.url}`);
+    throw new OcpiError('OCPI_ERR_INVALID_ARGUMENT', `outbox message: url must be absolute: ${message.url}`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    throw new Error(`outbox message: url must be http(s): ${message.url}`);
+    throw new OcpiError('OCPI_ERR_INVALID_ARGUMENT', `outbox message: url must be http(s): ${message.url}`);
   for (const name of Object.keys(message.headers ?? {}))
     if (name.toLowerCase() === 'authorization')
-      throw new Error('outbox message: the Authorization header is set by the delivery worker');
+      throw new OcpiError(
+        'OCPI_ERR_INVALID_ARGUMENT',
+        'outbox message: the Authorization header is set by the delivery worker',
+      );
 }
 
 /** The stored form of a message's headers and body (null for none). */
@@ -114,7 +120,8 @@ async function lockKey(trx: Kysely<Database>, partnerId: string, orderingKey: st
  * transaction (DeliveryWorker.enqueue() opens one of its own).
  */
 export async function enqueue(trx: Kysely<Database>, message: OutboxMessage): Promise<string> {
-  if (!trx.isTransaction) throw new Error('outbox enqueue() needs a transaction');
+  if (!trx.isTransaction)
+    throw new OcpiError('OCPI_ERR_INVALID_ARGUMENT', 'outbox enqueue() needs a transaction');
   checkMessage(message);
   const { partnerId, orderingKey } = message;
   await lockKey(trx, partnerId, orderingKey);
@@ -389,7 +396,10 @@ export async function replaceRequest(
   const { message } = args;
   checkMessage(message);
   if (message.partnerId !== row.partner_id || message.orderingKey !== row.ordering_key)
-    throw new Error('outbox replaceRequest(): the replacement must keep the partner and ordering key');
+    throw new OcpiError(
+      'OCPI_ERR_INVALID_ARGUMENT',
+      'outbox replaceRequest(): the replacement must keep the partner and ordering key',
+    );
   const result = await db
     .updateTable('ocpi_outbox')
     .set({

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Kysely } from 'kysely';
 import { type OcpiHttpClient, PartnerCallError } from '../client/ocpi-http.ts';
-import type { OcpiNode } from '../node.ts';
+import type { PartnersContext } from '../partners/context.ts';
 import type { PartnerRegistry } from '../partners/registry.ts';
 import type { Database } from '../store/schema.ts';
 import type { Store } from '../store/store.ts';
@@ -657,15 +657,15 @@ export class DeliveryWorker extends EventEmitter<DeliveryEvents> {
       };
     } catch (err) {
       if (err instanceof PartnerCallError) {
-        if (err.httpStatus !== undefined) this.unreachable.delete(entry.partnerId);
-        if (err.httpStatus === 401) this.partners.delete(entry.partnerId);
+        if (err.partnerHttpStatus !== undefined) this.unreachable.delete(entry.partnerId);
+        if (err.partnerHttpStatus === 401) this.partners.delete(entry.partnerId);
         const cause =
           err.cause instanceof Error && err.cause.message !== err.message ? ` (${err.cause.message})` : '';
         return {
           ok: false,
           error: `${err.message}${cause}`,
-          unreachable: err.httpStatus === undefined,
-          refused: isRefusal(err.httpStatus),
+          unreachable: err.partnerHttpStatus === undefined,
+          refused: isRefusal(err.partnerHttpStatus),
         };
       }
       return { ok: false, error: errorText(err), unreachable: true, refused: false };
@@ -736,7 +736,7 @@ function errorText(err: unknown): string {
 
 /** A worker wired to a node's store, registry, HTTP client and logger. */
 export function createDeliveryWorker(
-  node: Pick<OcpiNode, 'store' | 'registry' | 'http' | 'log'>,
+  node: Pick<PartnersContext, 'store' | 'registry' | 'http' | 'log'>,
   options: Omit<DeliveryWorkerOptions, 'store' | 'registry' | 'http'> = {},
 ): DeliveryWorker {
   return new DeliveryWorker({

@@ -1,4 +1,5 @@
 import type { TSchema } from '@sinclair/typebox';
+import { OcpiError } from '../transport/errors.ts';
 import { catalogs } from './catalog.ts';
 import { codecs } from './codecs/index.ts';
 import type { CodecContext } from './codecs/types.ts';
@@ -24,11 +25,15 @@ function validatorFor(schema: TSchema): Validator<unknown> {
 export type ObjectShape = 'object' | 'patch';
 
 export function schemaOf(version: string, objectName: string, shape: ObjectShape = 'object'): TSchema {
-  if (!isSupportedVersion(version)) throw new Error(`unsupported OCPI version ${version}`);
+  if (!isSupportedVersion(version))
+    throw new OcpiError('OCPI_ERR_UNSUPPORTED_VERSION', `unsupported OCPI version ${version}`);
   const catalog = catalogs[version];
   const schema = shape === 'patch' ? catalog.patches[objectName] : catalog.objects[objectName];
   if (!schema)
-    throw new Error(`OCPI ${version} has no ${shape === 'patch' ? 'PATCH shape of ' : ''}${objectName}`);
+    throw new OcpiError(
+      'OCPI_ERR_INVALID_ARGUMENT',
+      `OCPI ${version} has no ${shape === 'patch' ? 'PATCH shape of ' : ''}${objectName}`,
+    );
   return schema;
 }
 

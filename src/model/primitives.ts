@@ -35,7 +35,7 @@ export function CiString(maxLength?: number, options: SchemaOptions = {}): TStri
 
 /**
  * DateTime as partners send it: `Z` optional, fractions optional, an offset tolerated.
- * Read liberally here; always written as UTC with `Z` (see transport/datetime.ts).
+ * Read liberally here; always written as UTC with `Z` (see model/datetime.ts).
  */
 export const DATE_TIME_PATTERN =
   '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])[Tt]([01]\\d|2[0-3]):[0-5]\\d:([0-5]\\d|60)(\\.\\d{1,9})?([Zz]|[+-]\\d{2}:\\d{2})?$';

@@ -1,6 +1,7 @@
 import { Kind, type TSchema } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { formatDateTime, parseDateTime } from '../transport/datetime.ts';
+import { OcpiError } from '../transport/errors.ts';
+import { formatDateTime, parseDateTime } from './datetime.ts';
 
 /** Turns a value into exactly what its schema allows: spec fields only, no nulls, DateTime in UTC with `Z`. */
 export type Writer = (value: unknown) => unknown;
@@ -10,12 +11,12 @@ export type Writer = (value: unknown) => unknown;
  * that names no instant of the years 0001-9999, or text with NUL or a lone surrogate,
  * which no store keeps. Thrown by writers, with the JSON path of the value.
  */
-export class UnwritableValue extends Error {
+export class UnwritableValue extends OcpiError {
   constructor(
     readonly problem: string,
     readonly path = '',
   ) {
-    super(`${path || '/'}: ${problem}`);
+    super('OCPI_ERR_UNWRITABLE_VALUE', `${path || '/'}: ${problem}`);
     this.name = 'UnwritableValue';
   }
 

@@ -2,6 +2,7 @@ import { type TSchema, Type } from '@sinclair/typebox';
 import { catalogs } from '../model/catalog.ts';
 import { DateTime, Int, Obj, Opt } from '../model/primitives.ts';
 import type { OcpiVersion } from '../model/versions.ts';
+import { OcpiError } from '../transport/errors.ts';
 import { type JsonSchema, JsonSchemaWriter, SCHEMAS_POINTER } from './json-schema.ts';
 
 /** The name of the response envelope's component. */
@@ -28,7 +29,8 @@ export function componentSources(version: OcpiVersion): Record<string, TSchema> 
   const catalog = catalogs[version];
   const sources: Record<string, TSchema> = { ...catalog.objects };
   const add = (name: string, schema: TSchema) => {
-    if (name in sources) throw new Error(`OCPI ${version}: two components named ${name}`);
+    if (name in sources)
+      throw new OcpiError('OCPI_ERR_INTERNAL', `OCPI ${version}: two components named ${name}`);
     sources[name] = schema;
   };
   for (const [name, schema] of Object.entries(catalog.patches)) add(patchName(name), schema);
@@ -45,6 +47,6 @@ export function componentSchemas(version: OcpiVersion): Record<string, JsonSchem
 
 /** A `$ref` to a component schema that exists in the version (checked, so the document never dangles). */
 export function schemaRef(components: Record<string, JsonSchema>, name: string): JsonSchema {
-  if (!components[name]) throw new Error(`no component schema ${name}`);
+  if (!components[name]) throw new OcpiError('OCPI_ERR_INTERNAL', `no component schema ${name}`);
   return { $ref: `${SCHEMAS_POINTER}${name}` };
 }

@@ -4,6 +4,7 @@ import {
   type OcpiVersion,
   SUPPORTED_VERSIONS,
 } from '../model/versions.ts';
+import { OcpiError } from '../transport/errors.ts';
 import { componentSchemas, ENVELOPE, schemaRef } from './components.ts';
 import { type EndpointContext, endpointsOf } from './endpoints.ts';
 import type { JsonSchema } from './json-schema.ts';
@@ -77,7 +78,10 @@ function refs(names: string[]): OpenApiReference[] {
  */
 export function openApiDocument(version: OcpiVersion, options: OpenApiOptions = {}): OpenApiDocument {
   if (!isSupportedVersion(version))
-    throw new Error(`unsupported OCPI version ${String(version)} (use ${SUPPORTED_VERSIONS.join(', ')})`);
+    throw new OcpiError(
+      'OCPI_ERR_UNSUPPORTED_VERSION',
+      `unsupported OCPI version ${String(version)} (use ${SUPPORTED_VERSIONS.join(', ')})`,
+    );
   const schemas = componentSchemas(version);
   const parameters = headerParameters(version);
   const names = Object.keys(parameters);
@@ -95,7 +99,7 @@ export function openApiDocument(version: OcpiVersion, options: OpenApiOptions = 
       : schemaRef(schemas, ENVELOPE);
   const pathParameter = (name: string): OpenApiParameter => {
     const schema = pathParameters[name];
-    if (!schema) throw new Error(`no schema for path parameter ${name}`);
+    if (!schema) throw new OcpiError('OCPI_ERR_INTERNAL', `no schema for path parameter ${name}`);
     return { name, in: 'path', required: true, schema };
   };
 
@@ -103,7 +107,8 @@ export function openApiDocument(version: OcpiVersion, options: OpenApiOptions = 
   for (const endpoint of endpointsOf(context)) {
     const item: OpenApiPathItem = paths[endpoint.path] ?? {};
     paths[endpoint.path] = item;
-    if (item[endpoint.method]) throw new Error(`two operations ${endpoint.method} ${endpoint.path}`);
+    if (item[endpoint.method])
+      throw new OcpiError('OCPI_ERR_INTERNAL', `two operations ${endpoint.method} ${endpoint.path}`);
     item[endpoint.method] = operation(endpoint, { envelope, pathParameter });
   }
 

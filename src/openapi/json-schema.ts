@@ -1,4 +1,5 @@
 import { Kind, type TSchema } from '@sinclair/typebox';
+import { OcpiError } from '../transport/errors.ts';
 
 /** A JSON Schema (draft 2020-12, the dialect of OpenAPI 3.1) as plain JSON. */
 export interface JsonSchema {
@@ -115,7 +116,7 @@ export class JsonSchemaWriter {
   }
 
   private sub(schema: unknown, path: string): JsonSchema {
-    if (!isRecord(schema)) throw new Error(`not a schema at ${path || '/'}`);
+    if (!isRecord(schema)) throw new OcpiError('OCPI_ERR_INTERNAL', `not a schema at ${path || '/'}`);
     const name = this.named.nameOf(schema);
     return name ? { $ref: `${SCHEMAS_POINTER}${name}` } : this.body(schema, path);
   }
@@ -144,7 +145,7 @@ export class JsonSchemaWriter {
       else if (key === 'ocpiEnum') {
         // A closed enum already lists its values in `enum`; an open one documents them.
         if (schema.ocpiOpenEnum === true) out['x-extensible-enum'] = value;
-      } else throw new Error(`cannot write JSON Schema keyword ${key} at ${at}`);
+      } else throw new OcpiError('OCPI_ERR_INTERNAL', `cannot write JSON Schema keyword ${key} at ${at}`);
     }
     return out;
   }

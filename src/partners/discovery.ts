@@ -1,10 +1,10 @@
 import { PartnerCallError } from '../client/ocpi-http.ts';
 import { checkOutboundUrl } from '../client/url-guard.ts';
 import { compareVersions } from '../model/versions.ts';
-import type { OcpiNode } from '../node.ts';
 import { OcpiError } from '../transport/errors.ts';
 import { OcpiStatus } from '../transport/status-codes.ts';
 import { type TokenEncoding, tokenEncodingFor } from '../transport/token.ts';
+import type { PartnersContext } from './context.ts';
 import type { PartnerEndpoint } from './types.ts';
 
 /** What we learn about a partner from its versions and version details. */
@@ -34,14 +34,19 @@ export interface DiscoveryOptions {
   audience?: Audience;
 }
 
-function callFailed(node: OcpiNode, what: string, err: PartnerCallError, audience: Audience): OcpiError {
+function callFailed(
+  node: PartnersContext,
+  what: string,
+  err: PartnerCallError,
+  audience: Audience,
+): OcpiError {
   const general =
-    err.httpStatus === undefined
+    err.partnerHttpStatus === undefined
       ? `could not reach the ${what}`
       : `the ${what} did not answer with an OCPI response`;
-  if (audience === 'operator') return unusable(`${general}: ${err.message}`, err);
+  if (audience === 'operator') return new OcpiError(err.code, `${general}: ${err.message}`, { cause: err });
   node.log.warn({ err: err.message }, `handshake: ${general}`);
-  return unusable(general, err);
+  return new OcpiError(err.code, general, { cause: err });
 }
 
 function asRecord(value: unknown): Record<string, unknown> | undefined {
@@ -55,7 +60,7 @@ function asRecord(value: unknown): Record<string, unknown> | undefined {
  * (2.1.1 and many older 2.2 implementations), so on 401 the other encoding is tried.
  */
 async function getWithTokenTrial(
-  node: OcpiNode,
+  node: PartnersContext,
   what: string,
   url: string,
   token: string,
@@ -107,7 +112,7 @@ function readEndpoints(data: unknown, url: string): PartnerEndpoint[] {
  * is dictated (the credentials URL they called), else the highest version both speak.
  */
 export async function discoverPartner(
-  node: OcpiNode,
+  node: PartnersContext,
   versionsUrl: string,
   token: string,
   options: DiscoveryOptions = {},

@@ -1,13 +1,13 @@
 import { PartnerCallError } from '../client/ocpi-http.ts';
 import { isSupportedVersion, type OcpiVersion } from '../model/versions.ts';
-import { ownCredentials } from '../modules/credentials/own-credentials.ts';
-import { type PartnerCredentials, parseCredentials } from '../modules/credentials/schema.ts';
-import type { OcpiNode } from '../node.ts';
 import { OcpiError } from '../transport/errors.ts';
 import { OcpiStatus } from '../transport/status-codes.ts';
 import { generateToken } from '../transport/token.ts';
+import type { PartnersContext } from './context.ts';
+import { type PartnerCredentials, parseCredentials } from './credentials.ts';
 import { type Discovery, discoverPartner } from './discovery.ts';
 import { checkPartnerParties, counterpartRole, registeredWrite } from './handshake-server.ts';
+import { ownCredentials } from './own-credentials.ts';
 import type { Partner } from './types.ts';
 
 function credentialsUrl(found: Discovery): string {
@@ -19,14 +19,14 @@ function credentialsUrl(found: Discovery): string {
  * accepted them. Refused or unreachable: OCPI 3001, and nothing to undo on its side.
  */
 async function sendCredentials(
-  node: OcpiNode,
+  node: PartnersContext,
   method: 'POST' | 'PUT',
   found: Discovery,
   token: string,
   ourToken: string,
 ): Promise<unknown> {
   const url = credentialsUrl(found);
-  let reply: Awaited<ReturnType<OcpiNode['http']['call']>>;
+  let reply: Awaited<ReturnType<PartnersContext['http']['call']>>;
   try {
     reply = await node.http.call({
       method,
@@ -37,17 +37,13 @@ async function sendCredentials(
     });
   } catch (err) {
     if (err instanceof PartnerCallError)
-      throw new OcpiError(
-        OcpiStatus.UNABLE_TO_USE_CLIENT_API,
-        `${method} credentials failed: ${err.message}`,
-        { cause: err },
-      );
+      throw new OcpiError(err.code, `${method} credentials failed: ${err.message}`, { cause: err });
     throw err;
   }
   const { status_code: status, status_message: message } = reply.envelope;
   if (reply.httpStatus >= 300 || status !== OcpiStatus.SUCCESS) {
     throw new OcpiError(
-      OcpiStatus.UNABLE_TO_USE_CLIENT_API,
+      'OCPI_ERR_PARTNER_REFUSED',
       `${method} ${url}: the partner refused our credentials (HTTP ${reply.httpStatus}, OCPI ${status}${message ? `: ${message}` : ''})`,
     );
   }
@@ -66,7 +62,7 @@ function tokenIn(answer: unknown): string | undefined {
  * so that no registration is left orphaned on its side. Returns what happened, in words.
  */
 async function withdraw(
-  node: OcpiNode,
+  node: PartnersContext,
   found: Discovery,
   answer: unknown,
   fallback: string,
@@ -80,7 +76,10 @@ async function withdraw(
       encoding: found.encoding,
     });
     if (reply.httpStatus >= 300 || reply.envelope.status_code !== OcpiStatus.SUCCESS)
-      throw new Error(`HTTP ${reply.httpStatus}, OCPI ${reply.envelope.status_code}`);
+      throw new OcpiError(
+        'OCPI_ERR_PARTNER_REFUSED',
+        `HTTP ${reply.httpStatus}, OCPI ${reply.envelope.status_code}`,
+      );
     node.log.warn({ url }, 'unregistered from a partner whose credentials we could not keep');
     return 'we unregistered there again';
   } catch (err) {
@@ -107,7 +106,7 @@ function readAnswer(answer: unknown, flatRole: string): PartnerCredentials {
  * (2001 for a party another platform holds); anything else is 3001.
  */
 async function adopt(
-  node: OcpiNode,
+  node: PartnersContext,
   method: 'POST' | 'PUT',
   found: Discovery,
   answer: unknown,
@@ -137,7 +136,7 @@ function checkVersion(found: Discovery): void {
 }
 
 /** Stores what a partner's credentials say, claiming its parties, with the token it calls us with. */
-function storeRegistered(node: OcpiNode, id: string, found: Discovery, inboundToken: string) {
+function storeRegistered(node: PartnersContext, id: string, found: Discovery, inboundToken: string) {
   return (theirs: PartnerCredentials) =>
     node.store.db.transaction().execute(async (trx) => {
       await node.registry.update(trx, id, registeredWrite(found.version, theirs, found), inboundToken);
@@ -152,7 +151,7 @@ function storeRegistered(node: OcpiNode, id: string, found: Discovery, inboundTo
  * accepted our credentials already is unregistered again.
  */
 export async function registerWith(
-  node: OcpiNode,
+  node: PartnersContext,
   partnerVersionsUrl: string,
   tokenA: string,
 ): Promise<Partner> {
@@ -186,7 +185,7 @@ export async function registerWith(
  * If the partner accepted but its answer cannot be kept, the registration is broken on
  * both sides (it already switched tokens): we unregister there and forget it here.
  */
-export async function updateCredentialsWith(node: OcpiNode, id: string): Promise<Partner> {
+export async function updateCredentialsWith(node: PartnersContext, id: string): Promise<Partner> {
   const { partner, token } = await node.registry.registered(id);
   const found = await discoverPartner(node, partner.versionsUrl, token);
   checkVersion(found);
@@ -222,15 +221,19 @@ export interface UnregisterResult {
 }
 
 /** Unregisters from a partner (DELETE on its credentials) and forgets it. */
-export async function unregisterFrom(node: OcpiNode, id: string): Promise<UnregisterResult> {
+export async function unregisterFrom(node: PartnersContext, id: string): Promise<UnregisterResult> {
   const { partner, token } = await node.registry.registered(id);
   const url = partner.endpoints.find((e) => e.identifier === 'credentials')?.url;
   let result: UnregisterResult = { partnerId: id, remote: 'unregistered' };
   try {
-    if (!url) throw new Error('the partner has no credentials endpoint');
+    if (!url)
+      throw new OcpiError('OCPI_ERR_NO_MATCHING_ENDPOINTS', 'the partner has no credentials endpoint');
     const reply = await node.http.call({ method: 'DELETE', url, token, encoding: partner.tokenEncoding });
     if (reply.httpStatus >= 300 || reply.envelope.status_code !== OcpiStatus.SUCCESS) {
-      throw new Error(`HTTP ${reply.httpStatus}, OCPI ${reply.envelope.status_code}`);
+      throw new OcpiError(
+        'OCPI_ERR_PARTNER_REFUSED',
+        `HTTP ${reply.httpStatus}, OCPI ${reply.envelope.status_code}`,
+      );
     }
   } catch (err) {
     result = { partnerId: id, remote: 'failed', message: (err as Error).message };

@@ -1,15 +1,15 @@
 import type { OcpiVersion } from '../model/versions.ts';
-import { type OwnCredentials, ownCredentials } from '../modules/credentials/own-credentials.ts';
-import { type PartnerCredentials, parseCredentials } from '../modules/credentials/schema.ts';
-import type { OcpiNode } from '../node.ts';
 import { OcpiError } from '../transport/errors.ts';
 import { generateToken } from '../transport/token.ts';
+import type { PartnersContext } from './context.ts';
+import { type PartnerCredentials, parseCredentials } from './credentials.ts';
 import { type Discovery, discoverPartner } from './discovery.ts';
+import { type OwnCredentials, ownCredentials } from './own-credentials.ts';
 import { type PartnerWrite, partiesTaken } from './registry.ts';
 import type { Partner, PartnerParty } from './types.ts';
 
 /** The role a 2.1.1 partner plays, which its flat credentials do not say: the other side of ours. */
-export function counterpartRole(node: OcpiNode): string {
+export function counterpartRole(node: PartnersContext): string {
   const roles = new Set(node.parties.map((p) => p.role));
   if (roles.size === 1 && roles.has('CPO')) return 'EMSP';
   if (roles.size === 1 && roles.has('EMSP')) return 'CPO';
@@ -22,7 +22,7 @@ export function counterpartRole(node: OcpiNode): string {
  * storing transaction is what holds under concurrency).
  */
 export async function checkPartnerParties(
-  node: OcpiNode,
+  node: PartnersContext,
   parties: PartnerParty[],
   except?: string,
 ): Promise<void> {
@@ -58,7 +58,7 @@ export function registeredWrite(version: string, theirs: PartnerCredentials, fou
  * token A still usable.
  */
 export async function acceptRegistration(
-  node: OcpiNode,
+  node: PartnersContext,
   version: OcpiVersion,
   registrationTokenHash: string,
   body: unknown,
@@ -87,7 +87,7 @@ export async function acceptRegistration(
 
 /** PUT credentials: the partner switches version or rotates its token; we re-read its endpoints and issue a new token. */
 export async function acceptUpdate(
-  node: OcpiNode,
+  node: PartnersContext,
   version: OcpiVersion,
   partner: Partner,
   body: unknown,

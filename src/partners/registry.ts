@@ -3,7 +3,6 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database, PartnerEndpointRow, PartnerRoleRow } from '../store/schema.ts';
 import type { Store } from '../store/store.ts';
 import { OcpiError } from '../transport/errors.ts';
-import { OcpiStatus } from '../transport/status-codes.ts';
 import { generateToken, hashToken, type TokenEncoding, tokenCandidates } from '../transport/token.ts';
 import type { Caller, Partner, PartnerEndpoint, PartnerParty } from './types.ts';
 
@@ -227,7 +226,7 @@ export class PartnerRegistry {
     const partner = await this.get(id);
     const token = partner && (await this.outboundToken(id));
     if (!partner || !token || partner.status !== 'registered') {
-      throw new OcpiError(OcpiStatus.CLIENT_ERROR, `no registered partner ${id}`, { httpStatus: 404 });
+      throw new OcpiError('OCPI_ERR_UNKNOWN_PARTNER', `no registered partner ${id}`);
     }
     return { partner, token };
   }

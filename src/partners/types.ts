@@ -1,13 +1,16 @@
+import type { BusinessDetails } from '../store/schema.ts';
 import type { TokenEncoding } from '../transport/token.ts';
+
+declare module '../transport/context.ts' {
+  interface OcpiCallerType {
+    caller: Caller;
+  }
+}
 
 /** Roles a party of ours can play. */
 export type OwnRole = 'CPO' | 'EMSP' | 'PTP';
 
-export interface BusinessDetails {
-  name: string;
-  website?: string;
-  logo?: { url: string; thumbnail?: string; category: string; type: string; width?: number; height?: number };
-}
+export type { BusinessDetails };
 
 /** A party this node speaks for. One node may host several. */
 export interface OwnParty {

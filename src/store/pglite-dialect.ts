@@ -10,6 +10,7 @@ import {
   PostgresQueryCompiler,
   type QueryResult,
 } from 'kysely';
+import { OcpiError } from '../transport/errors.ts';
 
 /**
  * Kysely dialect for an embedded PGlite database. PGlite has one connection, so
@@ -87,6 +88,6 @@ class PGliteConnection implements DatabaseConnection {
 
   // biome-ignore lint/correctness/useYield: streaming is not supported by PGlite; Kysely requires the method
   async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
-    throw new Error('PGlite does not support streaming queries');
+    throw new OcpiError('OCPI_ERR_NOT_SUPPORTED', 'PGlite does not support streaming queries');
   }
 }

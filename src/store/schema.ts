@@ -1,9 +1,15 @@
 import type { ColumnType } from 'kysely';
-import type { BusinessDetails } from '../partners/types.ts';
 import type { CommandTables } from './schema-commands.ts';
 import type { ObjectTables } from './schema-objects.ts';
 import type { OutboxTables } from './schema-outbox.ts';
 import type { LiveSessionTables } from './schema-sessions.ts';
+
+/** A party's name, website and logo, as kept with its role (and shown in partners/types.ts). */
+export interface BusinessDetails {
+  name: string;
+  website?: string;
+  logo?: { url: string; thumbnail?: string; category: string; type: string; width?: number; height?: number };
+}
 
 /** Which kind of inbound token a row is. */
 export type InboundTokenKind = 'registration' | 'partner' | 'pending' | 'spent';

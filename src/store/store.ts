@@ -1,6 +1,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import { OcpiError } from '../transport/errors.ts';
 import { type InvalidationBus, localInvalidationBus, postgresInvalidationBus } from './invalidation.ts';
 import { migrations } from './migrations/index.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
@@ -51,7 +52,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   } else {
     schema = options.schema;
     if (schema !== undefined && !SCHEMA_NAME.test(schema)) {
-      throw new Error(`invalid schema name: ${schema}`);
+      throw new OcpiError('OCPI_ERR_CONFIG', `invalid schema name: ${schema}`);
     }
     const pool = new pg.Pool({
       connectionString: options.connectionString,
@@ -72,7 +73,9 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   if (error) {
     await db.destroy();
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;
-    throw new Error(`database migration ${failed ?? ''} failed: ${String(error)}`, { cause: error });
+    throw new OcpiError('OCPI_ERR_MIGRATION', `database migration ${failed ?? ''} failed: ${String(error)}`, {
+      cause: error,
+    });
   }
   if (template) memoryTemplate ??= await template.dumpDataDir('none');
   const invalidations =

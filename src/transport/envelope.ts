@@ -1,4 +1,4 @@
-import { formatDateTime } from './datetime.ts';
+import { formatDateTime } from '../model/datetime.ts';
 import { OcpiStatus } from './status-codes.ts';
 
 /** The OCPI response envelope. `data` is omitted when there is nothing to say. */

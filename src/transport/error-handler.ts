@@ -17,8 +17,18 @@ export function ocpiErrorHandler(
   reply: FastifyReply,
 ) {
   if (error instanceof OcpiError) {
+    if (error.httpStatus >= 500) {
+      // A failure of this node (OCPI_ERR_CONFIG, OCPI_ERR_INTERNAL...): its message is for our logs.
+      request.log.error({ err: error }, 'unhandled error');
+      return reply
+        .code(error.httpStatus)
+        .send(envelope(undefined, error.statusCode, 'internal server error'));
+    }
     if (error.statusCode >= 3000)
-      request.log.warn({ status: error.statusCode, err: error.message }, 'OCPI server error');
+      request.log.warn(
+        { status: error.statusCode, code: error.code, err: error.message },
+        'OCPI server error',
+      );
     return reply.code(error.httpStatus).send(envelope(error.data, error.statusCode, error.message));
   }
   if (UNSTORABLE_TEXT.has((error as { code?: unknown }).code as string)) {

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { parseDateTime } from './datetime.ts';
+import { parseDateTime } from '../model/datetime.ts';
 import { OcpiError } from './errors.ts';
 
 /** What a GET-list request asks for, checked and clamped. */

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { PartnerRegistry } from '../partners/registry.ts';
-import './context.ts';
+import type { TokenAuthenticator } from './context.ts';
 import { envelope } from './envelope.ts';
 import { ocpiErrorHandler } from './error-handler.ts';
 import { OcpiError } from './errors.ts';
@@ -30,8 +29,8 @@ function parseJson(body: string): unknown {
  * authentication by token, routing headers, and errors as envelopes. Register it inside
  * the scope that holds the OCPI routes.
  */
-export async function ocpiTransport(app: FastifyInstance, options: { registry: PartnerRegistry }) {
-  const { registry } = options;
+export async function ocpiTransport(app: FastifyInstance, options: { authenticator: TokenAuthenticator }) {
+  const { authenticator } = options;
 
   app.removeAllContentTypeParsers();
   // Liberal: any content type is read as JSON (some partners send text/plain or none).
@@ -66,7 +65,7 @@ export async function ocpiTransport(app: FastifyInstance, options: { registry: P
     if (auth === 'none') return;
     const header = request.headers.authorization;
     if (!header) throw OcpiError.unauthorized('missing Authorization: Token header');
-    const found = await registry.authenticate(header);
+    const found = await authenticator.authenticate(header);
     if (!found) throw OcpiError.unauthorized('unknown token');
     const { caller, token } = found;
     if (auth === 'partner' && caller.kind !== 'partner') {

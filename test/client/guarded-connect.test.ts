@@ -40,7 +40,7 @@ describe('outbound connections checked by address at connect time', () => {
       const err = await attempt(url, PRIVATE_OFF);
       expect(err).toBeInstanceOf(PartnerCallError);
       expect((err as PartnerCallError).message).toBe(`GET ${url}: address not allowed`);
-      expect((err as PartnerCallError).httpStatus).toBeUndefined();
+      expect((err as PartnerCallError).partnerHttpStatus).toBeUndefined();
       expect(counter.connections()).toBe(before);
     },
   );

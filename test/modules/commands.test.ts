@@ -287,13 +287,13 @@ describe.each(MATRIX)('commands over OCPI %s on %s', (version, _store, storeOpti
       expect(gateway.seen.length).toBe(before + 1);
     });
 
-    it('the result endpoint: unknown id 2003, another partner refused, duplicates ignored', async () => {
+    it('the result endpoint: unknown id 2001, another partner refused, duplicates ignored', async () => {
       const results = `${pair.emsp.ocpi.versionsUrl().replace(/versions$/, version)}/sender/commands/START_SESSION`;
       const cpoToken = await tokenOf(pair.cpo, pair.emspAtCpo);
       const body = { result: 'ACCEPTED' };
       expect(
         (await call(`${results}/nope`, { method: 'POST', token: cpoToken, body })).body.status_code,
-      ).toBe(2003);
+      ).toBe(2001);
       const sent = await start('OK');
       await sent.result;
       const again = await call(`${results}/${sent.id}`, {

@@ -1,3 +1,4 @@
+import { OcpiError } from '../../transport/errors.ts';
 import { catalogs } from '../catalog.ts';
 import type { OcpiVersion } from '../versions.ts';
 import type { Codec, CodecContext } from './types.ts';
@@ -32,13 +33,13 @@ export interface CodecContextExt extends CodecContext {
 }
 
 /** Thrown by `encode` when an object has nothing a partner of that version could use. */
-export class NotRepresentableError extends Error {
+export class NotRepresentableError extends OcpiError {
   constructor(
     readonly version: OcpiVersion,
     readonly objectName: string,
     reason: string,
   ) {
-    super(`${objectName} cannot be expressed in OCPI ${version}: ${reason}`);
+    super('OCPI_ERR_NOT_REPRESENTABLE', `${objectName} cannot be expressed in OCPI ${version}: ${reason}`);
     this.name = 'NotRepresentableError';
   }
 }

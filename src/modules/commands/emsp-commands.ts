@@ -7,12 +7,12 @@ import type { DisplayText } from '../../model/v230/common.ts';
 import { describeIssues } from '../../model/validate.ts';
 import { hasInterfaceRoles, isSupportedVersion, type OcpiVersion } from '../../model/versions.ts';
 import { type OcpiNode, versionUrl } from '../../node.ts';
+import { partnerEndpoint } from '../../partners/endpoints.ts';
 import { CommandRepository, type SentCommandSummary } from '../../store/command-repository.ts';
 import { envelope } from '../../transport/envelope.ts';
 import { OcpiError } from '../../transport/errors.ts';
 import { routingHeadersFor } from '../../transport/routing-headers.ts';
 import { OcpiStatus } from '../../transport/status-codes.ts';
-import { partnerEndpoint } from '../objects/push-targets.ts';
 import { COMMAND_OBJECTS, type CommandName, isCommand } from './names.ts';
 import { fieldOf, parseCommandResult } from './schema.ts';
 
@@ -110,7 +110,7 @@ export class EmspCommands {
     } catch (err) {
       await this.settle(id, { result: 'FAILED', source: 'response' }, 'done');
       if (err instanceof PartnerCallError)
-        throw new OcpiError(OcpiStatus.UNABLE_TO_USE_CLIENT_API, `command not delivered: ${err.message}`, {
+        throw new OcpiError(err.code, `command not delivered: ${err.message}`, {
           cause: err,
         });
       throw err;
@@ -168,7 +168,7 @@ export class EmspCommands {
       const row = await this.commands.find(request.params.id, 'sent');
       if (!row || row.command !== request.params.command.toUpperCase()) {
         throw new OcpiError(
-          OcpiStatus.UNKNOWN_LOCATION,
+          'OCPI_ERR_UNKNOWN_OBJECT',
           `unknown command ${request.params.command}/${request.params.id}`,
         );
       }

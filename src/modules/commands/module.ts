@@ -1,5 +1,5 @@
 import { compareVersions, SUPPORTED_VERSIONS } from '../../model/versions.ts';
-import type { ModuleEndpoint, OcpiModule } from '../module.ts';
+import type { ModuleEndpoint, OcpiModule } from '../../node.ts';
 import type { CpoCommands } from './cpo-commands.ts';
 import type { EmspCommands } from './emsp-commands.ts';
 import { commandReceiverRoutes } from './receiver.ts';

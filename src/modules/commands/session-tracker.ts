@@ -1,11 +1,12 @@
+import { formatDateTime } from '../../model/datetime.ts';
 import type { CDR } from '../../model/v230/cdrs.ts';
 import type { Location } from '../../model/v230/locations.ts';
 import type { Session } from '../../model/v230/sessions.ts';
 import type { Tariff } from '../../model/v230/tariffs.ts';
 import type { OcpiNode } from '../../node.ts';
+import type { MeterSample } from '../../pricing/index.ts';
 import { CommandRepository } from '../../store/command-repository.ts';
 import { LiveSessionRepository } from '../../store/live-session-repository.ts';
-import { formatDateTime } from '../../transport/datetime.ts';
 import { OcpiError } from '../../transport/errors.ts';
 import { type ChargePoint, cdrOf, chargeCosts, chargePointOf } from '../cdrs/service.ts';
 import type { StagedWrite } from '../objects/publisher.ts';
@@ -53,14 +54,14 @@ export class SessionTracker
 {
   private chain: Promise<unknown> = Promise.resolve();
   private readonly commands: CommandRepository;
-  private readonly live: LiveSessionRepository;
+  private readonly live: LiveSessionRepository<MeterSample>;
 
   constructor(
     private readonly node: OcpiNode,
     private readonly sink: SessionSink,
   ) {
     this.commands = new CommandRepository(node.store.db);
-    this.live = new LiveSessionRepository(node.store.db);
+    this.live = new LiveSessionRepository<MeterSample>(node.store.db);
   }
 
   /** Events are handled one at a time, in order. */

@@ -1,11 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { SUPPORTED_VERSIONS } from '../../model/versions.ts';
+import type { OcpiModule } from '../../node.ts';
 import { acceptRegistration, acceptUpdate } from '../../partners/handshake-server.ts';
+import { ownCredentials } from '../../partners/own-credentials.ts';
 import type { Caller } from '../../partners/types.ts';
 import { envelope } from '../../transport/envelope.ts';
 import { OcpiError } from '../../transport/errors.ts';
-import type { OcpiModule } from '../module.ts';
-import { ownCredentials } from './own-credentials.ts';
 
 function registeredCaller(
   request: FastifyRequest,

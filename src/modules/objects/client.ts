@@ -4,12 +4,12 @@ import { parseObject } from '../../model/objects.ts';
 import { describeIssues } from '../../model/validate.ts';
 import { hasInterfaceRoles, type OcpiVersion } from '../../model/versions.ts';
 import type { OcpiNode } from '../../node.ts';
+import { partnerEndpoint } from '../../partners/endpoints.ts';
 import type { Partner } from '../../partners/types.ts';
 import { OcpiError } from '../../transport/errors.ts';
 import { routingHeadersFor } from '../../transport/routing-headers.ts';
 import { OcpiStatus } from '../../transport/status-codes.ts';
 import { receivedContext } from './parties.ts';
-import { partnerEndpoint } from './push-targets.ts';
 import type { CanonicalObject, ObjectRef } from './service.ts';
 import type { ObjectModuleSpec } from './spec.ts';
 
@@ -108,13 +108,13 @@ export async function* pullObjects(
         ...(headers ? { headers } : {}),
       });
     } catch (err) {
-      if (err instanceof PartnerCallError && isRefusal(err.httpStatus)) return { refused: err };
+      if (err instanceof PartnerCallError && isRefusal(err.partnerHttpStatus)) return { refused: err };
       throw err;
     }
     const { httpStatus, envelope } = reply;
     if (httpStatus < 300 && envelope.status_code === OcpiStatus.SUCCESS) return { reply };
     const error = new OcpiError(
-      OcpiStatus.UNABLE_TO_USE_CLIENT_API,
+      'OCPI_ERR_PARTNER_REFUSED',
       `GET ${url}: HTTP ${httpStatus}, OCPI ${envelope.status_code} ${envelope.status_message ?? ''}`.trim(),
     );
     if (isRefusal(httpStatus, envelope.status_code)) return { refused: error };

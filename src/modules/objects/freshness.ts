@@ -1,4 +1,4 @@
-import { formatDateTime, parseDateTime } from '../../transport/datetime.ts';
+import { formatDateTime, parseDateTime } from '../../model/datetime.ts';
 
 /** When an object (or a child) says it was last updated; undefined when it does not say. */
 export function updatedAt(object: { last_updated?: unknown } | undefined): Date | undefined {

@@ -5,9 +5,9 @@ import {
   type OcpiVersion,
   SUPPORTED_VERSIONS,
 } from '../../model/versions.ts';
+import type { ModuleEndpoint, OcpiModule } from '../../node.ts';
 import { type OcpiNode, versionUrl } from '../../node.ts';
 import type { OwnRole } from '../../partners/types.ts';
-import type { ModuleEndpoint, OcpiModule } from '../module.ts';
 import { receivedContext } from './parties.ts';
 import { receiverRoutes } from './receiver.ts';
 import { senderRoutes } from './sender.ts';

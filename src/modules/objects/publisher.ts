@@ -2,19 +2,20 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Kysely } from 'kysely';
 import { enqueue, type OutboxEntry, type OutboxMessage } from '../../delivery/outbox.ts';
 import type { CodecContextExt } from '../../model/codecs/index.ts';
+import { formatDateTime } from '../../model/datetime.ts';
 import { parseObject } from '../../model/objects.ts';
 import { describeIssues } from '../../model/validate.ts';
 import { hasInterfaceRoles, type OcpiVersion } from '../../model/versions.ts';
 import type { OcpiNode } from '../../node.ts';
+import { partnerEndpoint } from '../../partners/endpoints.ts';
 import type { Partner } from '../../partners/types.ts';
 import type { Database } from '../../store/schema.ts';
-import { formatDateTime } from '../../transport/datetime.ts';
 import { OcpiError } from '../../transport/errors.ts';
 import { routingHeadersFor } from '../../transport/routing-headers.ts';
 import { newItems } from './append.ts';
 import { assertSameIdentity, identityAt } from './identity.ts';
 import { parsePushKey, pushKey } from './push-key.ts';
-import { partnerEndpoint, receiverObjectUrl } from './push-targets.ts';
+import { receiverObjectUrl } from './push-targets.ts';
 import {
   type CanonicalObject,
   type ObjectRef,
@@ -71,13 +72,6 @@ export interface StagedWrite {
    * the object as written (a PATCH applies to the object as it is at that moment).
    */
   apply(trx: Kysely<Database>): Promise<CanonicalObject>;
-}
-
-/** The object changed between staging a PATCH and applying it in a way that changes its recipients' rendering. */
-export class RecipientsChanged extends Error {
-  constructor() {
-    super('the object changed while its PATCH was staged: stage it again');
-  }
 }
 
 /**
@@ -219,7 +213,7 @@ export class Publisher {
       try {
         return await this.commit(await this.stagePatch(ref, path, fields));
       } catch (error) {
-        if (!(error instanceof RecipientsChanged)) throw error;
+        if (!(error instanceof OcpiError && error.code === 'OCPI_ERR_RECIPIENTS_CHANGED')) throw error;
       }
     }
   }
@@ -228,7 +222,7 @@ export class Publisher {
    * patch(), checked and ready to be written in the caller's transaction (see StagedWrite).
    * Applied as a read-modify-write under a row lock: changes made at the same time (two
    * EVSEs' status) wait for each other instead of one writing over the other. Throws
-   * RecipientsChanged when what a partner's version needs looked up may have changed with
+   * OCPI_ERR_RECIPIENTS_CHANGED when what a partner's version needs looked up may have changed with
    * the object since it was staged (patch() stages again then).
    */
   async stagePatch(ref: ObjectRef, path: string[], fields: CanonicalObject): Promise<StagedWrite> {
@@ -247,7 +241,10 @@ export class Publisher {
       apply: async (trx) => {
         const stored = await repo.getForUpdate<CanonicalObject>(key, trx);
         if (this.spec.renderContext && !isDeepStrictEqual(stored?.data, seen?.data))
-          throw new RecipientsChanged();
+          throw new OcpiError(
+            'OCPI_ERR_RECIPIENTS_CHANGED',
+            'the object changed while its PATCH was staged: stage it again',
+          );
         const change = this.patched(ref, stored?.data, path, fields);
         const root = change.root as CanonicalObject;
         await repo.put(key, root, new Date(String(root.last_updated)), trx, audienceOf(this.spec, root));
@@ -266,7 +263,9 @@ export class Publisher {
   ): Change {
     const current = stored && findAt(stored, this.spec.children, path);
     if (!stored || !current)
-      throw new OcpiError(this.spec.unknownStatus, `unknown ${this.objectNameAt(path)}`);
+      throw new OcpiError('OCPI_ERR_UNKNOWN_OBJECT', `unknown ${this.objectNameAt(path)}`, {
+        statusCode: this.spec.unknownStatus,
+      });
     const lastUpdated =
       typeof fields.last_updated === 'string' ? fields.last_updated : formatDateTime(new Date());
     const changed: CanonicalObject = { ...fields, last_updated: lastUpdated };
@@ -338,7 +337,10 @@ export class Publisher {
   private requireRepo() {
     const repo = this.repo;
     if (!repo)
-      throw new Error(`${this.spec.id}: a custom service keeps its own data; call push() after changing it`);
+      throw new OcpiError(
+        'OCPI_ERR_NOT_SUPPORTED',
+        `${this.spec.id}: a custom service keeps its own data; call push() after changing it`,
+      );
     return repo;
   }
 

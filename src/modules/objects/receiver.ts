@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { CodecContextExt } from '../../model/codecs/index.ts';
+import { formatDateTime } from '../../model/datetime.ts';
 import { parseObject, renderObject } from '../../model/objects.ts';
 import { describeIssues } from '../../model/validate.ts';
 import { hasInterfaceRoles, type OcpiVersion } from '../../model/versions.ts';
 import type { Partner } from '../../partners/types.ts';
-import { formatDateTime } from '../../transport/datetime.ts';
 import { envelope } from '../../transport/envelope.ts';
 import { OcpiError } from '../../transport/errors.ts';
 import { appended } from './append.ts';
@@ -107,7 +107,10 @@ export function receiverRoutes(
 
   // GET of a missing object answers HTTP 404 (as the spec allows); writes answer 200 with the OCPI status.
   const unknown = (what: string, httpStatus = 200) =>
-    new OcpiError(spec.unknownStatus, `unknown ${what}`, { httpStatus });
+    new OcpiError('OCPI_ERR_UNKNOWN_OBJECT', `unknown ${what}`, {
+      statusCode: spec.unknownStatus,
+      httpStatus,
+    });
 
   for (let depth = 0; depth <= spec.children.length; depth++) {
     const url = `/:country_code/:party_id/:id${childParams

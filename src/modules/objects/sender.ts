@@ -1,11 +1,11 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { CodecContextExt } from '../../model/codecs/index.ts';
 import type { OcpiVersion } from '../../model/versions.ts';
 import { envelope } from '../../transport/envelope.ts';
 import { OcpiError } from '../../transport/errors.ts';
 import { type PaginationOptions, readPageRequest, setPageHeaders } from '../../transport/pagination.ts';
 import type { CanonicalObject, ObjectService } from './service.ts';
-import { audienceOf, type ObjectModuleSpec, partyKey } from './spec.ts';
+import { audienceOf, callerAudiences, type ObjectModuleSpec } from './spec.ts';
 import { findAt } from './tree.ts';
 import { renderFor } from './visibility.ts';
 
@@ -16,13 +16,6 @@ export interface SenderOptions {
   paging: Required<PaginationOptions>;
   /** Codec context for rendering a page of objects (ObjectModuleSpec.renderContext). */
   renderContext?: (objects: CanonicalObject[]) => Promise<CodecContextExt>;
-}
-
-/** The parties ('CC*PID') of the calling partner: what it may see of objects with an audience. */
-export function callerAudiences(request: FastifyRequest): string[] {
-  const caller = request.ocpi.caller;
-  if (caller?.kind !== 'partner') throw OcpiError.unauthorized();
-  return caller.partner.parties.map(partyKey);
 }
 
 /**
@@ -72,7 +65,10 @@ export function senderRoutes(
       const rendered =
         root && found ? renderFor(version, objectName, found, root, undefined, extra) : undefined;
       if (rendered === undefined)
-        throw new OcpiError(spec.unknownStatus, `unknown ${objectName}`, { httpStatus: 404 });
+        throw new OcpiError('OCPI_ERR_UNKNOWN_OBJECT', `unknown ${objectName}`, {
+          statusCode: spec.unknownStatus,
+          httpStatus: 404,
+        });
       return envelope(rendered);
     });
   }

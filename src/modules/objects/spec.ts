@@ -1,7 +1,9 @@
+import type { FastifyRequest } from 'fastify';
 import type { CodecContextExt } from '../../model/codecs/index.ts';
 import type { OcpiVersion } from '../../model/versions.ts';
-import type { OcpiNode } from '../../node.ts';
 import type { OwnRole } from '../../partners/types.ts';
+import { OcpiError } from '../../transport/errors.ts';
+import type { ObjectService } from './service.ts';
 
 /** A JSON object in the canonical (2.3.0) shape. */
 type Canonical = Record<string, unknown>;
@@ -18,6 +20,11 @@ export interface ChildLevel {
 
 /** Modules of client-owned objects the node serves. */
 export type ObjectModuleId = 'locations' | 'tariffs' | 'tokens' | 'sessions' | 'cdrs';
+
+/** What renderContext may look up: our own objects, by module (OcpiNode is one). */
+export interface RenderSources {
+  readonly services: Record<ObjectModuleId, ObjectService>;
+}
 
 /**
  * What makes one module of client-owned objects (Locations, Tariffs, Tokens, Sessions,
@@ -74,7 +81,11 @@ export interface ObjectModuleSpec {
    * What rendering objects for a version needs beyond the objects themselves, looked up
    * before rendering (e.g. the Locations a 2.1.1 Session embeds).
    */
-  renderContext?: (node: OcpiNode, version: OcpiVersion, objects: Canonical[]) => Promise<CodecContextExt>;
+  renderContext?: (
+    node: RenderSources,
+    version: OcpiVersion,
+    objects: Canonical[],
+  ) => Promise<CodecContextExt>;
 }
 
 /** The audience stored with an object: 'CC*PID', or '' when every partner may see it. */
@@ -85,4 +96,11 @@ export function audienceOf(spec: ObjectModuleSpec, object: Canonical): string {
 /** 'CC*PID' of a party, upper case: the form audiences are kept in. */
 export function partyKey(party: { countryCode: string; partyId: string }): string {
   return `${party.countryCode}*${party.partyId}`.toUpperCase();
+}
+
+/** The parties ('CC*PID') of the calling partner: what it may see of objects with an audience. */
+export function callerAudiences(request: FastifyRequest): string[] {
+  const caller = request.ocpi.caller;
+  if (caller?.kind !== 'partner') throw OcpiError.unauthorized();
+  return caller.partner.parties.map(partyKey);
 }

@@ -5,9 +5,7 @@ import { hasInterfaceRoles, type OcpiVersion } from '../../model/versions.ts';
 import type { OcpiNode } from '../../node.ts';
 import { envelope } from '../../transport/envelope.ts';
 import { OcpiError } from '../../transport/errors.ts';
-import { OcpiStatus } from '../../transport/status-codes.ts';
-import { callerAudiences } from '../objects/sender.ts';
-import { audienceOf, type ObjectModuleSpec } from '../objects/spec.ts';
+import { audienceOf, callerAudiences, type ObjectModuleSpec } from '../objects/spec.ts';
 import type { ChargingPreferences } from './service.ts';
 
 /**
@@ -24,7 +22,7 @@ export function chargingPreferencesRoute(spec: ObjectModuleSpec) {
       const id = request.params.session_id;
       const session = await node.services[spec.id].getOwn(id);
       if (!session || !callerAudiences(request).includes(audienceOf(spec, session)))
-        throw new OcpiError(OcpiStatus.INVALID_PARAMETERS, `unknown Session ${id}`, { httpStatus: 404 });
+        throw new OcpiError('OCPI_ERR_UNKNOWN_OBJECT', `unknown Session ${id}`, { httpStatus: 404 });
       const parsed = parseObject(version, 'ChargingPreferences', request.body);
       if (!parsed.ok)
         throw OcpiError.invalid(`invalid ChargingPreferences: ${describeIssues(parsed.errors)}`);

@@ -2,9 +2,9 @@ import type { CodecContextExt } from '../../model/codecs/index.ts';
 import type { CdrToken } from '../../model/v230/cdrs.ts';
 import type { ChargingPreferences, ChargingPreferencesResponse, Session } from '../../model/v230/sessions.ts';
 import type { OcpiVersion } from '../../model/versions.ts';
-import type { OcpiNode } from '../../node.ts';
 import type { Partner } from '../../partners/types.ts';
 import type { CanonicalObject } from '../objects/service.ts';
+import type { RenderSources } from '../objects/spec.ts';
 
 export type { ChargingPreferences, ChargingPreferencesResponse };
 
@@ -39,7 +39,7 @@ export function tokenAudience(object: CanonicalObject): string | undefined {
  * codec can embed the real one (reduced to the session's EVSE and connector).
  */
 export async function embeddedLocations(
-  node: OcpiNode,
+  node: RenderSources,
   version: OcpiVersion,
   objects: CanonicalObject[],
 ): Promise<CodecContextExt> {

@@ -1,8 +1,8 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { withoutNulls } from '../../model/objects.ts';
-import { CiString, NonEmpty, Obj, Opt, Str, Url } from '../../model/primitives.ts';
-import { compileValidator, parseBody } from '../../model/validate.ts';
-import type { PartnerParty } from '../../partners/types.ts';
+import { withoutNulls } from '../model/objects.ts';
+import { CiString, NonEmpty, Obj, Opt, Str, Url } from '../model/primitives.ts';
+import { compileValidator, parseBody } from '../model/validate.ts';
+import type { PartnerParty } from './types.ts';
 
 const BusinessDetailsIn = Obj({ name: Str(100), website: Opt(Url()), logo: Opt(Type.Unknown()) });
 

@@ -1,6 +1,7 @@
-import { compareVersions, type OcpiVersion } from '../../model/versions.ts';
-import { type OcpiNode, versionsUrl } from '../../node.ts';
-import type { BusinessDetails, OwnParty } from '../../partners/types.ts';
+import { compareVersions, type OcpiVersion } from '../model/versions.ts';
+import { OcpiError } from '../transport/errors.ts';
+import { type PartnersContext, versionsUrl } from './context.ts';
+import type { BusinessDetails, OwnParty } from './types.ts';
 
 /** Credentials as we send them, in the shape of one version. */
 export type OwnCredentials =
@@ -22,12 +23,16 @@ export function partiesFor(parties: readonly OwnParty[], version: OcpiVersion): 
 }
 
 /** Our Credentials object for a version, carrying the token the partner will use to call us. */
-export function ownCredentials(node: OcpiNode, version: OcpiVersion, token: string): OwnCredentials {
+export function ownCredentials(
+  node: Pick<PartnersContext, 'parties' | 'publicUrl' | 'basePath'>,
+  version: OcpiVersion,
+  token: string,
+): OwnCredentials {
   const url = versionsUrl(node);
   const parties = partiesFor(node.parties, version);
   if (version === '2.1.1') {
     const party = parties[0] ?? node.parties[0];
-    if (!party) throw new Error('a node needs at least one own party');
+    if (!party) throw new OcpiError('OCPI_ERR_CONFIG', 'a node needs at least one own party');
     return {
       token,
       url,

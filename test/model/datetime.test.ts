@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDateTime, parseDateTime } from '../../src/transport/datetime.ts';
+import { formatDateTime, parseDateTime } from '../../src/model/datetime.ts';
 
 describe('DateTime', () => {
   it.each([
