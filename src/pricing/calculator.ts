@@ -1,5 +1,6 @@
 import { parseDateTime } from '../model/datetime.ts';
 import type { Tariff } from '../model/v230/tariffs.ts';
+import { OcpiError } from '../transport/errors.ts';
 import { cdrVolumes } from './cdr.ts';
 import { chargePeriods } from './charges.ts';
 import { toPrice } from './money.ts';
@@ -78,7 +79,7 @@ import type { CdrCostFields, PricingOptions, PricingSession, SessionPricing } fr
  */
 
 /**
- * Prices a session with a Tariff. Throws RangeError on malformed input (bad DateTimes, samples
+ * Prices a session with a Tariff. Throws OCPI_ERR_INVALID_ARGUMENT on malformed input (bad DateTimes, samples
  * out of order or outside the session, a meter running back, an unknown time zone, charging
  * during an expired reservation, reservation time after the session started).
  */
@@ -138,10 +139,11 @@ export function priceSession(
 function sessionBounds(session: PricingSession): { start: number; end: number } {
   const start = parseInstant(session.start_date_time, 'start_date_time');
   const end = parseInstant(session.end_date_time, 'end_date_time');
-  if (end < start) throw new RangeError('end_date_time is before start_date_time');
+  if (end < start)
+    throw new OcpiError('OCPI_ERR_INVALID_ARGUMENT', 'end_date_time is before start_date_time');
   assertTimeZone(session.time_zone);
   if (session.samples !== undefined && session.periods !== undefined) {
-    throw new RangeError('give either samples or periods, not both');
+    throw new OcpiError('OCPI_ERR_INVALID_ARGUMENT', 'give either samples or periods, not both');
   }
   return { start, end };
 }

@@ -1,3 +1,4 @@
+import { OcpiError } from '../transport/errors.ts';
 /**
  * A tiny exact-arithmetic helper for money: a rational number with BigInt numerator and
  * denominator. Tariff prices arrive as JSON numbers (binary floating point); they are read
@@ -10,7 +11,7 @@ export class Ratio {
   readonly d: bigint;
 
   private constructor(n: bigint, d: bigint) {
-    if (d === 0n) throw new RangeError('division by zero');
+    if (d === 0n) throw new OcpiError('OCPI_ERR_INVALID_ARGUMENT', 'division by zero');
     if (d < 0n) {
       n = -n;
       d = -d;
@@ -29,7 +30,8 @@ export class Ratio {
 
   /** The exact value of the decimal a JSON number was written as (0.1 is 1/10, not the nearest double). */
   static fromNumber(value: number): Ratio {
-    if (!Number.isFinite(value)) throw new RangeError(`not a finite number: ${value}`);
+    if (!Number.isFinite(value))
+      throw new OcpiError('OCPI_ERR_INVALID_ARGUMENT', `not a finite number: ${value}`);
     const text = String(value).toLowerCase();
     const [mantissa = '0', exp = '0'] = text.split('e');
     const negative = mantissa.startsWith('-');

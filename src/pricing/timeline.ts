@@ -1,5 +1,6 @@
 import { parseDateTime } from '../model/datetime.ts';
 import type { Tariff } from '../model/v230/tariffs.ts';
+import { OcpiError } from '../transport/errors.ts';
 import { boundaryMinutes, durationThresholds, energyThresholds, kwhToMwh } from './restrictions.ts';
 import { localBoundaries } from './timezone.ts';
 import type { MeterSample, MeterState, PricingSession, ReservationOutcome } from './types.ts';
@@ -30,7 +31,7 @@ export interface Segment {
 
 export function parseInstant(value: string, what: string): number {
   const d = parseDateTime(value);
-  if (!d) throw new RangeError(`${what} is not a DateTime: ${value}`);
+  if (!d) throw new OcpiError('OCPI_ERR_INVALID_ARGUMENT', `${what} is not a DateTime: ${value}`);
   return d.getTime();
 }
 
@@ -51,8 +52,12 @@ function timedSamples(session: PricingSession, start: number, end: number): Time
   }));
   let previous = start;
   for (const [i, s] of samples.entries()) {
-    if (s.t < previous) throw new RangeError(`samples[${i}] is out of order or before the session start`);
-    if (s.t > end) throw new RangeError(`samples[${i}] is after the session end`);
+    if (s.t < previous)
+      throw new OcpiError(
+        'OCPI_ERR_INVALID_ARGUMENT',
+        `samples[${i}] is out of order or before the session start`,
+      );
+    if (s.t > end) throw new OcpiError('OCPI_ERR_INVALID_ARGUMENT', `samples[${i}] is after the session end`);
     previous = s.t;
   }
   return samples;
@@ -66,7 +71,10 @@ function energyCurve(samples: TimedSample[]): (t: number) => number {
     const e = kwhToMwh(s.energy_kwh);
     const last = readings[readings.length - 1];
     if (last && e < last.e)
-      throw new RangeError(`samples[${i}].energy_kwh decreases (the meter must not run back)`);
+      throw new OcpiError(
+        'OCPI_ERR_INVALID_ARGUMENT',
+        `samples[${i}].energy_kwh decreases (the meter must not run back)`,
+      );
     readings.push({ t: s.t, e });
   }
   // Linear between readings, flat outside them; at an instant with several readings the last counts.
@@ -138,9 +146,15 @@ function segmentsFromPeriods(
   }));
   let previous = start;
   for (const [i, p] of periods.entries()) {
-    if (p.t < previous) throw new RangeError(`periods[${i}] is out of order or before the session start`);
-    if (p.t > end) throw new RangeError(`periods[${i}] starts after the session end`);
-    if (!(p.energy_kwh >= 0)) throw new RangeError(`periods[${i}].energy_kwh must be zero or more`);
+    if (p.t < previous)
+      throw new OcpiError(
+        'OCPI_ERR_INVALID_ARGUMENT',
+        `periods[${i}] is out of order or before the session start`,
+      );
+    if (p.t > end)
+      throw new OcpiError('OCPI_ERR_INVALID_ARGUMENT', `periods[${i}] starts after the session end`);
+    if (!(p.energy_kwh >= 0))
+      throw new OcpiError('OCPI_ERR_INVALID_ARGUMENT', `periods[${i}].energy_kwh must be zero or more`);
     previous = p.t;
   }
   const segments: Segment[] = [];
@@ -163,7 +177,8 @@ function segmentsFromPeriods(
     const t1 = periods[i + 1]?.t ?? end;
     const delta = kwhToMwh(p.energy_kwh);
     if (t1 === p.t) {
-      if (delta !== 0) throw new RangeError(`periods[${i}] has energy but no duration`);
+      if (delta !== 0)
+        throw new OcpiError('OCPI_ERR_INVALID_ARGUMENT', `periods[${i}] has energy but no duration`);
       continue;
     }
     segments.push({
@@ -257,14 +272,17 @@ export function frameOf(
 ): SessionFrame {
   const firstSession = segments.findIndex((s) => s.state !== 'RESERVATION');
   if (firstSession >= 0 && segments.slice(firstSession).some((s) => s.state === 'RESERVATION')) {
-    throw new RangeError('RESERVATION state after the session started');
+    throw new OcpiError('OCPI_ERR_INVALID_ARGUMENT', 'RESERVATION state after the session started');
   }
   const hasSessionTime = firstSession >= 0;
   const hasReservationTime = segments.some((s) => s.state === 'RESERVATION');
   const outcome: ReservationOutcome | undefined =
     session.reservation ?? (hasReservationTime ? (hasSessionTime ? 'USED' : 'EXPIRED') : undefined);
   if (outcome === 'EXPIRED' && hasSessionTime) {
-    throw new RangeError('an expired reservation has no charging or parking time');
+    throw new OcpiError(
+      'OCPI_ERR_INVALID_ARGUMENT',
+      'an expired reservation has no charging or parking time',
+    );
   }
   const sessionStart = hasSessionTime
     ? (segments[firstSession]?.t0 ?? start)

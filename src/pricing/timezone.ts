@@ -1,3 +1,5 @@
+import { OcpiError } from '../transport/errors.ts';
+
 /**
  * Local wall-clock arithmetic for an IANA time zone, using only the built-in Intl data.
  * Tariff restrictions (start_time, end_time, start_date, end_date, day_of_week) are local to the
@@ -31,12 +33,12 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
-/** Throws a RangeError when the zone is not a known IANA zone. */
+/** Throws OCPI_ERR_INVALID_ARGUMENT when the zone is not a known IANA zone. */
 export function assertTimeZone(timeZone: string): void {
   try {
     formatter(timeZone);
   } catch {
-    throw new RangeError(`unknown time zone: ${timeZone}`);
+    throw new OcpiError('OCPI_ERR_INVALID_ARGUMENT', `unknown time zone: ${timeZone}`);
   }
 }
 

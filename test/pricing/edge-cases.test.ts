@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TariffElement } from '../../src/model/v230/tariffs.ts';
 import { priceSession } from '../../src/pricing/index.ts';
+import { OcpiError } from '../../src/transport/errors.ts';
 import { expectPrice, makeTariff, specTariff, timeline } from './helpers.ts';
 
 /*
@@ -405,9 +406,13 @@ describe('input forms and validation', () => {
       end_date_time: '2024-03-04T09:00:00Z',
       time_zone: 'Europe/Amsterdam',
     };
-    expect(() => priceSession(tariff, { ...base, time_zone: 'Mars/Olympus' })).toThrow(RangeError);
+    const invalid = { code: 'OCPI_ERR_INVALID_ARGUMENT' };
+    expect(() => priceSession(tariff, { ...base, time_zone: 'Mars/Olympus' })).toThrow(OcpiError);
+    expect(() => priceSession(tariff, { ...base, time_zone: 'Mars/Olympus' })).toThrow(
+      expect.objectContaining(invalid),
+    );
     expect(() => priceSession(tariff, { ...base, end_date_time: '2024-03-04T07:00:00Z' })).toThrow(
-      RangeError,
+      expect.objectContaining(invalid),
     );
     expect(() =>
       priceSession(tariff, {

@@ -13,14 +13,15 @@ import { describe, expect, it } from 'vitest';
  * together), and any unit of a lower row; units in one row are siblings that know nothing of
  * each other.
  *
- *   ground     clock.ts, transport/errors.ts (+ error-codes.ts), transport/status-codes.ts: everyone's vocabulary
- *              (time, the error type and the OCPI status codes), importing nothing above.
+ *   ground     clock.ts, transport/errors.ts, transport/error-codes.ts, transport/status-codes.ts:
+ *              everyone's vocabulary (time, the error type, its codes and the OCPI status codes),
+ *              importing nothing above.
  *   model      TypeBox schemas, DateTime, version codecs: pure data, no HTTP, no database.
  *   transport  what every OCPI request shares (auth, envelope, paging, headers);
- *   store      the database and its tables. Both may use model types; neither knows partners:
- *              transport authenticates through the TokenAuthenticator it declares.
- *   pricing    tariffs to prices, over model types only;
- *   client     outbound OCPI HTTP calls.
+ *   pricing    tariffs to prices, over model types only. Siblings.
+ *   store      the database and its tables (it keeps pricing's meter samples);
+ *   client     outbound OCPI HTTP calls. Siblings; neither knows partners: transport
+ *              authenticates through the TokenAuthenticator it declares.
  *   partners   the registry of partners, the Credentials object and the handshake; what it
  *              needs of a running node is PartnersContext, which OcpiNode extends.
  *   delivery   the outbox and its worker.
@@ -41,8 +42,8 @@ import { describe, expect, it } from 'vitest';
 const LAYERS: readonly (readonly (readonly string[])[])[] = [
   [['clock.ts', 'transport/errors.ts', 'transport/error-codes.ts', 'transport/status-codes.ts']],
   [['model']],
-  [['transport'], ['store']],
-  [['pricing'], ['client']],
+  [['transport'], ['pricing']],
+  [['store'], ['client']],
   [['partners']],
   [['delivery']],
   [['modules', 'node.ts']],
