@@ -1,17 +1,17 @@
 import type { Kysely } from 'kysely';
 import type { Session } from '../model/v230/sessions.ts';
+import type { MeterSample } from '../pricing/types.ts';
 import type { Database } from './schema.ts';
 
 type Db = Kysely<Database>;
 
 /**
  * All access to `ocpi_live_sessions` and `ocpi_session_samples`: the charging sessions
- * between their start and their stop, and their meter readings (`Sample`: what the caller
- * prices them with; the store does not know pricing). Both hold JSON this repository
- * wrote, so it is read back as the type it was written as. Methods that take `db` run in
- * the caller's transaction.
+ * between their start and their stop, and their meter readings. Both hold JSON this
+ * repository wrote, so it is read back as the type it was written as. Methods that take
+ * `db` run in the caller's transaction.
  */
-export class LiveSessionRepository<Sample extends object> {
+export class LiveSessionRepository {
   constructor(private readonly db: Db) {}
 
   /** Keeps a session as started; false when one with its id is in progress already. */
@@ -43,7 +43,7 @@ export class LiveSessionRepository<Sample extends object> {
     return Number(ended.numDeletedRows) > 0;
   }
 
-  async addSample(sessionId: string, sample: Sample, db: Db = this.db): Promise<void> {
+  async addSample(sessionId: string, sample: MeterSample, db: Db = this.db): Promise<void> {
     await db
       .insertInto('ocpi_session_samples')
       .values({ session_id: sessionId, sample: JSON.stringify(sample) })
@@ -51,13 +51,13 @@ export class LiveSessionRepository<Sample extends object> {
   }
 
   /** A session's meter readings, in arrival order. */
-  async samples(sessionId: string): Promise<Sample[]> {
+  async samples(sessionId: string): Promise<MeterSample[]> {
     const rows = await this.db
       .selectFrom('ocpi_session_samples')
       .select('sample')
       .where('session_id', '=', sessionId)
       .orderBy('seq')
       .execute();
-    return rows.map((r) => JSON.parse(r.sample) as Sample);
+    return rows.map((r) => JSON.parse(r.sample) as MeterSample);
   }
 }

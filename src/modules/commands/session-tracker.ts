@@ -4,7 +4,6 @@ import type { Location } from '../../model/v230/locations.ts';
 import type { Session } from '../../model/v230/sessions.ts';
 import type { Tariff } from '../../model/v230/tariffs.ts';
 import type { OcpiNode } from '../../node.ts';
-import type { MeterSample } from '../../pricing/index.ts';
 import { CommandRepository } from '../../store/command-repository.ts';
 import { LiveSessionRepository } from '../../store/live-session-repository.ts';
 import { OcpiError } from '../../transport/errors.ts';
@@ -54,14 +53,14 @@ export class SessionTracker
 {
   private chain: Promise<unknown> = Promise.resolve();
   private readonly commands: CommandRepository;
-  private readonly live: LiveSessionRepository<MeterSample>;
+  private readonly live: LiveSessionRepository;
 
   constructor(
     private readonly node: OcpiNode,
     private readonly sink: SessionSink,
   ) {
     this.commands = new CommandRepository(node.store.db);
-    this.live = new LiveSessionRepository<MeterSample>(node.store.db);
+    this.live = new LiveSessionRepository(node.store.db);
   }
 
   /** Events are handled one at a time, in order. */
