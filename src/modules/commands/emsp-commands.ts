@@ -5,7 +5,7 @@ import { commandResultFromV211 } from '../../model/codecs/index.ts';
 import { parseObject, renderObject } from '../../model/objects.ts';
 import type { DisplayText } from '../../model/v230/common.ts';
 import { describeIssues } from '../../model/validate.ts';
-import { hasInterfaceRoles, type OcpiVersion } from '../../model/versions.ts';
+import { hasInterfaceRoles, isSupportedVersion, type OcpiVersion } from '../../model/versions.ts';
 import { type OcpiNode, versionUrl } from '../../node.ts';
 import { partnerEndpoint } from '../../partners/endpoints.ts';
 import { CommandRepository, type SentCommandSummary } from '../../store/command-repository.ts';
@@ -70,8 +70,9 @@ export class EmspCommands {
    */
   async send(partnerId: string, command: CommandName, request: object): Promise<SentCommand> {
     const { partner, token } = await this.node.registry.registered(partnerId);
-    const version = partner.version as OcpiVersion;
-    if (!isCommand(version, command)) throw OcpiError.invalid(`OCPI ${version} has no ${command}`);
+    const version = partner.version;
+    if (!isSupportedVersion(version) || !isCommand(version, command))
+      throw OcpiError.invalid(`OCPI ${version} has no ${command}`);
     const endpoint = partnerEndpoint(partner, 'commands', 'RECEIVER');
     if (!endpoint)
       throw new OcpiError(OcpiStatus.NO_MATCHING_ENDPOINTS, 'the partner offers no commands receiver');

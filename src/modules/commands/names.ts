@@ -18,5 +18,5 @@ export function commandsOf(version: OcpiVersion): CommandName[] {
 }
 
 export function isCommand(version: OcpiVersion, name: string): name is CommandName {
-  return (commandsOf(version) as string[]).includes(name);
+  return commandsOf(version).some((command) => command === name);
 }
