@@ -4,8 +4,7 @@ import type { OcpiHttpClient } from './client/ocpi-http.ts';
 import type { OutboundUrlPolicy } from './client/url-guard.ts';
 import type { OcpiVersion } from './model/versions.ts';
 import type { OcpiModule } from './modules/module.ts';
-import type { ObjectService } from './modules/objects/service.ts';
-import type { ObjectModuleId } from './modules/objects/spec.ts';
+import type { ObjectServices } from './modules/objects/service.ts';
 import type { ChargingPreferencesHandler } from './modules/sessions/service.ts';
 import type { TokenAuthorizer } from './modules/tokens/authorize.ts';
 import type { PartnerRegistry } from './partners/registry.ts';
@@ -27,7 +26,7 @@ export interface OcpiNode {
   /** 'received' ({ module, partnerId, object }) after a partner's push was stored. */
   readonly events: EventEmitter;
   /** The business side of each module of client-owned objects. */
-  readonly services: Record<ObjectModuleId, ObjectService>;
+  readonly services: ObjectServices;
   readonly paging: Required<PaginationOptions>;
   /** Real-time token authorization (eMSP). */
   readonly authorizeToken: TokenAuthorizer;

@@ -32,9 +32,9 @@ export async function demo(): Promise<number> {
       cpo.ocpi.versionsUrl(),
       await cpo.ocpi.createRegistrationToken(),
     );
-    await cpo.ocpi.tariffs.put(demoTariff('NL', 'CPO'));
-    await cpo.ocpi.locations.put(demoLocation('NL', 'CPO'));
-    const token = await emsp.ocpi.tokens.put(demoToken('DE', 'MSP'));
+    await cpo.ocpi.tariffs.put(demoTariff('NL', 'CPO'), '2.3.0');
+    await cpo.ocpi.locations.put(demoLocation('NL', 'CPO'), '2.3.0');
+    const token = await emsp.ocpi.tokens.put(demoToken('DE', 'MSP'), '2.3.0');
     await until(async () =>
       undefined ===
       (await emsp.ocpi.locations.received(partner.id, { countryCode: 'NL', partyId: 'CPO', id: 'DEMO-1' }))

@@ -164,7 +164,7 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<num
     // Once per store: a restart does not push the demo objects to partners again.
     const main = parties[0] as OwnParty;
     const putOnce = async (publisher: Publisher, object: Record<string, unknown>) => {
-      if (!(await publisher.get(String(object.id)))) await publisher.put(object);
+      if (!(await publisher.get(String(object.id)))) await publisher.put(object, '2.3.0');
     };
     if (role === 'CPO') {
       await putOnce(app.ocpi.tariffs, demoTariff(main.countryCode, main.partyId));

@@ -42,11 +42,6 @@ export class NotRepresentableError extends Error {
   }
 }
 
-/** The objects in a list field; anything else there, or a field that is no list, gives none. */
-export function objectsIn(value: unknown): JsonObject[] {
-  return Array.isArray(value) ? value.filter(isJsonObject) : [];
-}
-
 /** The strings in a list field. */
 function stringsIn(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];

@@ -1,5 +1,5 @@
 import tzLookup from '@photostructure/tz-lookup';
-import { isJsonObject, type JsonObject } from '../json.ts';
+import { isJsonObject, type JsonObject, objectsIn } from '../json.ts';
 import {
   asJson,
   type CodecContextExt,
@@ -10,7 +10,6 @@ import {
   extOf,
   knownIn,
   NotRepresentableError,
-  objectsIn,
   periodsFromTotals,
   requireField,
   requireItems,

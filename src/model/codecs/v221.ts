@@ -1,10 +1,9 @@
-import type { JsonObject } from '../json.ts';
+import { type JsonObject, objectsIn } from '../json.ts';
 import {
   cdrConnectorStandard,
   extOf,
   knownIn,
   money,
-  objectsIn,
   periodsFromTotals,
   requireField,
   requireItems,

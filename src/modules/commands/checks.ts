@@ -3,6 +3,7 @@ import { isPartnerParty } from '../../partners/registry.ts';
 import type { Partner } from '../../partners/types.ts';
 import { OcpiError } from '../../transport/errors.ts';
 import { OcpiStatus } from '../../transport/status-codes.ts';
+import { fieldsOf } from '../objects/canonical.ts';
 import type { CanonicalObject } from '../objects/service.ts';
 
 /** The CPO's synchronous verdict (CommandResponseType), with the OCPI status to answer with. */
@@ -99,7 +100,7 @@ export async function checkCommand(
     case 'STOP_SESSION': {
       const session = await node.services.sessions?.getOwn(String(request.session_id));
       if (!session) return { result: 'UNKNOWN_SESSION', message: `unknown session ${request.session_id}` };
-      const token = (session.cdr_token ?? session.x_token) as Json | undefined;
+      const token = (session.cdr_token ?? fieldsOf(session).x_token) as Json | undefined;
       if (withRoles && !partnerOwns(partner, token))
         return { result: 'REJECTED', message: 'the session belongs to another party' };
       return accepted;
