@@ -431,5 +431,5 @@ export async function createOcpiApp(options: OcpiAppOptions = {}): Promise<Fasti
   const app = Fastify({ ...loggerOption(options.logger), ...serverOptions(options) });
   answerUnrouted(app);
   await app.register(ocpiPlugin, options);
-  return app as unknown as FastifyInstance;
+  return app;
 }

@@ -25,7 +25,7 @@ export function extendValues<T extends TSchema, const A extends string>(
   schema: T,
   additions: Readonly<Record<string, readonly A[]>>,
 ): readonly (Static<T> | A)[] {
-  return enumValues(schema).flatMap((v) => [v, ...(additions[v as string] ?? [])]);
+  return enumValues(schema).flatMap((v) => [v, ...(additions[String(v)] ?? [])]);
 }
 
 export const DisplayText = V221.DisplayText;

@@ -262,7 +262,7 @@ export class SessionTracker
     const ids = (this.connector(location, event).connector?.tariff_ids as string[] | undefined) ?? [];
     for (const id of ids) {
       const tariff = await this.node.services.tariffs.getOwn(id);
-      if (tariff) return tariff as unknown as Tariff;
+      if (tariff) return tariff;
     }
     return undefined;
   }

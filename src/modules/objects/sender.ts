@@ -63,7 +63,7 @@ export function senderRoutes(
       .join('')}`;
     app.get<{ Params: Record<string, string> }>(url, async (request) => {
       const path = childParams.slice(0, depth).map((c) => request.params[c] as string);
-      const objectName = depth === 0 ? spec.objectName : (spec.children[depth - 1]?.objectName as string);
+      const objectName = spec.children[depth - 1]?.objectName ?? spec.objectName;
       let root = await service.getOwn(request.params.id as string);
       if (root && spec.audience && !callerAudiences(request).includes(audienceOf(spec, root)))
         root = undefined;
