@@ -298,13 +298,16 @@ async function locationsBench(): Promise<string> {
     const pushes = 2000;
     const pushStart = process.hrtime.bigint();
     for (let i = 0; i < pushes; i++) {
-      await pair.cpo.ocpi.locations.put({
-        ...template,
-        country_code: 'NL',
-        party_id: 'ACM',
-        id: `PUSH${i % 200}`,
-        last_updated: new Date(Date.UTC(2025, 0, 1) + i * 1000).toISOString(),
-      });
+      await pair.cpo.ocpi.locations.put(
+        {
+          ...template,
+          country_code: 'NL',
+          party_id: 'ACM',
+          id: `PUSH${i % 200}`,
+          last_updated: new Date(Date.UTC(2025, 0, 1) + i * 1000).toISOString(),
+        },
+        '2.3.0',
+      );
     }
     const enqueuedSeconds = Number(process.hrtime.bigint() - pushStart) / 1e9;
     while ((await pair.cpo.ocpi.delivery.pending()) > 0) await new Promise((r) => setTimeout(r, 20));
@@ -385,13 +388,16 @@ async function commandsRun(store: OcpiAppOptions['store']) {
       ...e,
       capabilities: ['REMOTE_START_STOP_CAPABLE'],
     }));
-    await pair.cpo.ocpi.locations.put({
-      ...template,
-      evses,
-      country_code: 'NL',
-      party_id: 'ACM',
-      id: 'BENCH',
-    });
+    await pair.cpo.ocpi.locations.put(
+      {
+        ...template,
+        evses,
+        country_code: 'NL',
+        party_id: 'ACM',
+        id: 'BENCH',
+      },
+      '2.3.0',
+    );
     const token = {
       country_code: 'DE',
       party_id: 'MSP',

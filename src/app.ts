@@ -23,9 +23,10 @@ import { SessionTracker } from './modules/commands/session-tracker.ts';
 import { type TypedCommands, typedCommands } from './modules/commands/typed-client.ts';
 import { credentialsModule } from './modules/credentials/module.ts';
 import { locationsModule, locationsSpec } from './modules/locations/module.ts';
+import type { CanonicalObjects } from './modules/objects/canonical.ts';
 import { type PullOptions, type PullProgress, syncFromPartner } from './modules/objects/client.ts';
 import { type ImmutablePublisher, Publisher } from './modules/objects/publisher.ts';
-import { type ObjectService, StoreObjectService } from './modules/objects/service.ts';
+import { type ObjectService, type ObjectServices, StoreObjectService } from './modules/objects/service.ts';
 import type { ObjectModuleId } from './modules/objects/spec.ts';
 import { sessionsModule, sessionsSpec } from './modules/sessions/module.ts';
 import { type ChargingPreferencesHandler, defaultChargingPreferences } from './modules/sessions/service.ts';
@@ -96,7 +97,7 @@ export interface OcpiAppOptions {
   /** How long a token lookup is cached (default 30 s); local changes invalidate at once. */
   tokenCacheTtlMs?: number;
   /** Put your own system behind a module instead of our store. */
-  services?: Partial<Record<ObjectModuleId, ObjectService>>;
+  services?: Partial<ObjectServices>;
   /** Real-time authorization of our tokens (eMSP); default: valid tokens are allowed. */
   authorizeToken?: TokenAuthorizer;
   /** Answers a driver's charging preferences for our Sessions (CPO, 2.2+); default: NOT_POSSIBLE. */
@@ -140,18 +141,18 @@ export interface OcpiApi {
   unregister(partnerId: string): Promise<UnregisterResult>;
   partners(): Promise<Partner[]>;
   /** Our Locations: put/patch publish them (stored, and pushed to every partner that receives them). */
-  readonly locations: Publisher;
+  readonly locations: Publisher<'locations'>;
   /** Our Tariffs. */
-  readonly tariffs: Publisher;
+  readonly tariffs: Publisher<'tariffs'>;
   /** Our Tokens (eMSP). */
-  readonly tokens: Publisher;
+  readonly tokens: Publisher<'tokens'>;
   /**
    * Our Sessions (CPO): put/patch store them and push them to the eMSP of their token
    * only. A patch appends the `charging_periods` it brings and pushes only those.
    */
-  readonly sessions: Publisher;
+  readonly sessions: Publisher<'sessions'>;
   /** Our CDRs (CPO): post stores one (once) and POSTs it to the eMSP of its token. */
-  readonly cdrs: ImmutablePublisher;
+  readonly cdrs: ImmutablePublisher<'cdrs'>;
   /** Pulls a module from a partner's sender interface and stores what arrives. */
   sync(partnerId: string, module: ObjectModuleId, options?: PullOptions): Promise<PullProgress>;
   /** 'received' ({ module, partnerId, object }) whenever a partner's push was stored. */
@@ -254,6 +255,9 @@ export const ocpiPlugin: FastifyPluginCallback<OcpiAppOptions> = fp<OcpiAppOptio
     let publicUrl = options.publicUrl?.replace(/\/+$/, '');
     // PostgreSQL has autovacuum; the embedded store gets its statistics refreshed by us.
     const repoOptions = { analyze: store.kind === 'pglite', invalidations: store.invalidations };
+    const serviceOf = <M extends ObjectModuleId>(module: M): ObjectService<CanonicalObjects[M]> =>
+      options.services?.[module] ??
+      new StoreObjectService<CanonicalObjects[M]>(module, store.db, repoOptions);
     const modules: OcpiModule[] = [credentialsModule];
     const node: OcpiNode = {
       versions: [...(options.versions ?? SUPPORTED_VERSIONS)],
@@ -271,11 +275,11 @@ export const ocpiPlugin: FastifyPluginCallback<OcpiAppOptions> = fp<OcpiAppOptio
       log: app.log,
       events: new EventEmitter(),
       services: {
-        locations: options.services?.locations ?? new StoreObjectService('locations', store.db, repoOptions),
-        tariffs: options.services?.tariffs ?? new StoreObjectService('tariffs', store.db, repoOptions),
-        tokens: options.services?.tokens ?? new StoreObjectService('tokens', store.db, repoOptions),
-        sessions: options.services?.sessions ?? new StoreObjectService('sessions', store.db, repoOptions),
-        cdrs: options.services?.cdrs ?? new StoreObjectService('cdrs', store.db, repoOptions),
+        locations: serviceOf('locations'),
+        tariffs: serviceOf('tariffs'),
+        tokens: serviceOf('tokens'),
+        sessions: serviceOf('sessions'),
+        cdrs: serviceOf('cdrs'),
       },
       paging: {
         maxLimit: options.paging?.maxLimit ?? 100,
@@ -314,9 +318,9 @@ export const ocpiPlugin: FastifyPluginCallback<OcpiAppOptions> = fp<OcpiAppOptio
     });
     const wake = () => delivery.wake();
     const tracker = new SessionTracker(node, {
-      putSession: (session) => publishers.sessions.stagePut(session),
+      putSession: (session) => publishers.sessions.stagePut(session, '2.3.0'),
       patchSession: (ref, fields) => publishers.sessions.stagePatch(ref, [], fields),
-      postCdr: (cdr) => publishers.cdrs.stagePost(cdr),
+      postCdr: (cdr) => publishers.cdrs.stagePost(cdr, '2.3.0'),
       committed: wake,
     });
     const cpoCommands = new CpoCommands(node, {
@@ -437,5 +441,5 @@ export async function createOcpiApp(options: OcpiAppOptions = {}): Promise<Fasti
   const app = Fastify({ ...loggerOption(options.logger), ...serverOptions(options) });
   answerUnrouted(app);
   await app.register(ocpiPlugin, options);
-  return app as unknown as FastifyInstance;
+  return app;
 }

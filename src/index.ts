@@ -1,6 +1,7 @@
 export { createOcpiApp, type OcpiApi, type OcpiAppOptions, ocpiPlugin } from './app.ts';
 export type { OcpiHttpOptions } from './client/ocpi-http.ts';
 export type { OutboundUrlPolicy } from './client/url-guard.ts';
+export type { JsonObject, JsonValue } from './model/json.ts';
 export { parseObject, renderObject } from './model/objects.ts';
 /** The TypeBox schemas of every OCPI object, per version; each is also its TypeScript type (2.3.0 is the canonical shape). */
 export * as v211 from './model/v211/index.ts';
@@ -28,11 +29,13 @@ export {
   type SimulatedGatewayOptions,
 } from './modules/commands/simulated-gateway.ts';
 export type { CommandRequest, TypedCommands } from './modules/commands/typed-client.ts';
+export type { CanonicalObjects, ObjectModuleId } from './modules/objects/canonical.ts';
 export type { PullOptions, PullProgress } from './modules/objects/client.ts';
 export type {
   CanonicalObject,
   ObjectRef,
   ObjectService,
+  ObjectServices,
   OwnListQuery,
   OwnPage,
 } from './modules/objects/service.ts';

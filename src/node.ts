@@ -1,8 +1,7 @@
 import type { EventEmitter } from 'node:events';
 import type { FastifyInstance } from 'fastify';
 import type { OcpiVersion } from './model/versions.ts';
-import type { ObjectService } from './modules/objects/service.ts';
-import type { ObjectModuleId } from './modules/objects/spec.ts';
+import type { ObjectServices } from './modules/objects/service.ts';
 import type { ChargingPreferencesHandler } from './modules/sessions/service.ts';
 import type { TokenAuthorizer } from './modules/tokens/service.ts';
 import type { PartnersContext } from './partners/context.ts';
@@ -19,7 +18,7 @@ export interface OcpiNode extends PartnersContext {
   /** 'received' ({ module, partnerId, object }) after a partner's push was stored. */
   readonly events: EventEmitter;
   /** The business side of each module of client-owned objects. */
-  readonly services: Record<ObjectModuleId, ObjectService>;
+  readonly services: ObjectServices;
   readonly paging: Required<PaginationOptions>;
   /** Real-time token authorization (eMSP). */
   readonly authorizeToken: TokenAuthorizer;

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { DeliveryWorker } from '../delivery/worker.ts';
 import { parseDateTime } from '../model/datetime.ts';
+import { isJsonObject } from '../model/json.ts';
 import { parseObject } from '../model/objects.ts';
 import { describeIssues } from '../model/validate.ts';
 import { isSupportedVersion } from '../model/versions.ts';
@@ -24,13 +25,17 @@ interface ModuleParams {
   module: string;
 }
 
+/** Own keys only: `constructor` or `__proto__` are no module. */
+function isObjectModule(objects: AdminObjects, name: string): name is ObjectModuleId {
+  return Object.hasOwn(objects.publishers, name);
+}
+
 function moduleOf(objects: AdminObjects, name: string): ObjectModuleId {
-  // Own keys only: `constructor` or `__proto__` are no module.
-  if (!Object.hasOwn(objects.publishers, name))
+  if (!isObjectModule(objects, name))
     throw new OcpiError(2000, `unknown module ${name}; use locations, tariffs or tokens`, {
       httpStatus: 404,
     });
-  return name as ObjectModuleId;
+  return name;
 }
 
 /** offset and limit of an admin list: non-negative integers (else OCPI 2001), at most 1000 a page. */
@@ -88,9 +93,9 @@ export function adminObjectRoutes(app: FastifyInstance, node: OcpiNode, objects:
         id: request.params.id,
       };
       const body = request.body;
-      if (typeof body !== 'object' || body === null || Array.isArray(body))
+      if (!isJsonObject(body))
         throw OcpiError.invalid('the PATCH body must be an object of the fields to change');
-      return envelope(await objects.publishers[id].patch(ref, path, body as Record<string, unknown>));
+      return envelope(await objects.publishers[id].patch(ref, path, body));
     },
   );
 

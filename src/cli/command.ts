@@ -1,7 +1,6 @@
 import { parseArgs } from 'node:util';
+import type { JsonObject } from '../model/json.ts';
 import { ADMIN_OPTIONS, adminConnection, streamNdjson } from './admin-connection.ts';
-
-type Json = Record<string, unknown>;
 
 const HELP = `Usage: ocpi command <start-session|stop-session|reserve-now|cancel-reservation|unlock-connector> [options]
 
@@ -14,20 +13,20 @@ const HELP = `Usage: ocpi command <start-session|stop-session|reserve-now|cancel
   --follow <seconds>               after START_SESSION, print session updates this long (default 120)
 `;
 
-function describe(line: Json): string | undefined {
+function describe(line: JsonObject): string | undefined {
   if (line.response) {
-    const r = line.response as Json;
+    const r = line.response as JsonObject;
     return `CommandResponse: ${r.result}${r.timeout !== undefined ? ` (the CPO waits ${r.timeout} s for the charger)` : ''}`;
   }
   if (line.result)
-    return `CommandResult:   ${(line.result as Json).result}${(line.result as Json).source === 'local-timeout' ? ' (nothing came in time)' : ''}`;
+    return `CommandResult:   ${(line.result as JsonObject).result}${(line.result as JsonObject).source === 'local-timeout' ? ' (nothing came in time)' : ''}`;
   if (line.session) {
-    const s = line.session as Json;
+    const s = line.session as JsonObject;
     return `Session ${s.id}: ${s.status}, ${s.kwh} kWh${s.total_cost ? `, ${JSON.stringify(s.total_cost)}` : ''}`;
   }
   if (line.cdr) {
-    const c = line.cdr as Json;
-    const cost = c.total_cost as Json | undefined;
+    const c = line.cdr as JsonObject;
+    const cost = c.total_cost as JsonObject | undefined;
     return `CDR ${c.id}: ${c.total_energy} kWh, ${Number(c.total_time).toFixed(3)} h, total ${cost?.before_taxes ?? '?'} ${c.currency} before taxes`;
   }
   if (line.error) return `error: ${line.error}`;
@@ -60,7 +59,7 @@ export async function command(argv: string[], env: NodeJS.ProcessEnv): Promise<n
   }
   const { node, adminToken } = adminConnection(values, env);
   if (!values.partner) throw new Error('--partner <CC*PID> is required');
-  const request: Json = {
+  const request: JsonObject = {
     ...(values.location ? { location_id: values.location } : {}),
     ...(values.evse ? { evse_uid: values.evse } : {}),
     ...(values.connector ? { connector_id: values.connector } : {}),

@@ -1,7 +1,11 @@
+import type { Connector, EVSE, Location } from '../model/v230/locations.ts';
+import type { Tariff } from '../model/v230/tariffs.ts';
+import type { Token } from '../model/v230/tokens.ts';
+
 /** A made-up charging site for demos: two EVSEs that can be started remotely, and a tariff. */
-export function demoLocation(countryCode: string, partyId: string): Record<string, unknown> {
+export function demoLocation(countryCode: string, partyId: string): Location {
   const now = `${new Date().toISOString().slice(0, 19)}Z`;
-  const connector = (id: string) => ({
+  const connector = (id: string): Connector => ({
     id,
     standard: 'IEC_62196_T2',
     format: 'SOCKET',
@@ -11,7 +15,7 @@ export function demoLocation(countryCode: string, partyId: string): Record<strin
     tariff_ids: ['DEMO-TARIFF'],
     last_updated: now,
   });
-  const evse = (uid: string) => ({
+  const evse = (uid: string): EVSE => ({
     uid,
     evse_id: `${countryCode}*${partyId}*E${uid}`,
     status: 'AVAILABLE',
@@ -37,7 +41,7 @@ export function demoLocation(countryCode: string, partyId: string): Record<strin
   };
 }
 
-export function demoTariff(countryCode: string, partyId: string): Record<string, unknown> {
+export function demoTariff(countryCode: string, partyId: string): Tariff {
   return {
     country_code: countryCode,
     party_id: partyId,
@@ -57,7 +61,7 @@ export function demoTariff(countryCode: string, partyId: string): Record<string,
   };
 }
 
-export function demoToken(countryCode: string, partyId: string): Record<string, unknown> {
+export function demoToken(countryCode: string, partyId: string): Token {
   return {
     country_code: countryCode,
     party_id: partyId,

@@ -1,9 +1,8 @@
 import type { ReceivedEvent } from '../admin/command-routes.ts';
 import { createOcpiApp } from '../app.ts';
+import type { JsonObject } from '../model/json.ts';
 import { SimulatedGateway } from '../modules/commands/simulated-gateway.ts';
 import { demoLocation, demoTariff, demoToken } from './demo-data.ts';
-
-type Json = Record<string, unknown>;
 
 const say = (text: string) => process.stdout.write(`${text}\n`);
 
@@ -45,8 +44,8 @@ export async function demo(): Promise<number> {
       `1. registered over OCPI ${partner.version}; the CPO pushed its location and tariff, the eMSP its token`,
     );
 
-    const sessions: Json[] = [];
-    let cdr: Json | undefined;
+    const sessions: JsonObject[] = [];
+    let cdr: JsonObject | undefined;
     emsp.ocpi.events.on('received', (event: ReceivedEvent) => {
       if (event.module === 'sessions') sessions.push(event.object);
       if (event.module === 'cdrs') cdr = event.object;
@@ -81,7 +80,7 @@ export async function demo(): Promise<number> {
     const done = await until(() => sessions.find((s) => s.status === 'COMPLETED'));
     say(`   Session ${done.status} at ${done.kwh} kWh`);
     const final = await until(() => cdr);
-    const cost = final.total_cost as Json;
+    const cost = final.total_cost as JsonObject;
     say(
       `5. CDR ${final.id}: ${final.total_energy} kWh, ${Number(final.total_time).toFixed(3)} h, ${cost.before_taxes} ${final.currency} before taxes`,
     );

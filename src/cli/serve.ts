@@ -8,6 +8,7 @@ import {
   type SimulatedBehaviour,
   SimulatedGateway,
 } from '../modules/commands/simulated-gateway.ts';
+import type { CanonicalObjects, ObjectModuleId } from '../modules/objects/canonical.ts';
 import type { Publisher } from '../modules/objects/publisher.ts';
 import type { OwnParty, OwnRole } from '../partners/types.ts';
 import type { StoreOptions } from '../store/store.ts';
@@ -163,14 +164,23 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<num
   if (values.demo) {
     // Once per store: a restart does not push the demo objects to partners again.
     const main = parties[0] as OwnParty;
-    const putOnce = async (publisher: Publisher, object: Record<string, unknown>) => {
-      if (!(await publisher.get(String(object.id)))) await publisher.put(object);
+    const putOnce = async <M extends ObjectModuleId>(
+      publisher: Publisher<M>,
+      object: CanonicalObjects[M],
+      id: string,
+    ) => {
+      if (!(await publisher.get(id))) await publisher.put(object);
     };
     if (role === 'CPO') {
-      await putOnce(app.ocpi.tariffs, demoTariff(main.countryCode, main.partyId));
-      await putOnce(app.ocpi.locations, demoLocation(main.countryCode, main.partyId));
+      const tariff = demoTariff(main.countryCode, main.partyId);
+      await putOnce(app.ocpi.tariffs, tariff, tariff.id);
+      const location = demoLocation(main.countryCode, main.partyId);
+      await putOnce(app.ocpi.locations, location, location.id);
     }
-    if (role === 'EMSP') await putOnce(app.ocpi.tokens, demoToken(main.countryCode, main.partyId));
+    if (role === 'EMSP') {
+      const token = demoToken(main.countryCode, main.partyId);
+      await putOnce(app.ocpi.tokens, token, token.uid);
+    }
   }
 
   const where = databaseUrl

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { objectNames, parseObject } from '../model/objects.ts';
+import { checkValue, objectNames } from '../model/objects.ts';
 import { isSupportedVersion } from '../model/versions.ts';
 
 /**
@@ -28,7 +28,7 @@ export async function validate(argv: string[]): Promise<number> {
     process.stdout.write(`/: not JSON: ${(err as Error).message}\n`);
     return 1;
   }
-  const result = parseObject(version, objectName, json, { shape: values.patch ? 'patch' : 'object' });
+  const result = checkValue(version, objectName, json, values.patch ? 'patch' : 'object');
   if (result.ok) {
     process.stdout.write('valid\n');
     return 0;

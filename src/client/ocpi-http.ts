@@ -1,5 +1,6 @@
 import type { LookupFunction } from 'node:net';
 import { Agent, request } from 'undici';
+import { isJsonObject } from '../model/json.ts';
 import type { OcpiEnvelope } from '../transport/envelope.ts';
 import { OcpiError } from '../transport/errors.ts';
 import { authorizationHeader, type TokenEncoding } from '../transport/token.ts';
@@ -123,9 +124,8 @@ export class OcpiHttpClient {
 }
 
 function isEnvelope(value: unknown): boolean {
-  if (typeof value !== 'object' || value === null) return false;
   // Liberal: sloppy partners send odd or missing timestamps; status_code is what matters.
-  return typeof (value as Record<string, unknown>).status_code === 'number';
+  return isJsonObject(value) && typeof value.status_code === 'number';
 }
 
 async function readLimited(body: AsyncIterable<Buffer>, limit: number): Promise<string> {

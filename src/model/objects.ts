@@ -3,6 +3,7 @@ import { OcpiError } from '../transport/errors.ts';
 import { catalogs } from './catalog.ts';
 import { codecs } from './codecs/index.ts';
 import type { CodecContext } from './codecs/types.ts';
+import { isJsonObject, type JsonObject } from './json.ts';
 import { UnwritableValue, writerFor } from './render.ts';
 import { compileValidator, type ParseResult, type Validator } from './validate.ts';
 import { isSupportedVersion, type OcpiVersion } from './versions.ts';
@@ -57,9 +58,9 @@ export function withoutNulls(value: unknown): unknown {
     }
     return copy ?? value;
   }
-  if (typeof value !== 'object' || value === null) return value;
-  let copy: Record<string, unknown> | undefined;
-  const source = value as Record<string, unknown>;
+  if (!isJsonObject(value)) return value;
+  let copy: JsonObject | undefined;
+  const source: JsonObject = value;
   for (const key in source) {
     const v = source[key];
     if (v === null) {
@@ -76,6 +77,27 @@ export function withoutNulls(value: unknown): unknown {
 }
 
 /**
+ * Checks a value against a version's schema (an object, a class or an enum) the liberal
+ * way parseObject() reads partners' objects, and writes it as that schema allows.
+ */
+export function checkValue(
+  version: OcpiVersion,
+  name: string,
+  json: unknown,
+  shape: ObjectShape = 'object',
+): ParseResult<unknown> {
+  const schema = schemaOf(version, name, shape);
+  const checked = validatorFor(schema)(withoutNulls(json));
+  if (!checked.ok) return checked;
+  try {
+    return { ok: true, value: writerFor(schema)(checked.value) };
+  } catch (err) {
+    if (!(err instanceof UnwritableValue)) throw err;
+    return { ok: false, errors: [{ path: err.path, message: err.problem }] };
+  }
+}
+
+/**
  * Reads a partner's JSON as an object of a version: validated liberally (unknown fields
  * ignored, DateTime with or without `Z`), normalised, and converted to the canonical shape.
  * Errors name the JSON path and the problem.
@@ -85,17 +107,12 @@ export function parseObject(
   objectName: string,
   json: unknown,
   options: { shape?: ObjectShape; context?: CodecContext } = {},
-): ParseResult<unknown> {
-  const schema = schemaOf(version, objectName, options.shape);
-  const checked = validatorFor(schema)(withoutNulls(json));
+): ParseResult<JsonObject> {
+  const checked = checkValue(version, objectName, json, options.shape);
   if (!checked.ok) return checked;
-  let clean: unknown;
-  try {
-    clean = writerFor(schema)(checked.value);
-  } catch (err) {
-    if (!(err instanceof UnwritableValue)) throw err;
-    return { ok: false, errors: [{ path: err.path, message: err.problem }] };
-  }
+  const clean = checked.value;
+  if (!isJsonObject(clean))
+    return { ok: false, errors: [{ path: '', message: `${objectName} is no object` }] };
   const codec = options.shape === 'patch' ? undefined : codecs[version][objectName];
   return { ok: true, value: codec ? codec.decode(clean, options.context ?? {}) : clean };
 }
@@ -104,10 +121,12 @@ export function parseObject(
 export function renderObject(
   version: OcpiVersion,
   objectName: string,
-  canonical: unknown,
+  canonical: JsonObject,
   options: { shape?: ObjectShape; context?: CodecContext } = {},
-): unknown {
+): JsonObject {
   const schema = schemaOf(version, objectName, options.shape);
   const codec = options.shape === 'patch' ? undefined : codecs[version][objectName];
-  return writerFor(schema)(codec ? codec.encode(canonical, options.context ?? {}) : canonical);
+  const written = writerFor(schema)(codec ? codec.encode(canonical, options.context ?? {}) : canonical);
+  // The writer of an object schema gives an object for an object.
+  return isJsonObject(written) ? written : {};
 }

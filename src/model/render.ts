@@ -1,7 +1,8 @@
-import { Kind, type TSchema } from '@sinclair/typebox';
+import { Kind, KindGuard, type TObject, type TSchema, type TUnion } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { OcpiError } from '../transport/errors.ts';
 import { formatDateTime, parseDateTime } from './datetime.ts';
+import { isJsonObject, type JsonObject } from './json.ts';
 
 /** Turns a value into exactly what its schema allows: spec fields only, no nulls, DateTime in UTC with `Z`. */
 export type Writer = (value: unknown) => unknown;
@@ -57,15 +58,13 @@ function writePart(write: Writer, value: unknown, segment: string | number): unk
   }
 }
 
-function objectWriter(schema: TSchema): Writer {
-  const entries = Object.entries((schema as unknown as { properties: Record<string, TSchema> }).properties);
-  const fields = entries.map(([name, sub]) => ({ name, write: writerFor(sub) }));
+function objectWriter(schema: TObject): Writer {
+  const fields = Object.entries(schema.properties).map(([name, sub]) => ({ name, write: writerFor(sub) }));
   return (value) => {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
-    const source = value as Record<string, unknown>;
-    const out: Record<string, unknown> = {};
+    if (!isJsonObject(value)) return value;
+    const out: JsonObject = {};
     for (const field of fields) {
-      const v = source[field.name];
+      const v = value[field.name];
       // Strict writing: an absent optional field is left out, never sent as null.
       if (v === undefined || v === null) continue;
       out[field.name] = writePart(field.write, v, field.name);
@@ -74,8 +73,8 @@ function objectWriter(schema: TSchema): Writer {
   };
 }
 
-function unionWriter(schema: TSchema): Writer {
-  const branches = (schema as unknown as { anyOf: TSchema[] }).anyOf;
+function unionWriter(schema: TUnion): Writer {
+  const branches = schema.anyOf;
   if (branches.every((b) => b[Kind] === 'Literal')) return identity;
   const compiled = branches.map((b) => ({ check: TypeCompiler.Compile(b), write: writerFor(b) }));
   return (value) => {
@@ -85,20 +84,14 @@ function unionWriter(schema: TSchema): Writer {
 }
 
 function buildWriter(schema: TSchema): Writer {
-  switch (schema[Kind]) {
-    case 'Object':
-      return objectWriter(schema);
-    case 'Array': {
-      const item = writerFor((schema as unknown as { items: TSchema }).items);
-      return (value) => (Array.isArray(value) ? value.map((v, i) => writePart(item, v, i)) : value);
-    }
-    case 'Union':
-      return unionWriter(schema);
-    case 'String':
-      return (schema as { ocpiType?: string }).ocpiType === 'DateTime' ? writeDateTime : writeString;
-    default:
-      return identity;
+  if (KindGuard.IsObject(schema)) return objectWriter(schema);
+  if (KindGuard.IsArray(schema)) {
+    const item = writerFor(schema.items);
+    return (value) => (Array.isArray(value) ? value.map((v, i) => writePart(item, v, i)) : value);
   }
+  if (KindGuard.IsUnion(schema)) return unionWriter(schema);
+  if (KindGuard.IsString(schema)) return schema.ocpiType === 'DateTime' ? writeDateTime : writeString;
+  return identity;
 }
 
 /** The writer of a schema, built once per schema and reused. */

@@ -3,7 +3,7 @@ export const SUPPORTED_VERSIONS = ['2.1.1', '2.2.1', '2.3.0'] as const;
 export type OcpiVersion = (typeof SUPPORTED_VERSIONS)[number];
 
 export function isSupportedVersion(value: string): value is OcpiVersion {
-  return (SUPPORTED_VERSIONS as readonly string[]).includes(value);
+  return SUPPORTED_VERSIONS.some((v) => v === value);
 }
 
 /** Compares dotted version numbers numerically ("2.10" > "2.9"). */

@@ -1,5 +1,6 @@
 import { PartnerCallError } from '../client/ocpi-http.ts';
 import { checkOutboundUrl } from '../client/url-guard.ts';
+import { isJsonObject, type JsonObject } from '../model/json.ts';
 import { compareVersions } from '../model/versions.ts';
 import { OcpiError } from '../transport/errors.ts';
 import { OcpiStatus } from '../transport/status-codes.ts';
@@ -49,10 +50,8 @@ function callFailed(
   return new OcpiError(err.code, general, { cause: err });
 }
 
-function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
+function asRecord(value: unknown): JsonObject | undefined {
+  return isJsonObject(value) ? value : undefined;
 }
 
 /**

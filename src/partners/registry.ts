@@ -267,7 +267,7 @@ export class PartnerRegistry {
     ].sort();
     if (keys.length === 0) return;
     const rows = keys.map((key) => {
-      const [country_code, party_id] = key.split('*') as [string, string];
+      const [country_code = '', party_id = ''] = key.split('*');
       return { country_code, party_id, partner_id: partnerId };
     });
     const claimed = await trx

@@ -1,4 +1,5 @@
 import { type ExpressionBuilder, type Kysely, type Selectable, sql } from 'kysely';
+import type { JsonObject } from '../model/json.ts';
 import type { InvalidationBus } from './invalidation.ts';
 import type { Database } from './schema.ts';
 import type { ObjectTable } from './schema-objects.ts';
@@ -84,6 +85,7 @@ function toStored<T>(row: Selectable<ObjectTable>): StoredObject<T> {
       objectId: row.object_id,
       subtype: row.subtype,
     },
+    // Rows are written from the repository's objects (put, insert): what comes back is one.
     data: row.data as T,
     lastUpdated: new Date(row.last_updated),
     seq: String(row.seq),
@@ -106,7 +108,7 @@ export interface ObjectRepositoryOptions {
 }
 
 /** OCPI objects in the store, whatever the module: one table, canonical JSON. */
-export class ObjectRepository {
+export class ObjectRepository<T extends object = JsonObject> {
   /**
    * Recent list totals. count(*) over a large module costs more than the page itself;
    * X-Total-Count may lag by up to the TTL (the spec lets totals move while paging), and
@@ -114,7 +116,7 @@ export class ObjectRepository {
    */
   private readonly counts = new Map<string, { n: number; at: number }>();
   /** Recent lookups by id (commands check their Location on every request); same TTL and invalidation. */
-  private readonly found = new Map<string, { row: StoredObject<unknown> | undefined; at: number }>();
+  private readonly found = new Map<string, { row: StoredObject<T> | undefined; at: number }>();
   private writes = 0;
 
   constructor(
@@ -151,13 +153,13 @@ export class ObjectRepository {
     return n;
   }
 
-  async get<T>(key: ObjectKey, db: Db = this.db): Promise<StoredObject<T> | undefined> {
+  async get(key: ObjectKey, db: Db = this.db): Promise<StoredObject<T> | undefined> {
     const row = await where(db, key).selectAll().executeTakeFirst();
     return row ? toStored<T>(row) : undefined;
   }
 
   /** An object by id alone, whichever party owns it (the sender's GET of one object). */
-  async findById<T>(
+  async findById(
     module: string,
     owner: string,
     objectId: string,
@@ -165,8 +167,7 @@ export class ObjectRepository {
   ): Promise<StoredObject<T> | undefined> {
     const key = `${module}|${owner}|${objectId}|${subtype}`;
     const cached = this.found.get(key);
-    if (cached && Date.now() - cached.at < (this.options.countCacheMs ?? 2000))
-      return cached.row as StoredObject<T> | undefined;
+    if (cached && Date.now() - cached.at < (this.options.countCacheMs ?? 2000)) return cached.row;
     const row = await this.db
       .selectFrom('ocpi_objects')
       .selectAll()
@@ -183,13 +184,13 @@ export class ObjectRepository {
   }
 
   /** Locks the row for the rest of the transaction (read-modify-write of PATCH). */
-  async getForUpdate<T>(key: ObjectKey, db: Db): Promise<StoredObject<T> | undefined> {
+  async getForUpdate(key: ObjectKey, db: Db): Promise<StoredObject<T> | undefined> {
     const row = await where(db, key).selectAll().forUpdate().executeTakeFirst();
     return row ? toStored<T>(row) : undefined;
   }
 
   /** Creates or replaces an object. Its insertion order (seq) is kept on replace. */
-  async put(key: ObjectKey, data: object, lastUpdated: Date, db: Db = this.db, audience = ''): Promise<void> {
+  async put(key: ObjectKey, data: T, lastUpdated: Date, db: Db = this.db, audience = ''): Promise<void> {
     await this.upsert(key, data, lastUpdated, db, audience, false);
   }
 
@@ -200,7 +201,7 @@ export class ObjectRepository {
    */
   putUnlessOlder(
     key: ObjectKey,
-    data: object,
+    data: T,
     lastUpdated: Date,
     db: Db = this.db,
     audience = '',
@@ -210,7 +211,7 @@ export class ObjectRepository {
 
   private async upsert(
     key: ObjectKey,
-    data: object,
+    data: T,
     lastUpdated: Date,
     db: Db,
     audience: string,
@@ -241,7 +242,7 @@ export class ObjectRepository {
    */
   async insert(
     key: ObjectKey,
-    data: object,
+    data: T,
     lastUpdated: Date,
     db: Db = this.db,
     audience = '',
@@ -266,7 +267,7 @@ export class ObjectRepository {
    * A page in insertion order. With `after`, the page starts right after that seq
    * (keyset: the cost does not grow with the offset); otherwise OFFSET is used.
    */
-  async list<T>(query: ListQuery): Promise<ListPage<T>> {
+  async list(query: ListQuery): Promise<ListPage<T>> {
     let base = this.db
       .selectFrom('ocpi_objects')
       .where('module', '=', query.module)

@@ -1,6 +1,6 @@
 import type { PGlite } from '@electric-sql/pglite';
 import {
-  type CompiledQuery,
+  CompiledQuery,
   type DatabaseConnection,
   type Dialect,
   type Driver,
@@ -57,16 +57,17 @@ class PGliteDriver implements Driver {
   }
 
   async beginTransaction(conn: DatabaseConnection): Promise<void> {
-    await conn.executeQuery({ sql: 'begin', parameters: [] } as unknown as CompiledQuery);
+    await conn.executeQuery(CompiledQuery.raw('begin'));
   }
   async commitTransaction(conn: DatabaseConnection): Promise<void> {
-    await conn.executeQuery({ sql: 'commit', parameters: [] } as unknown as CompiledQuery);
+    await conn.executeQuery(CompiledQuery.raw('commit'));
   }
   async rollbackTransaction(conn: DatabaseConnection): Promise<void> {
-    await conn.executeQuery({ sql: 'rollback', parameters: [] } as unknown as CompiledQuery);
+    await conn.executeQuery(CompiledQuery.raw('rollback'));
   }
-  async releaseConnection(conn: DatabaseConnection): Promise<void> {
-    (conn as PGliteConnection).release?.();
+  /** The one connection there is: whichever Kysely hands back, it is this one. */
+  async releaseConnection(): Promise<void> {
+    this.connection.release?.();
   }
   async destroy(): Promise<void> {
     if (!this.db.closed) await this.db.close();
@@ -78,7 +79,7 @@ class PGliteConnection implements DatabaseConnection {
   constructor(private readonly db: PGlite) {}
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-    const result = await this.db.query<R>(query.sql, query.parameters as unknown[]);
+    const result = await this.db.query<R>(query.sql, [...query.parameters]);
     const affected = result.affectedRows;
     return {
       rows: result.rows,

@@ -60,7 +60,7 @@ function render(
   canonical: unknown,
   context: CodecContextExt = CPO,
 ): Json {
-  return renderObject(version, name, deepFreeze(structuredClone(canonical)), { context }) as Json;
+  return renderObject(version, name, deepFreeze(structuredClone(canonical)) as Json, { context });
 }
 
 function deepFreeze<T>(value: T): T {

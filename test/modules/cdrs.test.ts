@@ -77,8 +77,8 @@ describe.each(MATRIX)('CDRs over OCPI %s on %s', (version, _store, storeOptions)
   const ref = (id: string) => ({ countryCode: 'NL', partyId: 'CPO', id });
 
   it('a CDR posted by the CPO arrives at the eMSP of its token only, once', async () => {
-    const mine = await pair.cpo.ocpi.cdrs.post(cdr('C1', EMSP));
-    const theirs = await pair.cpo.ocpi.cdrs.post(cdr('C-OTHER', OTHER_PARTY));
+    const mine = await pair.cpo.ocpi.cdrs.post(cdr('C1', EMSP), '2.3.0');
+    const theirs = await pair.cpo.ocpi.cdrs.post(cdr('C-OTHER', OTHER_PARTY), '2.3.0');
     const got = await eventually(() => pair.emsp.ocpi.cdrs.received(pair.cpoAtEmsp, ref('C1')));
     await eventually(() => other.ocpi.cdrs.received(cpoAtOther, ref('C-OTHER')));
     if (v211) {
@@ -100,7 +100,9 @@ describe.each(MATRIX)('CDRs over OCPI %s on %s', (version, _store, storeOptions)
     expect(await pair.cpo.ocpi.cdrs.get('C1')).toEqual(mine);
 
     // CDRs are immutable: the same id again is refused, and nothing more is sent.
-    await expect(pair.cpo.ocpi.cdrs.post({ ...cdr('C1', EMSP), total_energy: 99 })).rejects.toMatchObject({
+    await expect(
+      pair.cpo.ocpi.cdrs.post({ ...cdr('C1', EMSP), total_energy: 99 }, '2.3.0'),
+    ).rejects.toMatchObject({
       statusCode: 2001,
       message: expect.stringMatching(/already exists/),
     });
@@ -120,10 +122,13 @@ describe.each(MATRIX)('CDRs over OCPI %s on %s', (version, _store, storeOptions)
 
   it('the sender lists each eMSP the CDRs of its own tokens, paginated', async () => {
     for (let i = 0; i < 3; i++)
-      await pair.cpo.ocpi.cdrs.post({
-        ...cdr(`C-PAGE-${i}`, EMSP),
-        last_updated: `2031-01-0${i + 1}T00:00:00Z`,
-      });
+      await pair.cpo.ocpi.cdrs.post(
+        {
+          ...cdr(`C-PAGE-${i}`, EMSP),
+          last_updated: `2031-01-0${i + 1}T00:00:00Z`,
+        },
+        '2.3.0',
+      );
     const url = `${versionBase(pair.cpo, version)}/sender/cdrs`;
     const list = async (node: FastifyInstance, partner: string, query: string) => {
       const reply = await call(`${url}${query}`, { token: await tokenOf(node, partner) });

@@ -37,7 +37,7 @@ describe('a CPO stopped between CommandResponse and CommandResult', () => {
         capabilities: ['REMOTE_START_STOP_CAPABLE'],
       }));
       const location = { ...example, evses, country_code: 'NL', party_id: 'CPO', id: 'R-LOC' };
-      await cpo.ocpi.locations.put(location);
+      await cpo.ocpi.locations.put(location, '2.3.0');
       const token = { ...json('token_example_2_full_rfid.json'), country_code: 'DE', party_id: 'MSP' };
       const sent = await emsp.ocpi.commands.send(partner.id, 'START_SESSION', {
         token,
@@ -107,25 +107,31 @@ describe.each(
         await cpo.ocpi.createRegistrationToken(),
       );
       // 2.00 EUR per hour excl. VAT, by the minute (the spec's simple tariff).
-      await cpo.ocpi.tariffs.put({
-        ...json('tariff_1_simple_2hour.json'),
-        country_code: 'NL',
-        party_id: 'CPO',
-        id: 'T-R',
-      });
+      await cpo.ocpi.tariffs.put(
+        {
+          ...json('tariff_1_simple_2hour.json'),
+          country_code: 'NL',
+          party_id: 'CPO',
+          id: 'T-R',
+        },
+        '2.3.0',
+      );
       const example = json('location_example.json');
       const evse = (example.evses as Array<Record<string, unknown>>)[0] ?? {};
       const connectors = (evse.connectors as Array<Record<string, unknown>>).map((c) => ({
         ...c,
         tariff_ids: ['T-R'],
       }));
-      await cpo.ocpi.locations.put({
-        ...example,
-        country_code: 'NL',
-        party_id: 'CPO',
-        id: 'R-LOC',
-        evses: [{ ...evse, uid: 'EVSE-R', capabilities: ['REMOTE_START_STOP_CAPABLE'], connectors }],
-      });
+      await cpo.ocpi.locations.put(
+        {
+          ...example,
+          country_code: 'NL',
+          party_id: 'CPO',
+          id: 'R-LOC',
+          evses: [{ ...evse, uid: 'EVSE-R', capabilities: ['REMOTE_START_STOP_CAPABLE'], connectors }],
+        },
+        '2.3.0',
+      );
       const token = { ...json('token_example_2_full_rfid.json'), country_code: 'DE', party_id: 'MSP' };
       const sent = await emsp.ocpi.commands.send(partner.id, 'START_SESSION', {
         token,

@@ -58,23 +58,29 @@ describe.each(MATRIX)('commands over OCPI %s on %s', (version, _store, storeOpti
       storeOptions,
     );
     const capable = ['REMOTE_START_STOP_CAPABLE', 'RESERVABLE', 'UNLOCK_CAPABLE'];
-    await pair.cpo.ocpi.tariffs.put({
-      ...json('tariff_1_simple_2hour.json'),
-      country_code: 'NL',
-      party_id: 'CPO',
-      id: 'T-CMD',
-    });
-    await pair.cpo.ocpi.locations.put({
-      ...LOCATION,
-      evses: [
-        evse('OK', capable),
-        evse('SILENT', capable),
-        evse('REJECT', capable),
-        evse('BUSY', capable),
-        evse('SLOW', capable),
-        evse('DUMB', []),
-      ],
-    });
+    await pair.cpo.ocpi.tariffs.put(
+      {
+        ...json('tariff_1_simple_2hour.json'),
+        country_code: 'NL',
+        party_id: 'CPO',
+        id: 'T-CMD',
+      },
+      '2.3.0',
+    );
+    await pair.cpo.ocpi.locations.put(
+      {
+        ...LOCATION,
+        evses: [
+          evse('OK', capable),
+          evse('SILENT', capable),
+          evse('REJECT', capable),
+          evse('BUSY', capable),
+          evse('SLOW', capable),
+          evse('DUMB', []),
+        ],
+      },
+      '2.3.0',
+    );
   });
   afterAll(async () => {
     sim.close();

@@ -24,7 +24,7 @@ describe.each(STORES)('bad input on the object routes on %s', (_store, storeOpti
     receiver = `${pair.emsp.ocpi.versionsUrl().replace(/versions$/, '2.2.1')}/receiver/locations/NL/CPO`;
     sender = `${pair.cpo.ocpi.versionsUrl().replace(/versions$/, '2.2.1')}/sender/locations`;
     tokens = `${pair.cpo.ocpi.versionsUrl().replace(/versions$/, '2.2.1')}/receiver/tokens/DE/MSP`;
-    for (let i = 0; i < 12; i++) await pair.cpo.ocpi.locations.put(location(`LOC${i}`));
+    for (let i = 0; i < 12; i++) await pair.cpo.ocpi.locations.put(location(`LOC${i}`), '2.3.0');
   });
   afterAll(() => pair?.close());
 

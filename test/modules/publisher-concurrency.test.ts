@@ -23,7 +23,7 @@ describe.each(STORES)('concurrent changes of our own Location on %s', (_store, s
 
   it(`keeps all of ${EVSES} EVSE PATCHes made at once, and pushes each once`, async () => {
     const ref = { countryCode: 'NL', partyId: 'CPO', id: 'LOC-RACE' };
-    await pair.cpo.ocpi.locations.put(location('LOC-RACE', EVSES, '2030-01-01T00:00:00Z'));
+    await pair.cpo.ocpi.locations.put(location('LOC-RACE', EVSES, '2030-01-01T00:00:00Z'), '2.3.0');
     await eventually(() => pair.emsp.ocpi.locations.received(pair.cpoAtEmsp, ref));
 
     await Promise.all([

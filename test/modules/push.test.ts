@@ -21,7 +21,7 @@ describe.each(MATRIX)('push to partners over OCPI %s on %s', (version, _store, s
 
   it('a Location published by the CPO arrives at the eMSP, and so do EVSE status changes', async () => {
     const location = ownedBy(example('location_example.json'), 'NL', 'CPO');
-    await pair.cpo.ocpi.locations.put(location);
+    await pair.cpo.ocpi.locations.put(location, '2.3.0');
     const ref = { countryCode: 'NL', partyId: 'CPO', id: String(location.id) };
     const received = await eventually(() => pair.emsp.ocpi.locations.received(pair.cpoAtEmsp, ref));
     expect(received.id).toBe(location.id);
@@ -49,9 +49,9 @@ describe.each(MATRIX)('push to partners over OCPI %s on %s', (version, _store, s
       id: 'HIDDEN',
       publish: false,
     };
-    await pair.cpo.ocpi.locations.put(hidden);
+    await pair.cpo.ocpi.locations.put(hidden, '2.3.0');
     const marker = { ...ownedBy(example('location_example.json'), 'NL', 'CPO'), id: 'MARKER' };
-    await pair.cpo.ocpi.locations.put(marker);
+    await pair.cpo.ocpi.locations.put(marker, '2.3.0');
     const ref = (id: string) => ({ countryCode: 'NL', partyId: 'CPO', id });
     // Pushes are ordered per object only; waiting for the later one and an empty outbox is enough.
     await eventually(() => pair.emsp.ocpi.locations.received(pair.cpoAtEmsp, ref('MARKER')));
@@ -82,19 +82,22 @@ describe.each(MATRIX)('push to partners over OCPI %s on %s', (version, _store, s
       connectors: [connector],
       last_updated: at(1),
     });
-    await pair.cpo.ocpi.locations.put({
-      country_code: 'NL',
-      party_id: 'CPO',
-      id: 'LOST1',
-      publish: true,
-      address: 'Stationsplein 1',
-      city: 'Utrecht',
-      country: 'NLD',
-      coordinates: { latitude: '52.089444', longitude: '5.110278' },
-      time_zone: 'Europe/Amsterdam',
-      evses: [evse('E1'), evse('E2')],
-      last_updated: at(1),
-    });
+    await pair.cpo.ocpi.locations.put(
+      {
+        country_code: 'NL',
+        party_id: 'CPO',
+        id: 'LOST1',
+        publish: true,
+        address: 'Stationsplein 1',
+        city: 'Utrecht',
+        country: 'NLD',
+        coordinates: { latitude: '52.089444', longitude: '5.110278' },
+        time_zone: 'Europe/Amsterdam',
+        evses: [evse('E1'), evse('E2')],
+        last_updated: at(1),
+      },
+      '2.3.0',
+    );
     const token = {
       country_code: 'DE',
       party_id: 'MSP',
@@ -106,7 +109,7 @@ describe.each(MATRIX)('push to partners over OCPI %s on %s', (version, _store, s
       whitelist: 'ALLOWED',
       last_updated: at(1),
     };
-    await pair.emsp.ocpi.tokens.put(token);
+    await pair.emsp.ocpi.tokens.put(token, '2.3.0');
     const location = { countryCode: 'NL', partyId: 'CPO', id: 'LOST1' };
     const ownToken = { countryCode: 'DE', partyId: 'MSP', id: token.uid, subtype: 'RFID' };
     // 2.1.1 keys tokens by uid alone.
@@ -143,7 +146,7 @@ describe.each(MATRIX)('push to partners over OCPI %s on %s', (version, _store, s
 
   it('a Token published by the eMSP arrives at the CPO', async () => {
     const token = ownedBy(example('token_example_1_app_user.json'), 'DE', 'MSP');
-    await pair.emsp.ocpi.tokens.put(token);
+    await pair.emsp.ocpi.tokens.put(token, '2.3.0');
     const ref = {
       countryCode: 'DE',
       partyId: 'MSP',
@@ -156,7 +159,7 @@ describe.each(MATRIX)('push to partners over OCPI %s on %s', (version, _store, s
 
   it('a Tariff is pushed, then its deletion', async () => {
     const tariff = ownedBy(example('tariff_1_simple_2hour.json'), 'NL', 'CPO');
-    await pair.cpo.ocpi.tariffs.put(tariff);
+    await pair.cpo.ocpi.tariffs.put(tariff, '2.3.0');
     const ref = { countryCode: 'NL', partyId: 'CPO', id: String(tariff.id) };
     await eventually(() => pair.emsp.ocpi.tariffs.received(pair.cpoAtEmsp, ref));
     await pair.cpo.ocpi.tariffs.delete(ref);

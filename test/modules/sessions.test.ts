@@ -92,8 +92,8 @@ describe.each(MATRIX)('Sessions over OCPI %s on %s', (version, _store, storeOpti
   it('a Session put by the CPO arrives at the eMSP, and PATCHed charging periods are appended', async () => {
     // The Location of the sessions: what a 2.1.1 Session embeds.
     const location = example('2.3.0', 'location_example.json');
-    await pair.cpo.ocpi.locations.put({ ...location, country_code: 'NL', party_id: 'CPO' });
-    await pair.cpo.ocpi.sessions.put(session('S1', EMSP, [period(0)]));
+    await pair.cpo.ocpi.locations.put({ ...location, country_code: 'NL', party_id: 'CPO' }, '2.3.0');
+    await pair.cpo.ocpi.sessions.put(session('S1', EMSP, [period(0)]), '2.3.0');
     const first = await eventually(() => pair.emsp.ocpi.sessions.received(pair.cpoAtEmsp, ref('S1')));
     expect(first.charging_periods).toEqual([period(0)]);
     expect(first.cdr_token).toMatchObject({ country_code: 'DE', party_id: 'MSP' });
@@ -126,7 +126,8 @@ describe.each(MATRIX)('Sessions over OCPI %s on %s', (version, _store, storeOpti
       last_updated: '2030-01-01T10:02:00Z',
       charging_periods: [period(0), period(1), period(2)],
     });
-    const { x_v211: embedded, cdr_token: token, ...canonical } = got;
+    const fields: Record<string, unknown> = got;
+    const { x_v211: embedded, cdr_token: token, ...canonical } = fields;
     const { cdr_token: ownToken, ...own } = (await pair.cpo.ocpi.sessions.get('S1')) ?? {};
     expect(own).toEqual(canonical);
     // 2.1.1 names the token by auth_id (= contract_id) alone: its uid and type are lost (LOSSY.md).
@@ -173,7 +174,7 @@ describe.each(MATRIX)('Sessions over OCPI %s on %s', (version, _store, storeOpti
   });
 
   it("a Session for another eMSP's token is neither pushed to nor listed for this eMSP", async () => {
-    await pair.cpo.ocpi.sessions.put(session('S-OTHER', OTHER_PARTY, [period(5)]));
+    await pair.cpo.ocpi.sessions.put(session('S-OTHER', OTHER_PARTY, [period(5)]), '2.3.0');
     const theirs = await eventually(() =>
       other.node.ocpi.sessions.received(other.cpoAtOther, ref('S-OTHER')),
     );
@@ -249,7 +250,7 @@ describe.each(MATRIX)('Sessions over OCPI %s on %s', (version, _store, storeOpti
 
   it('refuses a Session of another CPO party, and Sessions are never deleted', async () => {
     await expect(
-      pair.cpo.ocpi.sessions.put({ ...session('S-X', EMSP), party_id: 'XXX' }),
+      pair.cpo.ocpi.sessions.put({ ...session('S-X', EMSP), party_id: 'XXX' }, '2.3.0'),
     ).rejects.toMatchObject({ statusCode: 2001 });
     await expect(pair.cpo.ocpi.sessions.delete(ref('S1'))).rejects.toMatchObject({ httpStatus: 405 });
     await expect(
@@ -392,7 +393,7 @@ describe.each(['2.1.1', '2.2.1', '2.3.0'] as OcpiVersion[])(
     it('answers charging preferences NOT_POSSIBLE by default (2.2+), and an unknown session 2001/404', async () => {
       const prefs = `${versionBase(pair.cpo, version)}/sender/sessions`;
       const emspToken = await tokenOf(pair.emsp, pair.cpoAtEmsp);
-      await pair.cpo.ocpi.sessions.put(session('S-PREF', EMSP));
+      await pair.cpo.ocpi.sessions.put(session('S-PREF', EMSP), '2.3.0');
       const reply = await call(`${prefs}/S-PREF/charging_preferences`, {
         method: 'PUT',
         token: emspToken,
@@ -426,8 +427,8 @@ describe('Sessions between two eMSP parties on one platform', () => {
       emsp: { parties: [{ ...EMSP, role: 'EMSP', businessDetails: { name: 'Drive Co' } }, second] },
     });
     try {
-      await pair.cpo.ocpi.sessions.put(session('A', EMSP));
-      await pair.cpo.ocpi.sessions.put(session('B', second));
+      await pair.cpo.ocpi.sessions.put(session('A', EMSP), '2.3.0');
+      await pair.cpo.ocpi.sessions.put(session('B', second), '2.3.0');
       const ref = (id: string) => ({ countryCode: 'NL', partyId: 'CPO', id });
       await eventually(() => pair.emsp.ocpi.sessions.received(pair.cpoAtEmsp, ref('A')));
       await eventually(() => pair.emsp.ocpi.sessions.received(pair.cpoAtEmsp, ref('B')));

@@ -22,7 +22,7 @@ describe.each(MATRIX)('pull over OCPI %s on %s', (version, _store, storeOptions)
   let pair: Pair;
   beforeAll(async () => {
     pair = await startPair(version, { cpo: { paging: { maxLimit: 10 } } }, storeOptions);
-    for (let i = 0; i < 25; i++) await pair.cpo.ocpi.locations.put(location(i));
+    for (let i = 0; i < 25; i++) await pair.cpo.ocpi.locations.put(location(i), '2.3.0');
   });
   afterAll(() => pair.close());
 

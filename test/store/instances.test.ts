@@ -121,11 +121,11 @@ describe.skipIf(process.env[POSTGRES_ENV] === '0')('the invalidation bus on Post
   it('drops an object lookup cached on one instance when another writes the object', async () => {
     const [first, second] = await two();
     // A minute of caching: only the message from the writer can make the reader see the change.
-    const writer = new ObjectRepository(first.db, {
+    const writer = new ObjectRepository<{ name: string }>(first.db, {
       countCacheMs: 60_000,
       invalidations: first.invalidations,
     });
-    const reader = new ObjectRepository(second.db, {
+    const reader = new ObjectRepository<{ name: string }>(second.db, {
       countCacheMs: 60_000,
       invalidations: second.invalidations,
     });
@@ -136,9 +136,7 @@ describe.skipIf(process.env[POSTGRES_ENV] === '0')('the invalidation bus on Post
       .transaction()
       .execute((trx) => writer.put(key, { name: 'after' }, new Date('2026-01-02T00:00:00Z'), trx));
     await eventually(
-      async () =>
-        (await reader.findById<{ name: string }>('locations', 'own', 'L1'))?.data.name === 'after' ||
-        undefined,
+      async () => (await reader.findById('locations', 'own', 'L1'))?.data.name === 'after' || undefined,
       3000,
     );
   });

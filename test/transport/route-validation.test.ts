@@ -26,7 +26,7 @@ describe('parameters the route schemas refuse', () => {
     sender = `${at(pair.cpo)}/sender/locations`;
     receiver = `${at(pair.emsp)}/receiver/locations`;
     tokens = `${at(pair.cpo)}/receiver/tokens`;
-    await pair.cpo.ocpi.locations.put(location('LOC1'));
+    await pair.cpo.ocpi.locations.put(location('LOC1'), '2.3.0');
   }, 120_000);
   afterAll(() => pair?.close());
 

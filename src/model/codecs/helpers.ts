@@ -1,5 +1,6 @@
 import { OcpiError } from '../../transport/errors.ts';
 import { catalogs } from '../catalog.ts';
+import { isJsonObject, type JsonObject } from '../json.ts';
 import type { OcpiVersion } from '../versions.ts';
 import type { Codec, CodecContext } from './types.ts';
 
@@ -11,8 +12,6 @@ import type { Codec, CodecContext } from './types.ts';
  * What the newer shape cannot hold travels in an extension bag (`x_v211`, `x_v221`) on the
  * object it belongs to; see LOSSY.md.
  */
-
-export type Json = Record<string, unknown>;
 
 /** Extension bag of the 2.1.1 ↔ 2.2.1 step and of the 2.2.1 ↔ 2.3.0 step. */
 export type ExtKey = 'x_v211' | 'x_v221';
@@ -44,24 +43,26 @@ export class NotRepresentableError extends OcpiError {
   }
 }
 
-export function isJson(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+/** The strings in a list field. */
+function stringsIn(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
 }
 
-function asJson(value: unknown): Json {
-  return isJson(value) ? value : {};
+/** The value if it is an object, else an empty one. */
+export function asJson(value: unknown): JsonObject {
+  return isJsonObject(value) ? value : {};
 }
 
 /** A copy without the properties whose value is undefined. */
-export function compact(value: Json): Json {
-  const out: Json = {};
+export function compact(value: JsonObject): JsonObject {
+  const out: JsonObject = {};
   for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = v;
   return out;
 }
 
 /** A copy with properties renamed (`from → to`); other properties are kept as they are. */
-export function renameFields(value: Json, names: Readonly<Record<string, string>>): Json {
-  const out: Json = {};
+export function renameFields(value: JsonObject, names: Readonly<Record<string, string>>): JsonObject {
+  const out: JsonObject = {};
   for (const [k, v] of Object.entries(value)) out[names[k] ?? k] = v;
   return out;
 }
@@ -71,7 +72,7 @@ export function invert(names: Readonly<Record<string, string>>): Record<string, 
 }
 
 /** A copy without the given properties. */
-export function omit(value: Json, keys: readonly string[]): Json {
+export function omit(value: JsonObject, keys: readonly string[]): JsonObject {
   const out = { ...value };
   for (const k of keys) delete out[k];
   return out;
@@ -80,12 +81,12 @@ export function omit(value: Json, keys: readonly string[]): Json {
 // ---------------------------------------------------------------------------------------------
 // Extension bags
 
-export function extOf(value: Json, key: ExtKey): Json {
+export function extOf(value: JsonObject, key: ExtKey): JsonObject {
   return asJson(value[key]);
 }
 
 /** A copy with `bag` merged into the extension bag (left out when it ends up empty). */
-export function withExt(value: Json, key: ExtKey, bag: Json): Json {
+export function withExt(value: JsonObject, key: ExtKey, bag: JsonObject): JsonObject {
   const merged = compact({ ...extOf(value, key), ...bag });
   const out = { ...value };
   if (Object.keys(merged).length > 0) out[key] = merged;
@@ -94,16 +95,16 @@ export function withExt(value: Json, key: ExtKey, bag: Json): Json {
 }
 
 /** Fills a field the newer version requires and the older one left out, and remembers that it did. */
-export function derive(value: Json, key: ExtKey, field: string, fill: unknown): Json {
+export function derive(value: JsonObject, key: ExtKey, field: string, fill: unknown): JsonObject {
   if (value[field] !== undefined || fill === undefined) return value;
-  const derived = [...((extOf(value, key).derived as string[] | undefined) ?? []), field];
+  const derived = [...stringsIn(extOf(value, key).derived), field];
   return withExt({ ...value, [field]: fill }, key, { derived });
 }
 
 /** Removes again the fields `derive` filled in, so that the older version gets what it sent. */
-export function underive(value: Json, key: ExtKey): Json {
+export function underive(value: JsonObject, key: ExtKey): JsonObject {
   const derived = extOf(value, key).derived;
-  return Array.isArray(derived) ? omit(value, derived as string[]) : value;
+  return Array.isArray(derived) ? omit(value, stringsIn(derived)) : value;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -125,13 +126,13 @@ const enumCache = new Map<string, { values: Set<string>; open: boolean } | undef
 function enumOf(version: OcpiVersion, name: string): { values: Set<string>; open: boolean } | undefined {
   const id = `${version}/${name}`;
   if (!enumCache.has(id)) {
-    const schema = catalogs[version].objects[name] as {
-      ocpiEnum?: readonly string[];
-      ocpiOpenEnum?: boolean;
-    };
+    const schema = catalogs[version].objects[name];
+    const values: unknown = schema?.ocpiEnum;
     enumCache.set(
       id,
-      schema?.ocpiEnum ? { values: new Set(schema.ocpiEnum), open: schema.ocpiOpenEnum === true } : undefined,
+      Array.isArray(values)
+        ? { values: new Set(stringsIn(values)), open: schema?.ocpiOpenEnum === true }
+        : undefined,
     );
   }
   return enumCache.get(id);
@@ -156,9 +157,9 @@ export function enumValue(version: OcpiVersion, enumName: string, value: unknown
 // Steps
 
 export interface Step {
-  up(value: Json, ctx: CodecContextExt): Json;
+  up(value: JsonObject, ctx: CodecContextExt): JsonObject;
   /** Undefined: the object cannot be expressed (left out of its list, or NotRepresentableError). */
-  down(value: Json, ctx: CodecContextExt): Json | undefined;
+  down(value: JsonObject, ctx: CodecContextExt): JsonObject | undefined;
 }
 
 export interface StepSpec {
@@ -171,27 +172,27 @@ export interface StepSpec {
   /** Enum fields (newer names) mapped to the older version's values on the way down (unknown: removed). */
   values?: Readonly<Record<string, string>>;
   /** After renaming and nested steps; `older` is the value as it came. */
-  up?(value: Json, ctx: CodecContextExt, older: Json): Json;
+  up?(value: JsonObject, ctx: CodecContextExt, older: JsonObject): JsonObject;
   /** After nested steps and enums, before renaming back; `newer` is the value as it came. */
-  down?(value: Json, ctx: CodecContextExt, newer: Json): Json | undefined;
+  down?(value: JsonObject, ctx: CodecContextExt, newer: JsonObject): JsonObject | undefined;
 }
 
 export const identityStep: Step = { up: (v) => v, down: (v) => v };
 
 function applyNested(
-  value: Json,
+  value: JsonObject,
   nested: Readonly<Record<string, Step>>,
-  apply: (s: Step, v: Json) => Json | undefined,
-): Json {
+  apply: (s: Step, v: JsonObject) => JsonObject | undefined,
+): JsonObject {
   const out = { ...value };
   for (const [field, s] of Object.entries(nested)) {
     const v = out[field];
     if (Array.isArray(v)) {
       out[field] = v.flatMap((item) => {
-        const r = isJson(item) ? apply(s, item) : item;
+        const r = isJsonObject(item) ? apply(s, item) : item;
         return r === undefined ? [] : [r];
       });
-    } else if (isJson(v)) {
+    } else if (isJsonObject(v)) {
       out[field] = apply(s, v);
     }
   }
@@ -208,7 +209,7 @@ export function step(older: OcpiVersion, spec: StepSpec): Step {
       return compact(spec.up ? spec.up(out, ctx, value) : out);
     },
     down(value, ctx) {
-      let out: Json | undefined = { ...value };
+      let out: JsonObject | undefined = { ...value };
       if (spec.nested) out = applyNested(out, spec.nested, (s, v) => s.down(v, ctx));
       for (const [field, name] of Object.entries(spec.lists ?? {})) {
         const list = out[field];
@@ -230,12 +231,12 @@ export function step(older: OcpiVersion, spec: StepSpec): Step {
 export function codecOf(version: OcpiVersion, objectName: string, steps: readonly Step[]): Codec {
   return {
     decode(value, ctx) {
-      let out = asJson(value);
+      let out = value;
       for (const s of steps) out = s.up(out, ctx);
       return out;
     },
     encode(value, ctx) {
-      let out: Json | undefined = asJson(value);
+      let out: JsonObject | undefined = value;
       for (let i = steps.length - 1; i >= 0 && out !== undefined; i--) out = steps[i]?.down(out, ctx);
       if (out === undefined)
         throw new NotRepresentableError(version, objectName, 'see src/model/codecs/LOSSY.md');
@@ -263,12 +264,12 @@ export function truncate(value: unknown, max: number): unknown {
 }
 
 /** For `down`: the object is left out when a required field ended up without a value the version knows. */
-export function requireField(field: string): (value: Json) => Json | undefined {
+export function requireField(field: string): (value: JsonObject) => JsonObject | undefined {
   return (value) => (value[field] === undefined ? undefined : value);
 }
 
 /** For `down`: the object is left out when a required list ended up empty (an EVSE without connectors, ...). */
-export function requireItems(field: string): (value: Json) => Json | undefined {
+export function requireItems(field: string): (value: JsonObject) => JsonObject | undefined {
   return (value) => {
     const list = value[field];
     return Array.isArray(list) && list.length > 0 ? value : undefined;
@@ -276,7 +277,7 @@ export function requireItems(field: string): (value: Json) => Json | undefined {
 }
 
 /** For a CDR whose periods were all left out: one period built from its totals (`+` in every version). */
-export function periodsFromTotals(cdr: Json): Json {
+export function periodsFromTotals(cdr: JsonObject): JsonObject {
   if (Array.isArray(cdr.charging_periods) && cdr.charging_periods.length > 0) return cdr;
   const dimensions = [
     { type: 'ENERGY', volume: cdr.total_energy },
@@ -296,7 +297,7 @@ export function cdrConnectorStandard(version: OcpiVersion, standard: unknown, po
  * Tariff elements the older version can express; when none is left, all of them with the
  * restrictions it cannot express stripped (a Tariff needs one element).
  */
-export function tariffElements(tariff: Json, newer: Json): Json {
+export function tariffElements(tariff: JsonObject, newer: JsonObject): JsonObject {
   const kept = tariff.elements;
   if (Array.isArray(kept) && kept.length > 0) return tariff;
   return { ...tariff, elements: newer.elements };

@@ -1,3 +1,5 @@
+import type { JsonObject } from '../json.ts';
+
 /**
  * What a codec may need beyond the object itself: 2.1.1 objects carry no owner, so the
  * party that sent or owns them is supplied by the caller (from the URL or the partner).
@@ -13,7 +15,7 @@ export interface CodecContext {
  */
 export interface Codec {
   /** Version shape → canonical. */
-  decode(value: unknown, ctx: CodecContext): unknown;
+  decode(value: JsonObject, ctx: CodecContext): JsonObject;
   /** Canonical → version shape (fields the version cannot express are dropped). */
-  encode(value: unknown, ctx: CodecContext): unknown;
+  encode(value: JsonObject, ctx: CodecContext): JsonObject;
 }

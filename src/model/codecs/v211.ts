@@ -1,13 +1,13 @@
 import tzLookup from '@photostructure/tz-lookup';
+import { isJsonObject, type JsonObject, objectsIn } from '../json.ts';
 import {
+  asJson,
   type CodecContextExt,
   cdrConnectorStandard,
   codecOf,
   derive,
   enumValue,
   extOf,
-  isJson,
-  type Json,
   knownIn,
   NotRepresentableError,
   periodsFromTotals,
@@ -21,7 +21,7 @@ import {
   underive,
   withExt,
 } from './helpers.ts';
-import { steps221 } from './v221.ts';
+import { Location as Location221 } from './v221.ts';
 
 /*
  * The step between OCPI 2.1.1 (older) and the 2.2.1 shape: `up` reads a 2.1.1 object as
@@ -82,7 +82,7 @@ const PARKING_TYPES = new Set(['ON_STREET', 'PARKING_GARAGE', 'UNDERGROUND_GARAG
 
 function locationType(parkingType: unknown): string {
   if (parkingType === undefined) return 'UNKNOWN';
-  return PARKING_TYPES.has(parkingType as string) ? (parkingType as string) : 'OTHER';
+  return typeof parkingType === 'string' && PARKING_TYPES.has(parkingType) ? parkingType : 'OTHER';
 }
 
 /**
@@ -90,7 +90,7 @@ function locationType(parkingType: unknown): string {
  * restrictions are local to the Location). UTC when the coordinates are unusable.
  */
 export function timeZoneOf(coordinates: unknown): string {
-  if (!isJson(coordinates)) return 'UTC';
+  if (!isJsonObject(coordinates)) return 'UTC';
   const latitude = Number(coordinates.latitude);
   const longitude = Number(coordinates.longitude);
   if (!Number.isFinite(latitude) || !Number.isFinite(longitude)) return 'UTC';
@@ -111,8 +111,8 @@ const Location = step(V, {
   },
   lists: { facilities: 'Facility' },
   up: ({ type, ...l }, ctx) => {
-    const parking_type = PARKING_TYPES.has(type as string) ? type : undefined;
-    let out: Json = {
+    const parking_type = typeof type === 'string' && PARKING_TYPES.has(type) ? type : undefined;
+    let out: JsonObject = {
       ...l,
       country_code: ctx.countryCode,
       party_id: ctx.partyId,
@@ -161,7 +161,7 @@ const CdrDimension = step(V, { values: { type: 'CdrDimensionType' }, down: requi
 const ChargingPeriod = step(V, {
   nested: { dimensions: CdrDimension },
   up: (p) => {
-    const dimensions = p.dimensions as Json[];
+    const dimensions = objectsIn(p.dimensions);
     if (!dimensions.some((d) => d.type === 'FLAT')) return p;
     const kept = dimensions.filter((d) => d.type !== 'FLAT');
     const out = { ...p, dimensions: kept.length > 0 ? kept : [{ type: 'TIME', volume: 0 }] };
@@ -182,8 +182,8 @@ function tokenOwner(contractId: string, ctx: CodecContextExt): { countryCode?: s
 }
 
 /** 2.1.1 names the token by auth_id only; it stands in for the uid too. */
-function cdrToken(authId: unknown, ctx: CodecContextExt): Json {
-  const owner = tokenOwner(authId as string, ctx);
+function cdrToken(authId: unknown, ctx: CodecContextExt): JsonObject {
+  const owner = tokenOwner(String(authId), ctx);
   return {
     country_code: owner.countryCode,
     party_id: owner.partyId,
@@ -194,14 +194,14 @@ function cdrToken(authId: unknown, ctx: CodecContextExt): Json {
 }
 
 /** What 2.2 keeps of the Location (one EVSE, one connector) a 2.1.1 Session or CDR embeds. */
-function embedded(location: Json): { evse: Json; connector: Json } {
-  const evse = (location.evses as Json[] | undefined)?.[0] ?? {};
-  const connector = (evse.connectors as Json[] | undefined)?.[0] ?? {};
+function embedded(location: JsonObject): { evse: JsonObject; connector: JsonObject } {
+  const evse = objectsIn(location.evses)[0] ?? {};
+  const connector = objectsIn(evse.connectors)[0] ?? {};
   return { evse, connector };
 }
 
 /** The common part of reading a 2.1.1 Session or CDR: owner, token, and the embedded Location kept aside. */
-function ownedRecordUp(record: Json, ctx: CodecContextExt): Json {
+function ownedRecordUp(record: JsonObject, ctx: CodecContextExt): JsonObject {
   const { location, auth_id, total_cost, ...rest } = record;
   const out = {
     ...rest,
@@ -215,22 +215,22 @@ function ownedRecordUp(record: Json, ctx: CodecContextExt): Json {
 
 /** A 2.1.1 Location reduced to the EVSE and connector of a Session or CDR, from the caller's lookup. */
 function resolvedLocation(ctx: CodecContextExt, locationId: unknown, evseUid: unknown, connectorId: unknown) {
-  const canonical = ctx.findLocation?.(locationId as string);
-  if (!isJson(canonical)) return undefined;
-  let location: Json;
+  const canonical = ctx.findLocation?.(String(locationId));
+  if (!isJsonObject(canonical)) return undefined;
+  let location: JsonObject;
   try {
-    location = locationCodec.encode(canonical, ctx) as Json;
+    location = locationCodec.encode(canonical, ctx);
   } catch (err) {
     if (err instanceof NotRepresentableError) return undefined;
     throw err;
   }
-  const evse = (location.evses as Json[] | undefined)?.find((e) => e.uid === evseUid);
-  const connector = (evse?.connectors as Json[] | undefined)?.find((c) => c.id === connectorId);
+  const evse = objectsIn(location.evses).find((e) => e.uid === evseUid);
+  const connector = objectsIn(evse?.connectors).find((c) => c.id === connectorId);
   return evse && connector ? { ...location, evses: [{ ...evse, connectors: [connector] }] } : undefined;
 }
 
 /** A 2.1.1 Location built from a (2.2.1) CdrLocation when nothing better is known; unknowns are blank or 0. */
-function locationFrom(cdrLocation: Json, lastUpdated: unknown): Json {
+function locationFrom(cdrLocation: JsonObject, lastUpdated: unknown): JsonObject {
   const c = cdrLocation;
   const connector = {
     id: c.connector_id,
@@ -248,7 +248,7 @@ function locationFrom(cdrLocation: Json, lastUpdated: unknown): Json {
     connectors: [connector],
     last_updated: lastUpdated,
   };
-  const coordinates = isJson(c.coordinates) ? GeoLocation.down(c.coordinates, {}) : undefined;
+  const coordinates = isJsonObject(c.coordinates) ? GeoLocation.down(c.coordinates, {}) : undefined;
   return {
     id: c.id,
     type: 'UNKNOWN',
@@ -264,18 +264,18 @@ function locationFrom(cdrLocation: Json, lastUpdated: unknown): Json {
 }
 
 /** The common part of writing a 2.1.1 Session or CDR: auth_id, cost, and the Location to embed. */
-function ownedRecordDown(record: Json, ctx: CodecContextExt, cdrLocation: Json): Json {
+function ownedRecordDown(record: JsonObject, ctx: CodecContextExt, cdrLocation: JsonObject): JsonObject {
   const kept = extOf(record, EXT).location;
   const ids = [cdrLocation.id, cdrLocation.evse_uid, cdrLocation.connector_id] as const;
-  const location = isJson(kept)
+  const location = isJsonObject(kept)
     ? kept
     : (resolvedLocation(ctx, ...ids) ?? locationFrom(cdrLocation, record.last_updated));
   const totalCost = record.total_cost;
   return {
     ...record,
-    auth_id: isJson(record.cdr_token) ? record.cdr_token.contract_id : undefined,
+    auth_id: isJsonObject(record.cdr_token) ? record.cdr_token.contract_id : undefined,
     location,
-    total_cost: isJson(totalCost) ? totalCost.excl_vat : undefined,
+    total_cost: isJsonObject(totalCost) ? totalCost.excl_vat : undefined,
   };
 }
 
@@ -284,7 +284,7 @@ const Session = step(V, {
   nested: { charging_periods: ChargingPeriod },
   values: { status: 'SessionStatus', auth_method: 'AuthMethod' },
   up: (s, ctx, older) => {
-    const location = older.location as Json;
+    const location = asJson(older.location);
     const { evse, connector } = embedded(location);
     const ids = {
       location_id: location.id,
@@ -312,7 +312,7 @@ const CDR = step(V, {
   nested: { tariffs: Tariff, charging_periods: ChargingPeriod },
   values: { auth_method: 'AuthMethod' },
   up: (c, ctx, older) => {
-    const location = older.location as Json;
+    const location = asJson(older.location);
     const { evse, connector } = embedded(location);
     const cdr_location = {
       ...Object.fromEntries(
@@ -330,7 +330,8 @@ const CDR = step(V, {
     };
     return { ...ownedRecordUp(c, ctx), cdr_location };
   },
-  down: (c, ctx) => ownedRecordDown(periodsFromTotals(c), ctx, isJson(c.cdr_location) ? c.cdr_location : {}),
+  down: (c, ctx) =>
+    ownedRecordDown(periodsFromTotals(c), ctx, isJsonObject(c.cdr_location) ? c.cdr_location : {}),
 });
 
 // --- commands
@@ -377,13 +378,13 @@ const RESULT_FROM_V211: Record<string, string> = {
 };
 
 /** A canonical CommandResult as the 2.1.1 CommandResponse POSTed to `response_url`. */
-export function commandResultToV211(result: Json): Json {
-  return { result: RESULT_TO_V211[result.result as string] ?? 'REJECTED' };
+export function commandResultToV211(result: JsonObject): JsonObject {
+  return { result: RESULT_TO_V211[String(result.result)] ?? 'REJECTED' };
 }
 
 /** A 2.1.1 CommandResponse received on `response_url`, as a canonical CommandResult. */
-export function commandResultFromV211(response: Json): Json {
-  return { result: RESULT_FROM_V211[response.result as string] ?? 'FAILED' };
+export function commandResultFromV211(response: JsonObject): JsonObject {
+  return { result: RESULT_FROM_V211[String(response.result)] ?? 'FAILED' };
 }
 
 // --- credentials and versions
@@ -395,7 +396,7 @@ const Credentials = step(V, {
     roles: [{ role: ctx.role ?? 'OTHER', business_details, party_id, country_code }],
   }),
   down: (c, ctx) => {
-    const roles = c.roles as Json[];
+    const roles = objectsIn(c.roles);
     const role = roles.find((r) => r.role === ctx.role) ?? roles[0] ?? {};
     const { business_details, party_id, country_code } = role;
     return { ...c, business_details, party_id, country_code };
@@ -408,7 +409,7 @@ const CPO_SENDS = new Set(['cdrs', 'locations', 'sessions', 'tariffs']);
 /** The 2.2 interface role of a 2.1.1 endpoint, from the role of the party offering it. */
 function endpointRole(identifier: unknown, role: CodecContextExt['role']): string {
   if (identifier === 'credentials' || !role) return 'SENDER';
-  return CPO_SENDS.has(identifier as string) === (role === 'CPO') ? 'SENDER' : 'RECEIVER';
+  return CPO_SENDS.has(String(identifier)) === (role === 'CPO') ? 'SENDER' : 'RECEIVER';
 }
 
 const Endpoint = step(V, { up: (e, ctx) => ({ ...e, role: endpointRole(e.identifier, ctx.role) }) });
@@ -420,14 +421,14 @@ const VersionDetails = step(V, {
   nested: { endpoints: Endpoint },
   down: (d, ctx) => {
     if (!knownIn(V, 'VersionNumber', d.version)) return undefined;
-    const byModule = new Map<unknown, Json>();
-    for (const e of d.endpoints as Json[]) {
+    const byModule = new Map<unknown, JsonObject>();
+    for (const e of objectsIn(d.endpoints)) {
       if (!knownIn(V, 'ModuleID', e.identifier)) continue;
       const seen = byModule.get(e.identifier);
-      const own = (x: Json) => x.role === endpointRole(x.identifier, ctx.role);
+      const own = (x: JsonObject) => x.role === endpointRole(x.identifier, ctx.role);
       if (!seen || (!own(seen) && own(e))) byModule.set(e.identifier, e);
     }
-    const endpoints = (d.endpoints as Json[]).filter((e) => byModule.get(e.identifier) === e);
+    const endpoints = objectsIn(d.endpoints).filter((e) => byModule.get(e.identifier) === e);
     return requireItems('endpoints')({ ...d, endpoints });
   },
 });
@@ -460,4 +461,4 @@ export const steps211: Record<string, Step> = {
   VersionDetails,
 };
 
-const locationCodec = codecOf(V, 'Location', [Location, steps221.Location as Step]);
+const locationCodec = codecOf(V, 'Location', [Location, Location221]);

@@ -1,7 +1,7 @@
+import { type JsonObject, objectsIn } from '../json.ts';
 import {
   cdrConnectorStandard,
   extOf,
-  type Json,
   knownIn,
   money,
   periodsFromTotals,
@@ -38,10 +38,10 @@ const Price = step(V, {
     });
   },
   down: (p) => {
-    const taxes = Array.isArray(p.taxes) ? (p.taxes as Json[]) : undefined;
+    const taxes = Array.isArray(p.taxes) ? objectsIn(p.taxes) : undefined;
     const total = taxes?.reduce((sum, t) => sum + (typeof t.amount === 'number' ? t.amount : 0), 0);
     const incl_vat =
-      extOf(p, EXT).incl_vat ?? (total === undefined ? undefined : money((p.before_taxes as number) + total));
+      extOf(p, EXT).incl_vat ?? (total === undefined ? undefined : money(Number(p.before_taxes) + total));
     return { ...p, incl_vat };
   },
 });
@@ -60,11 +60,11 @@ const EnvironmentalImpact = step(V, {
 const EnergyMix = step(V, { nested: { environ_impact: EnvironmentalImpact } });
 
 /** The 2.3.0 Role has no HUB: a 2.2.1 HUB role is read as OTHER and remembered. */
-function hubRoleUp(role: Json, older: Json): Json {
+function hubRoleUp(role: JsonObject, older: JsonObject): JsonObject {
   return older.role === 'HUB' ? withExt({ ...role, role: 'OTHER' }, EXT, { role: 'HUB' }) : role;
 }
 
-function hubRoleDown(role: Json): Json {
+function hubRoleDown(role: JsonObject): JsonObject {
   return { ...role, role: extOf(role, EXT).role ?? role.role };
 }
 
@@ -80,7 +80,7 @@ const EVSE = step(V, {
   down: requireItems('connectors'),
 });
 
-const Location = step(V, {
+export const Location = step(V, {
   nested: {
     publish_allowed_to: PublishTokenType,
     evses: EVSE,
@@ -127,14 +127,14 @@ const Session = step(V, {
 const TariffElement = tariffElementStep(V, ['booking']);
 
 /** Prices that include taxes are written without them where the VAT rate is known. */
-function pricesExcludingTax(tariff: Json): Json {
+function pricesExcludingTax(tariff: JsonObject): JsonObject {
   const taxIncluded = tariff.tax_included;
   if (taxIncluded !== 'YES' && taxIncluded !== 'N/A') return tariff;
-  const elements = (tariff.elements as Json[]).map((element) => ({
+  const elements = objectsIn(tariff.elements).map((element) => ({
     ...element,
-    price_components: (element.price_components as Json[]).map((pc) => {
+    price_components: objectsIn(element.price_components).map((pc) => {
       if (taxIncluded === 'N/A') return { ...pc, vat: undefined };
-      return typeof pc.vat === 'number' ? { ...pc, price: withoutTax(pc.price as number, pc.vat) } : pc;
+      return typeof pc.vat === 'number' ? { ...pc, price: withoutTax(Number(pc.price), pc.vat) } : pc;
     }),
   }));
   return { ...tariff, elements };
@@ -184,13 +184,13 @@ const ClientInfo = step(V, { up: (c, _ctx, older) => hubRoleUp(c, older), down: 
 const Credentials = step(V, {
   nested: { roles: CredentialsRole },
   up: (c, _ctx, older) => {
-    const hub = (older.roles as Json[]).find((r) => r.role === 'HUB');
+    const hub = objectsIn(older.roles).find((r) => r.role === 'HUB');
     return hub && c.hub_party_id === undefined
       ? { ...c, hub_party_id: `${hub.country_code}${hub.party_id}` }
       : c;
   },
   down: (c) => {
-    const roles = c.roles as Json[];
+    const roles = objectsIn(c.roles);
     const hubId = c.hub_party_id;
     if (typeof hubId !== 'string' || roles.some((r) => r.role === 'HUB')) return c;
     const self = roles.find((r) => `${r.country_code}${r.party_id}` === hubId) ?? roles[0];

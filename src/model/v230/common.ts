@@ -12,7 +12,9 @@ import * as V221 from '../v221/common.ts';
 
 /** The known values of an enum or OpenEnum schema, in spec order. */
 export function enumValues<T extends TSchema>(schema: T): readonly Static<T>[] {
-  return (schema as unknown as { ocpiEnum: readonly Static<T>[] }).ocpiEnum;
+  // Enum() and OpenEnum() keep the values they were built from here.
+  const values: readonly Static<T>[] = schema.ocpiEnum;
+  return values;
 }
 
 /**
@@ -23,7 +25,7 @@ export function extendValues<T extends TSchema, const A extends string>(
   schema: T,
   additions: Readonly<Record<string, readonly A[]>>,
 ): readonly (Static<T> | A)[] {
-  return enumValues(schema).flatMap((v) => [v, ...(additions[v as string] ?? [])]);
+  return enumValues(schema).flatMap((v) => [v, ...(additions[String(v)] ?? [])]);
 }
 
 export const DisplayText = V221.DisplayText;

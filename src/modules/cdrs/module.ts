@@ -3,7 +3,7 @@ import { objectModule } from '../objects/module.ts';
 import type { ObjectModuleSpec } from '../objects/spec.ts';
 import { embeddedLocations, tokenAudience } from '../sessions/service.ts';
 
-export const cdrsSpec: ObjectModuleSpec = {
+export const cdrsSpec: ObjectModuleSpec<'cdrs'> = {
   id: 'cdrs',
   objectName: 'CDR',
   idField: 'id',

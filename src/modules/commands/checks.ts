@@ -105,7 +105,7 @@ export async function checkCommand(
       const { request } = received;
       const session = await node.services.sessions?.getOwn(String(request.session_id));
       if (!session) return { result: 'UNKNOWN_SESSION', message: `unknown session ${request.session_id}` };
-      const token = session.cdr_token ?? session.x_token;
+      const token = session.cdr_token ?? fieldOf(session, 'x_token');
       if (withRoles && !partnerOwns(partner, token))
         return { result: 'REJECTED', message: 'the session belongs to another party' };
       return accepted;

@@ -2,7 +2,7 @@ import { OcpiStatus } from '../../transport/status-codes.ts';
 import { objectModule } from '../objects/module.ts';
 import type { ObjectModuleSpec } from '../objects/spec.ts';
 
-export const locationsSpec: ObjectModuleSpec = {
+export const locationsSpec: ObjectModuleSpec<'locations'> = {
   id: 'locations',
   objectName: 'Location',
   idField: 'id',

@@ -1,6 +1,5 @@
 import { type OcpiReply, PartnerCallError } from '../../client/ocpi-http.ts';
 import { isRefusal } from '../../delivery/refusal.ts';
-import { parseObject } from '../../model/objects.ts';
 import { describeIssues } from '../../model/validate.ts';
 import { hasInterfaceRoles, type OcpiVersion } from '../../model/versions.ts';
 import type { OcpiNode } from '../../node.ts';
@@ -9,8 +8,9 @@ import type { Partner } from '../../partners/types.ts';
 import { OcpiError } from '../../transport/errors.ts';
 import { routingHeadersFor } from '../../transport/routing-headers.ts';
 import { OcpiStatus } from '../../transport/status-codes.ts';
+import { type CanonicalObjects, fieldsOf, type ObjectModuleId, parseCanonical } from './canonical.ts';
 import { receivedContext } from './parties.ts';
-import type { CanonicalObject, ObjectRef } from './service.ts';
+import type { ObjectRef, ObjectService } from './service.ts';
 import type { ObjectModuleSpec } from './spec.ts';
 
 export interface PullOptions {
@@ -33,9 +33,9 @@ export interface PullProgress {
 }
 
 /** One object pulled, already in the canonical shape, with the reference to store it under. */
-export interface PulledObject {
+export interface PulledObject<T> {
   ref: ObjectRef;
-  object: CanonicalObject;
+  object: T;
 }
 
 function nextLink(header: string | string[] | undefined): string | undefined {
@@ -66,12 +66,12 @@ export function followableLink(link: string, page: URL, endpoint: URL): URL | un
  * that cannot be followed (see followableLink(), or the partner refuses the page it
  * names) is replaced by offset paging from the objects received so far.
  */
-export async function* pullObjects(
+export async function* pullObjects<M extends ObjectModuleId>(
   node: OcpiNode,
   partner: Partner,
-  spec: ObjectModuleSpec,
+  spec: ObjectModuleSpec<M>,
   options: PullOptions = {},
-): AsyncGenerator<PulledObject> {
+): AsyncGenerator<PulledObject<CanonicalObjects[M]>> {
   const endpoint = partnerEndpoint(partner, spec.id, 'SENDER');
   if (!endpoint)
     throw new OcpiError(OcpiStatus.NO_MATCHING_ENDPOINTS, `the partner offers no ${spec.id} sender endpoint`);
@@ -147,7 +147,7 @@ export async function* pullObjects(
         countryCode: owner?.countryCode ?? '',
         partyId: owner?.partyId ?? '',
       };
-      const parsed = parseObject(version, spec.objectName, item, { context });
+      const parsed = parseCanonical(spec, version, item, context);
       if (!parsed.ok) {
         progress.skipped++;
         node.log.warn(
@@ -156,18 +156,19 @@ export async function* pullObjects(
         );
         continue;
       }
-      const object = parsed.value as CanonicalObject;
+      const object = parsed.value;
+      const fields = fieldsOf(object);
       progress.received++;
       const subtype =
         spec.subtype && hasInterfaceRoles(version)
-          ? String(object[spec.subtype.field] ?? spec.subtype.default)
+          ? String(fields[spec.subtype.field] ?? spec.subtype.default)
           : undefined;
       yield {
         object,
         ref: {
-          countryCode: String(object.country_code ?? context.countryCode).toUpperCase(),
-          partyId: String(object.party_id ?? context.partyId).toUpperCase(),
-          id: String(object[spec.idField]),
+          countryCode: String(fields.country_code ?? context.countryCode).toUpperCase(),
+          partyId: String(fields.party_id ?? context.partyId).toUpperCase(),
+          id: String(fields[spec.idField]),
           ...(subtype ? { subtype } : {}),
         },
       };
@@ -189,14 +190,14 @@ export async function* pullObjects(
 }
 
 /** Pulls a module from a partner and stores what arrives as that partner's objects. */
-export async function syncFromPartner(
+export async function syncFromPartner<M extends ObjectModuleId>(
   node: OcpiNode,
   partnerId: string,
-  spec: ObjectModuleSpec,
+  spec: ObjectModuleSpec<M>,
   options: PullOptions = {},
 ): Promise<PullProgress> {
   const { partner } = await node.registry.registered(partnerId);
-  const service = node.services[spec.id];
+  const service: ObjectService<CanonicalObjects[M]> = node.services[spec.id];
   let last: PullProgress = { pages: 0, received: 0, skipped: 0 };
   for await (const { ref, object } of pullObjects(node, partner, spec, {
     ...options,

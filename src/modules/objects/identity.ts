@@ -20,9 +20,10 @@ export function identityAt(
   path: string[],
   fields: IdentityFields,
 ): Record<string, string> {
-  if (path.length > 0) {
+  const id = path.at(-1);
+  if (id !== undefined) {
     const level = spec.children[path.length - 1];
-    return level ? { [level.idField]: path[path.length - 1] as string } : {};
+    return level ? { [level.idField]: id } : {};
   }
   return {
     [spec.idField]: ref.id,

@@ -3,22 +3,26 @@ import type { Kysely } from 'kysely';
 import { enqueue, type OutboxEntry, type OutboxMessage } from '../../delivery/outbox.ts';
 import type { CodecContextExt } from '../../model/codecs/index.ts';
 import { formatDateTime } from '../../model/datetime.ts';
+import type { JsonValue } from '../../model/json.ts';
 import { parseObject } from '../../model/objects.ts';
 import { describeIssues } from '../../model/validate.ts';
 import { hasInterfaceRoles, type OcpiVersion } from '../../model/versions.ts';
 import type { OcpiNode } from '../../node.ts';
 import { partnerEndpoint } from '../../partners/endpoints.ts';
 import type { Partner } from '../../partners/types.ts';
+import type { ObjectRepository } from '../../store/object-repository.ts';
 import type { Database } from '../../store/schema.ts';
 import { OcpiError } from '../../transport/errors.ts';
 import { routingHeadersFor } from '../../transport/routing-headers.ts';
 import { newItems } from './append.ts';
+import { type CanonicalObjects, type ObjectModuleId, parseCanonical } from './canonical.ts';
 import { assertSameIdentity, identityAt } from './identity.ts';
 import { parsePushKey, pushKey } from './push-key.ts';
 import { receiverObjectUrl } from './push-targets.ts';
 import {
   type CanonicalObject,
   type ObjectRef,
+  type ObjectService,
   OWN,
   type OwnListQuery,
   type OwnPage,
@@ -29,8 +33,8 @@ import { findAt, replaceAt } from './tree.ts';
 import { renderFor } from './visibility.ts';
 
 /** What the API offers of immutable objects (CDRs): created once, never changed. */
-export type ImmutablePublisher = Pick<
-  Publisher,
+export type ImmutablePublisher<M extends ObjectModuleId = ObjectModuleId> = Pick<
+  Publisher<M>,
   'post' | 'get' | 'list' | 'received' | 'listReceived' | 'push'
 >;
 
@@ -64,14 +68,14 @@ interface Recipients {
  * outside the transaction (PGlite has one connection: nothing outside a transaction may
  * query while it is open). After the commit, wake the delivery worker.
  */
-export interface StagedWrite {
+export interface StagedWrite<T extends CanonicalObject = CanonicalObject> {
   /** The object (or child) as it is after the change. */
-  readonly object: CanonicalObject;
+  readonly object: T;
   /**
    * Writes the object and its outbox rows in `trx`, which must be a transaction, and gives
    * the object as written (a PATCH applies to the object as it is at that moment).
    */
-  apply(trx: Kysely<Database>): Promise<CanonicalObject>;
+  apply(trx: Kysely<Database>): Promise<T>;
 }
 
 /**
@@ -80,15 +84,20 @@ export interface StagedWrite {
  * they are meant for), so every such partner gets every change, in order, even across
  * restarts.
  */
-export class Publisher {
+export class Publisher<M extends ObjectModuleId = ObjectModuleId> {
   constructor(
     private readonly node: OcpiNode,
-    private readonly spec: ObjectModuleSpec,
+    private readonly spec: ObjectModuleSpec<M>,
     private readonly wake: () => void,
   ) {}
 
-  private get repo() {
-    const service = this.node.services[this.spec.id];
+  private get service(): ObjectService<CanonicalObjects[M]> {
+    return this.node.services[this.spec.id];
+  }
+
+  /** Our store, when the module's service is ours; it holds any of the module's objects as JSON. */
+  private get repo(): ObjectRepository<CanonicalObject> | undefined {
+    const service = this.service;
     return service instanceof StoreObjectService ? service.repo : undefined;
   }
 
@@ -128,11 +137,11 @@ export class Publisher {
     };
   }
 
-  private parse(json: unknown, version: OcpiVersion, context?: CodecContextExt): CanonicalObject {
-    const parsed = parseObject(version, this.spec.objectName, json, context ? { context } : {});
+  private parse(json: unknown, version: OcpiVersion, context?: CodecContextExt): CanonicalObjects[M] {
+    const parsed = parseCanonical(this.spec, version, json, context);
     if (!parsed.ok)
       throw OcpiError.invalid(`invalid ${this.spec.objectName}: ${describeIssues(parsed.errors)}`);
-    return parsed.value as CanonicalObject;
+    return parsed.value;
   }
 
   /**
@@ -140,20 +149,29 @@ export class Publisher {
    * 2.3.0; a 2.1.1 shape needs the owner, and for a Session or CDR the token's owner
    * `emsp`, in `context`). For immutable objects (CDRs) this is post().
    */
+  put(object: CanonicalObjects[M]): Promise<CanonicalObjects[M]>;
+  /** put() of JSON in a version's shape, read by that version's schema and codec. */
+  put(json: JsonValue, version: OcpiVersion, context?: CodecContextExt): Promise<CanonicalObjects[M]>;
   async put(
-    json: unknown,
+    json: JsonValue,
     version: OcpiVersion = '2.3.0',
     context?: CodecContextExt,
-  ): Promise<CanonicalObject> {
+  ): Promise<CanonicalObjects[M]> {
     return this.commit(await this.stagePut(json, version, context));
   }
 
   /** put(), checked and ready to be written in the caller's transaction (see StagedWrite). */
+  stagePut(object: CanonicalObjects[M]): Promise<StagedWrite<CanonicalObjects[M]>>;
+  stagePut(
+    json: JsonValue,
+    version: OcpiVersion,
+    context?: CodecContextExt,
+  ): Promise<StagedWrite<CanonicalObjects[M]>>;
   async stagePut(
-    json: unknown,
+    json: JsonValue,
     version: OcpiVersion = '2.3.0',
     context?: CodecContextExt,
-  ): Promise<StagedWrite> {
+  ): Promise<StagedWrite<CanonicalObjects[M]>> {
     if (this.immutable) return this.stagePost(json, version, context);
     const object = this.parse(json, version, context);
     const ref = this.checkOwnParty(object);
@@ -165,20 +183,29 @@ export class Publisher {
    * Creates one of our immutable objects (a CDR) and POSTs it to the partner it is meant
    * for. Refused (2001) when one with its id exists: corrections go in a new, credit CDR.
    */
+  post(object: CanonicalObjects[M]): Promise<CanonicalObjects[M]>;
+  /** post() of JSON in a version's shape, read by that version's schema and codec. */
+  post(json: JsonValue, version: OcpiVersion, context?: CodecContextExt): Promise<CanonicalObjects[M]>;
   async post(
-    json: unknown,
+    json: JsonValue,
     version: OcpiVersion = '2.3.0',
     context?: CodecContextExt,
-  ): Promise<CanonicalObject> {
+  ): Promise<CanonicalObjects[M]> {
     return this.commit(await this.stagePost(json, version, context));
   }
 
   /** post(), checked and ready to be written in the caller's transaction (see StagedWrite). */
+  stagePost(object: CanonicalObjects[M]): Promise<StagedWrite<CanonicalObjects[M]>>;
+  stagePost(
+    json: JsonValue,
+    version: OcpiVersion,
+    context?: CodecContextExt,
+  ): Promise<StagedWrite<CanonicalObjects[M]>>;
   async stagePost(
-    json: unknown,
+    json: JsonValue,
     version: OcpiVersion = '2.3.0',
     context?: CodecContextExt,
-  ): Promise<StagedWrite> {
+  ): Promise<StagedWrite<CanonicalObjects[M]>> {
     if (!this.immutable)
       throw OcpiError.methodNotAllowed(`${this.spec.objectName}s are not created by POST; use put()`);
     const object = this.parse(json, version, context);
@@ -233,23 +260,23 @@ export class Publisher {
     assertSameIdentity(fields, identityAt(this.spec, ref, path, { owner: true, subtype: true }));
     // Who gets the change, and what rendering it needs, is looked up before the
     // transaction (see recipients()), from the object as it is now; a bad change fails here.
-    const seen = await repo.get<CanonicalObject>(key);
+    const seen = await repo.get(key);
     const preview = this.patched(ref, seen?.data, path, fields);
     const recipients = await this.recipients(preview.root);
     return {
-      object: preview.whole as CanonicalObject,
+      object: preview.whole,
       apply: async (trx) => {
-        const stored = await repo.getForUpdate<CanonicalObject>(key, trx);
+        const stored = await repo.getForUpdate(key, trx);
         if (this.spec.renderContext && !isDeepStrictEqual(stored?.data, seen?.data))
           throw new OcpiError(
             'OCPI_ERR_RECIPIENTS_CHANGED',
             'the object changed while its PATCH was staged: stage it again',
           );
         const change = this.patched(ref, stored?.data, path, fields);
-        const root = change.root as CanonicalObject;
+        const root = change.root;
         await repo.put(key, root, new Date(String(root.last_updated)), trx, audienceOf(this.spec, root));
         for (const m of this.messagesTo(recipients, change)) await enqueue(trx, m);
-        return change.whole as CanonicalObject;
+        return change.whole;
       },
     };
   }
@@ -260,7 +287,7 @@ export class Publisher {
     stored: CanonicalObject | undefined,
     path: string[],
     fields: CanonicalObject,
-  ): Change {
+  ): Change & { whole: CanonicalObject; root: CanonicalObject } {
     const current = stored && findAt(stored, this.spec.children, path);
     if (!stored || !current)
       throw new OcpiError('OCPI_ERR_UNKNOWN_OBJECT', `unknown ${this.objectNameAt(path)}`, {
@@ -279,7 +306,10 @@ export class Publisher {
     const objectName = this.objectNameAt(path);
     const parsed = parseObject('2.3.0', objectName, { ...current, ...changed });
     if (!parsed.ok) throw OcpiError.invalid(`invalid ${objectName}: ${describeIssues(parsed.errors)}`);
-    const whole = parsed.value as CanonicalObject;
+    const whole = parsed.value;
+    // The parent of `current` exists, so the root always has a place for it.
+    const root = replaceAt(stored, this.spec.children, path, whole, lastUpdated);
+    if (!root) throw new OcpiError(this.spec.unknownStatus, `unknown ${this.objectNameAt(path)}`);
     return {
       ref,
       path,
@@ -288,7 +318,7 @@ export class Publisher {
       whole,
       before: current,
       appended: added,
-      root: replaceAt(stored, this.spec.children, path, whole, lastUpdated) as CanonicalObject,
+      root,
     };
   }
 
@@ -297,7 +327,7 @@ export class Publisher {
     if (!this.spec.delete)
       throw OcpiError.methodNotAllowed(`${this.spec.objectName}s are never deleted in OCPI`);
     const repo = this.requireRepo();
-    const stored = await repo.get<CanonicalObject>(this.key(ref));
+    const stored = await repo.get(this.key(ref));
     if (!stored) return false;
     const messages = await this.messages({ ref, path: [], method: 'DELETE', root: stored.data });
     await this.node.store.db.transaction().execute(async (trx) => {
@@ -309,29 +339,29 @@ export class Publisher {
   }
 
   /** One of our objects by id (canonical shape). */
-  get(id: string, subtype?: string): Promise<CanonicalObject | undefined> {
-    return this.node.services[this.spec.id].getOwn(id, subtype);
+  get(id: string, subtype?: string): Promise<CanonicalObjects[M] | undefined> {
+    return this.service.getOwn(id, subtype);
   }
 
   /** Our objects, a page at a time, oldest first. */
-  list(query: Partial<OwnListQuery> = {}): Promise<OwnPage> {
-    return this.node.services[this.spec.id].listOwn({ offset: 0, limit: 100, ...query });
+  list(query: Partial<OwnListQuery> = {}): Promise<OwnPage<CanonicalObjects[M]>> {
+    return this.service.listOwn({ offset: 0, limit: 100, ...query });
   }
 
   /** What a partner pushed to us (or we pulled from it). */
-  received(partnerId: string, ref: ObjectRef): Promise<CanonicalObject | undefined> {
-    return this.node.services[this.spec.id].getReceived(partnerId, ref);
+  received(partnerId: string, ref: ObjectRef): Promise<CanonicalObjects[M] | undefined> {
+    return this.service.getReceived(partnerId, ref);
   }
 
   /** What a partner pushed to us (or we pulled from it), a page at a time, oldest first. */
-  listReceived(partnerId: string, query: Partial<OwnListQuery> = {}): Promise<OwnPage> {
-    return this.node.services[this.spec.id].listReceived(partnerId, { offset: 0, limit: 100, ...query });
+  listReceived(partnerId: string, query: Partial<OwnListQuery> = {}): Promise<OwnPage<CanonicalObjects[M]>> {
+    return this.service.listReceived(partnerId, { offset: 0, limit: 100, ...query });
   }
 
   private objectNameAt(path: string[]): string {
     return path.length === 0
       ? this.spec.objectName
-      : (this.spec.children[path.length - 1]?.objectName as string);
+      : (this.spec.children[path.length - 1]?.objectName ?? this.spec.objectName);
   }
 
   private requireRepo() {
@@ -345,12 +375,12 @@ export class Publisher {
   }
 
   /** The write of `root` (changed as `change` says) and of its outbox rows. */
-  private async stage(
+  private async stage<T extends CanonicalObject>(
     ref: ObjectRef,
     root: CanonicalObject,
     change: Change,
-    object: CanonicalObject,
-  ): Promise<StagedWrite> {
+    object: T,
+  ): Promise<StagedWrite<T>> {
     const repo = this.repo;
     const messages = await this.messages(change);
     const audience = audienceOf(this.spec, root);
@@ -365,7 +395,7 @@ export class Publisher {
   }
 
   /** Writes a staged change in a transaction of its own, and starts its delivery. */
-  private async commit(staged: StagedWrite): Promise<CanonicalObject> {
+  private async commit<T extends CanonicalObject>(staged: StagedWrite<T>): Promise<T> {
     const written = await this.node.store.db.transaction().execute((trx) => staged.apply(trx));
     this.wake();
     return written;
@@ -392,7 +422,7 @@ export class Publisher {
     const { ref } = key;
     const [partner, root] = await Promise.all([
       this.node.registry.get(entry.partnerId),
-      this.node.services[this.spec.id].getOwn(ref.id, ref.subtype),
+      this.service.getOwn(ref.id, ref.subtype),
     ]);
     // getOwn() looks in all our parties: the object of this key's party only.
     const sameOwner =
@@ -443,7 +473,7 @@ export class Publisher {
       const audience = audienceOf(this.spec, change.root ?? {});
       return audience ? partner.parties.find((p) => partyKey(p) === audience) : undefined;
     }
-    return partner.parties.find((p) => (this.spec.receiverRoles as string[]).includes(p.role));
+    return partner.parties.find((p) => this.spec.receiverRoles.some((role) => role === p.role));
   }
 
   private receives(partner: Partner, change: Change): boolean {
@@ -472,7 +502,7 @@ export class Publisher {
     let body: unknown;
     const root = change.root ?? {};
     const render = (object: CanonicalObject | undefined) =>
-      renderFor(version, objectName, object ?? {}, root, undefined, extra) as CanonicalObject | undefined;
+      renderFor(version, objectName, object ?? {}, root, undefined, extra);
     if (method === 'PATCH' && !withRoles) {
       // 2.1.1 partners get the whole child instead: same effect, and no PATCH shape to translate.
       method = 'PUT';

@@ -12,7 +12,7 @@ export function pushKey(module: string, ref: ObjectRef): string {
 export function parsePushKey(key: string): { module: string; ref: ObjectRef } | undefined {
   const parts = key.split('/');
   if (parts.length < 5) return undefined;
-  const [module, countryCode, partyId] = parts as [string, string, string];
+  const [module, countryCode, partyId] = parts;
   const subtype = parts[parts.length - 1];
   const id = parts.slice(3, -1).join('/');
   if (!module || !countryCode || !partyId || !id) return undefined;

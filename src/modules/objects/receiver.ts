@@ -2,6 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { CodecContextExt } from '../../model/codecs/index.ts';
 import { formatDateTime } from '../../model/datetime.ts';
+import { isJsonObject } from '../../model/json.ts';
 import { parseObject, renderObject } from '../../model/objects.ts';
 import { describeIssues } from '../../model/validate.ts';
 import { hasInterfaceRoles, type OcpiVersion } from '../../model/versions.ts';
@@ -41,7 +42,7 @@ function parseOrThrow(
     context: { ...extra, countryCode: ref.countryCode, partyId: ref.partyId },
   });
   if (!parsed.ok) throw OcpiError.invalid(`invalid ${objectName}: ${describeIssues(parsed.errors)}`);
-  return parsed.value as CanonicalObject;
+  return parsed.value;
 }
 
 /** What the receiver needs besides the spec and the service. */
@@ -57,11 +58,10 @@ export interface ReceiverOptions {
 /** JSON with sorted keys: two objects are the same whatever order the store gave their keys. */
 function stableJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-  if (typeof value === 'object' && value !== null) {
-    const o = value as Record<string, unknown>;
-    return `{${Object.keys(o)
+  if (isJsonObject(value)) {
+    return `{${Object.keys(value)
       .sort()
-      .map((k) => `${JSON.stringify(k)}:${stableJson(o[k])}`)
+      .map((k) => `${JSON.stringify(k)}:${stableJson(value[k])}`)
       .join(',')}}`;
   }
   return JSON.stringify(value);
@@ -102,7 +102,7 @@ export function receiverRoutes(
     };
     const path = childParams.map((c) => p[c]).filter((v): v is string => v !== undefined);
     const objectName =
-      path.length === 0 ? spec.objectName : (spec.children[path.length - 1]?.objectName as string);
+      path.length === 0 ? spec.objectName : (spec.children[path.length - 1]?.objectName ?? spec.objectName);
     const identity = identityAt(spec, ref, path, { owner: withRoles, subtype: subtypeSpec !== undefined });
     return { ref, path, objectName, identity };
   };
@@ -169,7 +169,7 @@ export function receiverRoutes(
         const patch = parseObject(version, objectName, request.body, { shape: 'patch' });
         if (!patch.ok)
           throw OcpiError.invalid(`invalid ${objectName} PATCH: ${describeIssues(patch.errors)}`);
-        const changes = patch.value as CanonicalObject;
+        const changes = patch.value;
         // Identity comes from the URL: a PATCH may repeat it, never change it.
         assertSameIdentity(changes, identity);
         const result = await service.updateReceived(partner.id, ref, (root) => {
@@ -181,7 +181,7 @@ export function receiverRoutes(
           if (isOlder(changes, current)) return undefined;
           // Merge in the partner's version, then read the whole object back: a PATCH
           // can never leave an object that the full schema would refuse.
-          const before = renderObject(version, objectName, current, { context: ref }) as CanonicalObject;
+          const before = renderObject(version, objectName, current, { context: ref });
           const merged = { ...before, ...withoutIdentity(changes, identity) };
           for (const field of path.length === 0 ? appendFields : []) {
             if (field in changes) merged[field] = appended(before[field], changes[field]);
@@ -243,7 +243,7 @@ function postRoute(
     };
     const parsed = parseObject(version, spec.objectName, request.body, { context });
     if (!parsed.ok) throw OcpiError.invalid(`invalid ${spec.objectName}: ${describeIssues(parsed.errors)}`);
-    const object = parsed.value as CanonicalObject;
+    const object = parsed.value;
     const ref: ObjectRef = {
       countryCode: String(object.country_code ?? '').toUpperCase(),
       partyId: String(object.party_id ?? '').toUpperCase(),

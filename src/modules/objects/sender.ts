@@ -56,7 +56,7 @@ export function senderRoutes(
     const url = [idParam, ...childParams.slice(0, depth)].map((p) => `/:${p}`).join('');
     routes.get(url, { schema: senderGetSchema(version, spec, depth) }, async (request) => {
       const path = childParams.slice(0, depth).map((c) => request.params[c] ?? '');
-      const objectName = depth === 0 ? spec.objectName : (spec.children[depth - 1]?.objectName as string);
+      const objectName = spec.children[depth - 1]?.objectName ?? spec.objectName;
       let root = await service.getOwn(request.params[idParam] ?? '');
       if (root && spec.audience && !callerAudiences(request).includes(audienceOf(spec, root)))
         root = undefined;

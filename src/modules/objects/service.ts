@@ -1,10 +1,15 @@
 import type { Kysely } from 'kysely';
+import type { JsonObject } from '../../model/json.ts';
 import { ObjectRepository, type ObjectRepositoryOptions } from '../../store/object-repository.ts';
 import type { Database } from '../../store/schema.ts';
+import type { CanonicalObjects } from './canonical.ts';
 import { updatedAt } from './freshness.ts';
 
-/** A JSON object in the canonical (2.3.0) shape. */
-export type CanonicalObject = Record<string, unknown>;
+/**
+ * Any module's object in the canonical (2.3.0) shape, as code that handles every module
+ * alike sees it: fields read by name. Each module's own type is in CanonicalObjects.
+ */
+export type CanonicalObject = JsonObject;
 
 /** Which object: its owner party and id (and token type). */
 export interface ObjectRef {
@@ -28,8 +33,8 @@ export interface OwnListQuery {
   audiences?: string[];
 }
 
-export interface OwnPage {
-  items: CanonicalObject[];
+export interface OwnPage<T extends CanonicalObject = CanonicalObject> {
+  items: T[];
   total: number;
   /** Where the next page starts, if the service supports keyset paging. */
   cursor?: string;
@@ -38,25 +43,21 @@ export interface OwnPage {
 /**
  * The business side of one module, the seam where a user can put their own system
  * instead of our store: the objects we publish (sender), and the copies partners push
- * to us (receiver), kept apart per partner.
+ * to us (receiver), kept apart per partner. `T` is the module's object (a v230 Location
+ * for `services.locations`: see CanonicalObjects).
  */
-export interface ObjectService {
-  listOwn(query: OwnListQuery): Promise<OwnPage>;
+export interface ObjectService<T extends CanonicalObject = CanonicalObject> {
+  listOwn(query: OwnListQuery): Promise<OwnPage<T>>;
   /** One own object by id (any of our parties). */
-  getOwn(id: string, subtype?: string): Promise<CanonicalObject | undefined>;
-  getReceived(partnerId: string, ref: ObjectRef): Promise<CanonicalObject | undefined>;
+  getOwn(id: string, subtype?: string): Promise<T | undefined>;
+  getReceived(partnerId: string, ref: ObjectRef): Promise<T | undefined>;
   /**
    * Stores what a partner pushed (or we pulled) unless what is stored is newer: the spec
    * lets a receiver ignore data older than what it has. `lastUpdated` is the object's
    * last_updated; the same time again replaces it (a re-send). False, and nothing
    * written, when the stored object was newer. Must hold between instances sharing a store.
    */
-  putReceived(
-    partnerId: string,
-    ref: ObjectRef,
-    object: CanonicalObject,
-    lastUpdated: Date,
-  ): Promise<boolean>;
+  putReceived(partnerId: string, ref: ObjectRef, object: T, lastUpdated: Date): Promise<boolean>;
   /**
    * Changes what a partner pushed, atomically, also between instances sharing a store (a
    * PATCH, or a PUT of an EVSE, is a read-modify-write of the whole object): `change` is
@@ -66,22 +67,20 @@ export interface ObjectService {
   updateReceived(
     partnerId: string,
     ref: ObjectRef,
-    change: (stored: CanonicalObject) => CanonicalObject | undefined,
-  ): Promise<{ object: CanonicalObject; changed: boolean } | undefined>;
+    change: (stored: T) => T | undefined,
+  ): Promise<{ object: T; changed: boolean } | undefined>;
   /**
    * Stores what a partner created, unless it exists already (immutable objects: CDRs);
    * false, and nothing changed, when it did.
    */
-  createReceived(
-    partnerId: string,
-    ref: ObjectRef,
-    object: CanonicalObject,
-    lastUpdated: Date,
-  ): Promise<boolean>;
+  createReceived(partnerId: string, ref: ObjectRef, object: T, lastUpdated: Date): Promise<boolean>;
   deleteReceived(partnerId: string, ref: ObjectRef): Promise<boolean>;
   /** What a partner pushed, paged (for the admin API and tests). */
-  listReceived(partnerId: string, query: OwnListQuery): Promise<OwnPage>;
+  listReceived(partnerId: string, query: OwnListQuery): Promise<OwnPage<T>>;
 }
+
+/** The service of each module, over that module's objects. */
+export type ObjectServices = { [M in keyof CanonicalObjects]: ObjectService<CanonicalObjects[M]> };
 
 export const OWN = 'own';
 
@@ -98,15 +97,15 @@ function isSeq(cursor: string): boolean {
 export const receivedBy = (partnerId: string) => `partner:${partnerId}`;
 
 /** The default service: our own store. */
-export class StoreObjectService implements ObjectService {
-  readonly repo: ObjectRepository;
+export class StoreObjectService<T extends CanonicalObject = CanonicalObject> implements ObjectService<T> {
+  readonly repo: ObjectRepository<T>;
 
   constructor(
     readonly module: string,
     private readonly db: Kysely<Database>,
     options: ObjectRepositoryOptions = {},
   ) {
-    this.repo = new ObjectRepository(db, options);
+    this.repo = new ObjectRepository<T>(db, options);
   }
 
   private key(owner: string, ref: ObjectRef) {
@@ -120,8 +119,8 @@ export class StoreObjectService implements ObjectService {
     };
   }
 
-  private async page(owner: string, query: OwnListQuery): Promise<OwnPage> {
-    const page = await this.repo.list<CanonicalObject>({
+  private async page(owner: string, query: OwnListQuery): Promise<OwnPage<T>> {
+    const page = await this.repo.list({
       module: this.module,
       owner,
       offset: query.offset,
@@ -135,25 +134,20 @@ export class StoreObjectService implements ObjectService {
     return { items: page.items.map((i) => i.data), total: page.total, ...(last ? { cursor: last.seq } : {}) };
   }
 
-  listOwn(query: OwnListQuery): Promise<OwnPage> {
+  listOwn(query: OwnListQuery): Promise<OwnPage<T>> {
     return this.page(OWN, query);
   }
 
-  async getOwn(id: string, subtype?: string): Promise<CanonicalObject | undefined> {
-    const found = await this.repo.findById<CanonicalObject>(this.module, OWN, id, subtype);
+  async getOwn(id: string, subtype?: string): Promise<T | undefined> {
+    const found = await this.repo.findById(this.module, OWN, id, subtype);
     return found?.data;
   }
 
-  async getReceived(partnerId: string, ref: ObjectRef): Promise<CanonicalObject | undefined> {
-    return (await this.repo.get<CanonicalObject>(this.key(receivedBy(partnerId), ref)))?.data;
+  async getReceived(partnerId: string, ref: ObjectRef): Promise<T | undefined> {
+    return (await this.repo.get(this.key(receivedBy(partnerId), ref)))?.data;
   }
 
-  putReceived(
-    partnerId: string,
-    ref: ObjectRef,
-    object: CanonicalObject,
-    lastUpdated: Date,
-  ): Promise<boolean> {
+  putReceived(partnerId: string, ref: ObjectRef, object: T, lastUpdated: Date): Promise<boolean> {
     return this.repo.putUnlessOlder(this.key(receivedBy(partnerId), ref), object, lastUpdated);
   }
 
@@ -161,11 +155,11 @@ export class StoreObjectService implements ObjectService {
   updateReceived(
     partnerId: string,
     ref: ObjectRef,
-    change: (stored: CanonicalObject) => CanonicalObject | undefined,
-  ): Promise<{ object: CanonicalObject; changed: boolean } | undefined> {
+    change: (stored: T) => T | undefined,
+  ): Promise<{ object: T; changed: boolean } | undefined> {
     const key = this.key(receivedBy(partnerId), ref);
     return this.db.transaction().execute(async (trx) => {
-      const stored = await this.repo.getForUpdate<CanonicalObject>(key, trx);
+      const stored = await this.repo.getForUpdate(key, trx);
       if (!stored) return undefined;
       const next = change(stored.data);
       if (!next) return { object: stored.data, changed: false };
@@ -174,12 +168,7 @@ export class StoreObjectService implements ObjectService {
     });
   }
 
-  createReceived(
-    partnerId: string,
-    ref: ObjectRef,
-    object: CanonicalObject,
-    lastUpdated: Date,
-  ): Promise<boolean> {
+  createReceived(partnerId: string, ref: ObjectRef, object: T, lastUpdated: Date): Promise<boolean> {
     return this.repo.insert(this.key(receivedBy(partnerId), ref), object, lastUpdated);
   }
 
@@ -187,7 +176,7 @@ export class StoreObjectService implements ObjectService {
     return this.repo.delete(this.key(receivedBy(partnerId), ref));
   }
 
-  listReceived(partnerId: string, query: OwnListQuery): Promise<OwnPage> {
+  listReceived(partnerId: string, query: OwnListQuery): Promise<OwnPage<T>> {
     return this.page(receivedBy(partnerId), query);
   }
 }

@@ -1,12 +1,14 @@
 import type { FastifyRequest } from 'fastify';
 import type { CodecContextExt } from '../../model/codecs/index.ts';
+import type { JsonObject } from '../../model/json.ts';
 import type { OcpiVersion } from '../../model/versions.ts';
 import type { OwnRole } from '../../partners/types.ts';
 import { OcpiError } from '../../transport/errors.ts';
-import type { ObjectService } from './service.ts';
+import type { ObjectModuleId } from './canonical.ts';
+import type { ObjectServices } from './service.ts';
 
 /** A JSON object in the canonical (2.3.0) shape. */
-type Canonical = Record<string, unknown>;
+type Canonical = JsonObject;
 
 /** A level below the root object in the URL, e.g. a Location's EVSE, then its Connector. */
 export interface ChildLevel {
@@ -18,20 +20,19 @@ export interface ChildLevel {
   idField: string;
 }
 
-/** Modules of client-owned objects the node serves. */
-export type ObjectModuleId = 'locations' | 'tariffs' | 'tokens' | 'sessions' | 'cdrs';
+export type { ObjectModuleId };
 
 /** What renderContext may look up: our own objects, by module (OcpiNode is one). */
 export interface RenderSources {
-  readonly services: Record<ObjectModuleId, ObjectService>;
+  readonly services: ObjectServices;
 }
 
 /**
  * What makes one module of client-owned objects (Locations, Tariffs, Tokens, Sessions,
  * CDRs) different from another; the sender, receiver, push and pull code is shared.
  */
-export interface ObjectModuleSpec {
-  id: ObjectModuleId;
+export interface ObjectModuleSpec<M extends ObjectModuleId = ObjectModuleId> {
+  id: M;
   objectName: string;
   idField: string;
   /** The role of the party that owns and publishes these objects. */

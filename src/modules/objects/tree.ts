@@ -1,20 +1,16 @@
+import { type JsonObject, objectsIn } from '../../model/json.ts';
 import { later } from './freshness.ts';
 import type { ChildLevel } from './spec.ts';
-
-type Json = Record<string, unknown>;
 
 /** The path from a root object down to a child: the ids at each level. */
 export type ChildPath = string[];
 
 /** Finds the object at a path below the root; undefined when a level is missing. */
-export function findAt(root: Json, levels: ChildLevel[], path: ChildPath): Json | undefined {
-  let node: Json | undefined = root;
+export function findAt(root: JsonObject, levels: ChildLevel[], path: ChildPath): JsonObject | undefined {
+  let node: JsonObject | undefined = root;
   for (let i = 0; i < path.length && node; i++) {
-    const level = levels[i] as ChildLevel;
-    const items: unknown = node[level.arrayField];
-    node = Array.isArray(items)
-      ? (items as Json[]).find((c) => String(c[level.idField]) === path[i])
-      : undefined;
+    const level = levels[i];
+    node = level && objectsIn(node[level.arrayField]).find((c) => String(c[level.idField]) === path[i]);
   }
   return node;
 }
@@ -27,20 +23,20 @@ export function findAt(root: Json, levels: ChildLevel[], path: ChildPath): Json 
  * parent level is missing.
  */
 export function replaceAt(
-  root: Json,
+  root: JsonObject,
   levels: ChildLevel[],
   path: ChildPath,
-  child: Json,
+  child: JsonObject,
   lastUpdated: string,
-): Json | undefined {
-  if (path.length === 0) return child;
-  const level = levels[0] as ChildLevel;
-  const items = Array.isArray(root[level.arrayField]) ? (root[level.arrayField] as Json[]) : [];
+): JsonObject | undefined {
+  const [level] = levels;
+  if (path.length === 0 || !level) return path.length === 0 ? child : undefined;
+  const items = objectsIn(root[level.arrayField]);
   const index = items.findIndex((c) => String(c[level.idField]) === path[0]);
-  let replacement: Json | undefined;
+  const found = items[index];
+  let replacement: JsonObject | undefined;
   if (path.length === 1) replacement = child;
-  else if (index >= 0)
-    replacement = replaceAt(items[index] as Json, levels.slice(1), path.slice(1), child, lastUpdated);
+  else if (found) replacement = replaceAt(found, levels.slice(1), path.slice(1), child, lastUpdated);
   if (!replacement) return undefined;
   const next = items.slice();
   if (index >= 0) next[index] = replacement;

@@ -23,7 +23,7 @@ export function renderFor(
   root: CanonicalObject = object,
   shape?: 'patch',
   extra: CodecContextExt = {},
-): unknown {
+): CanonicalObject | undefined {
   if (!visibleIn(version, objectName, root)) return undefined;
   const context = {
     ...extra,

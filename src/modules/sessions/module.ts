@@ -4,7 +4,7 @@ import type { ObjectModuleSpec } from '../objects/spec.ts';
 import { chargingPreferencesRoute } from './charging-preferences.ts';
 import { embeddedLocations, tokenAudience } from './service.ts';
 
-export const sessionsSpec: ObjectModuleSpec = {
+export const sessionsSpec: ObjectModuleSpec<'sessions'> = {
   id: 'sessions',
   objectName: 'Session',
   idField: 'id',

@@ -2,7 +2,7 @@ import { OcpiStatus } from '../../transport/status-codes.ts';
 import { objectModule } from '../objects/module.ts';
 import type { ObjectModuleSpec } from '../objects/spec.ts';
 
-export const tariffsSpec: ObjectModuleSpec = {
+export const tariffsSpec: ObjectModuleSpec<'tariffs'> = {
   id: 'tariffs',
   objectName: 'Tariff',
   idField: 'id',

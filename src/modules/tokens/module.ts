@@ -3,7 +3,7 @@ import { objectModule } from '../objects/module.ts';
 import type { ObjectModuleSpec } from '../objects/spec.ts';
 import { authorizeRoute } from './authorize.ts';
 
-export const tokensSpec: ObjectModuleSpec = {
+export const tokensSpec: ObjectModuleSpec<'tokens'> = {
   id: 'tokens',
   objectName: 'Token',
   idField: 'uid',
