@@ -1,6 +1,7 @@
 import type { TSchema } from '@sinclair/typebox';
 import type { FastifySchemaCompiler, FastifySchemaValidationError, FastifySerializerCompiler } from 'fastify';
 import { compileValidator } from '../model/validate.ts';
+import { OcpiError } from './errors.ts';
 
 /**
  * Validates the params and querystrings of OCPI routes with the TypeBox schemas they
@@ -10,7 +11,8 @@ import { compileValidator } from '../model/validate.ts';
  */
 export const routeValidatorCompiler: FastifySchemaCompiler<TSchema> = ({ schema, method, url, httpPart }) => {
   if (httpPart === 'body')
-    throw new Error(
+    throw new OcpiError(
+      'OCPI_ERR_INTERNAL',
       `${method} ${url}: request bodies are read by the codecs; document them in schema.openapi`,
     );
   const validate = compileValidator(schema);

@@ -2,6 +2,7 @@ import { type TOptional, type TSchema, type TString, type TUnsafe, Type } from '
 import { schemaOf } from '../../model/objects.ts';
 import { CiString } from '../../model/primitives.ts';
 import { hasInterfaceRoles, type OcpiVersion } from '../../model/versions.ts';
+import { OcpiError } from '../../transport/errors.ts';
 import {
   enveloped,
   PAGE_HEADERS,
@@ -46,7 +47,8 @@ export function idParamNames(spec: ObjectModuleSpec): string[] {
 export function idParam(version: OcpiVersion, level: Level): TUnsafe<string> {
   const object = schemaOf(version, level.objectName);
   const field: TSchema | undefined = object.properties?.[level.idField];
-  if (field?.type !== 'string') throw new Error(`${level.objectName}.${level.idField} is not a string field`);
+  if (field?.type !== 'string')
+    throw new OcpiError('OCPI_ERR_INTERNAL', `${level.objectName}.${level.idField} is not a string field`);
   return Type.Unsafe<string>(field);
 }
 
