@@ -2,6 +2,7 @@ import type { EventEmitter } from 'node:events';
 import type { FastifyBaseLogger } from 'fastify';
 import type { OcpiHttpClient } from './client/ocpi-http.ts';
 import type { OutboundUrlPolicy } from './client/url-guard.ts';
+import type { Clock } from './clock.ts';
 import type { OcpiVersion } from './model/versions.ts';
 import type { OcpiModule } from './modules/module.ts';
 import type { ObjectService } from './modules/objects/service.ts';
@@ -24,6 +25,8 @@ export interface OcpiNode {
   readonly http: OcpiHttpClient;
   readonly urlPolicy: OutboundUrlPolicy;
   readonly log: FastifyBaseLogger;
+  /** The time and timers every part of the node reads. */
+  readonly clock: Clock;
   /** 'received' ({ module, partnerId, object }) after a partner's push was stored. */
   readonly events: EventEmitter;
   /** The business side of each module of client-owned objects. */

@@ -91,7 +91,7 @@ export async function checkCommand(
       return tokenCheck() ?? checkTarget(node, request, 'REMOTE_START_STOP_CAPABLE');
     case 'RESERVE_NOW': {
       const expiry = Date.parse(String(request.expiry_date));
-      if (!(expiry > Date.now())) throw OcpiError.invalid('expiry_date: is in the past');
+      if (!(expiry > node.clock.now())) throw OcpiError.invalid('expiry_date: is in the past');
       return tokenCheck() ?? checkTarget(node, request, 'RESERVABLE');
     }
     case 'UNLOCK_CONNECTOR':

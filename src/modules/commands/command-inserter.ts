@@ -1,4 +1,5 @@
 import type { Insertable, Kysely } from 'kysely';
+import type { Clock } from '../../clock.ts';
 import type { Database } from '../../store/schema.ts';
 import type { CommandTable } from '../../store/schema-commands.ts';
 
@@ -20,7 +21,10 @@ export class CommandInserter {
   private running = false;
   private scheduled = false;
 
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly clock: Clock,
+  ) {}
 
   insert(row: Insertable<CommandTable>): Promise<boolean> {
     return new Promise((resolve, reject) => {
@@ -67,7 +71,7 @@ export class CommandInserter {
                 result: eb.ref('excluded.result'),
                 deadline: eb.ref('excluded.deadline'),
               }))
-              .where('ocpi_commands.deadline', '<', new Date()),
+              .where('ocpi_commands.deadline', '<', new Date(this.clock.now())),
           )
           .returning('id')
           .execute();

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { PartnerCallError } from '../../client/ocpi-http.ts';
+import type { ClockTimer } from '../../clock.ts';
 import { commandResultFromV211 } from '../../model/codecs/index.ts';
 import { parseObject, renderObject } from '../../model/objects.ts';
 import { describeIssues } from '../../model/validate.ts';
@@ -41,7 +42,7 @@ export interface SentCommand {
 /** The eMSP half of commands: sending them, and receiving their results on our response_url. */
 export class EmspCommands {
   private readonly waiting = new Map<string, (outcome: CommandOutcomeInfo) => void>();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly timers = new Map<string, ClockTimer>();
 
   constructor(
     private readonly node: OcpiNode,
@@ -79,7 +80,7 @@ export class EmspCommands {
         response_url: responseUrl,
         status: 'pending',
         result: null,
-        deadline: new Date(Date.now() + 3_600_000),
+        deadline: new Date(this.node.clock.now() + 3_600_000),
       })
       .execute();
     const us = this.node.parties.find((p) => p.role === 'EMSP') ?? this.node.parties[0];
@@ -122,10 +123,10 @@ export class EmspCommands {
       const seconds = (response.timeout ?? this.options.defaultTimeoutSeconds) + this.options.graceSeconds;
       await this.node.store.db
         .updateTable('ocpi_commands')
-        .set({ deadline: new Date(Date.now() + seconds * 1000) })
+        .set({ deadline: new Date(this.node.clock.now() + seconds * 1000) })
         .where('id', '=', id)
         .execute();
-      const timer = setTimeout(() => {
+      const timer = this.node.clock.setTimeout(() => {
         this.settle(id, { result: 'TIMEOUT', source: 'local-timeout' }, 'timed_out').catch(() => {});
       }, seconds * 1000);
       timer.unref();
@@ -143,7 +144,7 @@ export class EmspCommands {
       .where('status', '=', 'pending')
       .executeTakeFirst();
     if (updated.numUpdatedRows === 0n) return;
-    clearTimeout(this.timers.get(id));
+    this.timers.get(id)?.cancel();
     this.timers.delete(id);
     this.waiting.get(id)?.(outcome);
     this.waiting.delete(id);
@@ -212,6 +213,6 @@ export class EmspCommands {
   }
 
   stop(): void {
-    for (const timer of this.timers.values()) clearTimeout(timer);
+    for (const timer of this.timers.values()) timer.cancel();
   }
 }

@@ -209,7 +209,7 @@ export async function syncFromPartner(
       partner.id,
       ref,
       object,
-      new Date(String(object.last_updated ?? new Date().toISOString())),
+      new Date(String(object.last_updated ?? new Date(node.clock.now()).toISOString())),
     );
   }
   return last;

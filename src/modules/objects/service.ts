@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { type Clock, systemClock } from '../../clock.ts';
 import { ObjectRepository, type ObjectRepositoryOptions } from '../../store/object-repository.ts';
 import type { Database } from '../../store/schema.ts';
 import { updatedAt } from './freshness.ts';
@@ -100,6 +101,7 @@ export const receivedBy = (partnerId: string) => `partner:${partnerId}`;
 /** The default service: our own store. */
 export class StoreObjectService implements ObjectService {
   readonly repo: ObjectRepository;
+  private readonly clock: Clock;
 
   constructor(
     readonly module: string,
@@ -107,6 +109,7 @@ export class StoreObjectService implements ObjectService {
     options: ObjectRepositoryOptions = {},
   ) {
     this.repo = new ObjectRepository(db, options);
+    this.clock = options.clock ?? systemClock;
   }
 
   private key(owner: string, ref: ObjectRef) {
@@ -169,7 +172,7 @@ export class StoreObjectService implements ObjectService {
       if (!stored) return undefined;
       const next = change(stored.data);
       if (!next) return { object: stored.data, changed: false };
-      await this.repo.put(key, next, updatedAt(next) ?? new Date(), trx);
+      await this.repo.put(key, next, updatedAt(next) ?? new Date(this.clock.now()), trx);
       return { object: next, changed: true };
     });
   }

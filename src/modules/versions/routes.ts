@@ -26,12 +26,12 @@ export function versionsRoutes(app: FastifyInstance, node: OcpiNode) {
     node.versions.map((version) => ({ version, url: versionUrl(node, version) })),
   );
   app.get('/versions', { config }, async (_request, reply) =>
-    reply.type(JSON_TYPE).send(successJson(versions())),
+    reply.type(JSON_TYPE).send(successJson(versions(), node.clock.now())),
   );
   for (const version of node.versions) {
     const details = serializedPerUrl(node, () => ({ version, endpoints: versionEndpoints(node, version) }));
     app.get(`/${version}`, { config }, async (_request, reply) =>
-      reply.type(JSON_TYPE).send(successJson(details())),
+      reply.type(JSON_TYPE).send(successJson(details(), node.clock.now())),
     );
   }
 }
