@@ -27,7 +27,7 @@ function visit(node: ts.Node, each: (node: ts.Node) => void): void {
   ts.forEachChild(node, (child) => visit(child, each));
 }
 
-const TIMER_FUNCTIONS = new Set(['setTimeout', 'setInterval', 'setImmediate']);
+const TIMER_FUNCTIONS = new Set(['setTimeout', 'setInterval']);
 
 interface SourceFigures {
   assertions: number;

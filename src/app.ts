@@ -10,6 +10,7 @@ import { type AdminListener, mountAdmin } from './admin/mount.ts';
 import { MIN_ADMIN_TOKEN_LENGTH } from './admin/routes.ts';
 import { OcpiHttpClient, type OcpiHttpOptions } from './client/ocpi-http.ts';
 import type { OutboundUrlPolicy } from './client/url-guard.ts';
+import { type Clock, systemClock } from './clock.ts';
 import { createDeliveryWorker, type DeliveryWorker, type DeliveryWorkerOptions } from './delivery/worker.ts';
 import { isSupportedVersion, type OcpiVersion, SUPPORTED_VERSIONS } from './model/versions.ts';
 import { cdrsModule, cdrsSpec } from './modules/cdrs/module.ts';
@@ -114,7 +115,13 @@ export interface OcpiAppOptions {
     responseUrlPolicy?: ResponseUrlPolicy;
   };
   /** Delivery of pushes: retries, backoff, retry window before dead-lettering. */
-  delivery?: Omit<DeliveryWorkerOptions, 'store' | 'registry' | 'http' | 'log' | 'wholeObject'>;
+  delivery?: Omit<DeliveryWorkerOptions, 'store' | 'registry' | 'http' | 'log' | 'wholeObject' | 'clock'>;
+  /**
+   * The time and timers of the node (default: the system clock): command deadlines and
+   * TIMEOUT results, delivery retries and leases, cache ages, `last_updated` defaults. Tests
+   * pass a controllable clock to move time instead of waiting for it.
+   */
+  clock?: Clock;
 }
 
 /** What createOcpiApp() adds to the Fastify instance, as `app.ocpi`. */
@@ -247,14 +254,15 @@ export const ocpiPlugin: FastifyPluginCallback<OcpiAppOptions> = fp<OcpiAppOptio
     const store = isStore(options.store)
       ? options.store
       : await openStore(options.store ?? { kind: 'pglite', dataDir: 'memory' });
-    const registry = new PartnerRegistry(
-      store,
-      options.tokenCacheTtlMs === undefined ? {} : { tokenCacheTtlMs: options.tokenCacheTtlMs },
-    );
+    const clock = options.clock ?? systemClock;
+    const registry = new PartnerRegistry(store, {
+      clock,
+      ...(options.tokenCacheTtlMs === undefined ? {} : { tokenCacheTtlMs: options.tokenCacheTtlMs }),
+    });
     const http = new OcpiHttpClient(options.http, options.outboundUrlPolicy);
     let publicUrl = options.publicUrl?.replace(/\/+$/, '');
     // PostgreSQL has autovacuum; the embedded store gets its statistics refreshed by us.
-    const repoOptions = { analyze: store.kind === 'pglite', invalidations: store.invalidations };
+    const repoOptions = { analyze: store.kind === 'pglite', invalidations: store.invalidations, clock };
     const serviceOf = <M extends ObjectModuleId>(module: M): ObjectService<CanonicalObjects[M]> =>
       options.services?.[module] ??
       new StoreObjectService<CanonicalObjects[M]>(module, store.db, repoOptions);
@@ -273,6 +281,7 @@ export const ocpiPlugin: FastifyPluginCallback<OcpiAppOptions> = fp<OcpiAppOptio
       http,
       urlPolicy: options.outboundUrlPolicy ?? {},
       log: app.log,
+      clock,
       events: new EventEmitter(),
       services: {
         locations: serviceOf('locations'),
@@ -307,6 +316,7 @@ export const ocpiPlugin: FastifyPluginCallback<OcpiAppOptions> = fp<OcpiAppOptio
     });
     const delivery = createDeliveryWorker(node, {
       ...options.delivery,
+      clock,
       // A refused PATCH of one of our objects is replaced by the PUT of the whole object.
       wholeObject: async (entry) => {
         for (const publisher of Object.values(publishers)) {

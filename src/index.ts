@@ -1,6 +1,7 @@
 export { createOcpiApp, type OcpiApi, type OcpiAppOptions, ocpiPlugin } from './app.ts';
 export type { OcpiHttpOptions } from './client/ocpi-http.ts';
 export type { OutboundUrlPolicy } from './client/url-guard.ts';
+export { type Clock, type ClockTimer, systemClock } from './clock.ts';
 export type { JsonObject, JsonValue } from './model/json.ts';
 export { parseObject, renderObject } from './model/objects.ts';
 /** The TypeBox schemas of every OCPI object, per version; each is also its TypeScript type (2.3.0 is the canonical shape). */

@@ -70,12 +70,12 @@ export function adminCommandRoutes(
       const onCdr = (event: ReceivedEvent) => {
         if (event.module === 'cdrs' && event.partnerId === partner.id) line({ cdr: event.object });
       };
-      const timer = setTimeout(() => finish(), follow * 1000);
+      const timer = node.clock.setTimeout(() => finish(), follow * 1000);
       const finish = () => {
-        clearTimeout(timer);
+        timer.cancel();
         received.off('received', onSession);
         received.off('received', onCdr);
-        setTimeout(() => stream.push(null), 1000);
+        node.clock.setTimeout(() => stream.push(null), 1000);
       };
       received.on('received', onSession);
       received.on('received', onCdr);

@@ -1,5 +1,6 @@
 import type { ReceivedEvent } from '../admin/command-routes.ts';
 import { createOcpiApp } from '../app.ts';
+import { systemClock } from '../clock.ts';
 import type { JsonObject } from '../model/json.ts';
 import { SimulatedGateway } from '../modules/commands/simulated-gateway.ts';
 import { demoLocation, demoTariff, demoToken } from './demo-data.ts';
@@ -11,16 +12,19 @@ const say = (text: string) => process.stdout.write(`${text}\n`);
  * HTTP. They register, then START_SESSION → charging → STOP_SESSION → CDR.
  */
 export async function demo(): Promise<number> {
-  const gateway = new SimulatedGateway({ tickMs: 700, kwhPerTick: 1.1 });
+  const clock = systemClock;
+  const gateway = new SimulatedGateway({ clock, tickMs: 700, kwhPerTick: 1.1 });
   const fast = { pollIntervalMs: 100 };
   const cpo = await createOcpiApp({
     parties: [{ countryCode: 'NL', partyId: 'CPO', role: 'CPO', businessDetails: { name: 'Demo CPO' } }],
     commands: { gateway, timeoutSeconds: 10 },
     delivery: fast,
+    clock,
   });
   const emsp = await createOcpiApp({
     parties: [{ countryCode: 'DE', partyId: 'MSP', role: 'EMSP', businessDetails: { name: 'Demo eMSP' } }],
     delivery: fast,
+    clock,
   });
   try {
     await cpo.listen({ port: 0, host: '127.0.0.1' });

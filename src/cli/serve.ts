@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createOcpiApp } from '../app.ts';
+import { systemClock } from '../clock.ts';
 import { isSupportedVersion, type OcpiVersion } from '../model/versions.ts';
 import {
   SIMULATED_BEHAVIOURS,
@@ -129,9 +130,11 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<num
   const timeoutSeconds = timeoutText === undefined ? undefined : Number(timeoutText);
   if (timeoutSeconds !== undefined && !(Number.isInteger(timeoutSeconds) && timeoutSeconds > 0))
     throw new Error(`--command-timeout ${timeoutText}: expected whole seconds, at least 1`);
+  // The composition root: the one place the system clock is chosen.
+  const clock = systemClock;
   const simulated =
     values.demo || values.simulate
-      ? new SimulatedGateway({ tickMs: 2000, evses: parseSimulate(values.simulate ?? []) })
+      ? new SimulatedGateway({ clock, tickMs: 2000, evses: parseSimulate(values.simulate ?? []) })
       : undefined;
   const admin = serveAdmin(
     {
@@ -147,6 +150,7 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<num
       `Creating the embedded database in ${store.dataDir} (first start, this can take a few seconds)…\n`,
     );
   const app = await createOcpiApp({
+    clock,
     ...(values.versions ? { versions: parseVersions(values.versions) } : {}),
     parties,
     store,

@@ -1,6 +1,6 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Database } from '../store/schema.ts';
-import type { OutboxDeadTable, OutboxMethod, OutboxTable } from '../store/schema-outbox.ts';
+import type { OutboxMethod, OutboxTable } from '../store/schema-outbox.ts';
 import { OcpiError } from '../transport/errors.ts';
 
 export type { OutboxMethod };
@@ -64,9 +64,8 @@ export interface DeadLetter {
 }
 
 export type OutboxRow = Selectable<OutboxTable>;
-type DeadRow = Selectable<OutboxDeadTable>;
 
-function checkMessage(message: OutboxMessage): void {
+export function checkMessage(message: OutboxMessage): void {
   if (!message.partnerId)
     throw new OcpiError('OCPI_ERR_INVALID_ARGUMENT', 'outbox message: partnerId is required');
   if (!message.orderingKey)
@@ -91,7 +90,7 @@ function checkMessage(message: OutboxMessage): void {
 }
 
 /** The stored form of a message's headers and body (null for none). */
-function encoded(message: OutboxMessage): { headers: string | null; body: string | null } {
+export function encoded(message: OutboxMessage): { headers: string | null; body: string | null } {
   return {
     headers:
       message.headers && Object.keys(message.headers).length > 0 ? JSON.stringify(message.headers) : null,
@@ -103,7 +102,7 @@ function encoded(message: OutboxMessage): { headers: string | null; body: string
  * Serialises everything that changes which row is the head of a partner's ordering key:
  * enqueue, delivery, dead-lettering and replay. Held until the transaction ends.
  */
-async function lockKey(trx: Kysely<Database>, partnerId: string, orderingKey: string): Promise<void> {
+export async function lockKey(trx: Kysely<Database>, partnerId: string, orderingKey: string): Promise<void> {
   const key = `ocpi-outbox\n${partnerId}\n${orderingKey}`;
   await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx);
 }
@@ -179,7 +178,12 @@ export async function claim(
  * behind: the key has been failing since then, so a backlog behind a partner that stays
  * down drains into the dead letters instead of starting a new retry window per message.
  */
-function promoteNext(partnerId: string, orderingKey: string, goneId: string | number, failingSince?: Date) {
+export function promoteNext(
+  partnerId: string,
+  orderingKey: string,
+  goneId: string | number,
+  failingSince?: Date,
+) {
   const inherit =
     failingSince === undefined
       ? sql``
@@ -260,225 +264,6 @@ export function toEntry(row: OutboxRow): OutboxEntry {
     ...(row.last_error !== null ? { lastError: row.last_error } : {}),
   };
 }
-function toDeadLetter(row: DeadRow): DeadLetter {
-  return {
-    id: String(row.id),
-    partnerId: row.partner_id,
-    orderingKey: row.ordering_key,
-    kind: row.kind,
-    method: row.method,
-    url: row.url,
-    ...(row.headers ? { headers: row.headers } : {}),
-    ...(row.body !== null && row.body !== undefined ? { body: row.body } : {}),
-    createdAt: new Date(row.created_at),
-    attempts: row.attempts,
-    ...(row.first_failed_at ? { firstFailedAt: new Date(row.first_failed_at) } : {}),
-    ...(row.last_error !== null ? { lastError: row.last_error } : {}),
-    deadAt: new Date(row.dead_at),
-  };
-}
-
-/** Who holds live leases now. */
-export async function leaseHolders(db: Kysely<Database>, now: Date): Promise<string[]> {
-  const rows = await db
-    .selectFrom('ocpi_outbox')
-    .select('locked_by')
-    .distinct()
-    .where('locked_by', 'is not', null)
-    .where('locked_until', '>', now)
-    .execute();
-  return rows.map((r) => String(r.locked_by));
-}
-
-/** Drops the leases of these holders: their rows are due again at once. */
-export async function releaseLeases(db: Kysely<Database>, holders: string[]): Promise<number> {
-  if (holders.length === 0) return 0;
-  const result = await db
-    .updateTable('ocpi_outbox')
-    .set({ locked_until: null, locked_by: null })
-    .where('locked_by', 'in', holders)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows);
-}
-
-/** Releases rows `workerId` claimed but did not try: due again at once, no attempt counted. */
-export async function releaseRows(
-  db: Kysely<Database>,
-  ids: Array<string | number>,
-  workerId: string,
-): Promise<void> {
-  if (ids.length === 0) return;
-  await db
-    .updateTable('ocpi_outbox')
-    .set({ locked_until: null, locked_by: null })
-    .where('id', 'in', ids)
-    .where('locked_by', '=', workerId)
-    .execute();
-}
-
-/** Records a failed attempt and releases the lease; false if the lease was lost meanwhile. */
-export async function recordFailure(
-  db: Kysely<Database>,
-  args: {
-    id: string | number;
-    workerId: string;
-    attempts: number;
-    error: string;
-    firstFailedAt: Date;
-    nextAttemptAt: Date;
-  },
-): Promise<boolean> {
-  const result = await db
-    .updateTable('ocpi_outbox')
-    .set({
-      attempts: args.attempts,
-      last_error: args.error,
-      first_failed_at: args.firstFailedAt,
-      next_attempt_at: args.nextAttemptAt,
-      locked_until: null,
-      locked_by: null,
-    })
-    .where('id', '=', args.id)
-    .where('locked_by', '=', args.workerId)
-    .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
-}
-
-/**
- * Moves a row the worker holds to the dead letters, and lets the next row of its key go.
- * With `refused` (the partner answered, and refused it) the next row starts afresh;
- * otherwise it inherits the time the key has been failing since (see promoteNext).
- */
-export async function moveToDeadLetters(
-  db: Kysely<Database>,
-  row: OutboxRow,
-  args: {
-    workerId: string;
-    attempts: number;
-    error: string;
-    firstFailedAt: Date;
-    deadAt: Date;
-    refused: boolean;
-  },
-): Promise<DeadLetter | undefined> {
-  return db.transaction().execute(async (trx) => {
-    await lockKey(trx, row.partner_id, row.ordering_key);
-    const result = await sql<DeadRow>`
-      with moved as (
-        delete from ocpi_outbox where id = ${row.id} and locked_by = ${args.workerId} returning *
-      )
-      insert into ocpi_outbox_dead
-        (id, partner_id, ordering_key, kind, method, url, headers, body, created_at,
-         attempts, first_failed_at, last_error, dead_at)
-      select id, partner_id, ordering_key, kind, method, url, headers, body, created_at,
-         ${args.attempts}::integer, ${args.firstFailedAt}::timestamptz, ${args.error}::text,
-         ${args.deadAt}::timestamptz
-      from moved
-      returning *`.execute(trx);
-    const dead = result.rows[0];
-    if (!dead) return undefined;
-    const failingSince = args.refused ? undefined : args.firstFailedAt;
-    await promoteNext(row.partner_id, row.ordering_key, row.id, failingSince).execute(trx);
-    return toDeadLetter(dead);
-  });
-}
-
-/**
- * Replaces the request of a row the worker holds (a PATCH the partner refused, by the
- * PUT of the whole object), due at once and still first of its key: the later messages
- * of the key follow it. False if the lease was lost meanwhile.
- */
-export async function replaceRequest(
-  db: Kysely<Database>,
-  row: OutboxRow,
-  args: { workerId: string; message: OutboxMessage; attempts: number; error: string },
-): Promise<boolean> {
-  const { message } = args;
-  checkMessage(message);
-  if (message.partnerId !== row.partner_id || message.orderingKey !== row.ordering_key)
-    throw new OcpiError(
-      'OCPI_ERR_INVALID_ARGUMENT',
-      'outbox replaceRequest(): the replacement must keep the partner and ordering key',
-    );
-  const result = await db
-    .updateTable('ocpi_outbox')
-    .set({
-      kind: message.kind,
-      method: message.method,
-      url: message.url,
-      ...encoded(message),
-      attempts: args.attempts,
-      last_error: args.error,
-      next_attempt_at: null,
-      locked_until: null,
-      locked_by: null,
-    })
-    .where('id', '=', row.id)
-    .where('locked_by', '=', args.workerId)
-    .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
-}
-
-/**
- * Moves one dead letter back to the outbox, due at once, under its original id: it goes
- * before any later message of its key still pending. False if there is no such letter.
- */
-export async function replayDeadLetter(db: Kysely<Database>, id: string): Promise<boolean> {
-  return db.transaction().execute(async (trx) => {
-    const letter = await trx
-      .selectFrom('ocpi_outbox_dead')
-      .select(['partner_id', 'ordering_key'])
-      .where('id', '=', id)
-      .executeTakeFirst();
-    if (!letter) return false;
-    const { partner_id: partnerId, ordering_key: orderingKey } = letter;
-    await lockKey(trx, partnerId, orderingKey);
-    const moved = await sql<{ id: string | number }>`
-      with moved as (delete from ocpi_outbox_dead where id = ${id} returning *)
-      insert into ocpi_outbox
-        (id, partner_id, ordering_key, kind, method, url, headers, body, created_at, attempts, next_attempt_at)
-      select id, partner_id, ordering_key, kind, method, url, headers, body, created_at, 0, null
-      from moved
-      returning id`.execute(trx);
-    if (moved.rows.length === 0) return false; // replayed concurrently
-    // The replayed row may be older than the current head: recompute the key's head.
-    await sql`
-      update ocpi_outbox o set is_head = (o.id = m.first)
-      from (
-        select min(id) as first from ocpi_outbox where partner_id = ${partnerId} and ordering_key = ${orderingKey}
-      ) m
-      where o.partner_id = ${partnerId} and o.ordering_key = ${orderingKey} and o.is_head <> (o.id = m.first)`.execute(
-      trx,
-    );
-    return true;
-  });
-}
-
-/** Ids of dead letters, oldest first, optionally for one partner. */
-export async function deadLetterIds(db: Kysely<Database>, partnerId?: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom('ocpi_outbox_dead')
-    .select('id')
-    .$if(partnerId !== undefined, (q) => q.where('partner_id', '=', partnerId as string))
-    .orderBy('id')
-    .execute();
-  return rows.map((r) => String(r.id));
-}
-
-export async function listDeadLetters(
-  db: Kysely<Database>,
-  args: { partnerId?: string; limit?: number; offset?: number } = {},
-): Promise<DeadLetter[]> {
-  const rows = await db
-    .selectFrom('ocpi_outbox_dead')
-    .selectAll()
-    .$if(args.partnerId !== undefined, (q) => q.where('partner_id', '=', args.partnerId as string))
-    .orderBy('id')
-    .limit(args.limit ?? 1000)
-    .offset(args.offset ?? 0)
-    .execute();
-  return rows.map(toDeadLetter);
-}
 
 export async function listPending(
   db: Kysely<Database>,
@@ -498,15 +283,6 @@ export async function listPending(
 export async function countPending(db: Kysely<Database>, partnerId?: string): Promise<number> {
   const row = await db
     .selectFrom('ocpi_outbox')
-    .select((eb) => eb.fn.countAll().as('n'))
-    .$if(partnerId !== undefined, (q) => q.where('partner_id', '=', partnerId as string))
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}
-
-export async function countDeadLetters(db: Kysely<Database>, partnerId?: string): Promise<number> {
-  const row = await db
-    .selectFrom('ocpi_outbox_dead')
     .select((eb) => eb.fn.countAll().as('n'))
     .$if(partnerId !== undefined, (q) => q.where('partner_id', '=', partnerId as string))
     .executeTakeFirstOrThrow();

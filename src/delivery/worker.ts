@@ -1,150 +1,52 @@
 import { EventEmitter } from 'node:events';
 import type { Kysely } from 'kysely';
-import { type OcpiHttpClient, PartnerCallError } from '../client/ocpi-http.ts';
+import type { OcpiHttpClient } from '../client/ocpi-http.ts';
+import { type Clock, type ClockTimer, systemClock } from '../clock.ts';
 import type { PartnersContext } from '../partners/context.ts';
-import type { PartnerRegistry } from '../partners/registry.ts';
 import type { Database } from '../store/schema.ts';
-import type { Store } from '../store/store.ts';
-import type { TokenEncoding } from '../transport/token.ts';
+import { attempt, type Outcome } from './attempt.ts';
 import { type BackoffOptions, backoffDelay } from './backoff.ts';
+import { Completions } from './completions.ts';
+import {
+  countDeadLetters,
+  deadLetterIds,
+  listDeadLetters,
+  moveToDeadLetters,
+  replayDeadLetter,
+} from './dead-letters.ts';
+import { type DeliveryEvents, type DeliveryLogger, errorText, silentLogger } from './events.ts';
 import { holderIsGone, newHolderId, processRuns, thisProcess } from './lease-holder.ts';
+import { leaseHolders, recordFailure, releaseLeases, releaseRows, replaceRequest } from './leases.ts';
 import {
   claim,
-  complete,
-  completeMany,
-  countDeadLetters,
   countPending,
   type DeadLetter,
-  deadLetterIds,
   enqueue,
-  leaseHolders,
-  listDeadLetters,
   listPending,
-  moveToDeadLetters,
   type OutboxEntry,
   type OutboxMessage,
   type OutboxRow,
-  recordFailure,
-  releaseLeases,
-  releaseRows,
-  replaceRequest,
-  replayDeadLetter,
   toEntry,
 } from './outbox.ts';
-import { isRefusal } from './refusal.ts';
+import { type PartnerAuth, PartnerAuthCache } from './partner-auth.ts';
+import { PartnerSlots } from './partner-slots.ts';
+import { RetryAlarm } from './retry-alarm.ts';
+import type { DeliveryWorkerOptions } from './worker-options.ts';
 
-/** The subset of a pino logger the worker uses. */
-export interface DeliveryLogger {
-  debug(obj: object, msg?: string): void;
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
-
-export interface DeliveryWorkerOptions {
-  store: Store;
-  /** Where partners' outbound tokens and token encodings come from. */
-  registry: PartnerRegistry;
-  /** The node's outbound client. Its timeout must be shorter than `leaseMs`. */
-  http: OcpiHttpClient;
-  /** The node's pino logger (default: silent). Tokens are never logged. */
-  log?: DeliveryLogger;
-  /** Clock in ms since the epoch (default Date.now). Due times, leases and the retry window use it. */
-  now?: () => number;
-  /** Random numbers in [0, 1) for the backoff jitter (default Math.random). */
-  random?: () => number;
-  /** Identifies this worker in leases (default host:pid:process start:random, see lease-holder.ts). */
-  workerId?: string;
-  /** Retry delays (default 1 s, ×2 per failure, at most 5 min, ±10 %). */
-  backoff?: BackoffOptions;
-  /**
-   * A message that fails when its key has been failing for longer than this is
-   * dead-lettered (default 24 h). The time runs from its first failure or, for a message
-   * queued behind one that was dead-lettered, from that one's first failure.
-   */
-  retryWindowMs?: number;
-  /**
-   * How long a claimed row belongs to this worker (default 60 s). After it, another
-   * worker may take the row, so it must exceed the HTTP timeout by a margin.
-   */
-  leaseMs?: number;
-  /** Most rows claimed in one query (default 50). */
-  batchSize?: number;
-  /** Most deliveries in flight at once (default 32). */
-  concurrency?: number;
-  /**
-   * Most deliveries in flight to one partner at once (default a quarter of
-   * `concurrency`, at least 1): a partner that hangs holds no more slots than this while
-   * its calls run into the HTTP timeout, and the other partners get the rest.
-   */
-  partnerConcurrency?: number;
-  /** Look for due rows this often even when not woken (default 1 s). */
-  pollIntervalMs?: number;
-  /** How long stop() waits for deliveries in flight (default 15 s). */
-  stopTimeoutMs?: number;
-  /** How long a partner's token and encoding are reused between deliveries (default 1 s). */
-  partnerCacheMs?: number;
-  /**
-   * The PUT of the whole, current object that replaces a refused PATCH of it (the spec's
-   * answer to a receiver that does not know the object): same partner and ordering key,
-   * rendered for the partner now. Undefined (or no function): the PATCH is dead-lettered.
-   */
-  wholeObject?: (entry: OutboxEntry) => Promise<OutboxMessage | undefined>;
-}
-
-/** A message that reached the partner. */
-export interface DeliveredEvent {
-  entry: OutboxEntry;
-  httpStatus: number;
-  /** The OCPI status_code the partner answered. */
-  statusCode: number;
-  /** The `data` of the partner's answer, if any. */
-  data?: unknown;
-}
-
-/** A failed attempt, to be retried at `nextAttemptAt`. */
-export interface FailedEvent {
-  entry: OutboxEntry;
-  error: string;
-  /** Attempts so far, this one included. */
-  attempts: number;
-  nextAttemptAt: Date;
-}
+export type {
+  DeadLetteredEvent,
+  DeliveredEvent,
+  DeliveryEvents,
+  DeliveryLogger,
+  DroppedEvent,
+  FailedEvent,
+} from './events.ts';
+export type { DeliveryWorkerOptions } from './worker-options.ts';
 
 /** How often a running worker looks for leases held by dead processes of this host. */
 const DEAD_LEASE_CHECK_MS = 2000;
 
-/** A message given up: refused by the partner, or dead-lettered after the retry window. */
-export interface DeadLetteredEvent {
-  deadLetter: DeadLetter;
-}
-
-/** A message thrown away because its partner no longer exists. */
-export interface DroppedEvent {
-  entry: OutboxEntry;
-  reason: string;
-}
-
-/** Events of the DeliveryWorker. Listeners run synchronously; exceptions in them are logged and ignored. */
-export type DeliveryEvents = {
-  delivered: [DeliveredEvent];
-  failed: [FailedEvent];
-  'dead-lettered': [DeadLetteredEvent];
-  dropped: [DroppedEvent];
-};
-
-interface PartnerAuth {
-  token: string;
-  encoding: TokenEncoding;
-  fetchedAt: number;
-}
-
-type Outcome =
-  | { ok: true; httpStatus: number; statusCode: number; data?: unknown }
-  | { ok: false; error: string; unreachable: boolean; refused: boolean };
-
 const MAX_ERROR_LENGTH = 1000;
-const silent: DeliveryLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
 /**
  * Delivers outbox rows to partners: at least once, in order per partner and ordering
@@ -156,22 +58,22 @@ const silent: DeliveryLogger = { debug() {}, info() {}, warn() {}, error() {} };
 export class DeliveryWorker extends EventEmitter<DeliveryEvents> {
   readonly workerId: string;
   private readonly db: Kysely<Database>;
-  private readonly registry: PartnerRegistry;
   private readonly http: OcpiHttpClient;
   private readonly log: DeliveryLogger;
-  private readonly now: () => number;
+  private readonly clock: Clock;
   private readonly random: () => number;
   private readonly backoff: BackoffOptions;
   private readonly retryWindowMs: number;
   private readonly leaseMs: number;
   private readonly batchSize: number;
   private readonly concurrency: number;
-  private readonly partnerConcurrency: number;
   private readonly pollIntervalMs: number;
-  private deadLeaseTimer: NodeJS.Timeout | undefined;
   private readonly stopTimeoutMs: number;
-  private readonly partnerCacheMs: number;
   private readonly wholeObject: DeliveryWorkerOptions['wholeObject'];
+  private readonly auth: PartnerAuthCache;
+  private readonly slots: PartnerSlots;
+  private readonly alarm: RetryAlarm;
+  private readonly completions: Completions;
 
   private running = false;
   /** Set when stop() gave up waiting: late deliveries then leave the database alone. */
@@ -179,29 +81,15 @@ export class DeliveryWorker extends EventEmitter<DeliveryEvents> {
   private pumping: Promise<void> | undefined;
   private again = false;
   private readonly inFlight = new Set<Promise<void>>();
-  /** Deliveries in flight per partner. */
-  private readonly inFlightTo = new Map<string, number>();
-  private pollTimer: NodeJS.Timeout | undefined;
-  private retryTimer: NodeJS.Timeout | undefined;
-  private retryTimerAt = Number.POSITIVE_INFINITY;
-  /** Retry times of this worker's failed rows that fall before the next poll. */
-  private retryTimes: number[] = [];
-  /** Partners that did not answer at all, left alone until the given time. */
-  private readonly paused = new Map<string, number>();
-  /** Rounds of attempts in a row a partner did not answer. */
-  private readonly unreachable = new Map<string, number>();
-  private readonly partners = new Map<string, PartnerAuth>();
-  /** Delivered rows waiting to be removed: removed together, while the previous batch commits. */
-  private completions: Array<{ row: OutboxRow; resolve: () => void; reject: (err: unknown) => void }> = [];
-  private completing = false;
+  private pollTimer: ClockTimer | undefined;
+  private deadLeaseTimer: ClockTimer | undefined;
 
   constructor(options: DeliveryWorkerOptions) {
     super();
     this.db = options.store.db;
-    this.registry = options.registry;
     this.http = options.http;
-    this.log = options.log ?? silent;
-    this.now = options.now ?? Date.now;
+    this.log = options.log ?? silentLogger;
+    this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
     this.workerId = options.workerId ?? newHolderId(thisProcess());
     this.backoff = options.backoff ?? {};
@@ -209,11 +97,14 @@ export class DeliveryWorker extends EventEmitter<DeliveryEvents> {
     this.leaseMs = options.leaseMs ?? 60_000;
     this.batchSize = Math.max(1, options.batchSize ?? 50);
     this.concurrency = Math.max(1, options.concurrency ?? 32);
-    this.partnerConcurrency = Math.max(1, options.partnerConcurrency ?? Math.floor(this.concurrency / 4));
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
     this.stopTimeoutMs = options.stopTimeoutMs ?? 15_000;
-    this.partnerCacheMs = options.partnerCacheMs ?? 1000;
     this.wholeObject = options.wholeObject;
+    this.auth = new PartnerAuthCache(options.registry, this.clock, options.partnerCacheMs ?? 1000);
+    const perPartner = Math.max(1, options.partnerConcurrency ?? Math.floor(this.concurrency / 4));
+    this.slots = new PartnerSlots(perPartner, this.backoff, this.random);
+    this.alarm = new RetryAlarm(this.clock, this.pollIntervalMs, () => this.wake());
+    this.completions = new Completions(this.db, this.batchSize);
   }
 
   /** Starts delivering: at once, then on every wake() and poll. */
@@ -221,13 +112,18 @@ export class DeliveryWorker extends EventEmitter<DeliveryEvents> {
     if (this.running) return;
     this.running = true;
     this.abandoned = false;
-    this.pollTimer = setInterval(() => this.wake(), this.pollIntervalMs);
-    this.pollTimer.unref();
+    // A poll while a pass runs is dropped (the next one looks): polls alone never keep it busy.
+    this.pollTimer = this.clock
+      .setInterval(() => {
+        if (!this.pumping) this.wake();
+      }, this.pollIntervalMs)
+      .unref();
     this.wake();
     this.takeOverDeadLeases();
     // Also while running: another instance on this host may be killed at any time.
-    this.deadLeaseTimer = setInterval(() => this.takeOverDeadLeases(), DEAD_LEASE_CHECK_MS);
-    this.deadLeaseTimer.unref();
+    this.deadLeaseTimer = this.clock
+      .setInterval(() => this.takeOverDeadLeases(), DEAD_LEASE_CHECK_MS)
+      .unref();
   }
 
   private takeOverDeadLeases(): void {
@@ -248,7 +144,7 @@ export class DeliveryWorker extends EventEmitter<DeliveryEvents> {
    */
   private async releaseDeadLeases(): Promise<number> {
     const self = thisProcess();
-    const holders = await leaseHolders(this.db, new Date(this.now()));
+    const holders = await leaseHolders(this.db, new Date(this.clock.now()));
     return releaseLeases(
       this.db,
       holders.filter((holder) => holderIsGone(holder, self, processRuns)),
@@ -262,17 +158,14 @@ export class DeliveryWorker extends EventEmitter<DeliveryEvents> {
    */
   async stop(): Promise<void> {
     this.running = false;
-    if (this.pollTimer) clearInterval(this.pollTimer);
-    if (this.deadLeaseTimer) clearInterval(this.deadLeaseTimer);
-    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.pollTimer?.cancel();
+    this.deadLeaseTimer?.cancel();
     this.pollTimer = undefined;
     this.deadLeaseTimer = undefined;
-    this.retryTimer = undefined;
-    this.retryTimerAt = Number.POSITIVE_INFINITY;
-    this.retryTimes = [];
-    let timer: NodeJS.Timeout | undefined;
+    this.alarm.clear();
+    let timer: ClockTimer | undefined;
     const timeout = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), this.stopTimeoutMs);
+      timer = this.clock.setTimeout(() => resolve('timeout'), this.stopTimeoutMs);
     });
     const settled = (async () => {
       await this.pumping;
@@ -280,7 +173,7 @@ export class DeliveryWorker extends EventEmitter<DeliveryEvents> {
       return 'done' as const;
     })();
     const result = await Promise.race([settled, timeout]);
-    clearTimeout(timer);
+    timer?.cancel();
     if (result === 'timeout') {
       this.abandoned = true;
       this.log.warn({ inFlight: this.inFlight.size }, 'delivery worker stopped with deliveries in flight');
@@ -297,6 +190,7 @@ export class DeliveryWorker extends EventEmitter<DeliveryEvents> {
     this.pumping = this.pump().finally(() => {
       this.pumping = undefined;
       if (this.again) this.wake();
+      else if (this.inFlight.size === 0 && this.running) this.emitSafely('idle');
     });
   }
 
@@ -362,13 +256,13 @@ export class DeliveryWorker extends EventEmitter<DeliveryEvents> {
         const free = Math.min(this.concurrency - this.inFlight.size, this.batchSize);
         let rows: OutboxRow[];
         try {
-          const now = this.now();
+          const now = this.clock.now();
           rows = await claim(this.db, {
             workerId: this.workerId,
             now: new Date(now),
             leaseUntil: new Date(now + this.leaseMs),
             limit: free,
-            skipPartners: [...this.pausedPartners(now), ...this.busyPartners()],
+            skipPartners: this.slots.skipped(now),
           });
         } catch (err) {
           if (this.running)
@@ -379,27 +273,13 @@ export class DeliveryWorker extends EventEmitter<DeliveryEvents> {
         // and the partner, now busy, is left out of the next claim.
         const over: OutboxRow[] = [];
         for (const row of rows) {
-          if ((this.inFlightTo.get(row.partner_id) ?? 0) < this.partnerConcurrency) this.launch(row);
+          if (this.slots.hasRoom(row.partner_id)) this.launch(row);
           else over.push(row);
         }
         if (over.length > 0) await this.giveBack(over);
         if (rows.length < free) break;
       }
     } while (this.again && this.running);
-  }
-
-  private pausedPartners(now: number): string[] {
-    for (const [id, until] of this.paused) if (until <= now) this.paused.delete(id);
-    return [...this.paused.keys()];
-  }
-
-  /**
-   * Partners left out of claims: those with more than half their slots in flight. As
-   * for the worker's slots, a partner's are refilled in batches: a partner with a backlog
-   * is not claimed for (and its surplus given back) at every delivery that ends.
-   */
-  private busyPartners(): string[] {
-    return [...this.inFlightTo].filter(([, n]) => n > this.partnerConcurrency / 2).map(([id]) => id);
   }
 
   /** Releases claimed rows untried: no attempt is counted, and they are due again at once. */
@@ -420,7 +300,7 @@ export class DeliveryWorker extends EventEmitter<DeliveryEvents> {
 
   private launch(row: OutboxRow): void {
     const partnerId = row.partner_id;
-    this.inFlightTo.set(partnerId, (this.inFlightTo.get(partnerId) ?? 0) + 1);
+    this.slots.take(partnerId);
     const delivery: Promise<void> = this.deliver(row)
       .catch((err) => {
         if (!this.abandoned)
@@ -431,9 +311,7 @@ export class DeliveryWorker extends EventEmitter<DeliveryEvents> {
       })
       .finally(() => {
         this.inFlight.delete(delivery);
-        const left = (this.inFlightTo.get(partnerId) ?? 1) - 1;
-        if (left > 0) this.inFlightTo.set(partnerId, left);
-        else this.inFlightTo.delete(partnerId);
+        this.slots.release(partnerId);
         this.wake();
       });
     this.inFlight.add(delivery);
@@ -449,9 +327,9 @@ export class DeliveryWorker extends EventEmitter<DeliveryEvents> {
       method: entry.method,
       url: entry.url,
     };
-    const auth = await this.partnerAuth(entry.partnerId);
+    const auth = await this.auth.get(entry.partnerId);
     if (!auth) {
-      await this.complete(row);
+      await this.completions.complete(row);
       const reason = 'partner is not registered';
       this.log.warn(context, `outbox message dropped: ${reason}`);
       this.emitSafely('dropped', { entry, reason });
@@ -460,7 +338,7 @@ export class DeliveryWorker extends EventEmitter<DeliveryEvents> {
     const outcome = await this.send(entry, auth);
     if (this.abandoned) return;
     if (outcome.ok) {
-      await this.complete(row);
+      await this.completions.complete(row);
       this.log.debug({ ...context, attempts: entry.attempts + 1 }, 'outbox message delivered');
       this.emitSafely('delivered', {
         entry,
@@ -473,47 +351,12 @@ export class DeliveryWorker extends EventEmitter<DeliveryEvents> {
     await this.failed(row, entry, outcome, context);
   }
 
-  /** Removes a delivered row, batched with the others delivered meanwhile (group commit). */
-  private complete(row: OutboxRow): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.completions.push({ row, resolve, reject });
-      if (this.completing) return;
-      this.completing = true;
-      // After the I/O callbacks of this loop turn: replies that arrived together are removed together.
-      setImmediate(() => void this.flushCompletions());
-    });
-  }
-
-  private async flushCompletions(): Promise<void> {
-    try {
-      while (this.completions.length > 0) {
-        const batch = this.completions.splice(0, this.batchSize);
-        let busy: OutboxRow[];
-        try {
-          busy = await completeMany(
-            this.db,
-            batch.map((b) => b.row),
-          );
-        } catch (err) {
-          for (const b of batch) b.reject(err);
-          continue;
-        }
-        for (const b of batch) {
-          if (!busy.includes(b.row)) {
-            b.resolve();
-            continue;
-          }
-          try {
-            await complete(this.db, b.row);
-            b.resolve();
-          } catch (err) {
-            b.reject(err);
-          }
-        }
-      }
-    } finally {
-      this.completing = false;
-    }
+  /** One attempt, and what it tells of the partner: whether it answers, whether our token still works. */
+  private async send(entry: OutboxEntry, auth: PartnerAuth): Promise<Outcome> {
+    const outcome = await attempt(this.http, entry, auth);
+    if (outcome.ok || !outcome.unreachable) this.slots.answered(entry.partnerId);
+    if (!outcome.ok && outcome.httpStatus === 401) this.auth.forget(entry.partnerId); // perhaps our token just rotated
+    return outcome;
   }
 
   private async failed(
@@ -523,7 +366,7 @@ export class DeliveryWorker extends EventEmitter<DeliveryEvents> {
     context: Record<string, unknown>,
   ): Promise<void> {
     if (outcome.refused) return this.refused(row, entry, outcome.error, context);
-    const now = this.now();
+    const now = this.clock.now();
     const attempts = entry.attempts + 1;
     const firstFailedAt = entry.firstFailedAt ?? new Date(now);
     const error = outcome.error.slice(0, MAX_ERROR_LENGTH);
@@ -556,7 +399,10 @@ export class DeliveryWorker extends EventEmitter<DeliveryEvents> {
       nextAttemptAt: new Date(nextAttemptAt),
     });
     if (!kept) return; // delivered, dropped or re-leased by someone else meanwhile
-    if (outcome.unreachable) this.pausePartner(entry.partnerId, now, nextAttemptAt);
+    if (outcome.unreachable) {
+      const pausedUntil = this.slots.pause(entry.partnerId, now, nextAttemptAt);
+      if (pausedUntil !== undefined) this.scheduleRetry(pausedUntil);
+    }
     this.scheduleRetry(nextAttemptAt);
     this.log.warn({ ...context, attempts, error, retryInMs: delay }, 'outbox delivery failed');
     this.emitSafely('failed', { entry, error, attempts, nextAttemptAt: new Date(nextAttemptAt) });
@@ -577,7 +423,7 @@ export class DeliveryWorker extends EventEmitter<DeliveryEvents> {
     reason: string,
     context: Record<string, unknown>,
   ): Promise<void> {
-    const now = this.now();
+    const now = this.clock.now();
     const attempts = entry.attempts + 1;
     const error = `refused: ${reason}`.slice(0, MAX_ERROR_LENGTH);
     const whole =
@@ -612,110 +458,9 @@ export class DeliveryWorker extends EventEmitter<DeliveryEvents> {
     this.emitSafely('dead-lettered', { deadLetter });
   }
 
-  /**
-   * Does not spend every slot on a partner that does not answer at all: its messages are
-   * not claimed (and count no attempts) until this one's retry, or longer when it keeps
-   * not answering (the same backoff, per partner).
-   */
-  private pausePartner(partnerId: string, now: number, retryAt: number): void {
-    const current = this.paused.get(partnerId);
-    if (current !== undefined && current > now) return; // a failure of the same round
-    const strikes = (this.unreachable.get(partnerId) ?? 0) + 1;
-    this.unreachable.set(partnerId, strikes);
-    const until = Math.max(retryAt, now + backoffDelay(strikes, this.backoff, this.random));
-    this.paused.set(partnerId, until);
-    this.scheduleRetry(until);
-  }
-
-  private async send(entry: OutboxEntry, auth: PartnerAuth): Promise<Outcome> {
-    try {
-      const reply = await this.http.call({
-        method: entry.method,
-        url: entry.url,
-        token: auth.token,
-        encoding: auth.encoding,
-        ...(entry.body !== undefined ? { body: entry.body } : {}),
-        ...(entry.headers ? { headers: entry.headers } : {}),
-      });
-      const { httpStatus, envelope } = reply;
-      this.unreachable.delete(entry.partnerId);
-      const statusCode = envelope.status_code;
-      if (httpStatus >= 200 && httpStatus < 300 && statusCode >= 1000 && statusCode < 2000)
-        return {
-          ok: true,
-          httpStatus,
-          statusCode,
-          ...(envelope.data !== undefined ? { data: envelope.data } : {}),
-        };
-      if (httpStatus === 401) this.partners.delete(entry.partnerId); // perhaps our token just rotated
-      const message = envelope.status_message ? `: ${envelope.status_message}` : '';
-      return {
-        ok: false,
-        error: `HTTP ${httpStatus}, OCPI status ${statusCode}${message}`,
-        unreachable: false,
-        refused: isRefusal(httpStatus, statusCode),
-      };
-    } catch (err) {
-      if (err instanceof PartnerCallError) {
-        if (err.partnerHttpStatus !== undefined) this.unreachable.delete(entry.partnerId);
-        if (err.partnerHttpStatus === 401) this.partners.delete(entry.partnerId);
-        const cause =
-          err.cause instanceof Error && err.cause.message !== err.message ? ` (${err.cause.message})` : '';
-        return {
-          ok: false,
-          error: `${err.message}${cause}`,
-          unreachable: err.partnerHttpStatus === undefined,
-          refused: isRefusal(err.partnerHttpStatus),
-        };
-      }
-      return { ok: false, error: errorText(err), unreachable: true, refused: false };
-    }
-  }
-
-  private async partnerAuth(partnerId: string): Promise<PartnerAuth | undefined> {
-    const now = this.now();
-    const cached = this.partners.get(partnerId);
-    if (cached && now - cached.fetchedAt < this.partnerCacheMs) return cached;
-    const [partner, token] = await Promise.all([
-      this.registry.get(partnerId),
-      this.registry.outboundToken(partnerId),
-    ]);
-    if (!partner || token === undefined) {
-      this.partners.delete(partnerId);
-      return undefined;
-    }
-    const auth = { token, encoding: partner.tokenEncoding, fetchedAt: now };
-    this.partners.set(partnerId, auth);
-    return auth;
-  }
-
   /** Wakes the worker when a retry of its own falls due before the next poll would notice. */
   private scheduleRetry(at: number): void {
-    if (!this.running) return;
-    if (at - this.now() >= this.pollIntervalMs) return;
-    this.retryTimes.push(at);
-    this.armRetryTimer();
-  }
-
-  private armRetryTimer(): void {
-    if (this.retryTimes.length === 0) return;
-    const next = Math.min(...this.retryTimes);
-    if (this.retryTimer && next >= this.retryTimerAt) return;
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.retryTimerAt = next;
-    this.retryTimer = setTimeout(
-      () => {
-        this.retryTimer = undefined;
-        this.retryTimerAt = Number.POSITIVE_INFINITY;
-        const now = this.now();
-        this.retryTimes = this.retryTimes.filter((t) => t > now);
-        this.wake();
-        this.armRetryTimer();
-      },
-      // A little late rather than early: the row must be due when the claim runs.
-      Math.max(0, next - this.now()) + 2,
-    );
-    this.retryTimer.unref();
+    if (this.running) this.alarm.schedule(at);
   }
 
   /** Calls every listener, each in its own try: one broken listener does not starve the others. */
@@ -728,10 +473,6 @@ export class DeliveryWorker extends EventEmitter<DeliveryEvents> {
       }
     }
   }
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 /** A worker wired to a node's store, registry, HTTP client and logger. */

@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { OcpiHttpClient } from '../client/ocpi-http.ts';
 import type { OutboundUrlPolicy } from '../client/url-guard.ts';
+import type { Clock } from '../clock.ts';
 import type { OcpiVersion } from '../model/versions.ts';
 import type { Store } from '../store/store.ts';
 import type { PartnerRegistry } from './registry.ts';
@@ -19,6 +20,8 @@ export interface PartnersContext {
   readonly http: OcpiHttpClient;
   readonly urlPolicy: OutboundUrlPolicy;
   readonly log: FastifyBaseLogger;
+  /** The time and timers every part of the node reads. */
+  readonly clock: Clock;
   /** The base URL partners reach this node at, e.g. https://ocpi.example.com (no trailing slash). */
   publicUrl(): string;
 }

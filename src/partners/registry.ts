@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
+import { type Clock, systemClock } from '../clock.ts';
 import type { Database, PartnerEndpointRow, PartnerRoleRow } from '../store/schema.ts';
 import type { Store } from '../store/store.ts';
 import { OcpiError } from '../transport/errors.ts';
@@ -32,7 +33,8 @@ export interface PartnerRegistryOptions {
   tokenCacheTtlMs?: number;
   /** Most unknown tokens remembered, so that token guessing cannot flood the database. */
   negativeCacheSize?: number;
-  now?: () => number;
+  /** Cache ages and stale handshakes are measured with it (default the system clock). */
+  clock?: Clock;
 }
 
 export interface RegistrationTokenOptions {
@@ -67,7 +69,7 @@ export class PartnerRegistry {
   private negatives = 0;
   private readonly ttl: number;
   private readonly negativeCacheSize: number;
-  private readonly now: () => number;
+  private readonly clock: Clock;
 
   constructor(
     private readonly store: Store,
@@ -75,7 +77,7 @@ export class PartnerRegistry {
   ) {
     this.ttl = options.tokenCacheTtlMs ?? 30_000;
     this.negativeCacheSize = options.negativeCacheSize ?? 10_000;
-    this.now = options.now ?? Date.now;
+    this.clock = options.clock ?? systemClock;
     store.invalidations.subscribe(TOKENS_TOPIC, (payload) => {
       if (payload === undefined) return this.cache.clear();
       const { partnerId, hashes } = JSON.parse(payload) as { partnerId?: string; hashes: string[] };
@@ -95,7 +97,7 @@ export class PartnerRegistry {
   async authenticate(header: string | undefined): Promise<Authenticated | undefined> {
     if (!header) return undefined;
     const cached = this.cache.get(header);
-    if (cached && this.now() - cached.checkedAt < this.ttl) return cached.auth;
+    if (cached && this.clock.now() - cached.checkedAt < this.ttl) return cached.auth;
     const candidates = tokenCandidates(header);
     const hashes = candidates.map(hashToken);
     let auth: Authenticated | undefined;
@@ -112,7 +114,7 @@ export class PartnerRegistry {
       if (this.negatives >= this.negativeCacheSize) this.dropNegatives();
       this.negatives++;
     }
-    this.cache.set(header, { auth, hashes, checkedAt: this.now() });
+    this.cache.set(header, { auth, hashes, checkedAt: this.clock.now() });
   }
 
   private dropNegatives(): void {
@@ -309,7 +311,7 @@ export class PartnerRegistry {
   ): Promise<void> {
     await trx
       .updateTable('ocpi_partners')
-      .set({ ...toRow(write), updated_at: new Date() })
+      .set({ ...toRow(write), updated_at: new Date(this.clock.now()) })
       .where('id', '=', id)
       .execute();
     if (inboundToken !== undefined) {
@@ -366,7 +368,7 @@ export class PartnerRegistry {
     const result = await this.db
       .deleteFrom('ocpi_partners')
       .where('status', '=', 'pending')
-      .where('created_at', '<', new Date(this.now() - olderThanMs))
+      .where('created_at', '<', new Date(this.clock.now() - olderThanMs))
       .executeTakeFirst();
     return Number(result.numDeletedRows);
   }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import pg from 'pg';
+import { type Clock, type ClockTimer, systemClock } from '../clock.ts';
 import type { Database } from './schema.ts';
 
 /**
@@ -61,6 +62,8 @@ export interface PostgresBusOptions {
   /** How long to wait before listening again after the connection was lost (default 1 s). */
   reconnectMs?: number;
   onError?: (error: unknown) => void;
+  /** Times the reconnects (default the system clock). */
+  clock?: Clock;
 }
 
 /** LISTEN/NOTIFY between the instances that share a PostgreSQL database (and schema). */
@@ -73,7 +76,8 @@ export async function postgresInvalidationBus(
   const subscribers = new Subscribers();
   let client: pg.Client | undefined;
   let closed = false;
-  let retry: NodeJS.Timeout | undefined;
+  let retry: ClockTimer | undefined;
+  const clock = options.clock ?? systemClock;
 
   const onNotification = (message: pg.Notification) => {
     const [from, topic, ...rest] = (message.payload ?? '').split(SEPARATOR);
@@ -105,10 +109,10 @@ export async function postgresInvalidationBus(
       listen().catch((e: unknown) => {
         options.onError?.(e);
         subscribers.deliverAll(undefined);
-        retry = setTimeout(again, options.reconnectMs ?? 1000);
+        retry = clock.setTimeout(again, options.reconnectMs ?? 1000);
       });
     };
-    retry = setTimeout(again, options.reconnectMs ?? 1000);
+    retry = clock.setTimeout(again, options.reconnectMs ?? 1000);
   };
 
   await listen();
@@ -120,7 +124,7 @@ export async function postgresInvalidationBus(
     subscribe: (topic, handler) => subscribers.add(topic, handler),
     async close() {
       closed = true;
-      if (retry) clearTimeout(retry);
+      retry?.cancel();
       const last = client;
       client = undefined;
       await last?.end().catch(() => {});

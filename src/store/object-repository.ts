@@ -1,4 +1,5 @@
 import { type ExpressionBuilder, type Kysely, type Selectable, sql } from 'kysely';
+import { type Clock, systemClock } from '../clock.ts';
 import type { JsonObject } from '../model/json.ts';
 import type { InvalidationBus } from './invalidation.ts';
 import type { Database } from './schema.ts';
@@ -105,6 +106,8 @@ export interface ObjectRepositoryOptions {
   analyze?: boolean;
   /** Carries cache drops to the other instances on the same database. */
   invalidations?: InvalidationBus;
+  /** Cache ages are measured with it (default the system clock). */
+  clock?: Clock;
 }
 
 /** OCPI objects in the store, whatever the module: one table, canonical JSON. */
@@ -118,11 +121,13 @@ export class ObjectRepository<T extends object = JsonObject> {
   /** Recent lookups by id (commands check their Location on every request); same TTL and invalidation. */
   private readonly found = new Map<string, { row: StoredObject<T> | undefined; at: number }>();
   private writes = 0;
+  private readonly clock: Clock;
 
   constructor(
     private readonly db: Db,
     private readonly options: ObjectRepositoryOptions = {},
   ) {
+    this.clock = options.clock ?? systemClock;
     options.invalidations?.subscribe(OBJECTS_TOPIC, (prefix) => this.forget(prefix));
   }
 
@@ -146,10 +151,10 @@ export class ObjectRepository<T extends object = JsonObject> {
   private async count(key: string, query: () => Promise<{ n: string | number | bigint }>): Promise<number> {
     const ttl = this.options.countCacheMs ?? 2000;
     const cached = this.counts.get(key);
-    if (cached && Date.now() - cached.at < ttl) return cached.n;
+    if (cached && this.clock.now() - cached.at < ttl) return cached.n;
     const n = Number((await query()).n);
     if (this.counts.size >= COUNT_CACHE_SIZE) this.counts.clear();
-    this.counts.set(key, { n, at: Date.now() });
+    this.counts.set(key, { n, at: this.clock.now() });
     return n;
   }
 
@@ -167,7 +172,7 @@ export class ObjectRepository<T extends object = JsonObject> {
   ): Promise<StoredObject<T> | undefined> {
     const key = `${module}|${owner}|${objectId}|${subtype}`;
     const cached = this.found.get(key);
-    if (cached && Date.now() - cached.at < (this.options.countCacheMs ?? 2000)) return cached.row;
+    if (cached && this.clock.now() - cached.at < (this.options.countCacheMs ?? 2000)) return cached.row;
     const row = await this.db
       .selectFrom('ocpi_objects')
       .selectAll()
@@ -179,7 +184,7 @@ export class ObjectRepository<T extends object = JsonObject> {
       .executeTakeFirst();
     const stored = row ? toStored<T>(row) : undefined;
     if (this.found.size >= COUNT_CACHE_SIZE) this.found.clear();
-    this.found.set(key, { row: stored, at: Date.now() });
+    this.found.set(key, { row: stored, at: this.clock.now() });
     return stored;
   }
 

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { OcpiHttpClient } from '../../src/client/ocpi-http.ts';
 import { enqueue } from '../../src/delivery/outbox.ts';
@@ -14,19 +15,20 @@ import {
 import { PartnerRegistry } from '../../src/partners/registry.ts';
 import { openStore, type Store, type StoreOptions } from '../../src/store/store.ts';
 import { memoryStore, postgresStore, storeCases } from '../support/stores.ts';
+import { deliverySettled, waitFor } from '../support/wait-for.ts';
 
 interface Received {
   path: string;
   v: number;
 }
 
-/** The partner: records (path, v) of every request, answers success after `delayMs`. */
-async function startReceiver(port = 0, delayMs = 0) {
+/** The partner: records (path, v) of every request, answers success once `answer()` settles. */
+async function startReceiver(port = 0, answer?: () => Promise<unknown>) {
   const app: FastifyInstance = Fastify();
   const received: Received[] = [];
   app.all('/*', async (request) => {
     received.push({ path: request.url, v: (request.body as { v: number }).v });
-    if (delayMs) await new Promise((r) => setTimeout(r, delayMs));
+    await answer?.();
     return { status_code: 1000, timestamp: new Date().toISOString() };
   });
   await app.listen({ port, host: '127.0.0.1' });
@@ -35,15 +37,17 @@ async function startReceiver(port = 0, delayMs = 0) {
   return { app, received, port: boundPort, url: (path: string) => `http://127.0.0.1:${boundPort}${path}` };
 }
 
-async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 8000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+const until = (condition: () => boolean | Promise<boolean>, timeoutMs = 8000) =>
+  waitFor(condition, { timeoutMs });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** A promise the test settles when it wants: a partner that answers, or a transaction that commits, on cue. */
+function gate(): { opened: Promise<void>; open: () => void } {
+  let open = () => {};
+  const opened = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { opened, open };
+}
 
 async function addPartner(store: Store, registry: PartnerRegistry, versionsUrl: string): Promise<string> {
   return store.db.transaction().execute((trx) =>
@@ -171,7 +175,7 @@ describe.each(DURABLE)('outbox durability on %s', (name, durableStore) => {
     ]);
     second.worker.start();
     await until(() => second.delivered.length === 3);
-    await sleep(300);
+    await deliverySettled(second.worker);
     expect(receiver.received.map((r) => `${r.path} v${r.v}`).sort()).toEqual([
       '/locations/A v1',
       '/locations/A v2',
@@ -185,8 +189,10 @@ describe.each(DURABLE)('outbox durability on %s', (name, durableStore) => {
 
   it('finishes deliveries in flight before stop() returns', async () => {
     const { store } = await quickStore();
-    const receiver = await startReceiver(0, 300);
+    const answer = gate();
+    const receiver = await startReceiver(0, () => answer.opened);
     cleanups.push(() => receiver.app.close());
+    cleanups.push(async () => answer.open());
     const http = new OcpiHttpClient({ timeoutMs: 2000 });
     cleanups.push(() => http.close());
     const partnerId = await partnerOn(store, receiver.url('/versions'));
@@ -201,7 +207,15 @@ describe.each(DURABLE)('outbox durability on %s', (name, durableStore) => {
       body: { v: 1 },
     });
     await until(() => receiver.received.length === 1);
-    await w.stop();
+    let stopped = false;
+    const stopping = w.stop().then(() => {
+      stopped = true;
+    });
+    // stop() waits for the partner's answer, which comes only now.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(stopped).toBe(false);
+    answer.open();
+    await stopping;
     expect(delivered).toHaveLength(1);
     expect(await w.pending(partnerId)).toBe(0);
   });
@@ -210,7 +224,8 @@ describe.each(DURABLE)('outbox durability on %s', (name, durableStore) => {
     // PGlite has one connection per database: both workers share the store. PostgreSQL: two pools.
     const { store: storeA, other } = await quickStore();
     const storeB = await other();
-    const receiver = await startReceiver(0, 2);
+    // Answers after a turn of the event loop, so that deliveries of both workers overlap.
+    const receiver = await startReceiver(0, () => new Promise((resolve) => setImmediate(resolve)));
     cleanups.push(() => receiver.app.close());
     const http = new OcpiHttpClient({ timeoutMs: 5000 });
     cleanups.push(() => http.close());
@@ -236,7 +251,7 @@ describe.each(DURABLE)('outbox durability on %s', (name, durableStore) => {
     one.worker.start();
     two.worker.start();
     await until(() => one.delivered.length + two.delivered.length === 200, 20_000);
-    await sleep(300);
+    await Promise.all([deliverySettled(one.worker), deliverySettled(two.worker)]);
 
     expect(receiver.received).toHaveLength(200);
     const ids = [...one.delivered, ...two.delivered].map((d) => d.entry.id);
@@ -270,20 +285,29 @@ describe.each(DURABLE)('outbox durability on %s', (name, durableStore) => {
         body: { v },
       }) as const;
     // v1's transaction enqueues first and commits late; v2's starts meanwhile and commits at once.
-    let firstEnqueued = () => {};
-    const first = new Promise<void>((resolve) => {
-      firstEnqueued = resolve;
-    });
+    const firstEnqueued = gate();
+    const commitFirst = gate();
     const slow = store.db.transaction().execute(async (trx) => {
       await enqueue(trx, message(1));
-      firstEnqueued();
-      await sleep(300);
+      firstEnqueued.open();
+      await commitFirst.opened;
     });
-    await first;
+    await firstEnqueued.opened;
     const fast = store.db.transaction().execute((trx) => enqueue(trx, message(2)));
-    const wake = setInterval(() => w.wake(), 5);
+    // PostgreSQL: v2's transaction waits for v1's key lock; the worker looks meanwhile. (PGlite,
+    // one connection, runs v2's transaction only after v1's.)
+    if (name === 'postgres') {
+      await until(async () => {
+        const waiting = await sql<{ n: number }>`
+          select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted`.execute(
+          store.db,
+        );
+        return (waiting.rows[0]?.n ?? 0) > 0;
+      });
+      await deliverySettled(w);
+    }
+    commitFirst.open();
     await Promise.all([slow, fast]);
-    clearInterval(wake);
     w.wake();
     await until(() => delivered.length === 2);
     expect(receiver.received.map((r) => r.v)).toEqual([1, 2]);

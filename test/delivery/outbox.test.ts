@@ -21,7 +21,9 @@ import {
 import { PartnerRegistry } from '../../src/partners/registry.ts';
 import { openStore, type Store } from '../../src/store/store.ts';
 import type { TokenEncoding } from '../../src/transport/token.ts';
+import { ManualClock } from '../support/manual-clock.ts';
 import { STORES } from '../support/stores.ts';
+import { deliverySettled, waitFor } from '../support/wait-for.ts';
 
 /** What the receiving partner saw. */
 interface Received {
@@ -37,7 +39,8 @@ interface Answer {
   status?: number;
   body?: unknown;
   raw?: string;
-  delayMs?: number;
+  /** Answers only once this settles: a partner as slow as the test wants. */
+  after?: Promise<unknown>;
 }
 
 const ok = (data?: unknown) => ({ data, status_code: 1000, timestamp: new Date().toISOString() });
@@ -69,7 +72,7 @@ class Receiver {
       this.received.push(seen);
       const nth = this.received.filter((r) => sameMessage(r, seen)).length;
       const answer = this.answer(seen, nth);
-      if (answer.delayMs) await new Promise((r) => setTimeout(r, answer.delayMs));
+      await answer.after;
       reply.code(answer.status ?? 200);
       if (answer.raw !== undefined) return reply.type('text/plain').send(answer.raw);
       return reply.send(answer.body ?? ok());
@@ -100,15 +103,27 @@ function sameMessage(a: Received, b: Received): boolean {
   return a.path === b.path && a.body?.v === b.body?.v && a.body?.n === b.body?.n;
 }
 
-async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
+const until = (condition: () => boolean | Promise<boolean>, timeoutMs = 5000) =>
+  waitFor(condition, { timeoutMs });
+
+/**
+ * Lets a day go by in one step, the worker stopped meanwhile: a jump with deliveries in
+ * flight would outlast their leases, and the rows would go twice (as they may in real life).
+ */
+async function passWhileStopped(worker: DeliveryWorker, clock: ManualClock, ms: number): Promise<void> {
+  await worker.stop();
+  await clock.advance(ms);
+  worker.start();
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Moves the worker's clock on in steps until `condition` holds: its timers fire as they fall due. */
+async function advanceUntil(clock: ManualClock, condition: () => boolean, stepMs = 100): Promise<void> {
+  await waitFor(async () => {
+    if (condition()) return true;
+    await clock.advance(stepMs);
+    return condition();
+  });
+}
 
 /** Inserts a registered partner, as the handshake would, and returns its id and our token to it. */
 async function addPartner(
@@ -266,7 +281,8 @@ describe.each(STORES)('outbox delivery on %s', (_name, storeOptions) => {
     await until(() => h.delivered.length === 3);
     // Woken on commit: no poll delay.
     expect(Date.now() - started).toBeLessThan(1000);
-    await sleep(300);
+    // Delivered rows are gone: nothing is left that could be sent twice.
+    expect(await h.worker.pending()).toBe(0);
 
     expect(h.receiver.received.map((r) => `${r.method} ${r.path}`).sort()).toEqual([
       'DELETE /tokens/T1',
@@ -327,7 +343,13 @@ describe.each(STORES)('outbox delivery on %s', (_name, storeOptions) => {
 
   it('retries a partner that answers too slowly', async () => {
     const h = await harness(store, { timeoutMs: 200 });
-    h.receiver.answer = (_r, nth) => (nth === 1 ? { delayMs: 600, body: ok() } : { body: ok() });
+    let release = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    cleanups.push(async () => release());
+    // The first answer comes only when the test ends: long after the client gave up.
+    h.receiver.answer = (_r, nth) => (nth === 1 ? { after: released, body: ok() } : { body: ok() });
     await h.push({ path: '/sessions/S1', body: { v: 1 } });
     await until(() => h.delivered.length === 1);
     expect(h.failed[0]?.error).toMatch(/timed out/);
@@ -592,19 +614,19 @@ describe.each(STORES)('outbox delivery on %s', (_name, storeOptions) => {
   });
 
   it('dead-letters after the retry window, and delivers again on replay', async () => {
-    // The default window (24 h) with an injected clock that the test moves on.
-    let offset = 0;
-    const h = await harness(store, { now: () => Date.now() + offset });
+    // The default window (24 h) with a clock that the test moves on.
+    const clock = new ManualClock();
+    const h = await harness(store, { clock });
     h.receiver.answer = (r) => (r.body?.v === 1 ? { status: 502, raw: 'Bad Gateway' } : { body: ok() });
     const first = await h.push({ path: '/cdrs/C1', method: 'POST', kind: 'push', body: { v: 1 } });
     const second = await h.push({ path: '/cdrs/C2', method: 'POST', kind: 'push', body: { v: 1 } });
     await until(() => h.failed.length >= 2);
     // Queued behind the failing v1 of its key.
     await h.push({ path: '/cdrs/C1', method: 'POST', body: { v: 2 } });
-    await sleep(200);
+    await deliverySettled(h.worker);
     expect(h.dead).toEqual([]);
     expect(h.delivered).toEqual([]);
-    offset += 24 * 3600_000;
+    await passWhileStopped(h.worker, clock, 24 * 3600_000);
     await until(() => h.dead.length === 2);
     const letters = await h.worker.listDeadLetters({ partnerId: h.partnerId });
     expect(letters.map((l) => l.id)).toEqual([first, second]);
@@ -637,14 +659,14 @@ describe.each(STORES)('outbox delivery on %s', (_name, storeOptions) => {
   });
 
   it('drains the backlog of a key into the dead letters when its partner stays down', async () => {
-    let offset = 0;
-    const h = await harness(store, { now: () => Date.now() + offset });
+    const clock = new ManualClock();
+    const h = await harness(store, { clock });
     h.receiver.answer = () => ({ status: 503, raw: 'down for maintenance' });
     await h.push({ path: '/locations/K', body: { v: 1 } });
     await until(() => h.failed.length >= 1);
     await h.push({ path: '/locations/K', body: { v: 2 } });
     await h.push({ path: '/locations/K', body: { v: 3 } });
-    offset += 24 * 3600_000;
+    await passWhileStopped(h.worker, clock, 24 * 3600_000);
     // v2 and v3 inherit the failing time of v1: one attempt each, no new 24 h window.
     await until(() => h.dead.length === 3);
     expect(h.dead.map((d) => [d.deadLetter.body, d.deadLetter.attempts > 1])).toEqual([
@@ -656,13 +678,13 @@ describe.each(STORES)('outbox delivery on %s', (_name, storeOptions) => {
   });
 
   it('puts a replayed dead letter back before the later messages of its key', async () => {
-    let offset = 0;
-    const h = await harness(store, { now: () => Date.now() + offset });
+    const clock = new ManualClock();
+    const h = await harness(store, { clock });
     let partnerUp = false;
     h.receiver.answer = () => (partnerUp ? { body: ok() } : { status: 500, body: ok() });
     const v1 = await h.push({ path: '/locations/K', body: { v: 1 } });
     await until(() => h.failed.length >= 1);
-    offset += 25 * 3600_000;
+    await passWhileStopped(h.worker, clock, 25 * 3600_000);
     await until(() => h.dead.length === 1);
     await h.push({ path: '/locations/K', body: { v: 2 } });
     await h.push({ path: '/locations/K', body: { v: 3 } });
@@ -673,7 +695,8 @@ describe.each(STORES)('outbox delivery on %s', (_name, storeOptions) => {
     partnerUp = true;
     const before = h.receiver.received.length;
     h.worker.start();
-    await until(() => h.delivered.length === 3);
+    // v1 goes at once; v2 and v3 when v2's retry falls due.
+    await advanceUntil(clock, () => h.delivered.length === 3);
     expect(h.receiver.received.slice(before).map((r) => r.body?.v)).toEqual([1, 2, 3]);
   });
 
@@ -707,27 +730,32 @@ describe.each(STORES)('outbox delivery on %s', (_name, storeOptions) => {
     expect(await h.worker.pending(h.partnerId)).toBe(2);
     await h.registry.remove(h.partnerId);
     expect(await h.worker.pending(h.partnerId)).toBe(0);
+    const idle = once(h.worker, 'idle');
     h.worker.start();
-    await sleep(200);
+    await idle;
     expect(h.receiver.received).toEqual([]);
   });
 
   it('takes over the rows of a crashed worker when their lease expires', async () => {
-    const h = await harness(store, { start: false });
+    const clock = new ManualClock();
+    const h = await harness(store, { start: false, clock });
     const id = await h.push({ path: '/locations/A', body: { v: 1 } });
     // Another process claimed it, then died.
     await h.store.db
       .updateTable('ocpi_outbox')
-      .set({ locked_by: 'crashed', locked_until: new Date(Date.now() + 600) })
+      .set({ locked_by: 'crashed', locked_until: new Date(clock.now() + 600) })
       .where('id', '=', id)
       .execute();
     await h.push({ path: '/locations/B', body: { v: 1 } });
     h.worker.start();
     await until(() => h.delivered.length === 1);
     expect(h.delivered[0]?.entry.orderingKey).toBe('/locations/B');
-    await sleep(200);
+    await deliverySettled(h.worker);
     expect(h.receiver.seen('/locations/A')).toEqual([]);
-    await until(() => h.delivered.length === 2);
+    await clock.advance(599);
+    await deliverySettled(h.worker);
+    expect(h.receiver.seen('/locations/A')).toEqual([]);
+    await advanceUntil(clock, () => h.delivered.length === 2);
     expect(h.receiver.seen('/locations/A')).toHaveLength(1);
   });
 

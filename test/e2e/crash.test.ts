@@ -20,7 +20,6 @@ import { EMSP_PARTY, eventually } from '../support/pair.ts';
 import { exampleJson } from '../support/spec-fixtures.ts';
 
 const ADMIN = 'crash-test-admin-token';
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface CrashPair {
   /** The CPO process as it runs now (replaced by restart()). */
@@ -82,6 +81,19 @@ function reach(count: () => number, n: number, timeoutMs: number): Promise<true>
   return eventually(async () => count() >= n || undefined, timeoutMs);
 }
 
+/**
+ * Waits until the CPO process has nothing (of `kind`) left in its outbox, as its admin API
+ * says. A row leaves the outbox when the partner's answer came, or together with the
+ * command row's final state: from then on nothing of it can be sent again.
+ */
+async function drained(cpo: Served, kind?: string): Promise<void> {
+  await eventually(async () => {
+    const reply = await call(`${cpo.adminUrl}/outbox`, { headers: { authorization: `Bearer ${ADMIN}` } });
+    const { entries } = reply.body.data as { entries: Array<{ kind: string }> };
+    return entries.every((e) => kind !== undefined && e.kind !== kind) || undefined;
+  }, 20_000);
+}
+
 const LOCATION = exampleJson('2.2.1', 'location_example.json') as Record<string, unknown>;
 
 describe.each(SERVED_STORES)(
@@ -123,9 +135,9 @@ describe.each(SERVED_STORES)(
       expect(gate.passed.filter(isPush)).toEqual([]);
 
       gate.open();
-      await restart();
+      const restarted = await restart();
       await reach(() => gate.passed.filter(isPush).length, 3, 20_000);
-      await sleep(1500); // long enough for a duplicate to show
+      await drained(restarted);
       const delivered = gate.passed.filter(isPush);
       expect(delivered.map((p) => p.status)).toEqual([200, 200, 200]);
       expect(delivered.map((p) => p.body)).toEqual(versions);
@@ -153,9 +165,10 @@ describe.each(SERVED_STORES)(
       const results = () => gate.passed.filter((p) => p.method === 'POST' && p.path.endsWith(`/${sent.id}`));
       expect(results()).toEqual([]);
 
-      await restart();
+      const restarted = await restart();
       expect(await sent.result).toEqual({ result: 'TIMEOUT', source: 'partner' });
-      await sleep(3000); // a second TIMEOUT would come within a poll or two
+      // The TIMEOUT left the outbox with the command row final: no second one can be made.
+      await drained(restarted, 'command-result');
       expect(results().map((p) => [p.status, p.body])).toEqual([[200, { result: 'TIMEOUT' }]]);
       // --demo loads its Location and Tariff once per store, not again on each restart.
       expect(gate.passed.filter((p) => /\/(locations|tariffs)\//.test(p.path))).toEqual([]);
@@ -183,9 +196,10 @@ describe.each(SERVED_STORES)(
       await cpo.kill('SIGKILL');
 
       gate.open();
-      await restart();
+      const restarted = await restart();
       expect(await sent.result).toEqual({ result: 'ACCEPTED', source: 'partner' });
-      await sleep(3000); // long past the command's timeout: no TIMEOUT may follow
+      // The command row became final with the ACCEPTED it enqueued: no TIMEOUT can follow.
+      await drained(restarted, 'command-result');
       expect(gate.passed.filter(mine).map((p) => [p.status, p.body])).toEqual([
         [200, { result: 'ACCEPTED' }],
       ]);
@@ -216,10 +230,10 @@ describe.each(SERVED_STORES)(
       await cpo.kill('SIGKILL');
 
       gate.open();
-      await restart();
+      const restarted = await restart();
       // Well within the 60 s lease.
       await reach(() => gate.passed.filter(isPush).length, 1, 20_000);
-      await sleep(1500);
+      await drained(restarted);
       expect(gate.passed.filter(isPush).map((p) => [p.status, p.body])).toEqual([[200, location]]);
       expect(
         await emsp.ocpi.locations.received(cpoAtEmsp, { countryCode: 'NL', partyId: 'CPO', id: 'CRASH-2' }),

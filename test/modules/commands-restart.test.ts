@@ -5,10 +5,12 @@ import { describe, expect, it } from 'vitest';
 import type { ChargerCommand, ChargerGateway, GatewayReporter } from '../../src/modules/commands/gateway.ts';
 import { SimulatedGateway } from '../../src/modules/commands/simulated-gateway.ts';
 import type { StoreOptions } from '../../src/store/store.ts';
+import { ManualClock } from '../support/manual-clock.ts';
 import { startNode } from '../support/nodes.ts';
 import { CPO_PARTY, EMSP_PARTY, eventually } from '../support/pair.ts';
 import { exampleJson } from '../support/spec-fixtures.ts';
 import { postgresStore, storeCases } from '../support/stores.ts';
+import { deliverySettled, waitFor } from '../support/wait-for.ts';
 
 const json = (file: string) => exampleJson('2.3.0', file) as Record<string, unknown>;
 
@@ -17,7 +19,10 @@ describe('a CPO stopped between CommandResponse and CommandResult', () => {
     const dir = await mkdtemp(join(tmpdir(), 'ocpi-cpo-'));
     const fast = { backoff: { initialMs: 50, maxMs: 200, jitter: 0 }, pollIntervalMs: 50 };
     const silent = new SimulatedGateway({ default: 'silent' });
+    // The CPO's time moves only when the test says: no TIMEOUT before the stop, one when due.
+    const clock = new ManualClock();
     const options = {
+      clock,
       versions: ['2.2.1' as const],
       parties: [CPO_PARTY],
       delivery: fast,
@@ -51,8 +56,16 @@ describe('a CPO stopped between CommandResponse and CommandResult', () => {
       cpo.ocpi.delivery.on('delivered', (e) => {
         if (e.entry.kind === 'command-result') delivered++;
       });
+      const status = async () =>
+        (await cpo.ocpi.store.db.selectFrom('ocpi_commands').select('status').executeTakeFirst())?.status;
+      await clock.advance(1999);
+      expect(await status()).toBe('pending');
+      await clock.advance(1);
       expect(await sent.result).toEqual({ result: 'TIMEOUT', source: 'partner' });
-      await new Promise((r) => setTimeout(r, 500));
+      await waitFor(() => delivered === 1);
+      // The command is final and its result delivered: nothing is left that could send it again.
+      expect(await status()).toBe('timed_out');
+      await deliverySettled(cpo.ocpi.delivery);
       expect(delivered).toBe(1);
       expect(await cpo.ocpi.delivery.pending()).toBe(0);
     } finally {
@@ -66,6 +79,8 @@ describe('a CPO stopped between CommandResponse and CommandResult', () => {
 /** A charger that accepts START_SESSION and otherwise reports only when the test tells it to. */
 class ScriptedCharger implements ChargerGateway {
   report?: GatewayReporter;
+  /** The START_SESSION it accepted. */
+  commandId?: string;
   attach(report: GatewayReporter): void {
     this.report = report;
   }
@@ -74,6 +89,7 @@ class ScriptedCharger implements ChargerGateway {
       report.outcome(command.commandId, 'REJECTED');
       return;
     }
+    this.commandId = command.commandId;
     report.outcome(command.commandId, 'ACCEPTED');
     report.sessionStarted({ ...SESSION, commandId: command.commandId, kwh: 0, at: minutesAgo(60) });
   }
@@ -151,6 +167,14 @@ describe.each(
       after.report?.sessionStopped({ ...SESSION, kwh: 10, at: minutesAgo(0) });
       // The charger says it again (it did not see our acknowledgement): nothing changes.
       after.report?.sessionStopped({ ...SESSION, kwh: 10, at: minutesAgo(0) });
+      // Events are handled in order: once this next session shows at the eMSP, the repeat was handled.
+      after.report?.sessionStarted({
+        ...SESSION,
+        sessionId: 'RESTART-S2',
+        ...(before.commandId ? { commandId: before.commandId } : {}),
+        kwh: 0,
+        at: minutesAgo(0),
+      });
 
       const cdrs = async () =>
         (await emsp.ocpi.cdrs.listReceived(partner.id, { offset: 0, limit: 10 })).items;
@@ -162,11 +186,15 @@ describe.each(
         return s?.status === 'COMPLETED' ? s : undefined;
       });
       expect(session).toMatchObject({ kwh: 10, total_cost: { before_taxes: 2 } });
-      await new Promise((r) => setTimeout(r, 300));
+      const next = () =>
+        emsp.ocpi.sessions.received(partner.id, { countryCode: 'NL', partyId: 'CPO', id: 'RESTART-S2' });
+      await eventually(next);
+      await deliverySettled(cpo.ocpi.delivery);
+      expect(await cpo.ocpi.delivery.pending()).toBe(0);
       expect(await cdrs()).toHaveLength(1);
       expect(await cpo.ocpi.delivery.listDeadLetters()).toEqual([]);
-      const live = await cpo.ocpi.store.db.selectFrom('ocpi_live_sessions').selectAll().execute();
-      expect(live).toEqual([]);
+      const live = await cpo.ocpi.store.db.selectFrom('ocpi_live_sessions').select('session_id').execute();
+      expect(live).toEqual([{ session_id: 'RESTART-S2' }]);
     } finally {
       await Promise.all([cpo.close(), emsp.close()]);
       if (store.kind === 'pglite') await rm(store.dataDir, { recursive: true, force: true });

@@ -54,12 +54,17 @@ export async function startFakePartner(options: FakePartnerOptions = {}) {
     return !options.rawTokenOnly && header === `Token ${Buffer.from(options.token).toString('base64')}`;
   };
   const ok = (data: unknown) => ({ data, status_code: 1000, timestamp: new Date().toISOString() });
+  /** A 'slow' versions answer waits for this: it comes when the partner closes, long after any timeout. */
+  let release = () => {};
+  const closing = new Promise<void>((resolve) => {
+    release = resolve;
+  });
   app.get('/versions', async (request, reply) => {
     if (!authorized(request.headers.authorization))
       return reply.code(401).send({ status_code: 2000, timestamp: new Date().toISOString() });
     switch (options.versionsBehaviour ?? 'ok') {
       case 'slow':
-        await new Promise((r) => setTimeout(r, 3000));
+        await closing;
         return ok([]);
       case 'garbage':
         return reply.type('application/json').send('{"data": [');
@@ -130,5 +135,12 @@ export async function startFakePartner(options: FakePartnerOptions = {}) {
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  return { base, received, close: () => app.close() };
+  return {
+    base,
+    received,
+    close: () => {
+      release();
+      return app.close();
+    },
+  };
 }

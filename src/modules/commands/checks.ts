@@ -96,7 +96,7 @@ export async function checkCommand(
     case 'RESERVE_NOW': {
       const { request } = received;
       const expiry = Date.parse(String(request.expiry_date));
-      if (!(expiry > Date.now())) throw OcpiError.invalid('expiry_date: is in the past');
+      if (!(expiry > node.clock.now())) throw OcpiError.invalid('expiry_date: is in the past');
       return tokenCheck(request.token) ?? checkTarget(node, request, 'RESERVABLE');
     }
     case 'UNLOCK_CONNECTOR':

@@ -1,3 +1,4 @@
+import type { Clock } from '../../clock.ts';
 import type { CommandRepository, NewCommand } from '../../store/command-repository.ts';
 
 interface Waiting {
@@ -18,7 +19,10 @@ export class CommandInserter {
   private running = false;
   private scheduled = false;
 
-  constructor(private readonly commands: CommandRepository) {}
+  constructor(
+    private readonly commands: CommandRepository,
+    private readonly clock: Clock,
+  ) {}
 
   insert(row: NewCommand): Promise<boolean> {
     return new Promise((resolve, reject) => {
@@ -54,7 +58,7 @@ export class CommandInserter {
         // Reusing a response_url after the earlier command's timeout starts a new command.
         const ids = await this.commands.insertUnlessLive(
           unique.map((w) => w.row),
-          new Date(),
+          new Date(this.clock.now()),
         );
         for (const w of unique) w.resolve(ids.has(w.row.id));
       } catch (err) {

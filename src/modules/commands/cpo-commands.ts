@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { ClockTimer } from '../../clock.ts';
 import { enqueue } from '../../delivery/outbox.ts';
 import { commandResultToV211 } from '../../model/codecs/index.ts';
 import { renderObject } from '../../model/objects.ts';
@@ -30,7 +31,7 @@ export interface CpoCommandOptions {
  * TIMEOUT) goes to the response_url through the outbox, even across restarts.
  */
 export class CpoCommands {
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly timers = new Map<string, ClockTimer>();
   private readonly reporter: GatewayReporter;
   private readonly inserter: CommandInserter;
   private readonly commands: CommandRepository;
@@ -42,7 +43,7 @@ export class CpoCommands {
   ) {
     this.commands = new CommandRepository(node.store.db);
     this.reservations = new ReservationRepository(node.store.db);
-    this.inserter = new CommandInserter(this.commands);
+    this.inserter = new CommandInserter(this.commands, node.clock);
     const ignore = () => {};
     this.reporter = {
       outcome: (id, outcome, message) => {
@@ -71,7 +72,7 @@ export class CpoCommands {
     received: ReceivedCommand,
   ): Promise<string | undefined> {
     const id = randomUUID();
-    const deadline = new Date(Date.now() + this.options.timeoutSeconds * 1000);
+    const deadline = new Date(this.node.clock.now() + this.options.timeoutSeconds * 1000);
     const row = {
       id,
       direction: 'received' as const,
@@ -161,14 +162,14 @@ export class CpoCommands {
   }
 
   private arm(id: string, deadline: Date): void {
-    const timer = setTimeout(
+    const timer = this.node.clock.setTimeout(
       () => {
         this.timers.delete(id);
         this.complete(id, 'TIMEOUT').catch((err: Error) =>
           this.node.log.error({ err, command: id }, 'could not send TIMEOUT'),
         );
       },
-      Math.max(0, deadline.getTime() - Date.now()),
+      Math.max(0, deadline.getTime() - this.node.clock.now()),
     );
     timer.unref();
     this.timers.set(id, timer);
@@ -208,7 +209,7 @@ export class CpoCommands {
         );
       return false;
     }
-    clearTimeout(this.timers.get(id));
+    this.timers.get(id)?.cancel();
     this.timers.delete(id);
     this.options.wake();
     return true;
@@ -271,7 +272,7 @@ export class CpoCommands {
   }
 
   stop(): void {
-    for (const timer of this.timers.values()) clearTimeout(timer);
+    for (const timer of this.timers.values()) timer.cancel();
     this.timers.clear();
   }
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { PartnerCallError } from '../../client/ocpi-http.ts';
+import type { ClockTimer } from '../../clock.ts';
 import { commandResultFromV211 } from '../../model/codecs/index.ts';
 import { parseObject, renderObject } from '../../model/objects.ts';
 import type { DisplayText } from '../../model/v230/common.ts';
@@ -53,7 +54,7 @@ export interface SentCommand {
 /** The eMSP half of commands: sending them, and receiving their results on our response_url. */
 export class EmspCommands {
   private readonly waiting = new Map<string, (outcome: CommandOutcomeInfo) => void>();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly timers = new Map<string, ClockTimer>();
   private readonly commands: CommandRepository;
 
   constructor(
@@ -94,7 +95,7 @@ export class EmspCommands {
       response_url: responseUrl,
       status: 'pending',
       result: null,
-      deadline: new Date(Date.now() + 3_600_000),
+      deadline: new Date(this.node.clock.now() + 3_600_000),
     });
     const us = this.node.parties.find((p) => p.role === 'EMSP') ?? this.node.parties[0];
     const cpo = partner.parties.find((p) => p.role === 'CPO') ?? partner.parties[0];
@@ -137,8 +138,8 @@ export class EmspCommands {
       );
     } else {
       const seconds = (response.timeout ?? this.options.defaultTimeoutSeconds) + this.options.graceSeconds;
-      await this.commands.update(id, { deadline: new Date(Date.now() + seconds * 1000) });
-      const timer = setTimeout(() => {
+      await this.commands.update(id, { deadline: new Date(this.node.clock.now() + seconds * 1000) });
+      const timer = this.node.clock.setTimeout(() => {
         this.settle(id, { result: 'TIMEOUT', source: 'local-timeout' }, 'timed_out').catch(() => {});
       }, seconds * 1000);
       timer.unref();
@@ -150,7 +151,7 @@ export class EmspCommands {
   /** Records an outcome once; later ones only update the stored result of a timed-out command. */
   private async settle(id: string, outcome: CommandOutcomeInfo, status: 'done' | 'timed_out'): Promise<void> {
     if (!(await this.commands.settle(id, status, outcome.result))) return;
-    clearTimeout(this.timers.get(id));
+    this.timers.get(id)?.cancel();
     this.timers.delete(id);
     this.waiting.get(id)?.(outcome);
     this.waiting.delete(id);
@@ -205,6 +206,6 @@ export class EmspCommands {
   }
 
   stop(): void {
-    for (const timer of this.timers.values()) clearTimeout(timer);
+    for (const timer of this.timers.values()) timer.cancel();
   }
 }

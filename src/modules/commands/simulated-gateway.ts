@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { type Clock, type ClockTimer, systemClock } from '../../clock.ts';
 import type { ChargerCommand, ChargerGateway, ChargerOutcome, GatewayReporter } from './gateway.ts';
 
 /**
@@ -26,6 +27,8 @@ export interface SimulatedGatewayOptions {
   /** Meter values while charging: every `tickMs`, `kwhPerTick` more (default 1 s, 0.5 kWh). */
   tickMs?: number;
   kwhPerTick?: number;
+  /** Times the answers and meter values, and stamps the events (default the system clock). */
+  clock?: Clock;
 }
 
 const OUTCOME: Record<Exclude<SimulatedBehaviour, 'slow' | 'silent'>, ChargerOutcome> = {
@@ -42,7 +45,7 @@ interface Charging {
   evseUid: string;
   connectorId: string;
   kwh: number;
-  timer: NodeJS.Timeout;
+  timer: ClockTimer;
 }
 
 /**
@@ -51,9 +54,13 @@ interface Charging {
  */
 export class SimulatedGateway implements ChargerGateway {
   private readonly charging = new Map<string, Charging>();
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly timers = new Set<ClockTimer>();
 
-  constructor(private readonly options: SimulatedGatewayOptions = {}) {}
+  private readonly clock: Clock;
+
+  constructor(private readonly options: SimulatedGatewayOptions = {}) {
+    this.clock = options.clock ?? systemClock;
+  }
 
   /** Changes how an EVSE behaves from now on. */
   setBehaviour(evseUid: string, behaviour: SimulatedBehaviour): void {
@@ -61,7 +68,7 @@ export class SimulatedGateway implements ChargerGateway {
   }
 
   private later(ms: number, fn: () => void): void {
-    const timer = setTimeout(() => {
+    const timer = this.clock.setTimeout(() => {
       this.timers.delete(timer);
       fn();
     }, ms);
@@ -97,7 +104,7 @@ export class SimulatedGateway implements ChargerGateway {
       evseUid: command.evseUid ?? 'ANY',
       connectorId: command.connectorId ?? '1',
       kwh: 0,
-      timer: setInterval(() => {
+      timer: this.clock.setInterval(() => {
         session.kwh = Math.round((session.kwh + (this.options.kwhPerTick ?? 0.5)) * 1000) / 1000;
         report.sessionProgress(this.event(session));
       }, this.options.tickMs ?? 1000),
@@ -110,7 +117,7 @@ export class SimulatedGateway implements ChargerGateway {
   private stop(sessionId: string, report: GatewayReporter): void {
     const session = this.charging.get(sessionId);
     if (!session) return;
-    clearInterval(session.timer);
+    session.timer.cancel();
     this.charging.delete(sessionId);
     report.sessionStopped(this.event(session));
   }
@@ -123,15 +130,15 @@ export class SimulatedGateway implements ChargerGateway {
       evseUid: s.evseUid,
       connectorId: s.connectorId,
       kwh: s.kwh,
-      at: new Date(),
+      at: new Date(this.clock.now()),
     };
   }
 
   /** Stops every simulated session and pending answer. */
   close(): void {
-    for (const s of this.charging.values()) clearInterval(s.timer);
+    for (const s of this.charging.values()) s.timer.cancel();
     this.charging.clear();
-    for (const t of this.timers) clearTimeout(t);
+    for (const t of this.timers) t.cancel();
     this.timers.clear();
   }
 }

@@ -210,7 +210,7 @@ export async function syncFromPartner<M extends ObjectModuleId>(
       partner.id,
       ref,
       object,
-      new Date(String(object.last_updated ?? new Date().toISOString())),
+      new Date(String(object.last_updated ?? new Date(node.clock.now()).toISOString())),
     );
   }
   return last;

@@ -66,6 +66,7 @@ export function objectModule(
             receiverRoutes(scope, version, spec, service, {
               endpointUrl: () => `${versionUrl(node, version)}/receiver/${spec.id}`,
               context: receivedContext(spec, version, node.parties),
+              clock: node.clock,
               onReceived: (partnerId, object) =>
                 node.events.emit('received', { module: spec.id, partnerId, object }),
             }),

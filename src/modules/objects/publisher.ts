@@ -294,7 +294,9 @@ export class Publisher<M extends ObjectModuleId = ObjectModuleId> {
         statusCode: this.spec.unknownStatus,
       });
     const lastUpdated =
-      typeof fields.last_updated === 'string' ? fields.last_updated : formatDateTime(new Date());
+      typeof fields.last_updated === 'string'
+        ? fields.last_updated
+        : formatDateTime(new Date(this.node.clock.now()));
     const changed: CanonicalObject = { ...fields, last_updated: lastUpdated };
     const added: Record<string, unknown[]> = {};
     for (const field of path.length === 0 ? (this.spec.appendOnPatch ?? []) : []) {

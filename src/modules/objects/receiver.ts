@@ -1,5 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Clock } from '../../clock.ts';
 import type { CodecContextExt } from '../../model/codecs/index.ts';
 import { formatDateTime } from '../../model/datetime.ts';
 import { isJsonObject } from '../../model/json.ts';
@@ -53,6 +54,8 @@ export interface ReceiverOptions {
   context?: CodecContextExt;
   /** Told after every stored write, with the whole object as it is now stored. */
   onReceived?: (partnerId: string, object: CanonicalObject) => void;
+  /** The time of a write that carries no last_updated. */
+  clock: Clock;
 }
 
 /** JSON with sorted keys: two objects are the same whatever order the store gave their keys. */
@@ -140,7 +143,7 @@ export function receiverRoutes(
       assertPartnerParty(partner, ref.countryCode, ref.partyId);
       const object = parseOrThrow(version, objectName, request.body, ref, extra);
       assertSameIdentity(object, identity);
-      const lastUpdated = String(object.last_updated ?? formatDateTime(new Date()));
+      const lastUpdated = String(object.last_updated ?? formatDateTime(new Date(options.clock.now())));
       if (path.length === 0) {
         if (await service.putReceived(partner.id, ref, object, new Date(lastUpdated)))
           options.onReceived?.(partner.id, object);
@@ -189,7 +192,7 @@ export function receiverRoutes(
           // A PATCH without last_updated (2.1.1 asks for none) is applied as a change made
           // now, without taking the object's time back if it says later.
           if (changes.last_updated === undefined)
-            merged.last_updated = later(current.last_updated, formatDateTime(new Date()));
+            merged.last_updated = later(current.last_updated, formatDateTime(new Date(options.clock.now())));
           const object = parseOrThrow(version, objectName, merged, ref, extra);
           return replaceAt(root, spec.children, path, object, String(object.last_updated));
         });
@@ -250,7 +253,9 @@ function postRoute(
       id: String(object[spec.idField]),
     };
     assertPartnerParty(partner, ref.countryCode, ref.partyId);
-    const lastUpdated = new Date(String(object.last_updated ?? formatDateTime(new Date())));
+    const lastUpdated = new Date(
+      String(object.last_updated ?? formatDateTime(new Date(options.clock.now()))),
+    );
     const created = await service.createReceived(partner.id, ref, object, lastUpdated);
     const base = options.endpointUrl().replace(/\/+$/, '');
     const location = `${base}/${[ref.countryCode, ref.partyId, ref.id].map(encodeURIComponent).join('/')}`;

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { type Clock, systemClock } from '../../clock.ts';
 import type { JsonObject } from '../../model/json.ts';
 import { ObjectRepository, type ObjectRepositoryOptions } from '../../store/object-repository.ts';
 import type { Database } from '../../store/schema.ts';
@@ -99,6 +100,7 @@ export const receivedBy = (partnerId: string) => `partner:${partnerId}`;
 /** The default service: our own store. */
 export class StoreObjectService<T extends CanonicalObject = CanonicalObject> implements ObjectService<T> {
   readonly repo: ObjectRepository<T>;
+  private readonly clock: Clock;
 
   constructor(
     readonly module: string,
@@ -106,6 +108,7 @@ export class StoreObjectService<T extends CanonicalObject = CanonicalObject> imp
     options: ObjectRepositoryOptions = {},
   ) {
     this.repo = new ObjectRepository<T>(db, options);
+    this.clock = options.clock ?? systemClock;
   }
 
   private key(owner: string, ref: ObjectRef) {
@@ -163,7 +166,7 @@ export class StoreObjectService<T extends CanonicalObject = CanonicalObject> imp
       if (!stored) return undefined;
       const next = change(stored.data);
       if (!next) return { object: stored.data, changed: false };
-      await this.repo.put(key, next, updatedAt(next) ?? new Date(), trx);
+      await this.repo.put(key, next, updatedAt(next) ?? new Date(this.clock.now()), trx);
       return { object: next, changed: true };
     });
   }
