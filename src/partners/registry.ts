@@ -99,11 +99,15 @@ export class PartnerRegistry {
     const cached = this.cache.get(header);
     if (cached && this.clock.now() - cached.checkedAt < this.ttl) return cached.auth;
     const candidates = tokenCandidates(header);
-    const hashes = candidates.map(hashToken);
+    const hashed = candidates.map((token) => ({ token, hash: hashToken(token) }));
+    const hashes = hashed.map((c) => c.hash);
     let auth: Authenticated | undefined;
-    for (let i = 0; i < candidates.length && !auth; i++) {
-      const caller = await this.lookup(hashes[i] as string);
-      if (caller) auth = { caller, token: candidates[i] as string };
+    for (const { token, hash } of hashed) {
+      const caller = await this.lookup(hash);
+      if (caller) {
+        auth = { caller, token };
+        break;
+      }
     }
     if (candidates.length > 0) this.remember(header, auth, hashes);
     return auth;
