@@ -373,7 +373,7 @@ export const ocpiPlugin: FastifyPluginCallback<OcpiAppOptions> = fp<OcpiAppOptio
 
     await app.register(
       async (scope) => {
-        await ocpiTransport(scope, { authenticator: registry });
+        await ocpiTransport(scope, { authenticator: registry, clock });
         versionsRoutes(scope, node);
         for (const version of node.versions) {
           await scope.register(
@@ -448,8 +448,9 @@ function loggerOption(
  * `listen()` on it; `app.ocpi` is the node's API.
  */
 export async function createOcpiApp(options: OcpiAppOptions = {}): Promise<FastifyInstance> {
-  const app = Fastify({ ...loggerOption(options.logger), ...serverOptions(options) });
-  answerUnrouted(app);
+  const clock = options.clock ?? systemClock;
+  const app = Fastify({ ...loggerOption(options.logger), ...serverOptions(options, clock) });
+  answerUnrouted(app, clock);
   await app.register(ocpiPlugin, options);
   return app;
 }

@@ -38,7 +38,7 @@ export async function mountAdmin(
   options: { token: string; listener?: AdminListener; limits: ServerLimits },
 ): Promise<() => string | undefined> {
   const routes = async (scope: FastifyInstance) => {
-    await ocpiTransport(scope, { authenticator: node.registry });
+    await ocpiTransport(scope, { authenticator: node.registry, clock: node.clock });
     adminRoutes(scope, node, options.token);
     adminObjectRoutes(scope, node, parts);
     adminCommandRoutes(scope, node, parts.commands, node.events);
@@ -48,8 +48,8 @@ export async function mountAdmin(
     await app.register(routes, { prefix: '/admin' });
     return () => (listenUrl(app.server.address()) ? `${node.publicUrl()}/admin` : undefined);
   }
-  const admin = Fastify({ loggerInstance: app.log, ...serverOptions(options.limits) });
-  answerUnrouted(admin);
+  const admin = Fastify({ loggerInstance: app.log, ...serverOptions(options.limits, node.clock) });
+  answerUnrouted(admin, node.clock);
   await admin.register(routes, { prefix: '/admin' });
   app.addHook('onReady', async () => {
     await admin.listen({ host: listener.host ?? '127.0.0.1', port: listener.port ?? 0 });

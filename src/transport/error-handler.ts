@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { envelope } from './envelope.ts';
+import type { Clock } from '../clock.ts';
+import { envelope, stamped, type UnstampedEnvelope } from './envelope.ts';
 import { OcpiError } from './errors.ts';
 import { OcpiStatus } from './status-codes.ts';
 
@@ -18,39 +19,43 @@ const PART_NAMES: Record<string, string> = {
   body: 'body',
 };
 
-/** Maps every error to an OCPI envelope, in one place. */
-export function ocpiErrorHandler(
+/** Maps every error to an OCPI envelope stamped with `clock`, in one place. */
+export function ocpiErrorHandler(clock: Clock) {
+  return (error: FastifyError | OcpiError | Error, request: FastifyRequest, reply: FastifyReply) => {
+    const [httpStatus, body] = errorAnswer(error, request);
+    return reply.code(httpStatus).send(stamped(body, clock));
+  };
+}
+
+/** The HTTP status and envelope that answer an error. */
+function errorAnswer(
   error: FastifyError | OcpiError | Error,
   request: FastifyRequest,
-  reply: FastifyReply,
-) {
+): [number, UnstampedEnvelope] {
   if (error instanceof OcpiError) {
     if (error.httpStatus >= 500) {
       // A failure of this node (OCPI_ERR_CONFIG, OCPI_ERR_INTERNAL...): its message is for our logs.
       request.log.error({ err: error }, 'unhandled error');
-      return reply
-        .code(error.httpStatus)
-        .send(envelope(undefined, error.statusCode, 'internal server error'));
+      return [error.httpStatus, envelope(undefined, error.statusCode, 'internal server error')];
     }
     if (error.statusCode >= 3000)
       request.log.warn(
         { status: error.statusCode, code: error.code, err: error.message },
         'OCPI server error',
       );
-    return reply.code(error.httpStatus).send(envelope(error.data, error.statusCode, error.message));
+    return [error.httpStatus, envelope(error.data, error.statusCode, error.message)];
   }
   if (UNSTORABLE_TEXT.has((error as { code?: unknown }).code as string)) {
     // A string the model did not check reached the database, which refused it: nothing was written.
     request.log.warn({ err: error }, 'the database refused a value of the request');
-    return reply
-      .code(200)
-      .send(
-        envelope(
-          undefined,
-          OcpiStatus.INVALID_PARAMETERS,
-          'text with U+0000 or an unpaired surrogate cannot be stored',
-        ),
-      );
+    return [
+      200,
+      envelope(
+        undefined,
+        OcpiStatus.INVALID_PARAMETERS,
+        'text with U+0000 or an unpaired surrogate cannot be stored',
+      ),
+    ];
   }
   const fastifyError = error as FastifyError;
   if (fastifyError.validation) {
@@ -59,9 +64,7 @@ export function ocpiErrorHandler(
     const problems = fastifyError.validation.map(
       (issue) => `${part} ${issue.instancePath.replace(/^\//, '') || '/'}: ${issue.message ?? 'is invalid'}`,
     );
-    return reply
-      .code(200)
-      .send(envelope(undefined, OcpiStatus.INVALID_PARAMETERS, `invalid ${problems.join('; ')}`));
+    return [200, envelope(undefined, OcpiStatus.INVALID_PARAMETERS, `invalid ${problems.join('; ')}`)];
   }
   const status = fastifyError.statusCode;
   if (status !== undefined && status >= 400 && status < 500) {
@@ -70,8 +73,8 @@ export function ocpiErrorHandler(
       fastifyError.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError
         ? `invalid JSON: ${error.message}`
         : error.message;
-    return reply.code(status).send(envelope(undefined, OcpiStatus.CLIENT_ERROR, message));
+    return [status, envelope(undefined, OcpiStatus.CLIENT_ERROR, message)];
   }
   request.log.error({ err: error }, 'unhandled error');
-  return reply.code(500).send(envelope(undefined, OcpiStatus.SERVER_ERROR, 'internal server error'));
+  return [500, envelope(undefined, OcpiStatus.SERVER_ERROR, 'internal server error')];
 }

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Clock } from '../clock.ts';
 import type { TokenAuthenticator } from './context.ts';
-import { envelope } from './envelope.ts';
+import { envelopeSerializer } from './envelope.ts';
 import { ocpiErrorHandler } from './error-handler.ts';
 import { OcpiError } from './errors.ts';
 import { jsonTextProblem } from './json-text.ts';
 import { routeSerializerCompiler, routeValidatorCompiler } from './route-validation.ts';
 import { readRoutingHeaders } from './routing-headers.ts';
-import { shownPath } from './server.ts';
+import { notFoundAnswer } from './server.ts';
 import { OcpiStatus } from './status-codes.ts';
 import { assertPrintableUrlValues } from './url-values.ts';
 
@@ -28,11 +29,14 @@ function parseJson(body: string): unknown {
 /**
  * Everything every OCPI request shares: JSON parsing, request and correlation ids,
  * authentication by token, routing headers, validation of the params and querystrings
- * routes declare, and errors as envelopes. Register it inside
- * the scope that holds the OCPI routes.
+ * routes declare, and answers and errors as envelopes stamped with the node's clock.
+ * Register it inside the scope that holds the OCPI routes.
  */
-export async function ocpiTransport(app: FastifyInstance, options: { authenticator: TokenAuthenticator }) {
-  const { authenticator } = options;
+export async function ocpiTransport(
+  app: FastifyInstance,
+  options: { authenticator: TokenAuthenticator; clock: Clock },
+) {
+  const { authenticator, clock } = options;
 
   app.removeAllContentTypeParsers();
   // Liberal: any content type is read as JSON (some partners send text/plain or none).
@@ -89,16 +93,7 @@ export async function ocpiTransport(app: FastifyInstance, options: { authenticat
 
   app.setValidatorCompiler(routeValidatorCompiler);
   app.setSerializerCompiler(routeSerializerCompiler);
-  app.setErrorHandler(ocpiErrorHandler);
-  app.setNotFoundHandler((request, reply) => {
-    reply
-      .code(404)
-      .send(
-        envelope(
-          undefined,
-          OcpiStatus.CLIENT_ERROR,
-          `no OCPI endpoint ${request.method} ${shownPath(request)}`,
-        ),
-      );
-  });
+  app.setReplySerializer(envelopeSerializer(clock));
+  app.setErrorHandler(ocpiErrorHandler(clock));
+  app.setNotFoundHandler(notFoundAnswer('no OCPI endpoint', clock));
 }

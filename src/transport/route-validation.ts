@@ -33,8 +33,9 @@ export const routeValidatorCompiler: FastifySchemaCompiler<TSchema> = ({ schema,
 
 /**
  * Response schemas document what a route answers; they do not serialize. The handlers
- * render objects for the version themselves (strict out), and JSON.stringify writes them
- * exactly as they were rendered, as without a schema.
+ * render objects for the version themselves (strict out), and the OCPI scopes' reply
+ * serializer (envelopeSerializer) writes them exactly as they were rendered. This compiler
+ * only keeps Fastify from compiling the schemas into serializers of its own.
  */
 export const routeSerializerCompiler: FastifySerializerCompiler<TSchema> = () => (data) =>
   JSON.stringify(data);

@@ -8,7 +8,8 @@ import type {
   FastifyRequest,
   FastifyServerOptions,
 } from 'fastify';
-import { envelope } from './envelope.ts';
+import type { Clock } from '../clock.ts';
+import { envelope, stamped } from './envelope.ts';
 import { ocpiErrorHandler } from './error-handler.ts';
 import { OcpiError } from './errors.ts';
 import { OcpiStatus } from './status-codes.ts';
@@ -60,11 +61,15 @@ function connectionProblem(code: string, packet: Buffer | undefined): [number, s
  * Answers errors of the connection (the HTTP parser's, the request timeout) with an OCPI
  * envelope on the raw socket, then closes it; Node and Fastify would send their own JSON.
  */
-function clientErrorHandler(error: Error & { code?: string; rawPacket?: unknown }, socket: Socket): void {
+function answerClientError(
+  error: Error & { code?: string; rawPacket?: unknown },
+  socket: Socket,
+  clock: Clock,
+): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
   const packet = Buffer.isBuffer(error.rawPacket) ? error.rawPacket : undefined;
   const [status, message] = connectionProblem(error.code ?? '', packet);
-  const body = JSON.stringify(envelope(undefined, OcpiStatus.CLIENT_ERROR, message));
+  const body = JSON.stringify(stamped(envelope(undefined, OcpiStatus.CLIENT_ERROR, message), clock));
   if (socket.writable)
     socket.write(
       `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
@@ -74,7 +79,7 @@ function clientErrorHandler(error: Error & { code?: string; rawPacket?: unknown 
 }
 
 /** Errors of the router (bad percent-encoding, an overlong parameter) as envelopes, without echoing the URL. */
-function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+function frameworkError(error: FastifyError): OcpiError {
   const message =
     error.code === 'FST_ERR_BAD_URL'
       ? 'not a valid url: bad percent-encoding'
@@ -82,16 +87,17 @@ function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: Fa
         ? 'a path segment is too long'
         : error.message;
   const status = error.statusCode !== undefined && error.statusCode < 500 ? error.statusCode : 400;
-  ocpiErrorHandler(new OcpiError(OcpiStatus.CLIENT_ERROR, message, { httpStatus: status }), request, reply);
+  return new OcpiError(OcpiStatus.CLIENT_ERROR, message, { httpStatus: status });
 }
 
 /**
  * The Fastify options every listener of a node shares: bounded bodies, a request timeout
  * (checked often enough to hold within a quarter of it), X-Request-ID, and errors below
- * the routes answered as OCPI envelopes with their 4xx status.
+ * the routes answered as OCPI envelopes with their 4xx status, stamped with `clock`.
  */
-export function serverOptions(limits: ServerLimits = {}): SharedOptions {
+export function serverOptions(limits: ServerLimits, clock: Clock): SharedOptions {
   const timeout = limits.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const answerError = ocpiErrorHandler(clock);
   return {
     bodyLimit: limits.bodyLimit ?? DEFAULT_BODY_LIMIT,
     requestTimeout: timeout,
@@ -103,8 +109,9 @@ export function serverOptions(limits: ServerLimits = {}): SharedOptions {
     // Log lines carry the partner's X-Request-ID when it sent one.
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
-    frameworkErrors,
-    clientErrorHandler,
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) =>
+      answerError(frameworkError(error), request, reply),
+    clientErrorHandler: (error, socket) => answerClientError(error, socket, clock),
     // Opening the store (initdb on PGlite's first start, migrations) can outlast Fastify's
     // 10 s plugin timeout on a slow or busy machine.
     pluginTimeout: 120_000,
@@ -117,16 +124,23 @@ export function shownPath(request: FastifyRequest): string {
   return path.length > 100 ? `${path.slice(0, 100)}…` : path;
 }
 
-/** Answers what no route of the server takes (outside /ocpi and /admin) with envelopes too. */
-export function answerUnrouted(app: FastifyInstance): void {
-  app.setErrorHandler(ocpiErrorHandler);
-  app.setNotFoundHandler((request, reply) => {
+/** A not-found handler: HTTP 404 with an envelope saying `<what> <method> <path>`, stamped with `clock`. */
+export function notFoundAnswer(what: string, clock: Clock) {
+  return (request: FastifyRequest, reply: FastifyReply) =>
     reply
       .code(404)
       .send(
-        envelope(undefined, OcpiStatus.CLIENT_ERROR, `no endpoint ${request.method} ${shownPath(request)}`),
+        stamped(
+          envelope(undefined, OcpiStatus.CLIENT_ERROR, `${what} ${request.method} ${shownPath(request)}`),
+          clock,
+        ),
       );
-  });
+}
+
+/** Answers what no route of the server takes (outside /ocpi and /admin) with envelopes too. */
+export function answerUnrouted(app: FastifyInstance, clock: Clock): void {
+  app.setErrorHandler(ocpiErrorHandler(clock));
+  app.setNotFoundHandler(notFoundAnswer('no endpoint', clock));
 }
 
 /** The http:// base URL of a listening server, with wildcard addresses as loopback; undefined when not listening. */

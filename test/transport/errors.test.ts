@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AddressNotAllowedError } from '../../src/client/guarded-connector.ts';
 import { OcpiHttpClient, PartnerCallError } from '../../src/client/ocpi-http.ts';
 import { checkOutboundUrl } from '../../src/client/url-guard.ts';
+import { systemClock } from '../../src/clock.ts';
 import { createOcpiApp, OCPI_ERROR_CODES, OcpiError, type OcpiErrorCode } from '../../src/index.ts';
 import { codeOfStatus } from '../../src/transport/error-codes.ts';
 import { ocpiErrorHandler } from '../../src/transport/error-handler.ts';
@@ -78,7 +79,7 @@ describe('the error handler, over HTTP', () => {
 
   beforeAll(async () => {
     app = Fastify();
-    app.setErrorHandler(ocpiErrorHandler);
+    app.setErrorHandler(ocpiErrorHandler(systemClock));
     app.get<{ Params: { kind: string } }>('/:kind', async (request) => {
       throw (thrown[request.params.kind] as () => Error)();
     });

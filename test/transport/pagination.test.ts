@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../../src/clock.ts';
 import { envelope } from '../../src/transport/envelope.ts';
 import { ocpiErrorHandler } from '../../src/transport/error-handler.ts';
 import { readPageRequest, setPageHeaders } from '../../src/transport/pagination.ts';
@@ -15,7 +16,7 @@ describe('pagination helper', () => {
 
   beforeAll(async () => {
     app = Fastify();
-    app.setErrorHandler(ocpiErrorHandler);
+    app.setErrorHandler(ocpiErrorHandler(systemClock));
     app.get('/list', async (request, reply) => {
       const page = readPageRequest(request.query as Record<string, unknown>, { maxLimit: 10 });
       const matching = ITEMS.filter(

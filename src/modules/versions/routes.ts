@@ -38,7 +38,7 @@ export function versionsRoutes(app: FastifyInstance, node: OcpiNode) {
     openapi: { operationId: 'getVersions', summary: 'The OCPI versions this node speaks', tag: 'versions' },
   };
   app.get('/versions', { config, schema: versionsSchema }, async (_request, reply) =>
-    reply.type(JSON_TYPE).send(successJson(versions(), node.clock.now())),
+    reply.type(JSON_TYPE).send(successJson(versions(), node.clock)),
   );
   for (const version of node.versions) {
     const details = serializedPerUrl(node, () => ({ version, endpoints: versionEndpoints(node, version) }));
@@ -51,7 +51,7 @@ export function versionsRoutes(app: FastifyInstance, node: OcpiNode) {
       },
     };
     app.get(`/${version}`, { config, schema }, async (_request, reply) =>
-      reply.type(JSON_TYPE).send(successJson(details(), node.clock.now())),
+      reply.type(JSON_TYPE).send(successJson(details(), node.clock)),
     );
   }
 }
