@@ -1,4 +1,3 @@
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { v230 } from '../../src/index.ts';
 import type { ChargerCommand, ChargerGateway, GatewayReporter } from '../../src/modules/commands/gateway.ts';
@@ -19,6 +18,8 @@ const TOKEN = {
   country_code: 'DE',
   party_id: 'MSP',
 } as v230.tokens.Token;
+/** The command timeout the CPO announces. */
+const TIMEOUT_SECONDS = 30;
 
 /** The simulator, counting what reaches the chargers. */
 class CountingGateway implements ChargerGateway {
@@ -42,23 +43,14 @@ function evse(uid: string, capabilities: string[]) {
 describe.each(MATRIX)('commands over OCPI %s on %s', (version, _store, storeOptions) => {
   let pair: Pair;
   let gateway: CountingGateway;
-  /** What the CPO logged at warn level and above. */
-  const cpoWarnings: Array<{ msg?: string; command?: string }> = [];
-  const sim = new SimulatedGateway({
-    evses: { SILENT: 'silent', REJECT: 'reject', BUSY: 'occupied', SLOW: 'slow' },
-    slowMs: 1500,
-    tickMs: 100,
-  });
+  // Timeouts are in commands-timeout.test.ts, on a manual clock.
+  const sim = new SimulatedGateway({ evses: { REJECT: 'reject', BUSY: 'occupied' }, tickMs: 100 });
 
   beforeAll(async () => {
     gateway = new CountingGateway(sim);
-    const logger = pino({ level: 'warn' }, { write: (line: string) => cpoWarnings.push(JSON.parse(line)) });
     pair = await startPair(
       version,
-      {
-        cpo: { commands: { gateway, timeoutSeconds: 1 }, logger },
-        emsp: { commands: { graceSeconds: 1 } },
-      },
+      { cpo: { commands: { gateway, timeoutSeconds: TIMEOUT_SECONDS } } },
       storeOptions,
     );
     const capable = ['REMOTE_START_STOP_CAPABLE', 'RESERVABLE', 'UNLOCK_CAPABLE'];
@@ -74,14 +66,7 @@ describe.each(MATRIX)('commands over OCPI %s on %s', (version, _store, storeOpti
     await pair.cpo.ocpi.locations.put(
       {
         ...LOCATION,
-        evses: [
-          evse('OK', capable),
-          evse('SILENT', capable),
-          evse('REJECT', capable),
-          evse('BUSY', capable),
-          evse('SLOW', capable),
-          evse('DUMB', []),
-        ],
+        evses: [evse('OK', capable), evse('REJECT', capable), evse('BUSY', capable), evse('DUMB', [])],
       },
       '2.3.0',
     );
@@ -102,7 +87,7 @@ describe.each(MATRIX)('commands over OCPI %s on %s', (version, _store, storeOpti
   it('START_SESSION: answered at once with the announced timeout, the result follows', async () => {
     const sent = await start('OK');
     expect(sent.response.result).toBe('ACCEPTED');
-    if (version !== '2.1.1') expect(sent.response.timeout).toBe(1);
+    if (version !== '2.1.1') expect(sent.response.timeout).toBe(TIMEOUT_SECONDS);
     expect(await sent.result).toEqual({ result: 'ACCEPTED', source: 'partner' });
     expect((await pair.emsp.ocpi.commands.get(sent.id))?.status).toBe('done');
   });
@@ -151,28 +136,6 @@ describe.each(MATRIX)('commands over OCPI %s on %s', (version, _store, storeOpti
     const sent = await start(uid);
     expect(sent.response.result).toBe('ACCEPTED');
     expect((await sent.result).result).toBe(result);
-  });
-
-  it('a charger that never answers gets TIMEOUT sent once; a late answer is not sent', async () => {
-    const silent = await start('SILENT');
-    expect(await silent.result).toEqual({ result: 'TIMEOUT', source: 'partner' });
-    const slow = await start('SLOW');
-    expect((await slow.result).result).toBe('TIMEOUT');
-    const slowAtCpo = [...gateway.seen]
-      .reverse()
-      .find((c) => 'evseUid' in c && c.evseUid === 'SLOW')?.commandId;
-    // The slow charger's ACCEPTED comes after TIMEOUT: the CPO finds the command answered already.
-    await eventually(async () =>
-      cpoWarnings.some(
-        (w) => w.command === slowAtCpo && /after the command was already answered/.test(w.msg ?? ''),
-      ),
-    );
-    // Recorded as late on the CPO, never sent.
-    expect((await pair.emsp.ocpi.commands.get(slow.id))?.result).toBe('TIMEOUT');
-    // Charging sessions of earlier tests keep pushing; no command result may be waiting.
-    expect((await pair.cpo.ocpi.delivery.listPending()).filter((e) => e.kind === 'command-result')).toEqual(
-      [],
-    );
   });
 
   it('refuses synchronously: unknown location (2003), no capability, unknown session', async () => {
