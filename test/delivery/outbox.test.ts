@@ -31,7 +31,6 @@ interface Received {
   path: string;
   body: { key?: string; v?: number; n?: number } | undefined;
   headers: Record<string, string | string[] | undefined>;
-  at: number;
 }
 
 /** How the receiver answers one request. */
@@ -67,7 +66,6 @@ class Receiver {
         path: request.url,
         body: request.body as Received['body'],
         headers: request.headers,
-        at: Date.now(),
       };
       this.received.push(seen);
       const nth = this.received.filter((r) => sameMessage(r, seen)).length;
@@ -320,11 +318,14 @@ describe.each(STORES)('outbox delivery on %s', (_name, storeOptions) => {
   });
 
   it('retries while the partner is down, and delivers once it is back', async () => {
-    const h = await harness(store);
+    const clock = new ManualClock();
+    const h = await harness(store, { clock });
     const port = h.receiver.port;
     await h.receiver.close();
     await h.push({ path: '/locations/NL/ACM/LOC1', body: { v: 1 } });
-    await until(() => h.failed.length >= 2);
+    await until(() => h.failed.length === 1);
+    // The retry waits for its backoff on the worker's clock.
+    await advanceUntil(clock, () => h.failed.length >= 2);
     expect(h.failed[0]?.error).toMatch(/ECONNREFUSED|connect/i);
     expect(h.failed[0]?.attempts).toBe(1);
     expect(h.failed[1]?.attempts).toBe(2);
@@ -333,14 +334,16 @@ describe.each(STORES)('outbox delivery on %s', (_name, storeOptions) => {
     expect(row?.firstFailedAt).toBeInstanceOf(Date);
 
     await h.receiver.start(port);
-    await until(() => h.delivered.length === 1);
+    await advanceUntil(clock, () => h.delivered.length === 1);
     expect(h.receiver.received).toHaveLength(1);
     expect(h.delivered[0]?.entry.attempts).toBeGreaterThanOrEqual(2);
     expect(await h.worker.pending(h.partnerId)).toBe(0);
   });
 
   it('retries a partner that answers too slowly', async () => {
-    const h = await harness(store, { timeoutMs: 200 });
+    // The call's timeout is the HTTP client's (real time); the retry's backoff is on the worker's clock.
+    const clock = new ManualClock();
+    const h = await harness(store, { timeoutMs: 200, clock });
     let release = () => {};
     const released = new Promise<void>((resolve) => {
       release = resolve;
@@ -349,7 +352,8 @@ describe.each(STORES)('outbox delivery on %s', (_name, storeOptions) => {
     // The first answer comes only when the test ends: long after the client gave up.
     h.receiver.answer = (_r, nth) => (nth === 1 ? { after: released, body: ok() } : { body: ok() });
     await h.push({ path: '/sessions/S1', body: { v: 1 } });
-    await until(() => h.delivered.length === 1);
+    await until(() => h.failed.length === 1);
+    await advanceUntil(clock, () => h.delivered.length === 1);
     expect(h.failed[0]?.error).toMatch(/timed out/);
     // At least once: the slow first request may still have been processed by the partner.
     expect(h.receiver.seen('/sessions/S1').length).toBeGreaterThanOrEqual(2);
@@ -369,10 +373,12 @@ describe.each(STORES)('outbox delivery on %s', (_name, storeOptions) => {
       stalling.closeAllConnections();
       await new Promise((resolve) => stalling.close(resolve));
     });
-    const h = await harness(store, { timeoutMs: 200 });
+    const clock = new ManualClock();
+    const h = await harness(store, { timeoutMs: 200, clock });
     const url = `http://127.0.0.1:${(stalling.address() as AddressInfo).port}/sessions/S1`;
     await h.push({ path: '/sessions/S1', url, body: { v: 1 } });
-    await until(() => h.delivered.length === 1);
+    await until(() => h.failed.length === 1);
+    await advanceUntil(clock, () => h.delivered.length === 1);
     expect(h.failed).toHaveLength(1);
     expect(h.failed[0]?.error).toMatch(/timeout/);
     expect(calls).toBe(2);
@@ -458,7 +464,8 @@ describe.each(STORES)('outbox delivery on %s', (_name, storeOptions) => {
   });
 
   it('retries HTTP 5xx, 408, 429 and 401, OCPI 3xxx and answers that are not OCPI', async () => {
-    const h = await harness(store);
+    const clock = new ManualClock();
+    const h = await harness(store, { clock });
     const faults: Record<string, Answer> = {
       '/http500': { status: 500, body: { status_code: 3000, timestamp: new Date().toISOString() } },
       '/http503-text': { status: 503, raw: 'Service Unavailable' },
@@ -473,7 +480,8 @@ describe.each(STORES)('outbox delivery on %s', (_name, storeOptions) => {
     h.receiver.answer = (r, nth) => (nth === 1 ? (faults[r.path] ?? {}) : { body: ok() });
     for (const path of Object.keys(faults)) await h.push({ path, method: 'POST', body: { v: 1 } });
     const paths = Object.keys(faults);
-    await until(() => h.delivered.length === paths.length);
+    await until(() => h.failed.length === paths.length);
+    await advanceUntil(clock, () => h.delivered.length === paths.length);
     for (const path of paths) expect(h.receiver.seen(path), path).toHaveLength(2);
     const errors = Object.fromEntries(h.failed.map((f) => [new URL(f.entry.url).pathname, f.error]));
     expect(errors['/http500']).toMatch(/HTTP 500/);
@@ -592,7 +600,8 @@ describe.each(STORES)('outbox delivery on %s', (_name, storeOptions) => {
   });
 
   it('keeps the order of one object under failures without blocking the others', async () => {
-    const h = await harness(store);
+    const clock = new ManualClock();
+    const h = await harness(store, { clock });
     h.receiver.answer = (r, nth) =>
       r.path === '/locations/A' && r.body?.v === 1 && nth <= 2 ? { status: 500, body: ok() } : { body: ok() };
     await h.push({ path: '/locations/A', body: { v: 1 } });
@@ -600,7 +609,10 @@ describe.each(STORES)('outbox delivery on %s', (_name, storeOptions) => {
     await h.push({ path: '/locations/B', body: { v: 1 } });
     await h.push({ path: '/locations/A', method: 'PATCH', body: { v: 3 } });
     await h.push({ path: '/locations/B', body: { v: 2 } });
-    await until(() => h.delivered.length === 5);
+    // B goes through while A waits for its retry, which is not due before the clock moves.
+    await until(() => h.receiver.seen('/locations/B').length === 2);
+    expect(h.receiver.seen('/locations/A')).toHaveLength(1);
+    await advanceUntil(clock, () => h.delivered.length === 5);
 
     expect(h.receiver.seen('/locations/A').map((r) => `${r.method} v${r.body?.v}`)).toEqual([
       'PUT v1',
@@ -610,10 +622,6 @@ describe.each(STORES)('outbox delivery on %s', (_name, storeOptions) => {
       'PATCH v3',
     ]);
     expect(h.receiver.seen('/locations/B').map((r) => r.body?.v)).toEqual([1, 2]);
-    // B went through while A was still failing.
-    const bDone = h.receiver.seen('/locations/B')[1]?.at ?? 0;
-    const aOk = h.receiver.seen('/locations/A')[2]?.at ?? 0;
-    expect(bDone).toBeLessThan(aOk);
     expect(h.failed.map((f) => f.attempts)).toEqual([1, 2]);
   });
 
@@ -707,10 +715,12 @@ describe.each(STORES)('outbox delivery on %s', (_name, storeOptions) => {
   it('logs attempts through the node logger, never the token', async () => {
     const lines: string[] = [];
     const log = pino({ level: 'debug' }, { write: (line: string) => lines.push(line) });
-    const h = await harness(store, { log });
+    const clock = new ManualClock();
+    const h = await harness(store, { log, clock });
     h.receiver.answer = (_r, nth) => (nth === 1 ? { status: 503, raw: 'busy' } : { body: ok() });
     await h.push({ path: '/tariffs/T1', body: { v: 1 } });
-    await until(() => h.delivered.length === 1);
+    await until(() => h.failed.length === 1);
+    await advanceUntil(clock, () => h.delivered.length === 1);
     const entries = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(entries.map((e) => e.msg)).toEqual(['outbox delivery failed', 'outbox message delivered']);
     expect(entries[0]).toMatchObject({ partnerId: h.partnerId, kind: 'push', attempts: 1, level: 40 });

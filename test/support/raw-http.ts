@@ -7,8 +7,6 @@ export interface RawReply {
   body: string;
   /** The body as JSON, when it is JSON. */
   json: unknown;
-  /** Milliseconds from connecting to the end of the response. */
-  ms: number;
 }
 
 /**
@@ -21,7 +19,6 @@ export function rawRequest(
   request: string,
   options: { timeoutMs?: number } = {},
 ): Promise<RawReply> {
-  const started = Date.now();
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1');
     let data = Buffer.alloc(0);
@@ -44,7 +41,7 @@ export function rawRequest(
       try {
         json = JSON.parse(body);
       } catch {}
-      resolve({ status: Number(statusLine.split(' ')[1]), headers, body, json, ms: Date.now() - started });
+      resolve({ status: Number(statusLine.split(' ')[1]), headers, body, json });
     };
     const complete = () => {
       const end = data.indexOf('\r\n\r\n');
