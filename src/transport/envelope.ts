@@ -10,23 +10,23 @@ export interface OcpiEnvelope<T = unknown> {
   timestamp: string;
 }
 
-/**
- * What a handler answers: an envelope without its timestamp. The transport stamps it with
- * the node's clock as it sends it (envelopeSerializer), so that every answer tells the
- * node's time, a test's manual clock included.
- */
-export type UnstampedEnvelope<T = unknown> = Omit<OcpiEnvelope<T>, 'timestamp'>;
-
 const SUCCESS_MESSAGE = 'Success';
 
-/** An envelope, in the spec's order of fields; the transport adds the timestamp. */
+/**
+ * The timestamp of an envelope as a handler answers it: the transport puts the time of the
+ * node's clock in its place as it sends the envelope (envelopeSerializer, stamp), so that
+ * handlers need no clock and a node on a manual clock answers with its time.
+ */
+const UNSTAMPED = '';
+
+/** An envelope; its timestamp is the transport's to fill in. */
 export function envelope<T>(
   data: T | undefined,
   statusCode: number = OcpiStatus.SUCCESS,
   message?: string,
-): UnstampedEnvelope<T> {
-  const body: UnstampedEnvelope<T> =
-    data === undefined ? { status_code: statusCode } : { data, status_code: statusCode };
+): OcpiEnvelope<T> {
+  const body: OcpiEnvelope<T> = { status_code: statusCode, timestamp: UNSTAMPED };
+  if (data !== undefined) body.data = data;
   if (message !== undefined) body.status_message = message;
   else if (statusCode === OcpiStatus.SUCCESS) body.status_message = SUCCESS_MESSAGE;
   return body;
@@ -36,29 +36,29 @@ function timestamp(clock: Clock): string {
   return formatDateTime(new Date(clock.now()));
 }
 
-/** The envelope as sent: stamped with the time of `clock`. */
-export function stamped<T>(body: UnstampedEnvelope<T>, clock: Clock): OcpiEnvelope<T> {
-  return { ...body, timestamp: timestamp(clock) };
+/** Stamps a new envelope with the time of `clock`, in place, and returns it. */
+export function stamp<T>(body: OcpiEnvelope<T>, clock: Clock): OcpiEnvelope<T> {
+  body.timestamp = timestamp(clock);
+  return body;
 }
 
-function isUnstampedEnvelope(payload: unknown): payload is UnstampedEnvelope {
+function isUnstamped(payload: unknown): payload is OcpiEnvelope {
   return (
-    typeof payload === 'object' && payload !== null && 'status_code' in payload && !('timestamp' in payload)
+    typeof payload === 'object' &&
+    payload !== null &&
+    'status_code' in payload &&
+    'timestamp' in payload &&
+    payload.timestamp === UNSTAMPED
   );
 }
 
 /**
  * The reply serializer of the scopes that answer envelopes: JSON of what a handler returns,
- * each envelope stamped with `clock`. It replaces Fastify's serialization, response schemas
+ * envelopes stamped with `clock`. It replaces Fastify's serialization, response schemas
  * included (they document; the handlers render objects for their version themselves).
  */
 export function envelopeSerializer(clock: Clock): (payload: unknown) => string {
-  return (payload) => {
-    const json = JSON.stringify(payload);
-    // The JSON of an envelope ends with its closing brace: the timestamp goes in last, as in
-    // the spec's examples, without copying the envelope.
-    return isUnstampedEnvelope(payload) ? `${json.slice(0, -1)},"timestamp":"${timestamp(clock)}"}` : json;
-  };
+  return (payload) => JSON.stringify(isUnstamped(payload) ? stamp(payload, clock) : payload);
 }
 
 /**

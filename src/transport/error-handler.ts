@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../clock.ts';
-import { envelope, stamped, type UnstampedEnvelope } from './envelope.ts';
+import { envelope, type OcpiEnvelope, stamp } from './envelope.ts';
 import { OcpiError } from './errors.ts';
 import { OcpiStatus } from './status-codes.ts';
 
@@ -23,7 +23,7 @@ const PART_NAMES: Record<string, string> = {
 export function ocpiErrorHandler(clock: Clock) {
   return (error: FastifyError | OcpiError | Error, request: FastifyRequest, reply: FastifyReply) => {
     const [httpStatus, body] = errorAnswer(error, request);
-    return reply.code(httpStatus).send(stamped(body, clock));
+    return reply.code(httpStatus).send(stamp(body, clock));
   };
 }
 
@@ -31,7 +31,7 @@ export function ocpiErrorHandler(clock: Clock) {
 function errorAnswer(
   error: FastifyError | OcpiError | Error,
   request: FastifyRequest,
-): [number, UnstampedEnvelope] {
+): [number, OcpiEnvelope] {
   if (error instanceof OcpiError) {
     if (error.httpStatus >= 500) {
       // A failure of this node (OCPI_ERR_CONFIG, OCPI_ERR_INTERNAL...): its message is for our logs.

@@ -9,7 +9,7 @@ import type {
   FastifyServerOptions,
 } from 'fastify';
 import type { Clock } from '../clock.ts';
-import { envelope, stamped } from './envelope.ts';
+import { envelope, stamp } from './envelope.ts';
 import { ocpiErrorHandler } from './error-handler.ts';
 import { OcpiError } from './errors.ts';
 import { OcpiStatus } from './status-codes.ts';
@@ -69,7 +69,7 @@ function answerClientError(
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
   const packet = Buffer.isBuffer(error.rawPacket) ? error.rawPacket : undefined;
   const [status, message] = connectionProblem(error.code ?? '', packet);
-  const body = JSON.stringify(stamped(envelope(undefined, OcpiStatus.CLIENT_ERROR, message), clock));
+  const body = JSON.stringify(stamp(envelope(undefined, OcpiStatus.CLIENT_ERROR, message), clock));
   if (socket.writable)
     socket.write(
       `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
@@ -130,7 +130,7 @@ export function notFoundAnswer(what: string, clock: Clock) {
     reply
       .code(404)
       .send(
-        stamped(
+        stamp(
           envelope(undefined, OcpiStatus.CLIENT_ERROR, `${what} ${request.method} ${shownPath(request)}`),
           clock,
         ),
