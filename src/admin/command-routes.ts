@@ -39,64 +39,60 @@ export function adminCommandRoutes(
   received: EventEmitter,
 ) {
   const config = { ocpiAuth: 'none' as const };
-  app
-    .withTypeProvider<TypeBoxTypeProvider>()
-    .post(
-      '/commands/:command',
-      { config, schema: { params: CommandParams, body: CommandBody } },
-      async (request, reply) => {
-        const command = commandNamed(request.params.command);
-        if (!command) throw OcpiError.invalid(`unknown command ${request.params.command}`);
-        const body = request.body;
-        const who = body.partner;
-        if (!who) throw OcpiError.invalid('partner: is required');
-        const [cc, pid] = who.split('*');
-        const partner = cc && pid ? await node.registry.findByParty(cc, pid) : await node.registry.get(who);
-        if (!partner) throw OcpiError.invalid(`partner: no registered partner ${who}`);
-        const req: JsonObject = { ...body.request };
-        // A token given by uid alone is one of ours.
-        if (typeof req.token === 'string') {
-          const token =
-            (await node.services.tokens.getOwn(req.token, 'RFID')) ??
-            (await node.services.tokens.getOwn(req.token, 'APP_USER'));
-          if (!token) throw OcpiError.invalid(`token: no own token ${req.token}`);
-          req.token = token;
-        }
-        const sent = await commands.send(partner.id, command, req);
-        const stream = new Readable({ read() {} });
-        const line = (value: unknown) => stream.push(`${JSON.stringify(value)}\n`);
-        line({ id: sent.id, response: sent.response });
-        reply.type('application/x-ndjson');
-        const follow = Math.min(body.follow ?? 0, 3600);
-        sent.result.then((result) => {
-          line({ result });
-          if (command !== 'START_SESSION' || result.result !== 'ACCEPTED' || follow <= 0)
-            return stream.push(null);
-          const onSession = (event: ReceivedEvent) => {
-            const ref = event.object.authorization_reference;
-            if (
-              event.module !== 'sessions' ||
-              event.partnerId !== partner.id ||
-              (req.authorization_reference && ref !== req.authorization_reference)
-            )
-              return;
-            line({ session: event.object });
-            if (event.object.status === 'COMPLETED' || event.object.status === 'INVALID') finish();
-          };
-          const onCdr = (event: ReceivedEvent) => {
-            if (event.module === 'cdrs' && event.partnerId === partner.id) line({ cdr: event.object });
-          };
-          const timer = node.clock.setTimeout(() => finish(), follow * 1000);
-          const finish = () => {
-            timer.cancel();
-            received.off('received', onSession);
-            received.off('received', onCdr);
-            node.clock.setTimeout(() => stream.push(null), 1000);
-          };
-          received.on('received', onSession);
-          received.on('received', onCdr);
-        });
-        return reply.send(stream);
-      },
-    );
+  const schema = { params: CommandParams, body: CommandBody };
+  const routes = app.withTypeProvider<TypeBoxTypeProvider>();
+  routes.post('/commands/:command', { config, schema }, async (request, reply) => {
+    const command = commandNamed(request.params.command);
+    if (!command) throw OcpiError.invalid(`unknown command ${request.params.command}`);
+    const body = request.body;
+    const who = body.partner;
+    if (!who) throw OcpiError.invalid('partner: is required');
+    const [cc, pid] = who.split('*');
+    const partner = cc && pid ? await node.registry.findByParty(cc, pid) : await node.registry.get(who);
+    if (!partner) throw OcpiError.invalid(`partner: no registered partner ${who}`);
+    const req: JsonObject = { ...body.request };
+    // A token given by uid alone is one of ours.
+    if (typeof req.token === 'string') {
+      const token =
+        (await node.services.tokens.getOwn(req.token, 'RFID')) ??
+        (await node.services.tokens.getOwn(req.token, 'APP_USER'));
+      if (!token) throw OcpiError.invalid(`token: no own token ${req.token}`);
+      req.token = token;
+    }
+    const sent = await commands.send(partner.id, command, req);
+    const stream = new Readable({ read() {} });
+    const line = (value: unknown) => stream.push(`${JSON.stringify(value)}\n`);
+    line({ id: sent.id, response: sent.response });
+    reply.type('application/x-ndjson');
+    const follow = Math.min(body.follow ?? 0, 3600);
+    sent.result.then((result) => {
+      line({ result });
+      if (command !== 'START_SESSION' || result.result !== 'ACCEPTED' || follow <= 0)
+        return stream.push(null);
+      const onSession = (event: ReceivedEvent) => {
+        const ref = event.object.authorization_reference;
+        if (
+          event.module !== 'sessions' ||
+          event.partnerId !== partner.id ||
+          (req.authorization_reference && ref !== req.authorization_reference)
+        )
+          return;
+        line({ session: event.object });
+        if (event.object.status === 'COMPLETED' || event.object.status === 'INVALID') finish();
+      };
+      const onCdr = (event: ReceivedEvent) => {
+        if (event.module === 'cdrs' && event.partnerId === partner.id) line({ cdr: event.object });
+      };
+      const timer = node.clock.setTimeout(() => finish(), follow * 1000);
+      const finish = () => {
+        timer.cancel();
+        received.off('received', onSession);
+        received.off('received', onCdr);
+        node.clock.setTimeout(() => stream.push(null), 1000);
+      };
+      received.on('received', onSession);
+      received.on('received', onCdr);
+    });
+    return reply.send(stream);
+  });
 }
