@@ -59,14 +59,6 @@ const KIT_FACES: Record<string, string[]> = { objects: ['spec.ts', 'publisher.ts
 
 const MAX_LINES = 500;
 
-/**
- * Files still over MAX_LINES, each being split on another branch of issue 11. Remove an entry
- * once its split is merged; the test fails on an entry that is no longer needed.
- */
-const OVERSIZED_FOR_NOW: Record<string, string> = {
-  'src/modules/objects/publisher.ts': 'split by the types branch',
-};
-
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SRC = join(ROOT, 'src');
 
@@ -232,10 +224,8 @@ describe('the architecture of src/', () => {
   it(`keeps every source file within ${MAX_LINES} lines`, () => {
     const lineCount = (file: string) => (texts.get(file) ?? '').split('\n').length - 1;
     const over = [...texts.keys()]
-      .filter((f) => lineCount(f) > MAX_LINES && !(f in OVERSIZED_FOR_NOW))
+      .filter((f) => lineCount(f) > MAX_LINES)
       .map((f) => `${f}: ${lineCount(f)} lines`);
     expect(over).toEqual([]);
-    const stale = Object.keys(OVERSIZED_FOR_NOW).filter((f) => lineCount(f) <= MAX_LINES);
-    expect(stale).toEqual([]);
   });
 });
