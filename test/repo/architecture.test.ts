@@ -28,7 +28,7 @@ import { describe, expect, it } from 'vitest';
  *   modules    node.ts (the context every module is handed; it lists the modules and their
  *              services, so it lives with them) and src/modules/**.
  *   admin      reads the modules from outside.
- *   app        createOcpiApp() wires everything.
+ *   app        createOcpiApp() wires everything (app.ts, and its steps in app/).
  *   openapi    the document of a version, written from the routes an app registers.
  *   cli, index the command line and the public API.
  *
@@ -49,7 +49,7 @@ const LAYERS: readonly (readonly (readonly string[])[])[] = [
   [['delivery']],
   [['modules', 'node.ts']],
   [['admin']],
-  [['app.ts']],
+  [['app.ts', 'app']],
   [['openapi']],
   [['cli'], ['index.ts']],
 ];
