@@ -1,16 +1,30 @@
 import type { EventEmitter } from 'node:events';
 import { Readable } from 'node:stream';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
+import type { JsonObject } from '../model/json.ts';
 import type { EmspCommands } from '../modules/commands/emsp-commands.ts';
 import { COMMAND_OBJECTS, type CommandName } from '../modules/commands/names.ts';
 import type { OcpiNode } from '../node.ts';
 import { OcpiError } from '../transport/errors.ts';
+import { CommandBody, CommandParams } from './schemas.ts';
 
 /** Emitted by the node when a partner pushes an object to us: { module, partnerId, object }. */
 export interface ReceivedEvent {
   module: string;
   partnerId: string;
-  object: Record<string, unknown>;
+  object: JsonObject;
+}
+
+/** `start-session` or `START_SESSION`: the command it names, if any. */
+function commandNamed(name: string): CommandName | undefined {
+  const command = name.toUpperCase().replace(/-/g, '_');
+  return isCommandName(command) ? command : undefined;
+}
+
+/** Own keys only: `constructor` or `__proto__` are no command. */
+function isCommandName(name: string): name is CommandName {
+  return Object.hasOwn(COMMAND_OBJECTS, name);
 }
 
 /**
@@ -25,19 +39,18 @@ export function adminCommandRoutes(
   received: EventEmitter,
 ) {
   const config = { ocpiAuth: 'none' as const };
-  app.post<{
-    Params: { command: string };
-    Body: { partner?: string; request?: Record<string, unknown>; follow?: number };
-  }>('/commands/:command', { config }, async (request, reply) => {
-    const command = request.params.command.toUpperCase().replace(/-/g, '_');
-    if (!Object.hasOwn(COMMAND_OBJECTS, command))
-      throw OcpiError.invalid(`unknown command ${request.params.command}`);
-    const body = request.body ?? {};
-    const who = String(body.partner ?? '');
+  const schema = { params: CommandParams, body: CommandBody };
+  const routes = app.withTypeProvider<TypeBoxTypeProvider>();
+  routes.post('/commands/:command', { config, schema }, async (request, reply) => {
+    const command = commandNamed(request.params.command);
+    if (!command) throw OcpiError.invalid(`unknown command ${request.params.command}`);
+    const body = request.body;
+    const who = body.partner;
+    if (!who) throw OcpiError.invalid('partner: is required');
     const [cc, pid] = who.split('*');
     const partner = cc && pid ? await node.registry.findByParty(cc, pid) : await node.registry.get(who);
     if (!partner) throw OcpiError.invalid(`partner: no registered partner ${who}`);
-    const req = { ...(body.request ?? {}) };
+    const req: JsonObject = { ...body.request };
     // A token given by uid alone is one of ours.
     if (typeof req.token === 'string') {
       const token =
@@ -46,12 +59,12 @@ export function adminCommandRoutes(
       if (!token) throw OcpiError.invalid(`token: no own token ${req.token}`);
       req.token = token;
     }
-    const sent = await commands.send(partner.id, command as CommandName, req);
+    const sent = await commands.send(partner.id, command, req);
     const stream = new Readable({ read() {} });
     const line = (value: unknown) => stream.push(`${JSON.stringify(value)}\n`);
     line({ id: sent.id, response: sent.response });
     reply.type('application/x-ndjson');
-    const follow = Math.min(Number(body.follow ?? 0), 3600);
+    const follow = Math.min(body.follow ?? 0, 3600);
     sent.result.then((result) => {
       line({ result });
       if (command !== 'START_SESSION' || result.result !== 'ACCEPTED' || follow <= 0)

@@ -6,6 +6,7 @@ import type { ObjectModuleId, ObjectModuleSpec } from '../modules/objects/spec.t
 import type { OcpiNode } from '../node.ts';
 import { ocpiTransport } from '../transport/plugin.ts';
 import { answerUnrouted, listenUrl, type ServerLimits, serverOptions } from '../transport/server.ts';
+import { adminValidatorCompiler } from './admin-validation.ts';
 import { adminCommandRoutes } from './command-routes.ts';
 import { adminObjectRoutes } from './object-routes.ts';
 import { adminRoutes } from './routes.ts';
@@ -39,6 +40,7 @@ export async function mountAdmin(
 ): Promise<() => string | undefined> {
   const routes = async (scope: FastifyInstance) => {
     await ocpiTransport(scope, { authenticator: node.registry, clock: node.clock });
+    scope.setValidatorCompiler(adminValidatorCompiler);
     adminRoutes(scope, node, options.token);
     adminObjectRoutes(scope, node, parts);
     adminCommandRoutes(scope, node, parts.commands, node.events);

@@ -1,28 +1,45 @@
 import { Readable } from 'node:stream';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { DeliveryWorker } from '../delivery/worker.ts';
 import { parseDateTime } from '../model/datetime.ts';
-import { isJsonObject } from '../model/json.ts';
 import { parseObject } from '../model/objects.ts';
 import { describeIssues } from '../model/validate.ts';
 import { isSupportedVersion } from '../model/versions.ts';
 import { syncFromPartner } from '../modules/objects/client.ts';
 import { ownContext } from '../modules/objects/parties.ts';
 import type { Publisher } from '../modules/objects/publisher.ts';
+import type { ObjectRef } from '../modules/objects/service.ts';
 import type { ObjectModuleId, ObjectModuleSpec } from '../modules/objects/spec.ts';
 import type { OcpiNode } from '../node.ts';
 import { envelope } from '../transport/envelope.ts';
 import { OcpiError } from '../transport/errors.ts';
 import { readPageRequest } from '../transport/pagination.ts';
+import {
+  Acknowledged,
+  AdminPageQuery,
+  DeadLetterParams,
+  DeadLettersAnswer,
+  LoadBody,
+  LoadedAnswer,
+  LoadQuery,
+  ModuleParams,
+  OutboxAnswer,
+  OwnFieldParams,
+  OwnObjectParams,
+  PageAnswer,
+  PartnerModuleParams,
+  PatchBody,
+  PatchedAnswer,
+  ReplayedAnswer,
+  SyncQuery,
+} from './schemas.ts';
 
 export interface AdminObjects {
   publishers: Record<ObjectModuleId, Publisher>;
   specs: Record<ObjectModuleId, ObjectModuleSpec>;
   delivery: DeliveryWorker;
-}
-
-interface ModuleParams {
-  module: string;
 }
 
 /** Own keys only: `constructor` or `__proto__` are no module. */
@@ -38,10 +55,15 @@ function moduleOf(objects: AdminObjects, name: string): ObjectModuleId {
   return name;
 }
 
-/** offset and limit of an admin list: non-negative integers (else OCPI 2001), at most 1000 a page. */
-function adminPage(query: { offset?: string; limit?: string }): { offset: number; limit: number } {
+/** offset and limit of an admin list (checked by AdminPageQuery), at most 1000 a page. */
+function adminPage(query: Static<typeof AdminPageQuery>): { offset: number; limit: number } {
   const { offset, limit } = readPageRequest(query, { maxLimit: 1000, defaultLimit: 100 });
   return { offset, limit };
+}
+
+/** Which of our objects the URL names; the owner is matched upper-cased. */
+function ownRef(params: Static<typeof OwnObjectParams>): ObjectRef {
+  return { countryCode: params.cc.toUpperCase(), partyId: params.pid.toUpperCase(), id: params.id };
 }
 
 /**
@@ -50,10 +72,11 @@ function adminPage(query: { offset?: string; limit?: string }): { offset: number
  */
 export function adminObjectRoutes(app: FastifyInstance, node: OcpiNode, objects: AdminObjects) {
   const config = { ocpiAuth: 'none' as const };
+  const routes = app.withTypeProvider<TypeBoxTypeProvider>();
 
-  app.get<{ Params: ModuleParams; Querystring: { offset?: string; limit?: string } }>(
+  routes.get(
     '/objects/:module',
-    { config },
+    { config, schema: { params: ModuleParams, querystring: AdminPageQuery, response: { 200: PageAnswer } } },
     async (request) => {
       const id = moduleOf(objects, request.params.module);
       return envelope(await objects.publishers[id].list(adminPage(request.query)));
@@ -62,9 +85,17 @@ export function adminObjectRoutes(app: FastifyInstance, node: OcpiNode, objects:
 
   // Body: one object or an array of objects, in canonical (2.3.0) shape or `?version=`
   // (2.1.1 objects name no owner: they are our party's of the module's owner role).
-  app.put<{ Params: ModuleParams; Querystring: { version?: string } }>(
+  routes.put(
     '/objects/:module',
-    { config },
+    {
+      config,
+      schema: {
+        params: ModuleParams,
+        querystring: LoadQuery,
+        body: LoadBody,
+        response: { 200: LoadedAnswer },
+      },
+    },
     async (request) => {
       const id = moduleOf(objects, request.params.module);
       const version = request.query.version ?? '2.3.0';
@@ -81,35 +112,22 @@ export function adminObjectRoutes(app: FastifyInstance, node: OcpiNode, objects:
     },
   );
 
-  app.patch<{ Params: ModuleParams & { cc: string; pid: string; id: string; '*': string } }>(
+  routes.patch(
     '/objects/:module/:cc/:pid/:id/*',
-    { config },
+    { config, schema: { params: OwnFieldParams, body: PatchBody, response: { 200: PatchedAnswer } } },
     async (request) => {
       const id = moduleOf(objects, request.params.module);
       const path = request.params['*'].split('/').filter(Boolean);
-      const ref = {
-        countryCode: request.params.cc.toUpperCase(),
-        partyId: request.params.pid.toUpperCase(),
-        id: request.params.id,
-      };
-      const body = request.body;
-      if (!isJsonObject(body))
-        throw OcpiError.invalid('the PATCH body must be an object of the fields to change');
-      return envelope(await objects.publishers[id].patch(ref, path, body));
+      return envelope(await objects.publishers[id].patch(ownRef(request.params), path, request.body));
     },
   );
 
-  app.delete<{ Params: ModuleParams & { cc: string; pid: string; id: string } }>(
+  routes.delete(
     '/objects/:module/:cc/:pid/:id',
-    { config },
+    { config, schema: { params: OwnObjectParams, response: { 200: Acknowledged } } },
     async (request) => {
       const id = moduleOf(objects, request.params.module);
-      const ref = {
-        countryCode: request.params.cc.toUpperCase(),
-        partyId: request.params.pid.toUpperCase(),
-        id: request.params.id,
-      };
-      if (!(await objects.publishers[id].delete(ref)))
+      if (!(await objects.publishers[id].delete(ownRef(request.params))))
         throw new OcpiError('OCPI_ERR_UNKNOWN_OBJECT', `unknown ${id} object`, {
           statusCode: 2000,
           httpStatus: 404,
@@ -119,9 +137,9 @@ export function adminObjectRoutes(app: FastifyInstance, node: OcpiNode, objects:
   );
 
   // Streams progress as NDJSON lines, then the result line, so the CLI can draw a progress bar.
-  app.post<{ Params: ModuleParams & { partner: string }; Querystring: { date_from?: string } }>(
+  routes.post(
     '/partners/:partner/sync/:module',
-    { config },
+    { config, schema: { params: PartnerModuleParams, querystring: SyncQuery } },
     async (request, reply) => {
       const id = moduleOf(objects, request.params.module);
       const dateFrom = request.query.date_from ? parseDateTime(request.query.date_from) : undefined;
@@ -143,32 +161,41 @@ export function adminObjectRoutes(app: FastifyInstance, node: OcpiNode, objects:
     },
   );
 
-  app.get<{ Params: ModuleParams & { partner: string }; Querystring: { offset?: string; limit?: string } }>(
+  routes.get(
     '/partners/:partner/objects/:module',
-    { config },
+    {
+      config,
+      schema: { params: PartnerModuleParams, querystring: AdminPageQuery, response: { 200: PageAnswer } },
+    },
     async (request) => {
       const id = moduleOf(objects, request.params.module);
       return envelope(await node.services[id].listReceived(request.params.partner, adminPage(request.query)));
     },
   );
 
-  app.get('/outbox', { config }, async () =>
+  routes.get('/outbox', { config, schema: { response: { 200: OutboxAnswer } } }, async () =>
     envelope({
       pending: await objects.delivery.pending(),
       deadLetters: await objects.delivery.deadLetterCount(),
       entries: await objects.delivery.listPending({ limit: 100 }),
     }),
   );
-  app.get('/dead-letters', { config }, async () => envelope(await objects.delivery.listDeadLetters()));
-  app.post<{ Params: { id: string } }>('/dead-letters/:id/replay', { config }, async (request) => {
-    if (!(await objects.delivery.replay(request.params.id)))
-      throw new OcpiError('OCPI_ERR_UNKNOWN_OBJECT', `no dead letter ${request.params.id}`, {
-        statusCode: 2000,
-        httpStatus: 404,
-      });
-    return envelope({ replayed: 1 });
-  });
-  app.post('/dead-letters/replay', { config }, async () =>
+  routes.get('/dead-letters', { config, schema: { response: { 200: DeadLettersAnswer } } }, async () =>
+    envelope(await objects.delivery.listDeadLetters()),
+  );
+  routes.post(
+    '/dead-letters/:id/replay',
+    { config, schema: { params: DeadLetterParams, response: { 200: ReplayedAnswer } } },
+    async (request) => {
+      if (!(await objects.delivery.replay(request.params.id)))
+        throw new OcpiError('OCPI_ERR_UNKNOWN_OBJECT', `no dead letter ${request.params.id}`, {
+          statusCode: 2000,
+          httpStatus: 404,
+        });
+      return envelope({ replayed: 1 });
+    },
+  );
+  routes.post('/dead-letters/replay', { config, schema: { response: { 200: ReplayedAnswer } } }, async () =>
     envelope({ replayed: await objects.delivery.replayAll() }),
   );
 }

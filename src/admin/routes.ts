@@ -1,25 +1,20 @@
 import { timingSafeEqual } from 'node:crypto';
-import { Type } from '@sinclair/typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { checkOutboundUrl } from '../client/url-guard.ts';
-import { compileValidator, parseBody } from '../model/validate.ts';
 import { type OcpiNode, versionsUrl } from '../node.ts';
 import { registerWith, unregisterFrom, updateCredentialsWith } from '../partners/handshake-client.ts';
 import { envelope } from '../transport/envelope.ts';
 import { OcpiError } from '../transport/errors.ts';
-
-const RegisterBody = compileValidator(
-  Type.Object({
-    versionsUrl: Type.String({ minLength: 1 }),
-    token: Type.String({ minLength: 1, maxLength: 64 }),
-  }),
-);
-const TokenBody = compileValidator(
-  Type.Object({
-    token: Type.Optional(Type.String({ minLength: 8, maxLength: 64, pattern: '^[\\x21-\\x7e]+$' })),
-    label: Type.Optional(Type.String({ maxLength: 100 })),
-  }),
-);
+import {
+  PartnerAnswer,
+  PartnerIdParams,
+  PartnersAnswer,
+  RegisterBody,
+  RegistrationTokenAnswer,
+  TokenBody,
+  UnregisteredAnswer,
+} from './schemas.ts';
 
 /** Shortest admin token accepted: it guards every partner and object of the node. */
 export const MIN_ADMIN_TOKEN_LENGTH = 16;
@@ -43,26 +38,40 @@ function checkAdmin(request: FastifyRequest, adminToken: string): void {
 export function adminRoutes(app: FastifyInstance, node: OcpiNode, adminToken: string) {
   const config = { ocpiAuth: 'none' as const };
   app.addHook('onRequest', async (request) => checkAdmin(request, adminToken));
+  const routes = app.withTypeProvider<TypeBoxTypeProvider>();
 
-  app.get('/partners', { config }, async () => envelope(await node.registry.list()));
-
-  app.post('/partners', { config }, async (request) => {
-    const body = parseBody(RegisterBody, request.body, 'registration');
-    checkOutboundUrl(body.versionsUrl, 'versionsUrl', node.urlPolicy);
-    return envelope(await registerWith(node, body.versionsUrl, body.token));
-  });
-
-  app.post<{ Params: { id: string } }>('/partners/:id/update', { config }, async (request) =>
-    envelope(await updateCredentialsWith(node, request.params.id)),
+  routes.get('/partners', { config, schema: { response: { 200: PartnersAnswer } } }, async () =>
+    envelope(await node.registry.list()),
   );
 
-  app.delete<{ Params: { id: string } }>('/partners/:id', { config }, async (request) =>
-    envelope(await unregisterFrom(node, request.params.id)),
+  routes.post(
+    '/partners',
+    { config, schema: { body: RegisterBody, response: { 200: PartnerAnswer } } },
+    async (request) => {
+      const { versionsUrl, token } = request.body;
+      checkOutboundUrl(versionsUrl, 'versionsUrl', node.urlPolicy);
+      return envelope(await registerWith(node, versionsUrl, token));
+    },
   );
 
-  app.post('/registration-tokens', { config }, async (request) => {
-    const body = parseBody(TokenBody, request.body ?? {}, 'registration token');
-    const token = await node.registry.createRegistrationToken(body.token, body.label);
-    return envelope({ token, versionsUrl: versionsUrl(node) });
-  });
+  routes.post(
+    '/partners/:id/update',
+    { config, schema: { params: PartnerIdParams, response: { 200: PartnerAnswer } } },
+    async (request) => envelope(await updateCredentialsWith(node, request.params.id)),
+  );
+
+  routes.delete(
+    '/partners/:id',
+    { config, schema: { params: PartnerIdParams, response: { 200: UnregisteredAnswer } } },
+    async (request) => envelope(await unregisterFrom(node, request.params.id)),
+  );
+
+  routes.post(
+    '/registration-tokens',
+    { config, schema: { body: TokenBody, response: { 200: RegistrationTokenAnswer } } },
+    async (request) => {
+      const token = await node.registry.createRegistrationToken(request.body.token, request.body.label);
+      return envelope({ token, versionsUrl: versionsUrl(node) });
+    },
+  );
 }

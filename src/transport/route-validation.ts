@@ -1,6 +1,6 @@
 import type { TSchema } from '@sinclair/typebox';
 import type { FastifySchemaCompiler, FastifySchemaValidationError, FastifySerializerCompiler } from 'fastify';
-import { compileValidator } from '../model/validate.ts';
+import { compileValidator, type ValidationIssue } from '../model/validate.ts';
 import { OcpiError } from './errors.ts';
 
 /**
@@ -18,18 +18,20 @@ export const routeValidatorCompiler: FastifySchemaCompiler<TSchema> = ({ schema,
   const validate = compileValidator(schema);
   return (value: unknown) => {
     const result = validate(value ?? {});
-    if (result.ok) return { value: result.value };
-    // Handed to the error handler as `error.validation`.
-    const error: FastifySchemaValidationError[] = result.errors.map((e) => ({
-      keyword: 'schema',
-      instancePath: e.path,
-      schemaPath: '',
-      params: {},
-      message: e.message,
-    }));
-    return { error };
+    return result.ok ? { value: result.value } : { error: validationErrors(result.errors) };
   };
 };
+
+/** Issues as Fastify hands them to the error handler (`error.validation`). */
+export function validationErrors(issues: ValidationIssue[]): FastifySchemaValidationError[] {
+  return issues.map((e) => ({
+    keyword: 'schema',
+    instancePath: e.path,
+    schemaPath: '',
+    params: {},
+    message: e.message,
+  }));
+}
 
 /**
  * Response schemas document what a route answers; they do not serialize. The handlers

@@ -16,7 +16,7 @@ import { assertSameIdentity, identityAt, withoutIdentity } from './identity.ts';
 import { assertPartnerParty } from './parties.ts';
 import { idParamNames, receiverPostSchema, receiverSchema, UNDOCUMENTED } from './route-schemas.ts';
 import type { CanonicalObject, ObjectRef, ObjectService } from './service.ts';
-import type { ObjectModuleSpec } from './spec.ts';
+import { type ObjectModuleSpec, objectNameAt } from './spec.ts';
 import { findAt, replaceAt } from './tree.ts';
 
 /** The path parameters of a receiver URL: the owner, then the id of each level (see route-schemas.ts). */
@@ -104,8 +104,7 @@ export function receiverRoutes(
       ...(subtype ? { subtype } : {}),
     };
     const path = childParams.map((c) => p[c]).filter((v): v is string => v !== undefined);
-    const objectName =
-      path.length === 0 ? spec.objectName : (spec.children[path.length - 1]?.objectName ?? spec.objectName);
+    const objectName = objectNameAt(spec, path);
     const identity = identityAt(spec, ref, path, { owner: withRoles, subtype: subtypeSpec !== undefined });
     return { ref, path, objectName, identity };
   };

@@ -94,6 +94,13 @@ export function audienceOf(spec: ObjectModuleSpec, object: Canonical): string {
   return spec.audience?.(object)?.toUpperCase() ?? '';
 }
 
+/** The spec object name of the level a path leads to: the root's, or a child's (e.g. 'EVSE'). */
+export function objectNameAt(spec: ObjectModuleSpec, path: readonly string[]): string {
+  return path.length === 0
+    ? spec.objectName
+    : (spec.children[path.length - 1]?.objectName ?? spec.objectName);
+}
+
 /** 'CC*PID' of a party, upper case: the form audiences are kept in. */
 export function partyKey(party: { countryCode: string; partyId: string }): string {
   return `${party.countryCode}*${party.partyId}`.toUpperCase();

@@ -1,0 +1,201 @@
+import { type TSchema, Type } from '@sinclair/typebox';
+import { Int, Opt } from '../model/primitives.ts';
+import { PageQuery } from '../transport/route-schemas.ts';
+
+/*
+ * The schemas the admin routes declare to Fastify. Params, querystrings and bodies are
+ * validated with them (admin-validation.ts); responses only type what the handlers answer.
+ * Objects let unknown fields through, as they always did. A schema's `description` is
+ * what a body of the wrong shape is told it must be.
+ */
+
+/** A Date the handlers answer, which JSON.stringify writes as its ISO text. */
+const Timestamp = Type.Unsafe<Date>({ type: 'string', format: 'date-time' });
+
+/** A JSON object read by field names, not by schema: objects to load, fields to change. */
+const JsonObject = (description?: string) =>
+  Type.Record(Type.String(), Type.Unknown(), description ? { description } : {});
+
+const Module = Type.String({ description: 'locations, tariffs or tokens' });
+
+// Params. Module and command names are checked by the handlers: an unknown module is a 404.
+
+export const ModuleParams = Type.Object({ module: Module });
+
+export const PartnerIdParams = Type.Object({ id: Type.String({ description: 'The partner id' }) });
+
+export const PartnerModuleParams = Type.Object({
+  partner: Type.String({ description: 'The partner id' }),
+  module: Module,
+});
+
+/** One of our objects: its module, owner and id (matched case-insensitively on the owner). */
+export const OwnObjectParams = Type.Object({
+  module: Module,
+  cc: Type.String({ description: 'Country code of the owner' }),
+  pid: Type.String({ description: 'Party id of the owner' }),
+  id: Type.String({ description: 'The object id' }),
+});
+
+/** An object, then the path below it (`EVSE-1/1` for a connector, empty for the object). */
+export const OwnFieldParams = Type.Object({ ...OwnObjectParams.properties, '*': Type.String() });
+
+export const DeadLetterParams = Type.Object({ id: Type.String({ description: 'The dead letter id' }) });
+
+export const CommandParams = Type.Object({
+  command: Type.String({ description: 'start-session, stop-session, reserve-now...' }),
+});
+
+// Querystrings.
+
+/** offset and limit of an admin list; date filters are not offered. */
+export const AdminPageQuery = Type.Pick(PageQuery, ['offset', 'limit']);
+
+export const LoadQuery = Type.Object({
+  version: Opt(Type.String({ description: 'The OCPI version of the objects (default 2.3.0)' })),
+});
+
+export const SyncQuery = Type.Pick(PageQuery, ['date_from']);
+
+// Bodies.
+
+export const RegisterBody = Type.Object({
+  versionsUrl: Type.String({ minLength: 1 }),
+  token: Type.String({ minLength: 1, maxLength: 64 }),
+});
+
+export const TokenBody = Type.Object({
+  token: Opt(Type.String({ minLength: 8, maxLength: 64, pattern: '^[\\x21-\\x7e]+$' })),
+  label: Opt(Type.String({ maxLength: 100 })),
+});
+
+/** One object or a list of them; each is read by the module's schema for `?version=`. */
+export const LoadBody = Type.Union([JsonObject(), Type.Array(JsonObject())], {
+  description: 'an object or an array of objects',
+});
+
+export const PatchBody = JsonObject('an object of the fields to change');
+
+/** `partner` is required, but checked after the command name: an unknown command is said first. */
+export const CommandBody = Type.Object({
+  partner: Opt(Type.String({ description: "The CPO: 'CC*PID' or a partner id" })),
+  /**
+   * The command's object without response_url, in the 2.3.0 shape; `token` may be the uid
+   * of one of our tokens. Checked against the command's schema when it is sent.
+   */
+  request: Opt(JsonObject()),
+  /** After an accepted START_SESSION, stream the session this many seconds (at most 3600). */
+  follow: Opt(Type.Union([Type.Number(), Type.Null()])),
+});
+
+// Responses: the envelope around each route's data.
+
+function answer<T extends TSchema>(data: T) {
+  return Type.Object({
+    data: Opt(data),
+    status_code: Int(),
+    status_message: Opt(Type.String()),
+    timestamp: Type.String(),
+  });
+}
+
+/** An envelope without data (a deletion). */
+export const Acknowledged = Type.Object({
+  status_code: Int(),
+  status_message: Opt(Type.String()),
+  timestamp: Type.String(),
+});
+
+const BusinessDetails = Type.Object({
+  name: Type.String(),
+  website: Opt(Type.String()),
+  logo: Opt(
+    Type.Object({
+      url: Type.String(),
+      thumbnail: Opt(Type.String()),
+      category: Type.String(),
+      type: Type.String(),
+      width: Opt(Int()),
+      height: Opt(Int()),
+    }),
+  ),
+});
+
+const Partner = Type.Object({
+  id: Type.String(),
+  status: Type.Union([Type.Literal('pending'), Type.Literal('registered')]),
+  version: Type.String(),
+  versionsUrl: Type.String(),
+  tokenEncoding: Type.Union([Type.Literal('base64'), Type.Literal('raw')]),
+  parties: Type.Array(
+    Type.Object({
+      role: Type.String(),
+      countryCode: Type.String(),
+      partyId: Type.String(),
+      businessDetails: BusinessDetails,
+    }),
+  ),
+  endpoints: Type.Array(
+    Type.Object({
+      identifier: Type.String(),
+      role: Opt(Type.Union([Type.Literal('SENDER'), Type.Literal('RECEIVER')])),
+      url: Type.String(),
+    }),
+  ),
+  hubPartyId: Opt(Type.String()),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+
+export const PartnerAnswer = answer(Partner);
+export const PartnersAnswer = answer(Type.Array(Partner));
+
+export const UnregisteredAnswer = answer(
+  Type.Object({
+    partnerId: Type.String(),
+    remote: Type.Union([Type.Literal('unregistered'), Type.Literal('failed')]),
+    message: Opt(Type.String()),
+  }),
+);
+
+export const RegistrationTokenAnswer = answer(
+  Type.Object({ token: Type.String(), versionsUrl: Type.String() }),
+);
+
+/** A page of objects in the canonical (2.3.0) shape. */
+export const PageAnswer = answer(
+  Type.Object({ items: Type.Array(JsonObject()), total: Int(), cursor: Opt(Type.String()) }),
+);
+
+export const LoadedAnswer = answer(Type.Object({ loaded: Int() }));
+
+/** The object as it is after the change. */
+export const PatchedAnswer = answer(JsonObject());
+
+/** What the outbox holds and what it gave up on: the fields both have. */
+const OutboxMessage = {
+  id: Type.String(),
+  partnerId: Type.String(),
+  orderingKey: Type.String(),
+  kind: Type.String(),
+  method: Type.String(),
+  url: Type.String(),
+  headers: Opt(Type.Record(Type.String(), Type.String())),
+  body: Opt(Type.Unknown()),
+  createdAt: Timestamp,
+  attempts: Int(),
+  firstFailedAt: Opt(Timestamp),
+  lastError: Opt(Type.String()),
+};
+
+export const OutboxAnswer = answer(
+  Type.Object({
+    pending: Int(),
+    deadLetters: Int(),
+    entries: Type.Array(Type.Object({ ...OutboxMessage, nextAttemptAt: Opt(Timestamp) })),
+  }),
+);
+
+export const DeadLettersAnswer = answer(Type.Array(Type.Object({ ...OutboxMessage, deadAt: Timestamp })));
+
+export const ReplayedAnswer = answer(Type.Object({ replayed: Int() }));

@@ -1,0 +1,125 @@
+import type { EventEmitter } from 'node:events';
+import type { DeliveryWorker } from '../delivery/worker.ts';
+import type { EmspCommands, SentCommand } from '../modules/commands/emsp-commands.ts';
+import type { CommandName } from '../modules/commands/names.ts';
+import { type TypedCommands, typedCommands } from '../modules/commands/typed-client.ts';
+import { type PullOptions, type PullProgress, syncFromPartner } from '../modules/objects/client.ts';
+import type { ImmutablePublisher, Publisher } from '../modules/objects/publisher.ts';
+import type { ObjectModuleId } from '../modules/objects/spec.ts';
+import { type OcpiNode, versionsUrl } from '../node.ts';
+import {
+  registerWith,
+  type UnregisterResult,
+  unregisterFrom,
+  updateCredentialsWith,
+} from '../partners/handshake-client.ts';
+import type { RegistrationTokenOptions } from '../partners/registry.ts';
+import type { Partner } from '../partners/types.ts';
+import type { Store } from '../store/store.ts';
+import type { Commands } from './commands.ts';
+import { OBJECT_SPECS, type Publishers } from './modules.ts';
+
+/** What createOcpiApp() adds to the Fastify instance, as `app.ocpi`. */
+export interface OcpiApi {
+  /** Our versions URL, to hand to partners with a registration token. */
+  versionsUrl(): string;
+  /** The admin API's URL (…/admin) once it listens; undefined without an admin token. */
+  adminUrl(): string | undefined;
+  /**
+   * Creates a registration token (token A) for a new partner. A token A registers one
+   * partner: a used one is refused (OCPI 2001). With `replace`, the unused tokens of the
+   * same label are dropped first (e.g. one live bootstrap token per start).
+   */
+  createRegistrationToken(
+    token?: string,
+    label?: string,
+    options?: RegistrationTokenOptions,
+  ): Promise<string>;
+  /** Runs the credentials handshake with a partner from our side. */
+  registerWith(partnerVersionsUrl: string, tokenA: string): Promise<Partner>;
+  /** Rotates tokens with a partner and refreshes its endpoints. */
+  updateCredentials(partnerId: string): Promise<Partner>;
+  /** Unregisters from a partner and forgets it. */
+  unregister(partnerId: string): Promise<UnregisterResult>;
+  partners(): Promise<Partner[]>;
+  /** Our Locations: put/patch publish them (stored, and pushed to every partner that receives them). */
+  readonly locations: Publisher<'locations'>;
+  /** Our Tariffs. */
+  readonly tariffs: Publisher<'tariffs'>;
+  /** Our Tokens (eMSP). */
+  readonly tokens: Publisher<'tokens'>;
+  /**
+   * Our Sessions (CPO): put/patch store them and push them to the eMSP of their token
+   * only. A patch appends the `charging_periods` it brings and pushes only those.
+   */
+  readonly sessions: Publisher<'sessions'>;
+  /** Our CDRs (CPO): post stores one (once) and POSTs it to the eMSP of its token. */
+  readonly cdrs: ImmutablePublisher<'cdrs'>;
+  /** Pulls a module from a partner's sender interface and stores what arrives. */
+  sync(partnerId: string, module: ObjectModuleId, options?: PullOptions): Promise<PullProgress>;
+  /** 'received' ({ module, partnerId, object }) whenever a partner's push was stored. */
+  readonly events: EventEmitter;
+  /** Commands: send them to a CPO (eMSP side) and cancel reservations (CPO side). */
+  readonly commands: TypedCommands & {
+    /**
+     * Sends a command (eMSP side), untyped: for requests read from JSON. Resolves with the
+     * CPO's answer and a promise of the result; the typed methods do the same.
+     */
+    send(partnerId: string, command: CommandName, request: Record<string, unknown>): Promise<SentCommand>;
+    get(id: string): ReturnType<EmspCommands['get']>;
+    /** CPO side: the charger cancelled a reservation; tells the eMSP (CANCELED_RESERVATION). */
+    reservationCancelled(chargerReservationId: string, message?: string): Promise<boolean>;
+  };
+  /** The outbox worker: pending pushes, dead letters, replay. */
+  readonly delivery: DeliveryWorker;
+  partner(id: string): Promise<Partner | undefined>;
+  readonly store: Store;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    ocpi: OcpiApi;
+  }
+}
+
+/** The running parts of a node, wired together: what `app.ocpi` is made of. */
+export interface NodeParts {
+  node: OcpiNode;
+  publishers: Publishers;
+  commands: Commands;
+  delivery: DeliveryWorker;
+}
+
+/** The node's API, `app.ocpi`; `adminUrl` says where the admin API listens, if anywhere. */
+export function ocpiApi(
+  { node, publishers, commands, delivery }: NodeParts,
+  adminUrl: () => string | undefined,
+): OcpiApi {
+  const { registry } = node;
+  const send = (partnerId: string, command: CommandName, request: Record<string, unknown>) =>
+    commands.emsp.send(partnerId, command, request);
+  return {
+    versionsUrl: () => versionsUrl(node),
+    adminUrl,
+    createRegistrationToken: (token?: string, label?: string, tokenOptions?: RegistrationTokenOptions) =>
+      registry.createRegistrationToken(token, label, tokenOptions),
+    registerWith: (url: string, tokenA: string) => registerWith(node, url, tokenA),
+    updateCredentials: (id: string) => updateCredentialsWith(node, id),
+    unregister: (id: string) => unregisterFrom(node, id),
+    partners: () => registry.list(),
+    partner: (id: string) => registry.get(id),
+    ...publishers,
+    sync: (partnerId: string, module: ObjectModuleId, pull?: PullOptions) =>
+      syncFromPartner(node, partnerId, OBJECT_SPECS[module], pull),
+    events: node.events,
+    commands: {
+      ...typedCommands(send),
+      send,
+      get: (id) => commands.emsp.get(id),
+      reservationCancelled: (chargerReservationId, message) =>
+        commands.cpo.cancelReservation(chargerReservationId, message),
+    },
+    delivery,
+    store: node.store,
+  };
+}

@@ -1,0 +1,51 @@
+import { CpoCommands } from '../modules/commands/cpo-commands.ts';
+import { EmspCommands } from '../modules/commands/emsp-commands.ts';
+import type { ChargerGateway } from '../modules/commands/gateway.ts';
+import { commandsModule } from '../modules/commands/module.ts';
+import { SessionTracker } from '../modules/commands/session-tracker.ts';
+import type { OcpiModule, OcpiNode } from '../node.ts';
+import type { Publishers } from './modules.ts';
+import type { OcpiAppOptions } from './options.ts';
+
+/** Without a gateway, accepted commands are answered NOT_SUPPORTED by the "charger". */
+const unconnectedGateway: ChargerGateway = {
+  execute: (command, report) =>
+    report.outcome(command.commandId, 'NOT_SUPPORTED', 'no charger gateway is configured'),
+};
+
+/** Both sides of the Commands module, and the module that mounts them. */
+export interface Commands {
+  cpo: CpoCommands;
+  emsp: EmspCommands;
+  module: OcpiModule;
+}
+
+/**
+ * The Commands module: the CPO side, whose started sessions become our Sessions and CDRs
+ * through the publishers (waking the delivery worker after each write), and the eMSP side.
+ */
+export function wireCommands(
+  node: OcpiNode,
+  options: OcpiAppOptions['commands'],
+  publishers: Publishers,
+  wake: () => void,
+): Commands {
+  const tracker = new SessionTracker(node, {
+    putSession: (session) => publishers.sessions.stagePut(session, '2.3.0'),
+    patchSession: (ref, fields) => publishers.sessions.stagePatch(ref, [], fields),
+    postCdr: (cdr) => publishers.cdrs.stagePost(cdr, '2.3.0'),
+    committed: wake,
+  });
+  const cpo = new CpoCommands(node, {
+    gateway: options?.gateway ?? unconnectedGateway,
+    timeoutSeconds: options?.timeoutSeconds ?? 30,
+    wake,
+    sessions: tracker,
+  });
+  const emsp = new EmspCommands(node, {
+    graceSeconds: options?.graceSeconds ?? 5,
+    defaultTimeoutSeconds: 30,
+  });
+  const module = commandsModule(cpo, emsp, options?.responseUrlPolicy ?? 'partner-hosts');
+  return { cpo, emsp, module };
+}

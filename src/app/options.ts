@@ -1,0 +1,113 @@
+import type { FastifyBaseLogger, FastifyServerOptions } from 'fastify';
+import type { AdminListener } from '../admin/mount.ts';
+import { MIN_ADMIN_TOKEN_LENGTH } from '../admin/routes.ts';
+import type { OcpiHttpOptions } from '../client/ocpi-http.ts';
+import type { OutboundUrlPolicy } from '../client/url-guard.ts';
+import type { Clock } from '../clock.ts';
+import type { DeliveryWorkerOptions } from '../delivery/worker.ts';
+import { isSupportedVersion, type OcpiVersion } from '../model/versions.ts';
+import type { ChargerGateway } from '../modules/commands/gateway.ts';
+import type { ResponseUrlPolicy } from '../modules/commands/response-url.ts';
+import type { ObjectServices } from '../modules/objects/service.ts';
+import type { ChargingPreferencesHandler } from '../modules/sessions/service.ts';
+import type { TokenAuthorizer } from '../modules/tokens/service.ts';
+import type { OwnParty } from '../partners/types.ts';
+import type { Store, StoreOptions } from '../store/store.ts';
+import { OcpiError } from '../transport/errors.ts';
+import type { PaginationOptions } from '../transport/pagination.ts';
+import { MODULE_IDS } from './modules.ts';
+
+/** Options of createOcpiApp() and ocpiPlugin(). Every one has a working default. */
+export interface OcpiAppOptions {
+  /** OCPI versions to offer (default: 2.1.1, 2.2.1 and 2.3.0). */
+  versions?: OcpiVersion[];
+  /** The parties this node speaks for (default: one CPO, NL*ACM). */
+  parties?: OwnParty[];
+  /** Functional modules to enable, by module id (default: all the toolkit has). Credentials is always on. */
+  modules?: string[];
+  /**
+   * Base URL partners reach this node at, e.g. `https://ocpi.example.com`. Default: the
+   * address the server listens on (fine for tests and local setups, not behind a proxy).
+   */
+  publicUrl?: string;
+  /** Path prefix of the OCPI endpoints (default `/ocpi`). */
+  basePath?: string;
+  /** Where data lives: options to open one, or an open store (default: PGlite in memory). */
+  store?: StoreOptions | Store;
+  /** Fastify/pino logger options or instance (default: off). Authorization headers are never logged. */
+  logger?: FastifyServerOptions['logger'] | FastifyBaseLogger;
+  /** Admin API under /admin, protected by this token (at least 16 characters). Absent: no admin API. */
+  adminToken?: string;
+  /**
+   * Serve the admin API on a listener of its own instead of under /admin of the OCPI
+   * server, e.g. `{ host: '127.0.0.1', port: 3001 }`, so that partners cannot reach it.
+   * It opens when the app is ready (listen() or ready()), closes with it, and has the
+   * same limits; `app.ocpi.adminUrl()` says where it is. Host default 127.0.0.1, port 0 (any free one).
+   */
+  adminListener?: AdminListener;
+  /**
+   * Registration tokens (token A) to accept, created if missing. One that registered a
+   * partner stays spent for good: configuring it again does not bring it back.
+   */
+  registrationTokens?: string[];
+  /** Outbound HTTP to partners. */
+  http?: OcpiHttpOptions;
+  /** Which partner-supplied URLs we may call. */
+  outboundUrlPolicy?: OutboundUrlPolicy;
+  /** Largest request body in bytes (default 1 MiB); larger bodies get HTTP 413. */
+  bodyLimit?: number;
+  /**
+   * Milliseconds a client has to send a whole request, headers and body (default 30 s);
+   * a slower one gets HTTP 408. createOcpiApp() only: a plugin lives in your server.
+   */
+  requestTimeoutMs?: number;
+  /** How long a token lookup is cached (default 30 s); local changes invalidate at once. */
+  tokenCacheTtlMs?: number;
+  /** Put your own system behind a module instead of our store. */
+  services?: Partial<ObjectServices>;
+  /** Real-time authorization of our tokens (eMSP); default: valid tokens are allowed. */
+  authorizeToken?: TokenAuthorizer;
+  /** Answers a driver's charging preferences for our Sessions (CPO, 2.2+); default: NOT_POSSIBLE. */
+  chargingPreferences?: ChargingPreferencesHandler;
+  /** Page sizes of the sender lists (default: at most 100, 100 when the client gives no limit). */
+  paging?: PaginationOptions;
+  /** Commands: the charger gateway (CPO), timeouts, and which response_url hosts are allowed. */
+  commands?: {
+    gateway?: ChargerGateway;
+    /** Seconds the CPO waits for the charger before sending TIMEOUT (default 30). */
+    timeoutSeconds?: number;
+    /** eMSP: extra seconds to wait for a result beyond the CPO's timeout (default 5). */
+    graceSeconds?: number;
+    responseUrlPolicy?: ResponseUrlPolicy;
+  };
+  /** Delivery of pushes: retries, backoff, retry window before dead-lettering. */
+  delivery?: Omit<DeliveryWorkerOptions, 'store' | 'registry' | 'http' | 'log' | 'wholeObject' | 'clock'>;
+  /**
+   * The time and timers of the node (default: the system clock): command deadlines and
+   * TIMEOUT results, delivery retries and leases, cache ages, `last_updated` defaults. Tests
+   * pass a controllable clock to move time instead of waiting for it.
+   */
+  clock?: Clock;
+}
+
+/** Refuses options no node can run with (OCPI_ERR_CONFIG), before anything is opened. */
+export function checkOptions(options: OcpiAppOptions): void {
+  for (const v of options.versions ?? [])
+    if (!isSupportedVersion(v)) throw new OcpiError('OCPI_ERR_CONFIG', `unsupported OCPI version ${v}`);
+  if (options.versions?.length === 0)
+    throw new OcpiError('OCPI_ERR_CONFIG', 'at least one OCPI version is needed');
+  if (options.parties?.length === 0)
+    throw new OcpiError('OCPI_ERR_CONFIG', 'at least one own party is needed');
+  for (const p of options.parties ?? []) {
+    if (!/^[A-Z]{2}$/i.test(p.countryCode) || !/^[A-Z0-9]{3}$/i.test(p.partyId))
+      throw new OcpiError('OCPI_ERR_CONFIG', `invalid party ${p.countryCode}*${p.partyId}`);
+  }
+  if (options.adminToken !== undefined && options.adminToken.length < MIN_ADMIN_TOKEN_LENGTH)
+    throw new OcpiError(
+      'OCPI_ERR_CONFIG',
+      `adminToken: at least ${MIN_ADMIN_TOKEN_LENGTH} characters (a long random secret)`,
+    );
+  const known = new Set(MODULE_IDS);
+  for (const m of options.modules ?? [])
+    if (!known.has(m)) throw new OcpiError('OCPI_ERR_CONFIG', `unknown module ${m}`);
+}
