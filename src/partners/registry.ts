@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { type Clock, systemClock } from '../clock.ts';
+import type { OcpiVersion } from '../model/versions.ts';
 import type { Database, PartnerEndpointRow, PartnerRoleRow } from '../store/schema.ts';
 import type { Store } from '../store/store.ts';
 import { OcpiError } from '../transport/errors.ts';
@@ -48,7 +49,7 @@ export type RegistrationTokenState = 'live' | 'spent' | 'taken';
 /** What is written when a partner is created or its credentials change. */
 export interface PartnerWrite {
   status: 'pending' | 'registered';
-  version: string;
+  version: OcpiVersion;
   versionsUrl: string;
   outboundToken: string;
   tokenEncoding: TokenEncoding;
@@ -412,7 +413,7 @@ function toRow(write: PartnerWrite) {
 interface PartnerRow {
   id: string;
   status: string;
-  version: string;
+  version: OcpiVersion;
   versions_url: string;
   token_encoding: string;
   roles: PartnerRoleRow[];

@@ -18,12 +18,12 @@ const PART_NAMES: Record<string, string> = {
   body: 'body',
 };
 
-/** Maps every error to an OCPI envelope, in one place. */
-export function ocpiErrorHandler(
-  error: FastifyError | OcpiError | Error,
-  request: FastifyRequest,
-  reply: FastifyReply,
-) {
+/**
+ * Maps every error to an OCPI envelope, in one place. Fastify hands each one over as a
+ * FastifyError; an error thrown below it (a driver's, a plain Error) may lack the code,
+ * statusCode and validation that type names, so each is checked before use.
+ */
+export function ocpiErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   if (error instanceof OcpiError) {
     if (error.httpStatus >= 500) {
       // A failure of this node (OCPI_ERR_CONFIG, OCPI_ERR_INTERNAL...): its message is for our logs.
@@ -39,7 +39,7 @@ export function ocpiErrorHandler(
       );
     return reply.code(error.httpStatus).send(envelope(error.data, error.statusCode, error.message));
   }
-  if (UNSTORABLE_TEXT.has((error as { code?: unknown }).code as string)) {
+  if (UNSTORABLE_TEXT.has(error.code)) {
     // A string the model did not check reached the database, which refused it: nothing was written.
     request.log.warn({ err: error }, 'the database refused a value of the request');
     return reply
@@ -52,22 +52,21 @@ export function ocpiErrorHandler(
         ),
       );
   }
-  const fastifyError = error as FastifyError;
-  if (fastifyError.validation) {
+  if (error.validation) {
     // A path or query parameter the route's schema refuses (transport/route-validation.ts).
-    const part = PART_NAMES[fastifyError.validationContext ?? ''] ?? 'request';
-    const problems = fastifyError.validation.map(
+    const part = PART_NAMES[error.validationContext ?? ''] ?? 'request';
+    const problems = error.validation.map(
       (issue) => `${part} ${issue.instancePath.replace(/^\//, '') || '/'}: ${issue.message ?? 'is invalid'}`,
     );
     return reply
       .code(200)
       .send(envelope(undefined, OcpiStatus.INVALID_PARAMETERS, `invalid ${problems.join('; ')}`));
   }
-  const status = fastifyError.statusCode;
+  const status = error.statusCode;
   if (status !== undefined && status >= 400 && status < 500) {
     // Below the OCPI layer: bad JSON (400), body too large (413), unsupported media type (415)...
     const message =
-      fastifyError.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError
+      error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError
         ? `invalid JSON: ${error.message}`
         : error.message;
     return reply.code(status).send(envelope(undefined, OcpiStatus.CLIENT_ERROR, message));
