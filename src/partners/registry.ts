@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { type Clock, systemClock } from '../clock.ts';
+import { isJsonObject } from '../model/json.ts';
 import type { OcpiVersion } from '../model/versions.ts';
 import type { Database, PartnerEndpointRow, PartnerRoleRow } from '../store/schema.ts';
 import type { Store } from '../store/store.ts';
@@ -80,9 +81,11 @@ export class PartnerRegistry {
     this.negativeCacheSize = options.negativeCacheSize ?? 10_000;
     this.clock = options.clock ?? systemClock;
     store.invalidations.subscribe(TOKENS_TOPIC, (payload) => {
-      if (payload === undefined) return this.cache.clear();
-      const { partnerId, hashes } = JSON.parse(payload) as { partnerId?: string; hashes: string[] };
-      this.forget(partnerId, hashes);
+      const message: unknown = payload === undefined ? undefined : JSON.parse(payload);
+      // A message of another shape (another version of this toolkit) drops every cached lookup.
+      if (!isJsonObject(message) || !Array.isArray(message.hashes)) return this.cache.clear();
+      const hashes = message.hashes.filter((h): h is string => typeof h === 'string');
+      this.forget(typeof message.partnerId === 'string' ? message.partnerId : undefined, hashes);
     });
   }
 
