@@ -1,14 +1,19 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import type { PullProgress } from '../modules/objects/client.ts';
-import type { Partner } from '../partners/types.ts';
+import { Type } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
 import { ADMIN_OPTIONS, adminConnection, streamNdjson } from './admin-connection.ts';
-
-interface AdminReply {
-  status_code: number;
-  status_message?: string;
-  data?: unknown;
-}
+import {
+  AdminReply,
+  DeadLetterReply,
+  LoadReply,
+  PartnerReply,
+  PullProgressReply,
+  RegistrationTokenReply,
+  ReplayReply,
+  readReply,
+  UnregisterReply,
+} from './admin-replies.ts';
 
 async function adminCall(
   node: string,
@@ -27,34 +32,35 @@ async function adminCall(
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
   const text = await res.text();
-  let reply: AdminReply;
+  let reply: unknown;
   try {
-    reply = JSON.parse(text) as AdminReply;
-  } catch {
+    reply = JSON.parse(text);
+  } catch {}
+  if (!Value.Check(AdminReply, reply))
     throw new Error(`HTTP ${res.status} from ${node}: ${text.slice(0, 200)}`);
-  }
   if (res.status >= 300 || reply.status_code !== 1000) {
     throw new Error(`${reply.status_message ?? 'failed'} (HTTP ${res.status}, OCPI ${reply.status_code})`);
   }
   return reply.data;
 }
 
-function describePartner(p: Partner): string {
+function describePartner(p: PartnerReply): string {
   const parties = p.parties.map((r) => `${r.countryCode}*${r.partyId} ${r.role}`).join(', ') || '-';
   return `${p.id}  ${p.status.padEnd(10)}  ${p.version.padEnd(6)}  ${parties}  ${p.versionsUrl}`;
 }
 
 /** Runs a sync, drawing a progress bar from the NDJSON lines the node streams. */
-async function syncWithProgress(url: string, adminToken: string): Promise<PullProgress> {
+async function syncWithProgress(url: string, adminToken: string): Promise<PullProgressReply> {
   for await (const line of streamNdjson(url, adminToken)) {
     if (line.error) throw new Error(String(line.error));
-    if (line.done) return line.done as PullProgress;
-    if (line.progress) process.stderr.write(`\r${progressBar(line.progress as PullProgress)}`);
+    if (line.done) return readReply(PullProgressReply, line.done, 'the sync');
+    if (line.progress)
+      process.stderr.write(`\r${progressBar(readReply(PullProgressReply, line.progress, 'the sync'))}`);
   }
   throw new Error('the node ended the sync without a result');
 }
 
-function progressBar(p: PullProgress): string {
+function progressBar(p: PullProgressReply): string {
   const width = 30;
   const share = p.total ? Math.min(1, p.received / p.total) : 0;
   const filled = Math.round(share * width);
@@ -88,35 +94,46 @@ export async function adminCommand(command: string, argv: string[], env: NodeJS.
 
   switch (command) {
     case 'register': {
-      const partner = (await adminCall(node, adminToken, 'POST', '/partners', {
-        versionsUrl: arg(0, 'partner-versions-url'),
-        token: arg(1, 'token-a'),
-      })) as Partner;
+      const partner = readReply(
+        PartnerReply,
+        await adminCall(node, adminToken, 'POST', '/partners', {
+          versionsUrl: arg(0, 'partner-versions-url'),
+          token: arg(1, 'token-a'),
+        }),
+        'the registration',
+      );
       print(partner, `registered: ${describePartner(partner)}`);
       return 0;
     }
     case 'partners': {
-      const partners = (await adminCall(node, adminToken, 'GET', '/partners')) as Partner[];
+      const partners = readReply(
+        Type.Array(PartnerReply),
+        await adminCall(node, adminToken, 'GET', '/partners'),
+        'the partners list',
+      );
       print(partners, partners.length === 0 ? 'no partners' : partners.map(describePartner).join('\n'));
       return 0;
     }
     case 'rotate': {
-      const partner = (await adminCall(
-        node,
-        adminToken,
-        'POST',
-        `/partners/${encodeURIComponent(arg(0, 'partner-id'))}/update`,
-      )) as Partner;
+      const partner = readReply(
+        PartnerReply,
+        await adminCall(
+          node,
+          adminToken,
+          'POST',
+          `/partners/${encodeURIComponent(arg(0, 'partner-id'))}/update`,
+        ),
+        'the rotation',
+      );
       print(partner, `credentials rotated: ${describePartner(partner)}`);
       return 0;
     }
     case 'unregister': {
-      const result = (await adminCall(
-        node,
-        adminToken,
-        'DELETE',
-        `/partners/${encodeURIComponent(arg(0, 'partner-id'))}`,
-      )) as { remote: string; message?: string };
+      const result = readReply(
+        UnregisterReply,
+        await adminCall(node, adminToken, 'DELETE', `/partners/${encodeURIComponent(arg(0, 'partner-id'))}`),
+        'the unregistration',
+      );
       print(
         result,
         result.remote === 'unregistered'
@@ -127,16 +144,13 @@ export async function adminCommand(command: string, argv: string[], env: NodeJS.
     }
     case 'load': {
       const module = arg(0, 'locations|tariffs|tokens');
-      const objects = JSON.parse(await readFile(arg(1, 'file.json'), 'utf8')) as unknown;
+      const objects: unknown = JSON.parse(await readFile(arg(1, 'file.json'), 'utf8'));
       const query = values.version ? `?version=${encodeURIComponent(values.version)}` : '';
-      const result = (await adminCall(
-        node,
-        adminToken,
-        'PUT',
-        `/objects/${encodeURIComponent(module)}`,
-        objects,
-        query,
-      )) as { loaded: number };
+      const result = readReply(
+        LoadReply,
+        await adminCall(node, adminToken, 'PUT', `/objects/${encodeURIComponent(module)}`, objects, query),
+        'the load',
+      );
       print(result, `loaded ${result.loaded} ${module}; pushed to every partner that receives them`);
       return 0;
     }
@@ -167,19 +181,19 @@ export async function adminCommand(command: string, argv: string[], env: NodeJS.
         return 0;
       }
       if (values['replay-all']) {
-        const result = (await adminCall(node, adminToken, 'POST', '/dead-letters/replay')) as {
-          replayed: number;
-        };
+        const result = readReply(
+          ReplayReply,
+          await adminCall(node, adminToken, 'POST', '/dead-letters/replay'),
+          'the replay',
+        );
         print(result, `replayed ${result.replayed}`);
         return 0;
       }
-      const letters = (await adminCall(node, adminToken, 'GET', '/dead-letters')) as Array<{
-        id: string;
-        method: string;
-        url: string;
-        attempts: number;
-        lastError?: string;
-      }>;
+      const letters = readReply(
+        Type.Array(DeadLetterReply),
+        await adminCall(node, adminToken, 'GET', '/dead-letters'),
+        'the dead letters list',
+      );
       print(
         letters,
         letters.length === 0
@@ -191,13 +205,17 @@ export async function adminCommand(command: string, argv: string[], env: NodeJS.
       return 0;
     }
     default: {
-      const created = (await adminCall(
-        node,
-        adminToken,
-        'POST',
-        '/registration-tokens',
-        values.label ? { label: values.label } : {},
-      )) as { token: string; versionsUrl: string };
+      const created = readReply(
+        RegistrationTokenReply,
+        await adminCall(
+          node,
+          adminToken,
+          'POST',
+          '/registration-tokens',
+          values.label ? { label: values.label } : {},
+        ),
+        'the registration token',
+      );
       print(created, `token A: ${created.token}\nversions URL: ${created.versionsUrl}`);
       return 0;
     }

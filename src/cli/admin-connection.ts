@@ -1,3 +1,5 @@
+import { isJsonObject, type JsonObject } from '../model/json.ts';
+
 /** The options every command that talks to a running node's admin API takes. */
 export const ADMIN_OPTIONS = {
   node: { type: 'string' },
@@ -20,7 +22,7 @@ export async function* streamNdjson(
   url: string,
   adminToken: string,
   body?: unknown,
-): AsyncGenerator<Record<string, unknown>> {
+): AsyncGenerator<JsonObject> {
   const res = await fetch(url, {
     method: 'POST',
     headers: {
@@ -33,18 +35,20 @@ export async function* streamNdjson(
     const text = await res.text();
     let message = text.slice(0, 200);
     try {
-      message = String((JSON.parse(text) as { status_message?: string }).status_message ?? message);
+      const reply: unknown = JSON.parse(text);
+      if (isJsonObject(reply) && reply.status_message != null) message = String(reply.status_message);
     } catch {}
     throw new Error(`${message} (HTTP ${res.status})`);
   }
   let buffer = '';
   const decoder = new TextDecoder();
   for await (const chunk of res.body) {
-    buffer += decoder.decode(chunk as Uint8Array, { stream: true });
+    buffer += decoder.decode(chunk, { stream: true });
     for (let i = buffer.indexOf('\n'); i >= 0; i = buffer.indexOf('\n')) {
       const line = buffer.slice(0, i);
       buffer = buffer.slice(i + 1);
-      yield JSON.parse(line) as Record<string, unknown>;
+      const parsed: unknown = JSON.parse(line);
+      if (isJsonObject(parsed)) yield parsed;
     }
   }
 }

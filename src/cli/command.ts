@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { JsonObject } from '../model/json.ts';
+import { isJsonObject, type JsonObject } from '../model/json.ts';
 import { ADMIN_OPTIONS, adminConnection, streamNdjson } from './admin-connection.ts';
 
 const HELP = `Usage: ocpi command <start-session|stop-session|reserve-now|cancel-reservation|unlock-connector> [options]
@@ -14,20 +14,16 @@ const HELP = `Usage: ocpi command <start-session|stop-session|reserve-now|cancel
 `;
 
 function describe(line: JsonObject): string | undefined {
-  if (line.response) {
-    const r = line.response as JsonObject;
-    return `CommandResponse: ${r.result}${r.timeout !== undefined ? ` (the CPO waits ${r.timeout} s for the charger)` : ''}`;
-  }
-  if (line.result)
-    return `CommandResult:   ${(line.result as JsonObject).result}${(line.result as JsonObject).source === 'local-timeout' ? ' (nothing came in time)' : ''}`;
-  if (line.session) {
-    const s = line.session as JsonObject;
-    return `Session ${s.id}: ${s.status}, ${s.kwh} kWh${s.total_cost ? `, ${JSON.stringify(s.total_cost)}` : ''}`;
-  }
-  if (line.cdr) {
-    const c = line.cdr as JsonObject;
-    const cost = c.total_cost as JsonObject | undefined;
-    return `CDR ${c.id}: ${c.total_energy} kWh, ${Number(c.total_time).toFixed(3)} h, total ${cost?.before_taxes ?? '?'} ${c.currency} before taxes`;
+  const { response, result, session, cdr } = line;
+  if (isJsonObject(response))
+    return `CommandResponse: ${response.result}${response.timeout !== undefined ? ` (the CPO waits ${response.timeout} s for the charger)` : ''}`;
+  if (isJsonObject(result))
+    return `CommandResult:   ${result.result}${result.source === 'local-timeout' ? ' (nothing came in time)' : ''}`;
+  if (isJsonObject(session))
+    return `Session ${session.id}: ${session.status}, ${session.kwh} kWh${session.total_cost ? `, ${JSON.stringify(session.total_cost)}` : ''}`;
+  if (isJsonObject(cdr)) {
+    const cost = isJsonObject(cdr.total_cost) ? cdr.total_cost : undefined;
+    return `CDR ${cdr.id}: ${cdr.total_energy} kWh, ${Number(cdr.total_time).toFixed(3)} h, total ${cost?.before_taxes ?? '?'} ${cdr.currency} before taxes`;
   }
   if (line.error) return `error: ${line.error}`;
   return undefined;

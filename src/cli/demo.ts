@@ -1,7 +1,7 @@
 import type { ReceivedEvent } from '../admin/command-routes.ts';
 import { createOcpiApp } from '../app.ts';
 import { systemClock } from '../clock.ts';
-import type { JsonObject } from '../model/json.ts';
+import { isJsonObject, type JsonObject } from '../model/json.ts';
 import { SimulatedGateway } from '../modules/commands/simulated-gateway.ts';
 import { demoLocation, demoTariff, demoToken } from './demo-data.ts';
 
@@ -84,9 +84,9 @@ export async function demo(): Promise<number> {
     const done = await until(() => sessions.find((s) => s.status === 'COMPLETED'));
     say(`   Session ${done.status} at ${done.kwh} kWh`);
     const final = await until(() => cdr);
-    const cost = final.total_cost as JsonObject;
+    const cost = isJsonObject(final.total_cost) ? final.total_cost.before_taxes : '?';
     say(
-      `5. CDR ${final.id}: ${final.total_energy} kWh, ${Number(final.total_time).toFixed(3)} h, ${cost.before_taxes} ${final.currency} before taxes`,
+      `5. CDR ${final.id}: ${final.total_energy} kWh, ${Number(final.total_time).toFixed(3)} h, ${cost} ${final.currency} before taxes`,
     );
     return 0;
   } finally {

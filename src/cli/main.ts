@@ -1,3 +1,5 @@
+import { errorMessage } from '../transport/errors.ts';
+
 const USAGE = `Usage: ocpi <command> [options]
 
 Commands:
@@ -66,7 +68,7 @@ export async function main(argv: string[]): Promise<number> {
         return 1;
     }
   } catch (err) {
-    process.stderr.write(`ocpi ${command}: ${(err as Error).message}\n`);
+    process.stderr.write(`ocpi ${command}: ${errorMessage(err)}\n`);
     return 1;
   }
 }

@@ -48,11 +48,11 @@ const HELP = `Usage: ocpi serve [options]   (same as: npm start -- [options])
 const ROLES: Record<string, OwnRole> = { cpo: 'CPO', emsp: 'EMSP', ptp: 'PTP' };
 
 function parseParty(text: string, role: OwnRole, name: string): OwnParty {
-  const m = /^([A-Za-z]{2})\*?([A-Za-z0-9]{3})$/.exec(text.trim());
-  if (!m) throw new Error(`--party ${text}: expected CC*PID, e.g. NL*ACM`);
+  const [, countryCode, partyId] = /^([A-Za-z]{2})\*?([A-Za-z0-9]{3})$/.exec(text.trim()) ?? [];
+  if (!countryCode || !partyId) throw new Error(`--party ${text}: expected CC*PID, e.g. NL*ACM`);
   return {
-    countryCode: (m[1] as string).toUpperCase(),
-    partyId: (m[2] as string).toUpperCase(),
+    countryCode: countryCode.toUpperCase(),
+    partyId: partyId.toUpperCase(),
     role,
     businessDetails: { name },
   };
@@ -61,11 +61,11 @@ function parseParty(text: string, role: OwnRole, name: string): OwnParty {
 function parseSimulate(texts: string[]): Record<string, SimulatedBehaviour> {
   const evses: Record<string, SimulatedBehaviour> = {};
   for (const text of texts) {
-    const m = /^([^=]+)=(.+)$/.exec(text.trim());
-    const behaviour = SIMULATED_BEHAVIOURS.find((b) => b === m?.[2]?.trim().toLowerCase());
-    if (!m || !behaviour)
+    const [, evseUid, named] = /^([^=]+)=(.+)$/.exec(text.trim()) ?? [];
+    const behaviour = SIMULATED_BEHAVIOURS.find((b) => b === named?.trim().toLowerCase());
+    if (!evseUid || !behaviour)
       throw new Error(`--simulate ${text}: expected <evse_uid>=<${SIMULATED_BEHAVIOURS.join('|')}>`);
-    evses[(m[1] as string).trim()] = behaviour;
+    evses[evseUid.trim()] = behaviour;
   }
   return evses;
 }
@@ -119,7 +119,9 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<num
     throw new Error(`--port ${values.port}: not a port`);
   const role = Object.hasOwn(ROLES, values.role.toLowerCase()) ? ROLES[values.role.toLowerCase()] : undefined;
   if (!role) throw new Error(`--role ${values.role}: expected cpo, emsp or ptp`);
-  const parties = (values.party ?? ['NL*ACM']).map((p) => parseParty(p, role, values.name));
+  const [firstParty = 'NL*ACM', ...moreParties] = values.party ?? [];
+  const main = parseParty(firstParty, role, values.name);
+  const parties = [main, ...moreParties.map((p) => parseParty(p, role, values.name))];
   const databaseUrl = values['database-url'] ?? env.DATABASE_URL;
   const schema = values['database-schema'];
   if (schema !== undefined && !databaseUrl) throw new Error('--database-schema needs --database-url');
@@ -166,8 +168,7 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<num
   await app.listen({ port, host: values.host });
   const bootstrap = await bootstrapToken(app, values['bootstrap-token']);
   if (values.demo) {
-    // Once per store: a restart does not push the demo objects to partners again.
-    const main = parties[0] as OwnParty;
+    // Once per store, as the first party: a restart does not push the demo objects to partners again.
     const putOnce = async <M extends ObjectModuleId>(
       publisher: Publisher<M>,
       object: CanonicalObjects[M],

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { checkValue, objectNames } from '../model/objects.ts';
 import { isSupportedVersion } from '../model/versions.ts';
+import { errorMessage } from '../transport/errors.ts';
 
 /**
  * `ocpi validate <version> <ObjectName> <file.json> [--patch]`: prints `valid` (exit 0)
@@ -25,7 +26,7 @@ export async function validate(argv: string[]): Promise<number> {
   try {
     json = JSON.parse(await readFile(file, 'utf8'));
   } catch (err) {
-    process.stdout.write(`/: not JSON: ${(err as Error).message}\n`);
+    process.stdout.write(`/: not JSON: ${errorMessage(err)}\n`);
     return 1;
   }
   const result = checkValue(version, objectName, json, values.patch ? 'patch' : 'object');

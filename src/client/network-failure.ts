@@ -1,3 +1,4 @@
+import { errorCode } from '../transport/errors.ts';
 import { AddressNotAllowedError } from './guarded-connector.ts';
 
 const TIMEOUTS = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
@@ -20,7 +21,7 @@ const BY_CODE: Record<string, string> = {
 export function describeNetworkFailure(err: unknown, timeoutMs: number): string {
   if (err instanceof AddressNotAllowedError) return 'address not allowed';
   if (!(err instanceof Error)) return 'network error';
-  const code = (err as NodeJS.ErrnoException).code;
+  const code = errorCode(err);
   if (err.name === 'TimeoutError' || err.name === 'AbortError' || (code && TIMEOUTS.has(code)))
     return `timed out after ${timeoutMs} ms`;
   if (code === undefined) return 'network error';

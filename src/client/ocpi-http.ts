@@ -1,8 +1,7 @@
 import type { LookupFunction } from 'node:net';
 import { Agent, request } from 'undici';
-import { isJsonObject } from '../model/json.ts';
-import type { OcpiEnvelope } from '../transport/envelope.ts';
-import { OcpiError } from '../transport/errors.ts';
+import { isJsonObject, type JsonObject } from '../model/json.ts';
+import { errorMessage, OcpiError } from '../transport/errors.ts';
 import { authorizationHeader, type TokenEncoding } from '../transport/token.ts';
 import type { AddressPolicy } from './address-policy.ts';
 import { AddressNotAllowedError, guardedConnector } from './guarded-connector.ts';
@@ -36,9 +35,16 @@ export interface OcpiCall {
   headers?: Record<string, string>;
 }
 
-export interface OcpiReply<T = unknown> {
+/** An OCPI envelope as a partner sent it: liberal, so only its status_code is sure to be there. */
+export interface ReceivedEnvelope extends JsonObject {
+  status_code: number;
+  data?: unknown;
+  status_message?: unknown;
+}
+
+export interface OcpiReply {
   httpStatus: number;
-  envelope: OcpiEnvelope<T>;
+  envelope: ReceivedEnvelope;
   headers: Record<string, string | string[] | undefined>;
 }
 
@@ -67,7 +73,7 @@ export class OcpiHttpClient {
     this.agent = new Agent({ connect, keepAliveTimeout: 10_000 });
   }
 
-  async call<T = unknown>(call: OcpiCall): Promise<OcpiReply<T>> {
+  async call(call: OcpiCall): Promise<OcpiReply> {
     const headers: Record<string, string> = {
       authorization: authorizationHeader(call.token, call.encoding),
       accept: 'application/json',
@@ -80,14 +86,14 @@ export class OcpiHttpClient {
     }
     let res: Awaited<ReturnType<typeof request>>;
     try {
+      // undici follows no redirect without its redirect interceptor: a 3xx reaches us as it is.
       res = await request(call.url, {
         method: call.method,
         headers,
         body: payload,
         dispatcher: this.agent,
         signal: AbortSignal.timeout(this.timeoutMs),
-        maxRedirections: 0,
-      } as Parameters<typeof request>[1]);
+      });
     } catch (err) {
       const reason = describeNetworkFailure(err, this.timeoutMs);
       throw new PartnerCallError(`${call.method} ${call.url}: ${reason}`, undefined, { cause: err });
@@ -96,7 +102,7 @@ export class OcpiHttpClient {
     try {
       text = await readLimited(res.body, this.maxResponseBytes);
     } catch (err) {
-      throw new PartnerCallError(`${call.method} ${call.url}: ${(err as Error).message}`, res.statusCode, {
+      throw new PartnerCallError(`${call.method} ${call.url}: ${errorMessage(err)}`, res.statusCode, {
         cause: err,
       });
     }
@@ -115,7 +121,7 @@ export class OcpiHttpClient {
         res.statusCode,
       );
     }
-    return { httpStatus: res.statusCode, envelope: parsed as OcpiEnvelope<T>, headers: res.headers };
+    return { httpStatus: res.statusCode, envelope: parsed, headers: res.headers };
   }
 
   close(): Promise<void> {
@@ -123,7 +129,7 @@ export class OcpiHttpClient {
   }
 }
 
-function isEnvelope(value: unknown): boolean {
+function isEnvelope(value: unknown): value is ReceivedEnvelope {
   // Liberal: sloppy partners send odd or missing timestamps; status_code is what matters.
   return isJsonObject(value) && typeof value.status_code === 'number';
 }

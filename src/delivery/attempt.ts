@@ -1,5 +1,5 @@
 import { type OcpiHttpClient, PartnerCallError } from '../client/ocpi-http.ts';
-import { errorText } from './events.ts';
+import { errorMessage } from '../transport/errors.ts';
 import type { OutboxEntry } from './outbox.ts';
 import type { PartnerAuth } from './partner-auth.ts';
 import { isRefusal } from './refusal.ts';
@@ -53,6 +53,6 @@ export async function attempt(http: OcpiHttpClient, entry: OutboxEntry, auth: Pa
         ...(err.partnerHttpStatus !== undefined ? { httpStatus: err.partnerHttpStatus } : {}),
       };
     }
-    return { ok: false, error: errorText(err), unreachable: true, refused: false };
+    return { ok: false, error: errorMessage(err), unreachable: true, refused: false };
   }
 }

@@ -99,12 +99,9 @@ export async function replayDeadLetter(db: Kysely<Database>, id: string): Promis
 
 /** Ids of dead letters, oldest first, optionally for one partner. */
 export async function deadLetterIds(db: Kysely<Database>, partnerId?: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom('ocpi_outbox_dead')
-    .select('id')
-    .$if(partnerId !== undefined, (q) => q.where('partner_id', '=', partnerId as string))
-    .orderBy('id')
-    .execute();
+  let query = db.selectFrom('ocpi_outbox_dead').select('id').orderBy('id');
+  if (partnerId !== undefined) query = query.where('partner_id', '=', partnerId);
+  const rows = await query.execute();
   return rows.map((r) => String(r.id));
 }
 
@@ -112,22 +109,20 @@ export async function listDeadLetters(
   db: Kysely<Database>,
   args: { partnerId?: string; limit?: number; offset?: number } = {},
 ): Promise<DeadLetter[]> {
-  const rows = await db
+  let query = db
     .selectFrom('ocpi_outbox_dead')
     .selectAll()
-    .$if(args.partnerId !== undefined, (q) => q.where('partner_id', '=', args.partnerId as string))
     .orderBy('id')
     .limit(args.limit ?? 1000)
-    .offset(args.offset ?? 0)
-    .execute();
+    .offset(args.offset ?? 0);
+  if (args.partnerId !== undefined) query = query.where('partner_id', '=', args.partnerId);
+  const rows = await query.execute();
   return rows.map(toDeadLetter);
 }
 
 export async function countDeadLetters(db: Kysely<Database>, partnerId?: string): Promise<number> {
-  const row = await db
-    .selectFrom('ocpi_outbox_dead')
-    .select((eb) => eb.fn.countAll().as('n'))
-    .$if(partnerId !== undefined, (q) => q.where('partner_id', '=', partnerId as string))
-    .executeTakeFirstOrThrow();
+  let query = db.selectFrom('ocpi_outbox_dead').select((eb) => eb.fn.countAll().as('n'));
+  if (partnerId !== undefined) query = query.where('partner_id', '=', partnerId);
+  const row = await query.executeTakeFirstOrThrow();
   return Number(row.n);
 }

@@ -53,6 +53,12 @@ export type DeliveryEvents = {
   idle: [];
 };
 
-export function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+/** What every log line about one outbox message names. */
+export interface MessageLogContext {
+  outboxId: string;
+  partnerId: string;
+  kind: string;
+  orderingKey: string;
+  method: string;
+  url: string;
 }

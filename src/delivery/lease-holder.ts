@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { errorCode } from '../transport/errors.ts';
 
 /**
  * A running process, as far as leases go: the host (and, on Linux, the pid namespace:
@@ -65,6 +66,6 @@ export function processRuns(pid: number): boolean {
     process.kill(pid, 0);
     return true;
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code !== 'ESRCH';
+    return errorCode(err) !== 'ESRCH';
   }
 }

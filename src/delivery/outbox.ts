@@ -216,9 +216,10 @@ export async function complete(db: Kysely<Database>, row: OutboxRow): Promise<vo
  * are returned, to be completed one by one with complete().
  */
 export async function completeMany(db: Kysely<Database>, rows: OutboxRow[]): Promise<OutboxRow[]> {
-  if (rows.length === 0) return [];
-  if (rows.length === 1) {
-    await complete(db, rows[0] as OutboxRow);
+  const [only, ...more] = rows;
+  if (only === undefined) return [];
+  if (more.length === 0) {
+    await complete(db, only);
     return [];
   }
   const keyOf = (r: OutboxRow) => `ocpi-outbox\n${r.partner_id}\n${r.ordering_key}`;
@@ -269,22 +270,20 @@ export async function listPending(
   db: Kysely<Database>,
   args: { partnerId?: string; limit?: number; offset?: number } = {},
 ): Promise<OutboxEntry[]> {
-  const rows = await db
+  let query = db
     .selectFrom('ocpi_outbox')
     .selectAll()
-    .$if(args.partnerId !== undefined, (q) => q.where('partner_id', '=', args.partnerId as string))
     .orderBy('id')
     .limit(args.limit ?? 1000)
-    .offset(args.offset ?? 0)
-    .execute();
+    .offset(args.offset ?? 0);
+  if (args.partnerId !== undefined) query = query.where('partner_id', '=', args.partnerId);
+  const rows = await query.execute();
   return rows.map(toEntry);
 }
 
 export async function countPending(db: Kysely<Database>, partnerId?: string): Promise<number> {
-  const row = await db
-    .selectFrom('ocpi_outbox')
-    .select((eb) => eb.fn.countAll().as('n'))
-    .$if(partnerId !== undefined, (q) => q.where('partner_id', '=', partnerId as string))
-    .executeTakeFirstOrThrow();
+  let query = db.selectFrom('ocpi_outbox').select((eb) => eb.fn.countAll().as('n'));
+  if (partnerId !== undefined) query = query.where('partner_id', '=', partnerId);
+  const row = await query.executeTakeFirstOrThrow();
   return Number(row.n);
 }

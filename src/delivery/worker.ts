@@ -4,6 +4,7 @@ import type { OcpiHttpClient } from '../client/ocpi-http.ts';
 import { type Clock, type ClockTimer, systemClock } from '../clock.ts';
 import type { PartnersContext } from '../partners/context.ts';
 import type { Database } from '../store/schema.ts';
+import { errorMessage } from '../transport/errors.ts';
 import { attempt, type Outcome } from './attempt.ts';
 import { type BackoffOptions, backoffDelay } from './backoff.ts';
 import { Completions } from './completions.ts';
@@ -14,7 +15,7 @@ import {
   moveToDeadLetters,
   replayDeadLetter,
 } from './dead-letters.ts';
-import { type DeliveryEvents, type DeliveryLogger, errorText, silentLogger } from './events.ts';
+import { type DeliveryEvents, type DeliveryLogger, type MessageLogContext, silentLogger } from './events.ts';
 import { holderIsGone, newHolderId, processRuns, thisProcess } from './lease-holder.ts';
 import { leaseHolders, recordFailure, releaseLeases, releaseRows, replaceRequest } from './leases.ts';
 import {
@@ -266,7 +267,7 @@ export class DeliveryWorker extends EventEmitter<DeliveryEvents> {
           });
         } catch (err) {
           if (this.running)
-            this.log.error({ err: errorText(err) }, 'delivery worker could not claim messages');
+            this.log.error({ err: errorMessage(err) }, 'delivery worker could not claim messages');
           return;
         }
         // A claim may bring more rows of a partner than it has slots left: those go back,
@@ -292,7 +293,7 @@ export class DeliveryWorker extends EventEmitter<DeliveryEvents> {
       );
     } catch (err) {
       this.log.warn(
-        { err: errorText(err) },
+        { err: errorMessage(err) },
         'could not release claimed messages; they go when their lease ends',
       );
     }
@@ -305,7 +306,7 @@ export class DeliveryWorker extends EventEmitter<DeliveryEvents> {
       .catch((err) => {
         if (!this.abandoned)
           this.log.error(
-            { err: errorText(err), outboxId: String(row.id), partnerId },
+            { err: errorMessage(err), outboxId: String(row.id), partnerId },
             'delivery bookkeeping failed; the message is retried when its lease expires',
           );
       })
@@ -319,7 +320,7 @@ export class DeliveryWorker extends EventEmitter<DeliveryEvents> {
 
   private async deliver(row: OutboxRow): Promise<void> {
     const entry = toEntry(row);
-    const context = {
+    const context: MessageLogContext = {
       outboxId: entry.id,
       partnerId: entry.partnerId,
       kind: entry.kind,
@@ -363,7 +364,7 @@ export class DeliveryWorker extends EventEmitter<DeliveryEvents> {
     row: OutboxRow,
     entry: OutboxEntry,
     outcome: Extract<Outcome, { ok: false }>,
-    context: Record<string, unknown>,
+    context: MessageLogContext,
   ): Promise<void> {
     if (outcome.refused) return this.refused(row, entry, outcome.error, context);
     const now = this.clock.now();
@@ -421,7 +422,7 @@ export class DeliveryWorker extends EventEmitter<DeliveryEvents> {
     row: OutboxRow,
     entry: OutboxEntry,
     reason: string,
-    context: Record<string, unknown>,
+    context: MessageLogContext,
   ): Promise<void> {
     const now = this.clock.now();
     const attempts = entry.attempts + 1;
@@ -465,11 +466,12 @@ export class DeliveryWorker extends EventEmitter<DeliveryEvents> {
 
   /** Calls every listener, each in its own try: one broken listener does not starve the others. */
   private emitSafely<E extends keyof DeliveryEvents>(event: E, ...args: DeliveryEvents[E]): void {
-    for (const listener of this.rawListeners(event) as Array<(...a: DeliveryEvents[E]) => void>) {
+    for (const listener of this.rawListeners(event)) {
       try {
-        listener(...args);
+        // What `emit` does for each listener (rawListeners also hands `once` wrappers).
+        Reflect.apply(listener, this, args);
       } catch (err) {
-        this.log.error({ err: errorText(err), event }, 'delivery event listener threw');
+        this.log.error({ err: errorMessage(err), event }, 'delivery event listener threw');
       }
     }
   }

@@ -19,6 +19,7 @@ function daysIn(year: number, month: number): number {
 export function parseDateTime(value: string): Date | undefined {
   const m = DATE_TIME.exec(value);
   if (!m) return undefined;
+  // The pattern's first six groups are not optional: a match has all six.
   const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [
     number,
     number,

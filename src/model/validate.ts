@@ -2,6 +2,7 @@ import type { Static, TSchema } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { ValueErrorType } from '@sinclair/typebox/errors';
 import { OcpiError } from '../transport/errors.ts';
+import type { JsonObject } from './json.ts';
 
 export interface ValidationIssue {
   /** JSON pointer of the offending value, '' for the root. */
@@ -37,21 +38,17 @@ export function compileValidator<S extends TSchema>(schema: S): Validator<Static
 /** Says what is wrong in words a partner's developer recognises from the spec. */
 function describeError(type: ValueErrorType, value: unknown, schema: TSchema, fallback: string): string {
   if (value === undefined) return 'is required';
-  const s = schema as {
-    ocpiEnum?: readonly string[];
-    ocpiType?: string;
-    maxLength?: number;
-    minItems?: number;
-  };
+  // Our schemas carry ocpiEnum and ocpiType beside JSON Schema's keywords.
+  const s: JsonObject = schema;
   const got = JSON.stringify(value)?.slice(0, 60);
-  if (s.ocpiEnum) return `must be one of ${s.ocpiEnum.join(', ')} (got ${got})`;
+  if (Array.isArray(s.ocpiEnum)) return `must be one of ${s.ocpiEnum.join(', ')} (got ${got})`;
   if (s.ocpiType === 'CiString' && type === ValueErrorType.StringPattern)
     return `must be printable ASCII, a CiString (got ${got})`;
   if (s.ocpiType === 'int' && typeof value === 'string') return `must be a non-negative integer (got ${got})`;
   if (s.ocpiType === 'DateTime' && typeof value === 'string')
     return `must be a DateTime such as 2024-01-31T12:00:00Z (got ${got})`;
   if (type === ValueErrorType.StringMaxLength)
-    return `must be at most ${s.maxLength} characters (got ${(value as string).length})`;
+    return `must be at most ${s.maxLength} characters (got ${String(value).length})`;
   if (type === ValueErrorType.ArrayMinItems && s.minItems === 1) return 'must not be empty';
   if (type === ValueErrorType.Union) return `matches none of the allowed shapes (got ${got})`;
   return fallback;

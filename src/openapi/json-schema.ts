@@ -1,4 +1,5 @@
-import { Kind, type TSchema } from '@sinclair/typebox';
+import { KindGuard, type TSchema } from '@sinclair/typebox';
+import { isJsonObject, type JsonObject } from '../model/json.ts';
 import { OcpiError } from '../transport/errors.ts';
 
 /** A JSON Schema (draft 2020-12, the dialect of OpenAPI 3.1) as plain JSON. */
@@ -41,12 +42,6 @@ const SCHEMA_LISTS = new Set(['anyOf', 'allOf', 'oneOf']);
 /** TypeBox-only keywords that say nothing a JSON Schema validator or reader needs. */
 const DROPPED = new Set(['$id', 'ocpiOpenEnum']);
 
-type SchemaRecord = Record<string, unknown>;
-
-function isRecord(value: unknown): value is SchemaRecord {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /**
  * Finds the named schema a sub-schema stands for: the same object, or TypeBox's copy of it
  * (`Type.Optional(X)` spreads X into a new object with the same keyword values).
@@ -54,7 +49,7 @@ function isRecord(value: unknown): value is SchemaRecord {
 class NamedSchemas {
   private readonly byIdentity = new Map<unknown, string>();
   /** Named schemas by each object-valued keyword (properties, anyOf, items...), for the copies. */
-  private readonly byPart = new Map<unknown, { schema: SchemaRecord; name: string }[]>();
+  private readonly byPart = new Map<unknown, { schema: JsonObject; name: string }[]>();
 
   constructor(named: Record<string, TSchema>) {
     for (const [name, schema] of Object.entries(named)) {
@@ -63,13 +58,13 @@ class NamedSchemas {
       for (const value of Object.values(schema)) {
         if (typeof value !== 'object' || value === null) continue;
         const list = this.byPart.get(value) ?? [];
-        list.push({ schema: schema as SchemaRecord, name });
+        list.push({ schema, name });
         this.byPart.set(value, list);
       }
     }
   }
 
-  nameOf(schema: SchemaRecord): string | undefined {
+  nameOf(schema: JsonObject): string | undefined {
     const direct = this.byIdentity.get(schema);
     if (direct) return direct;
     for (const value of Object.values(schema)) {
@@ -81,7 +76,7 @@ class NamedSchemas {
   }
 }
 
-function sameKeywords(a: SchemaRecord, b: SchemaRecord): boolean {
+function sameKeywords(a: JsonObject, b: JsonObject): boolean {
   const keys = Object.keys(a);
   return keys.length === Object.keys(b).length && keys.every((k) => Object.is(a[k], b[k]));
 }
@@ -90,8 +85,7 @@ function sameKeywords(a: SchemaRecord, b: SchemaRecord): boolean {
 function literalValues(anyOf: unknown[]): string[] | undefined {
   const values: string[] = [];
   for (const branch of anyOf) {
-    if (!isRecord(branch) || (branch as TSchema)[Kind] !== 'Literal' || typeof branch.const !== 'string')
-      return undefined;
+    if (!KindGuard.IsLiteralString(branch)) return undefined;
     values.push(branch.const);
   }
   return values;
@@ -112,7 +106,7 @@ export class JsonSchemaWriter {
 
   /** The JSON Schema of `schema`, written in full at the top and with `$ref`s below. */
   write(schema: TSchema): JsonSchema {
-    return this.body(schema as SchemaRecord, '');
+    return this.body(schema, '');
   }
 
   /** A `$ref` to the component `schema` is, or its JSON Schema when it is none. */
@@ -121,12 +115,12 @@ export class JsonSchemaWriter {
   }
 
   private sub(schema: unknown, path: string): JsonSchema {
-    if (!isRecord(schema)) throw new OcpiError('OCPI_ERR_INTERNAL', `not a schema at ${path || '/'}`);
+    if (!isJsonObject(schema)) throw new OcpiError('OCPI_ERR_INTERNAL', `not a schema at ${path || '/'}`);
     const name = this.named.nameOf(schema);
     return name ? { $ref: `${SCHEMAS_POINTER}${name}` } : this.body(schema, path);
   }
 
-  private body(schema: SchemaRecord, path: string): JsonSchema {
+  private body(schema: JsonObject, path: string): JsonSchema {
     const out: JsonSchema = {};
     const anyOf = schema.anyOf;
     const values = Array.isArray(anyOf) ? literalValues(anyOf) : undefined;
@@ -144,7 +138,7 @@ export class JsonSchemaWriter {
       else if (key === 'items' || key === 'not') out[key] = this.sub(value, at);
       else if (key === 'additionalProperties')
         out[key] = typeof value === 'boolean' ? value : this.sub(value, at);
-      else if (key === 'properties' && isRecord(value))
+      else if (key === 'properties' && isJsonObject(value))
         out[key] = Object.fromEntries(Object.entries(value).map(([p, s]) => [p, this.sub(s, `${at}/${p}`)]));
       else if (key === 'ocpiType') out['x-ocpi-type'] = value;
       else if (key === 'ocpiEnum') {

@@ -1,4 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
+import { isJsonObject } from '../model/json.ts';
 import { withoutNulls } from '../model/objects.ts';
 import { CiString, NonEmpty, Obj, Opt, Str, Url } from '../model/primitives.ts';
 import { compileValidator, parseBody } from '../model/validate.ts';
@@ -42,11 +43,29 @@ export interface PartnerCredentials {
 
 type BusinessDetailsIn = Static<typeof BusinessDetailsIn>;
 
+type Logo = NonNullable<PartnerParty['businessDetails']['logo']>;
+
+/** A partner's logo, read leniently: kept when it has what an Image must, with its other fields when well typed. */
+function readLogo(value: unknown): Logo | undefined {
+  if (!isJsonObject(value)) return undefined;
+  const { url, thumbnail, category, type, width, height } = value;
+  if (typeof url !== 'string' || typeof category !== 'string' || typeof type !== 'string') return undefined;
+  return {
+    url,
+    category,
+    type,
+    ...(typeof thumbnail === 'string' ? { thumbnail } : {}),
+    ...(typeof width === 'number' ? { width } : {}),
+    ...(typeof height === 'number' ? { height } : {}),
+  };
+}
+
 function businessDetails(b: BusinessDetailsIn): PartnerParty['businessDetails'] {
+  const logo = readLogo(b.logo);
   return {
     name: b.name,
     ...(b.website ? { website: b.website } : {}),
-    ...(b.logo ? { logo: b.logo as PartnerParty['businessDetails']['logo'] } : {}),
+    ...(logo ? { logo } : {}),
   };
 }
 

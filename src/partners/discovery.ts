@@ -1,7 +1,7 @@
 import { PartnerCallError } from '../client/ocpi-http.ts';
 import { checkOutboundUrl } from '../client/url-guard.ts';
 import { isJsonObject, type JsonObject } from '../model/json.ts';
-import { compareVersions } from '../model/versions.ts';
+import { compareVersions, type OcpiVersion } from '../model/versions.ts';
 import { OcpiError } from '../transport/errors.ts';
 import { OcpiStatus } from '../transport/status-codes.ts';
 import { type TokenEncoding, tokenEncodingFor } from '../transport/token.ts';
@@ -10,9 +10,11 @@ import type { PartnerEndpoint } from './types.ts';
 
 /** What we learn about a partner from its versions and version details. */
 export interface Discovery {
-  version: string;
+  version: OcpiVersion;
   versionUrl: string;
   endpoints: PartnerEndpoint[];
+  /** The partner's credentials endpoint, which every usable version details list. */
+  credentialsUrl: string;
   /** The token encoding the partner accepted. */
   encoding: TokenEncoding;
 }
@@ -31,7 +33,7 @@ export type Audience = 'operator' | 'partner';
 
 export interface DiscoveryOptions {
   /** The version to read (the credentials URL the partner called dictates it). */
-  wanted?: string;
+  wanted?: OcpiVersion;
   audience?: Audience;
 }
 
@@ -134,7 +136,8 @@ export async function discoverPartner(
   }
   const mutual = node.versions.filter((v) => offered.has(v)).sort(compareVersions);
   const version = wanted ?? mutual[mutual.length - 1];
-  if (version === undefined || !offered.has(version)) {
+  const versionUrl = version === undefined ? undefined : offered.get(version);
+  if (version === undefined || versionUrl === undefined) {
     const theirs = [...offered.keys()].join(', ') || 'none';
     throw new OcpiError(
       OcpiStatus.UNSUPPORTED_VERSION,
@@ -143,7 +146,6 @@ export async function discoverPartner(
         : `no mutual version: we speak ${node.versions.join(', ')}, the partner ${theirs}`,
     );
   }
-  const versionUrl = offered.get(version) as string;
   checkOutboundUrl(versionUrl, 'version url', node.urlPolicy);
   // From here on we speak `version`, so its encoding is tried first (raw for 2.1.1).
   const details = await getWithTokenTrial(
@@ -156,11 +158,12 @@ export async function discoverPartner(
   );
   const endpoints = readEndpoints(details.data, versionUrl);
   for (const e of endpoints) checkOutboundUrl(e.url, `endpoint ${e.identifier}`, node.urlPolicy);
-  if (!endpoints.some((e) => e.identifier === 'credentials')) {
+  const credentials = endpoints.find((e) => e.identifier === 'credentials');
+  if (!credentials) {
     throw new OcpiError(
       OcpiStatus.NO_MATCHING_ENDPOINTS,
       `the partner's ${version} details list no credentials endpoint`,
     );
   }
-  return { version, versionUrl, endpoints, encoding: details.encoding };
+  return { version, versionUrl, endpoints, credentialsUrl: credentials.url, encoding: details.encoding };
 }

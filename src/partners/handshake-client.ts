@@ -1,6 +1,5 @@
 import { PartnerCallError } from '../client/ocpi-http.ts';
-import { isSupportedVersion, type OcpiVersion } from '../model/versions.ts';
-import { OcpiError } from '../transport/errors.ts';
+import { errorMessage, OcpiError } from '../transport/errors.ts';
 import { OcpiStatus } from '../transport/status-codes.ts';
 import { generateToken } from '../transport/token.ts';
 import type { PartnersContext } from './context.ts';
@@ -9,10 +8,6 @@ import { type Discovery, discoverPartner } from './discovery.ts';
 import { checkPartnerParties, counterpartRole, registeredWrite } from './handshake-server.ts';
 import { ownCredentials } from './own-credentials.ts';
 import type { Partner } from './types.ts';
-
-function credentialsUrl(found: Discovery): string {
-  return found.endpoints.find((e) => e.identifier === 'credentials')?.url as string;
-}
 
 /**
  * Sends our credentials (POST or PUT) and returns the data of the partner's answer once it
@@ -25,7 +20,7 @@ async function sendCredentials(
   token: string,
   ourToken: string,
 ): Promise<unknown> {
-  const url = credentialsUrl(found);
+  const url = found.credentialsUrl;
   let reply: Awaited<ReturnType<PartnersContext['http']['call']>>;
   try {
     reply = await node.http.call({
@@ -33,7 +28,7 @@ async function sendCredentials(
       url,
       token,
       encoding: found.encoding,
-      body: ownCredentials(node, found.version as OcpiVersion, ourToken),
+      body: ownCredentials(node, found.version, ourToken),
     });
   } catch (err) {
     if (err instanceof PartnerCallError)
@@ -67,7 +62,7 @@ async function withdraw(
   answer: unknown,
   fallback: string,
 ): Promise<string> {
-  const url = credentialsUrl(found);
+  const url = found.credentialsUrl;
   try {
     const reply = await node.http.call({
       method: 'DELETE',
@@ -84,10 +79,10 @@ async function withdraw(
     return 'we unregistered there again';
   } catch (err) {
     node.log.error(
-      { url, err: (err as Error).message },
+      { url, err: errorMessage(err) },
       'could not unregister from a partner whose credentials we could not keep',
     );
-    return `unregistering there failed too (${(err as Error).message}): remove this platform there by hand`;
+    return `unregistering there failed too (${errorMessage(err)}): remove this platform there by hand`;
   }
 }
 
@@ -96,7 +91,7 @@ function readAnswer(answer: unknown, flatRole: string): PartnerCredentials {
   try {
     return parseCredentials(answer, flatRole);
   } catch (err) {
-    throw new OcpiError(OcpiStatus.UNABLE_TO_USE_CLIENT_API, (err as Error).message, { cause: err });
+    throw new OcpiError(OcpiStatus.UNABLE_TO_USE_CLIENT_API, errorMessage(err), { cause: err });
   }
 }
 
@@ -119,7 +114,7 @@ async function adopt(
     await step.store(theirs);
   } catch (err) {
     const outcome = await withdraw(node, found, answer, calledWith);
-    const message = `${method} ${credentialsUrl(found)}: the partner accepted our credentials, but its answer cannot be used (${(err as Error).message}); ${outcome}`;
+    const message = `${method} ${found.credentialsUrl}: the partner accepted our credentials, but its answer cannot be used (${errorMessage(err)}); ${outcome}`;
     throw new OcpiError(
       err instanceof OcpiError && err.statusCode < OcpiStatus.SERVER_ERROR
         ? err.statusCode
@@ -128,11 +123,6 @@ async function adopt(
       { cause: err },
     );
   }
-}
-
-function checkVersion(found: Discovery): void {
-  if (!isSupportedVersion(found.version))
-    throw new OcpiError(OcpiStatus.UNSUPPORTED_VERSION, `unsupported version ${found.version}`);
 }
 
 /** Stores what a partner's credentials say, claiming its parties, with the token it calls us with. */
@@ -156,7 +146,6 @@ export async function registerWith(
   tokenA: string,
 ): Promise<Partner> {
   const found = await discoverPartner(node, partnerVersionsUrl, tokenA);
-  checkVersion(found);
   const tokenB = generateToken();
   const pending = {
     ...registeredWrite(found.version, { token: tokenA, url: partnerVersionsUrl, parties: [] }, found),
@@ -176,7 +165,7 @@ export async function registerWith(
   }
   node.registry.invalidate(id);
   node.log.info({ partner: id, version: found.version }, 'registered with partner');
-  return (await node.registry.get(id)) as Partner;
+  return (await node.registry.registered(id)).partner;
 }
 
 /**
@@ -188,7 +177,6 @@ export async function registerWith(
 export async function updateCredentialsWith(node: PartnersContext, id: string): Promise<Partner> {
   const { partner, token } = await node.registry.registered(id);
   const found = await discoverPartner(node, partner.versionsUrl, token);
-  checkVersion(found);
   const newToken = generateToken();
   await node.registry.addPendingToken(id, newToken);
   let answer: unknown;
@@ -210,7 +198,7 @@ export async function updateCredentialsWith(node: PartnersContext, id: string): 
   }
   node.registry.invalidate(id);
   node.log.info({ partner: id, version: found.version }, 'credentials updated with partner');
-  return (await node.registry.get(id)) as Partner;
+  return (await node.registry.registered(id)).partner;
 }
 
 /** Outcome of an unregistration: local removal always happens; the partner may not have answered. */
@@ -236,9 +224,9 @@ export async function unregisterFrom(node: PartnersContext, id: string): Promise
       );
     }
   } catch (err) {
-    result = { partnerId: id, remote: 'failed', message: (err as Error).message };
+    result = { partnerId: id, remote: 'failed', message: errorMessage(err) };
     node.log.warn(
-      { partner: id, err: (err as Error).message },
+      { partner: id, err: errorMessage(err) },
       'partner did not confirm unregistration; removed locally',
     );
   }

@@ -37,7 +37,11 @@ export async function checkPartnerParties(
 }
 
 /** A registered partner as its credentials and its version details describe it. */
-export function registeredWrite(version: string, theirs: PartnerCredentials, found: Discovery): PartnerWrite {
+export function registeredWrite(
+  version: OcpiVersion,
+  theirs: PartnerCredentials,
+  found: Discovery,
+): PartnerWrite {
   return {
     status: 'registered',
     version,

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { type Clock, systemClock } from '../clock.ts';
+import { isJsonObject } from '../model/json.ts';
+import type { OcpiVersion } from '../model/versions.ts';
 import type { Database, PartnerEndpointRow, PartnerRoleRow } from '../store/schema.ts';
 import type { Store } from '../store/store.ts';
 import { OcpiError } from '../transport/errors.ts';
@@ -48,7 +50,7 @@ export type RegistrationTokenState = 'live' | 'spent' | 'taken';
 /** What is written when a partner is created or its credentials change. */
 export interface PartnerWrite {
   status: 'pending' | 'registered';
-  version: string;
+  version: OcpiVersion;
   versionsUrl: string;
   outboundToken: string;
   tokenEncoding: TokenEncoding;
@@ -79,9 +81,11 @@ export class PartnerRegistry {
     this.negativeCacheSize = options.negativeCacheSize ?? 10_000;
     this.clock = options.clock ?? systemClock;
     store.invalidations.subscribe(TOKENS_TOPIC, (payload) => {
-      if (payload === undefined) return this.cache.clear();
-      const { partnerId, hashes } = JSON.parse(payload) as { partnerId?: string; hashes: string[] };
-      this.forget(partnerId, hashes);
+      const message: unknown = payload === undefined ? undefined : JSON.parse(payload);
+      // A message of another shape (another version of this toolkit) drops every cached lookup.
+      if (!isJsonObject(message) || !Array.isArray(message.hashes)) return this.cache.clear();
+      const hashes = message.hashes.filter((h): h is string => typeof h === 'string');
+      this.forget(typeof message.partnerId === 'string' ? message.partnerId : undefined, hashes);
     });
   }
 
@@ -412,7 +416,7 @@ function toRow(write: PartnerWrite) {
 interface PartnerRow {
   id: string;
   status: string;
-  version: string;
+  version: OcpiVersion;
   versions_url: string;
   token_encoding: string;
   roles: PartnerRoleRow[];

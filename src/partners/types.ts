@@ -1,3 +1,4 @@
+import type { OcpiVersion } from '../model/versions.ts';
 import type { BusinessDetails } from '../store/schema.ts';
 import type { TokenEncoding } from '../transport/token.ts';
 
@@ -40,7 +41,7 @@ export interface PartnerEndpoint {
 export interface Partner {
   id: string;
   status: 'pending' | 'registered';
-  version: string;
+  version: OcpiVersion;
   versionsUrl: string;
   tokenEncoding: TokenEncoding;
   parties: PartnerParty[];

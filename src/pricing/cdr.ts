@@ -19,17 +19,18 @@ export interface CdrVolumes {
 
 type Volume = (n: number, d: number) => number;
 
+/** What the state of a period measures: at least one dimension, the spec's minimum. */
+function stateDimensions(p: Period, volume: Volume): [CdrDimension, ...CdrDimension[]] {
+  if (p.state === 'RESERVATION')
+    return [{ type: 'RESERVATION_TIME', volume: volume(p.duration, MS_PER_HOUR) }];
+  const energy: CdrDimension = { type: 'ENERGY', volume: volume(p.energy, MWH_PER_KWH) };
+  if (p.state === 'CHARGING') return [energy, { type: 'TIME', volume: volume(p.duration, MS_PER_HOUR) }];
+  const parking: CdrDimension = { type: 'PARKING_TIME', volume: volume(p.duration, MS_PER_HOUR) };
+  return p.energy !== 0 ? [energy, parking] : [parking];
+}
+
 function cdrDimensions(p: Period, volume: Volume): [CdrDimension, ...CdrDimension[]] {
-  const dims: CdrDimension[] = [];
-  if (p.state === 'RESERVATION') {
-    dims.push({ type: 'RESERVATION_TIME', volume: volume(p.duration, MS_PER_HOUR) });
-  } else if (p.state === 'CHARGING') {
-    dims.push({ type: 'ENERGY', volume: volume(p.energy, MWH_PER_KWH) });
-    dims.push({ type: 'TIME', volume: volume(p.duration, MS_PER_HOUR) });
-  } else {
-    if (p.energy !== 0) dims.push({ type: 'ENERGY', volume: volume(p.energy, MWH_PER_KWH) });
-    dims.push({ type: 'PARKING_TIME', volume: volume(p.duration, MS_PER_HOUR) });
-  }
+  const dims = stateDimensions(p, volume);
   if (p.currents.length > 0) {
     dims.push({ type: 'MIN_CURRENT', volume: p.currents.reduce((a, b) => Math.min(a, b)) });
     dims.push({ type: 'MAX_CURRENT', volume: p.currents.reduce((a, b) => Math.max(a, b)) });
@@ -38,7 +39,7 @@ function cdrDimensions(p: Period, volume: Volume): [CdrDimension, ...CdrDimensio
     dims.push({ type: 'MIN_POWER', volume: p.powers.reduce((a, b) => Math.min(a, b)) });
     dims.push({ type: 'MAX_POWER', volume: p.powers.reduce((a, b) => Math.max(a, b)) });
   }
-  return dims as [CdrDimension, ...CdrDimension[]];
+  return dims;
 }
 
 export function cdrVolumes(

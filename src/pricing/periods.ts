@@ -114,11 +114,11 @@ export function placeFlats(
   ];
   for (const phase of phases) {
     const piece = pieces.find((p) => phaseOf(p.state) === phase && p.selection.has('FLAT'));
-    if (piece) {
+    const pieceFlat = piece?.selection.get('FLAT');
+    if (piece && pieceFlat) {
       const period = periods.find((q) => q.t0 <= piece.t0 && piece.t0 < q.t1 && q.phase === phase);
-      const flat = piece.selection.get('FLAT') as Selection;
-      if (period) period.flat = flat;
-      else orphans.push({ phase, selection: flat });
+      if (period) period.flat = pieceFlat;
+      else orphans.push({ phase, selection: pieceFlat });
       continue;
     }
     if (pieces.some((p) => phaseOf(p.state) === phase)) continue;

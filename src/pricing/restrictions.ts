@@ -128,7 +128,7 @@ export function restrictionsMatch(r: TariffRestrictions | undefined, ctx: Restri
   if (r.min_duration !== undefined && ctx.durationMs < r.min_duration * 1000) return false;
   if (r.max_duration !== undefined && ctx.durationMs >= r.max_duration * 1000) return false;
   const days = r.day_of_week;
-  if (days !== undefined && days.length > 0 && !days.includes(DAYS[ctx.local.weekday] as DayOfWeek))
+  if (days !== undefined && days.length > 0 && !days.some((day) => day === DAYS[ctx.local.weekday]))
     return false;
   return true;
 }

@@ -94,6 +94,15 @@ function energyCurve(samples: TimedSample[]): (t: number) => number {
   };
 }
 
+/** Each value with the one after it: [a, b], [b, c], … */
+function* consecutive(values: number[]): Generator<[number, number]> {
+  let previous: number | undefined;
+  for (const value of values) {
+    if (previous !== undefined) yield [previous, value];
+    previous = value;
+  }
+}
+
 function segmentsFromSamples(
   session: PricingSession,
   start: number,
@@ -108,9 +117,7 @@ function segmentsFromSamples(
   let current: number | undefined;
   let power: number | undefined;
   let k = 0;
-  for (let i = 0; i + 1 < cuts.length; i++) {
-    const t0 = cuts[i] as number;
-    const t1 = cuts[i + 1] as number;
+  for (const [t0, t1] of consecutive(cuts)) {
     for (let s = samples[k]; s !== undefined && s.t <= t0; s = samples[++k]) {
       if (s.state !== undefined && s.state !== state) {
         state = s.state;
@@ -238,10 +245,10 @@ function cutAtTimes(segments: Segment[], instants: number[]): Segment[] {
   const out: Segment[] = [];
   let k = 0;
   for (const s of segments) {
-    while (k < cuts.length && (cuts[k] as number) <= s.t0) k++;
+    let next = cuts[k];
+    while (next !== undefined && next <= s.t0) next = cuts[++k];
     let rest = s;
-    for (let j = k; j < cuts.length && (cuts[j] as number) < s.t1; j++) {
-      const t = cuts[j] as number;
+    for (let j = k, t = next; t !== undefined && t < s.t1; t = cuts[++j]) {
       const e = Math.round(rest.e0 + ((rest.e1 - rest.e0) * (t - rest.t0)) / (rest.t1 - rest.t0));
       out.push({ ...rest, t1: t, e1: e });
       rest = { ...rest, t0: t, e0: e };

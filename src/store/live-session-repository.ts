@@ -31,6 +31,7 @@ export class LiveSessionRepository {
       .select('session')
       .where('session_id', '=', sessionId)
       .executeTakeFirst();
+    // Written by start() from a Session: read back as one.
     return row ? (JSON.parse(row.session) as Session) : undefined;
   }
 
@@ -58,6 +59,7 @@ export class LiveSessionRepository {
       .where('session_id', '=', sessionId)
       .orderBy('seq')
       .execute();
+    // Written by addSample() from a MeterSample: read back as one.
     return rows.map((r) => JSON.parse(r.sample) as MeterSample);
   }
 }

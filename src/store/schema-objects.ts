@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { JsonObject } from '../model/json.ts';
 
 /** Whose copy an object row is: our own data, or what a partner pushed to our receiver. */
 export type ObjectOwner = 'own' | `partner:${string}`;
@@ -20,7 +21,7 @@ export interface ObjectTable {
    * (Sessions and CDRs go to the eMSP of their token); '' when every partner may.
    */
   audience: ColumnType<string, string | undefined, string>;
-  data: ColumnType<Record<string, unknown>, string, string>;
+  data: ColumnType<JsonObject, string, string>;
   last_updated: ColumnType<Date, Date, Date>;
   /** Insertion order: lists are served oldest first, and paged by it (keyset). */
   seq: Generated<string>;

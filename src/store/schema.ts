@@ -1,4 +1,5 @@
 import type { ColumnType } from 'kysely';
+import type { OcpiVersion } from '../model/versions.ts';
 import type { CommandTables } from './schema-commands.ts';
 import type { ObjectTables } from './schema-objects.ts';
 import type { OutboxTables } from './schema-outbox.ts';
@@ -33,8 +34,8 @@ export type PartnerStatus = 'pending' | 'registered';
 export interface PartnerTable {
   id: string;
   status: PartnerStatus;
-  /** The version we speak with this partner. */
-  version: string;
+  /** The version we speak with this partner: only ever written from a PartnerWrite's OcpiVersion. */
+  version: OcpiVersion;
   versions_url: string;
   /** The token we send to this partner (their token C or B). Kept in clear because we must send it. */
   outbound_token: string;

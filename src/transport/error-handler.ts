@@ -21,17 +21,18 @@ const PART_NAMES: Record<string, string> = {
 
 /** Maps every error to an OCPI envelope stamped with `clock`, in one place. */
 export function ocpiErrorHandler(clock: Clock) {
-  return (error: FastifyError | OcpiError | Error, request: FastifyRequest, reply: FastifyReply) => {
+  return (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const [httpStatus, body] = errorAnswer(error, request);
     return reply.code(httpStatus).send(stamp(body, clock));
   };
 }
 
-/** The HTTP status and envelope that answer an error. */
-function errorAnswer(
-  error: FastifyError | OcpiError | Error,
-  request: FastifyRequest,
-): [number, OcpiEnvelope] {
+/**
+ * The HTTP status and envelope that answer an error. Fastify hands each one over as a
+ * FastifyError; an error thrown below it (a driver's, a plain Error) may lack the code,
+ * statusCode and validation that type names, so each is checked before use.
+ */
+function errorAnswer(error: FastifyError, request: FastifyRequest): [number, OcpiEnvelope] {
   if (error instanceof OcpiError) {
     if (error.httpStatus >= 500) {
       // A failure of this node (OCPI_ERR_CONFIG, OCPI_ERR_INTERNAL...): its message is for our logs.
@@ -45,7 +46,7 @@ function errorAnswer(
       );
     return [error.httpStatus, envelope(error.data, error.statusCode, error.message)];
   }
-  if (UNSTORABLE_TEXT.has((error as { code?: unknown }).code as string)) {
+  if (UNSTORABLE_TEXT.has(error.code)) {
     // A string the model did not check reached the database, which refused it: nothing was written.
     request.log.warn({ err: error }, 'the database refused a value of the request');
     return [
@@ -57,20 +58,19 @@ function errorAnswer(
       ),
     ];
   }
-  const fastifyError = error as FastifyError;
-  if (fastifyError.validation) {
+  if (error.validation) {
     // A path or query parameter the route's schema refuses (transport/route-validation.ts).
-    const part = PART_NAMES[fastifyError.validationContext ?? ''] ?? 'request';
-    const problems = fastifyError.validation.map(
+    const part = PART_NAMES[error.validationContext ?? ''] ?? 'request';
+    const problems = error.validation.map(
       (issue) => `${part} ${issue.instancePath.replace(/^\//, '') || '/'}: ${issue.message ?? 'is invalid'}`,
     );
     return [200, envelope(undefined, OcpiStatus.INVALID_PARAMETERS, `invalid ${problems.join('; ')}`)];
   }
-  const status = fastifyError.statusCode;
+  const status = error.statusCode;
   if (status !== undefined && status >= 400 && status < 500) {
     // Below the OCPI layer: bad JSON (400), body too large (413), unsupported media type (415)...
     const message =
-      fastifyError.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError
+      error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError
         ? `invalid JSON: ${error.message}`
         : error.message;
     return [status, envelope(undefined, OcpiStatus.CLIENT_ERROR, message)];

@@ -51,3 +51,15 @@ export class OcpiError extends Error {
     return new OcpiError('OCPI_ERR_METHOD_NOT_ALLOWED', message);
   }
 }
+
+/** The message of anything thrown: an Error's message, else the thrown value in words. */
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** The `code` a thrown value carries (ECONNREFUSED, a PostgreSQL SQLSTATE, FST_ERR_…), if any. */
+export function errorCode(err: unknown): string | undefined {
+  return typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string'
+    ? err.code
+    : undefined;
+}

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { parseDateTime } from '../model/datetime.ts';
+import { isJsonObject, type JsonObject } from '../model/json.ts';
 import { OcpiError } from './errors.ts';
 
 /** What a GET-list request asks for, checked and clamped. */
@@ -39,10 +40,7 @@ function readDate(value: unknown, name: string): Date | undefined {
 }
 
 /** Reads offset, limit, date_from and date_to. A limit above our maximum, however large, is clamped. */
-export function readPageRequest(
-  query: Record<string, unknown>,
-  options: PaginationOptions = {},
-): PageRequest {
+export function readPageRequest(query: JsonObject, options: PaginationOptions = {}): PageRequest {
   const maxLimit = options.maxLimit ?? 100;
   const limit = readInteger(query.limit, 'limit') ?? options.defaultLimit ?? maxLimit;
   const offset = readInteger(query.offset, 'offset') ?? 0;
@@ -78,7 +76,7 @@ export function setPageHeaders(
   const nextOffset = page.offset + page.limit;
   if (page.limit === 0 || nextOffset >= total) return;
   const next = new URL(publicUrl);
-  const query = request.query as Record<string, unknown>;
+  const query = isJsonObject(request.query) ? request.query : {};
   for (const [key, value] of Object.entries(query)) {
     if (key !== 'offset' && key !== 'limit' && key !== 'cursor' && value !== undefined)
       next.searchParams.set(key, String(value));

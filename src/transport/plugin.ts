@@ -42,12 +42,15 @@ export async function ocpiTransport(
   // Liberal: any content type is read as JSON (some partners send text/plain or none).
   app.addContentTypeParser(['application/json', '*'], { parseAs: 'string' }, (_req, body, done) => {
     try {
-      done(null, parseJson(body as string));
+      // parseAs 'string' hands a string; Fastify's type also allows the Buffer of parseAs 'buffer'.
+      done(null, parseJson(typeof body === 'string' ? body : body.toString('utf8')));
     } catch (err) {
       if (err instanceof OcpiError) return done(err, undefined);
-      const error = err as Error & { statusCode?: number };
-      error.statusCode = 400;
-      done(error, undefined);
+      // JSON.parse's SyntaxError: HTTP 400, which the error handler words as invalid JSON.
+      done(
+        Object.assign(err instanceof Error ? err : new Error(String(err)), { statusCode: 400 }),
+        undefined,
+      );
     }
   });
 

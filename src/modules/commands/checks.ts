@@ -4,7 +4,6 @@ import { isPartnerParty } from '../../partners/registry.ts';
 import type { Partner } from '../../partners/types.ts';
 import { OcpiError } from '../../transport/errors.ts';
 import { OcpiStatus } from '../../transport/status-codes.ts';
-import { ownLocation } from './own-objects.ts';
 import { type CommandResponseType, fieldOf, type ReceivedCommand } from './schema.ts';
 
 /** The CPO's synchronous verdict (CommandResponseType), with the OCPI status to answer with. */
@@ -44,7 +43,7 @@ async function checkTarget(node: OcpiNode, request: Target, capability: Capabili
   if (request.connector_id !== undefined && request.evse_uid === undefined) {
     throw OcpiError.invalid('connector_id: given without evse_uid');
   }
-  const location = await ownLocation(node, request.location_id);
+  const location = await node.services.locations.getOwn(request.location_id);
   if (!location)
     return {
       result: 'REJECTED',

@@ -11,10 +11,15 @@ export const COMMAND_OBJECTS = {
 
 export type CommandName = keyof typeof COMMAND_OBJECTS;
 
+function isCommandName(name: string): name is CommandName {
+  return Object.hasOwn(COMMAND_OBJECTS, name);
+}
+
+const ALL_COMMANDS: readonly CommandName[] = Object.keys(COMMAND_OBJECTS).filter(isCommandName);
+
 /** 2.1.1 has no CANCEL_RESERVATION. */
 export function commandsOf(version: OcpiVersion): CommandName[] {
-  const all = Object.keys(COMMAND_OBJECTS) as CommandName[];
-  return version === '2.1.1' ? all.filter((c) => c !== 'CANCEL_RESERVATION') : all;
+  return version === '2.1.1' ? ALL_COMMANDS.filter((c) => c !== 'CANCEL_RESERVATION') : [...ALL_COMMANDS];
 }
 
 export function isCommand(version: OcpiVersion, name: string): name is CommandName {

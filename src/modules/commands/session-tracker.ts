@@ -11,7 +11,6 @@ import { type ChargePoint, cdrOf, chargeCosts, chargePointOf } from '../cdrs/ser
 import type { StagedWrite } from '../objects/publisher.ts';
 import { startedSession } from '../sessions/service.ts';
 import type { ChargerSessionEvent, GatewayReporter } from './gateway.ts';
-import { ownLocation, ownTariff } from './own-objects.ts';
 import { storedSessionStart } from './schema.ts';
 
 /**
@@ -80,7 +79,7 @@ export class SessionTracker
       const request = event.commandId ? await this.commands.request(event.commandId) : undefined;
       const { token, authorizationReference } = storedSessionStart(request);
       if (!token) throw OcpiError.invalid('cdr_token: no START_SESSION token is known for this session');
-      const location = await ownLocation(this.node, event.locationId);
+      const location = await this.node.services.locations.getOwn(event.locationId);
       const party = this.node.parties[0];
       const owner = location ?? (party && { country_code: party.countryCode, party_id: party.partyId });
       if (!owner) throw OcpiError.invalid('country_code: the node has no party to own the session');
@@ -135,7 +134,7 @@ export class SessionTracker
         ...(await this.live.samples(event.sessionId)),
         { timestamp: end, energy_kwh: event.kwh },
       ];
-      const location = await ownLocation(this.node, event.locationId);
+      const location = await this.node.services.locations.getOwn(event.locationId);
       const charge = await this.tariffFor(location, event);
       const costs = charge
         ? chargeCosts(charge.tariff, {
@@ -198,7 +197,7 @@ export class SessionTracker
   ): Promise<ChargeTariff | undefined> {
     const point = chargePointOf(location, event.evseUid, event.connectorId);
     for (const id of point?.connector.tariff_ids ?? []) {
-      const tariff = await ownTariff(this.node, id);
+      const tariff = await this.node.services.tariffs.getOwn(id);
       if (tariff && point) return { tariff, point };
     }
     return undefined;

@@ -49,9 +49,12 @@ export const credentialsModule: OcpiModule = {
     const config = { ocpiAuth: 'handshake' as const };
     const schemas = credentialsSchemas(version);
 
-    app.get('/credentials', { config, schema: schemas.get }, async (request) =>
-      envelope(ownCredentials(node, version, request.ocpi.token as string)),
-    );
+    app.get('/credentials', { config, schema: schemas.get }, async (request) => {
+      // Set whenever a handshake route is reached (the transport refuses a request without one).
+      const token = request.ocpi.token;
+      if (token === undefined) throw OcpiError.unauthorized();
+      return envelope(ownCredentials(node, version, token));
+    });
 
     app.post('/credentials', { config, schema: schemas.post }, async (request) => {
       const caller = request.ocpi.caller;

@@ -1,7 +1,7 @@
 import { type OcpiReply, PartnerCallError } from '../../client/ocpi-http.ts';
 import { isRefusal } from '../../delivery/refusal.ts';
 import { describeIssues } from '../../model/validate.ts';
-import { hasInterfaceRoles, type OcpiVersion } from '../../model/versions.ts';
+import { hasInterfaceRoles } from '../../model/versions.ts';
 import type { OcpiNode } from '../../node.ts';
 import { partnerEndpoint } from '../../partners/endpoints.ts';
 import type { Partner } from '../../partners/types.ts';
@@ -77,7 +77,7 @@ export async function* pullObjects<M extends ObjectModuleId>(
     throw new OcpiError(OcpiStatus.NO_MATCHING_ENDPOINTS, `the partner offers no ${spec.id} sender endpoint`);
   const token = await node.registry.outboundToken(partner.id);
   if (!token) throw new OcpiError(OcpiStatus.CLIENT_ERROR, `no token for partner ${partner.id}`);
-  const version = partner.version as OcpiVersion;
+  const version = partner.version;
   const owner = partner.parties.find((p) => p.role === spec.ownerRole) ?? partner.parties[0];
   const us = node.parties[0];
   const headers = hasInterfaceRoles(version) && owner && us ? routingHeadersFor(us, owner) : undefined;

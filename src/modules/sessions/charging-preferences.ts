@@ -45,6 +45,7 @@ export function chargingPreferencesRoute(spec: ObjectModuleSpec) {
         throw OcpiError.invalid(`invalid ChargingPreferences: ${describeIssues(parsed.errors)}`);
       const answer = await node.chargingPreferences(
         session,
+        // Checked against the ChargingPreferences schema of the version, which its type comes from.
         parsed.value as ChargingPreferences,
         caller.partner,
       );

@@ -1,4 +1,5 @@
 import type { CodecContextExt } from '../../model/codecs/index.ts';
+import { isJsonObject } from '../../model/json.ts';
 import type { CdrToken } from '../../model/v230/cdrs.ts';
 import type { ChargingPreferences, ChargingPreferencesResponse, Session } from '../../model/v230/sessions.ts';
 import type { OcpiVersion } from '../../model/versions.ts';
@@ -28,8 +29,9 @@ export const defaultChargingPreferences: ChargingPreferencesHandler = () => 'NOT
  * only partner that is sent it and may list it.
  */
 export function tokenAudience(object: CanonicalObject): string | undefined {
-  const token = object.cdr_token as { country_code?: unknown; party_id?: unknown } | undefined;
-  if (typeof token?.country_code !== 'string' || typeof token.party_id !== 'string') return undefined;
+  const token = object.cdr_token;
+  if (!isJsonObject(token) || typeof token.country_code !== 'string' || typeof token.party_id !== 'string')
+    return undefined;
   return `${token.country_code}*${token.party_id}`.toUpperCase();
 }
 
@@ -46,8 +48,7 @@ export async function embeddedLocations(
   if (version !== '2.1.1') return {};
   const ids = new Set<string>();
   for (const o of objects) {
-    const cdrLocation = o.cdr_location as { id?: unknown } | undefined;
-    const id = o.location_id ?? cdrLocation?.id;
+    const id = o.location_id ?? (isJsonObject(o.cdr_location) ? o.cdr_location.id : undefined);
     if (typeof id === 'string') ids.add(id);
   }
   const found = new Map<string, CanonicalObject>();

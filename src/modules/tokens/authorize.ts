@@ -40,7 +40,7 @@ export function authorizeRoute(app: FastifyInstance, version: OcpiVersion, node:
         const parsed = parseObject(version, 'LocationReferences', request.body);
         if (!parsed.ok)
           throw OcpiError.invalid(`invalid LocationReferences: ${describeIssues(parsed.errors)}`);
-        location = parsed.value as CanonicalObject;
+        location = parsed.value;
       }
       const token = await node.services.tokens.getOwn(request.params.token_uid, type);
       if (!token)
