@@ -35,7 +35,9 @@ async function adminCall(
   let reply: unknown;
   try {
     reply = JSON.parse(text);
-  } catch {}
+  } catch {
+    // Not JSON: not an envelope either, said just below.
+  }
   if (!Value.Check(AdminReply, reply))
     throw new Error(`HTTP ${res.status} from ${node}: ${text.slice(0, 200)}`);
   if (res.status >= 300 || reply.status_code !== 1000) {
