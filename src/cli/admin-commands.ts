@@ -70,156 +70,147 @@ function progressBar(p: PullProgressReply): string {
   return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.received}${of} objects, page ${p.pages}`;
 }
 
+const OPTIONS = {
+  ...ADMIN_OPTIONS,
+  label: { type: 'string' },
+  json: { type: 'boolean' },
+  version: { type: 'string' },
+  replay: { type: 'string' },
+  'replay-all': { type: 'boolean' },
+  'date-from': { type: 'string' },
+} as const;
+
+/** What every admin command is given: its options, its arguments and how to reach the node. */
+interface AdminInvocation {
+  values: { label?: string; version?: string; replay?: string; 'replay-all'?: boolean; 'date-from'?: string };
+  node: string;
+  adminToken: string;
+  /** A call to the node's admin API; resolves to the reply's data. */
+  call: (method: string, path: string, body?: unknown, query?: string) => Promise<unknown>;
+  /** Prints the data as JSON with --json, else the text. */
+  print: (data: unknown, text: string) => void;
+  /** The i-th positional argument, named in the error when missing. */
+  arg: (i: number, name: string) => string;
+}
+
+async function register({ call, print, arg }: AdminInvocation): Promise<void> {
+  const body = { versionsUrl: arg(0, 'partner-versions-url'), token: arg(1, 'token-a') };
+  const partner = readReply(PartnerReply, await call('POST', '/partners', body), 'the registration');
+  print(partner, `registered: ${describePartner(partner)}`);
+}
+
+async function partners({ call, print }: AdminInvocation): Promise<void> {
+  const list = readReply(Type.Array(PartnerReply), await call('GET', '/partners'), 'the partners list');
+  print(list, list.length === 0 ? 'no partners' : list.map(describePartner).join('\n'));
+}
+
+async function rotate({ call, print, arg }: AdminInvocation): Promise<void> {
+  const path = `/partners/${encodeURIComponent(arg(0, 'partner-id'))}/update`;
+  const partner = readReply(PartnerReply, await call('POST', path), 'the rotation');
+  print(partner, `credentials rotated: ${describePartner(partner)}`);
+}
+
+async function unregister({ call, print, arg }: AdminInvocation): Promise<void> {
+  const path = `/partners/${encodeURIComponent(arg(0, 'partner-id'))}`;
+  const result = readReply(UnregisterReply, await call('DELETE', path), 'the unregistration');
+  print(
+    result,
+    result.remote === 'unregistered'
+      ? 'unregistered'
+      : `removed locally; the partner did not confirm: ${result.message ?? ''}`,
+  );
+}
+
+async function load({ values, call, print, arg }: AdminInvocation): Promise<void> {
+  const module = arg(0, 'locations|tariffs|tokens');
+  const objects: unknown = JSON.parse(await readFile(arg(1, 'file.json'), 'utf8'));
+  const query = values.version ? `?version=${encodeURIComponent(values.version)}` : '';
+  const result = readReply(
+    LoadReply,
+    await call('PUT', `/objects/${encodeURIComponent(module)}`, objects, query),
+    'the load',
+  );
+  print(result, `loaded ${result.loaded} ${module}; pushed to every partner that receives them`);
+}
+
+async function sync({ values, node, adminToken, print, arg }: AdminInvocation): Promise<void> {
+  const [partner, module] = [arg(0, 'partner-id'), arg(1, 'locations|tariffs|tokens')];
+  const query = values['date-from'] ? `?date_from=${encodeURIComponent(values['date-from'])}` : '';
+  const result = await syncWithProgress(
+    `${node}/admin/partners/${encodeURIComponent(partner)}/sync/${encodeURIComponent(module)}${query}`,
+    adminToken,
+  );
+  print(
+    result,
+    `\nsynced ${module}: ${result.received} received in ${result.pages} pages, ${result.skipped} invalid skipped`,
+  );
+}
+
+/** Lists the dead letters, or replays one (--replay <id>) or all (--replay-all). */
+async function deadLetters({ values, call, print }: AdminInvocation): Promise<void> {
+  if (values.replay) {
+    const path = `/dead-letters/${encodeURIComponent(values.replay)}/replay`;
+    print(await call('POST', path), `replayed ${values.replay}`);
+    return;
+  }
+  if (values['replay-all']) {
+    const result = readReply(ReplayReply, await call('POST', '/dead-letters/replay'), 'the replay');
+    print(result, `replayed ${result.replayed}`);
+    return;
+  }
+  const letters = readReply(
+    Type.Array(DeadLetterReply),
+    await call('GET', '/dead-letters'),
+    'the dead letters list',
+  );
+  print(
+    letters,
+    letters.length === 0
+      ? 'no dead letters'
+      : letters
+          .map((d) => `${d.id}  ${d.method} ${d.url}  ${d.attempts} attempts  ${d.lastError ?? ''}`)
+          .join('\n'),
+  );
+}
+
+async function registrationToken({ values, call, print }: AdminInvocation): Promise<void> {
+  const body = values.label ? { label: values.label } : {};
+  const created = readReply(
+    RegistrationTokenReply,
+    await call('POST', '/registration-tokens', body),
+    'the registration token',
+  );
+  print(created, `token A: ${created.token}\nversions URL: ${created.versionsUrl}`);
+}
+
+const ADMIN_COMMANDS: Partial<Record<string, (invocation: AdminInvocation) => Promise<void>>> = {
+  register,
+  partners,
+  rotate,
+  unregister,
+  load,
+  sync,
+  'dead-letters': deadLetters,
+  'registration-token': registrationToken,
+};
+
 /** The commands that talk to a running node's admin API. */
 export async function adminCommand(command: string, argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      ...ADMIN_OPTIONS,
-      label: { type: 'string' },
-      json: { type: 'boolean' },
-      version: { type: 'string' },
-      replay: { type: 'string' },
-      'replay-all': { type: 'boolean' },
-      'date-from': { type: 'string' },
+  const run = ADMIN_COMMANDS[command];
+  if (!run) throw new Error(`unknown admin command ${command}`);
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
+  const { node, adminToken } = adminConnection(values, env);
+  await run({
+    values,
+    node,
+    adminToken,
+    call: (method, path, body, query) => adminCall(node, adminToken, method, path, body, query),
+    print: (data, text) => process.stdout.write(`${values.json ? JSON.stringify(data, null, 2) : text}\n`),
+    arg: (i, name) => {
+      const value = positionals[i];
+      if (value === undefined) throw new Error(`missing <${name}>`);
+      return value;
     },
   });
-  const { node, adminToken } = adminConnection(values, env);
-  const print = (data: unknown, text: string) =>
-    process.stdout.write(`${values.json ? JSON.stringify(data, null, 2) : text}\n`);
-  const arg = (i: number, name: string): string => {
-    const value = positionals[i];
-    if (value === undefined) throw new Error(`missing <${name}>`);
-    return value;
-  };
-
-  switch (command) {
-    case 'register': {
-      const partner = readReply(
-        PartnerReply,
-        await adminCall(node, adminToken, 'POST', '/partners', {
-          versionsUrl: arg(0, 'partner-versions-url'),
-          token: arg(1, 'token-a'),
-        }),
-        'the registration',
-      );
-      print(partner, `registered: ${describePartner(partner)}`);
-      return 0;
-    }
-    case 'partners': {
-      const partners = readReply(
-        Type.Array(PartnerReply),
-        await adminCall(node, adminToken, 'GET', '/partners'),
-        'the partners list',
-      );
-      print(partners, partners.length === 0 ? 'no partners' : partners.map(describePartner).join('\n'));
-      return 0;
-    }
-    case 'rotate': {
-      const partner = readReply(
-        PartnerReply,
-        await adminCall(
-          node,
-          adminToken,
-          'POST',
-          `/partners/${encodeURIComponent(arg(0, 'partner-id'))}/update`,
-        ),
-        'the rotation',
-      );
-      print(partner, `credentials rotated: ${describePartner(partner)}`);
-      return 0;
-    }
-    case 'unregister': {
-      const result = readReply(
-        UnregisterReply,
-        await adminCall(node, adminToken, 'DELETE', `/partners/${encodeURIComponent(arg(0, 'partner-id'))}`),
-        'the unregistration',
-      );
-      print(
-        result,
-        result.remote === 'unregistered'
-          ? 'unregistered'
-          : `removed locally; the partner did not confirm: ${result.message ?? ''}`,
-      );
-      return 0;
-    }
-    case 'load': {
-      const module = arg(0, 'locations|tariffs|tokens');
-      const objects: unknown = JSON.parse(await readFile(arg(1, 'file.json'), 'utf8'));
-      const query = values.version ? `?version=${encodeURIComponent(values.version)}` : '';
-      const result = readReply(
-        LoadReply,
-        await adminCall(node, adminToken, 'PUT', `/objects/${encodeURIComponent(module)}`, objects, query),
-        'the load',
-      );
-      print(result, `loaded ${result.loaded} ${module}; pushed to every partner that receives them`);
-      return 0;
-    }
-    case 'sync': {
-      const [partner, module] = [arg(0, 'partner-id'), arg(1, 'locations|tariffs|tokens')];
-      const query = values['date-from'] ? `?date_from=${encodeURIComponent(values['date-from'])}` : '';
-      const result = await syncWithProgress(
-        `${node}/admin/partners/${encodeURIComponent(partner)}/sync/${encodeURIComponent(module)}${query}`,
-        adminToken,
-      );
-      print(
-        result,
-        `\nsynced ${module}: ${result.received} received in ${result.pages} pages, ${result.skipped} invalid skipped`,
-      );
-      return 0;
-    }
-    case 'dead-letters': {
-      if (values.replay) {
-        print(
-          await adminCall(
-            node,
-            adminToken,
-            'POST',
-            `/dead-letters/${encodeURIComponent(values.replay)}/replay`,
-          ),
-          `replayed ${values.replay}`,
-        );
-        return 0;
-      }
-      if (values['replay-all']) {
-        const result = readReply(
-          ReplayReply,
-          await adminCall(node, adminToken, 'POST', '/dead-letters/replay'),
-          'the replay',
-        );
-        print(result, `replayed ${result.replayed}`);
-        return 0;
-      }
-      const letters = readReply(
-        Type.Array(DeadLetterReply),
-        await adminCall(node, adminToken, 'GET', '/dead-letters'),
-        'the dead letters list',
-      );
-      print(
-        letters,
-        letters.length === 0
-          ? 'no dead letters'
-          : letters
-              .map((d) => `${d.id}  ${d.method} ${d.url}  ${d.attempts} attempts  ${d.lastError ?? ''}`)
-              .join('\n'),
-      );
-      return 0;
-    }
-    default: {
-      const created = readReply(
-        RegistrationTokenReply,
-        await adminCall(
-          node,
-          adminToken,
-          'POST',
-          '/registration-tokens',
-          values.label ? { label: values.label } : {},
-        ),
-        'the registration token',
-      );
-      print(created, `token A: ${created.token}\nversions URL: ${created.versionsUrl}`);
-      return 0;
-    }
-  }
+  return 0;
 }

@@ -70,28 +70,41 @@ function stableJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/**
- * The receiver interface of a module of client-owned objects:
- * GET/PUT/PATCH[/DELETE] {base}/{country_code}/{party_id}/{id}[/{child ids}...];
- * for modules that `receive: 'post'` (CDRs), POST {base} and GET at the URL it answers.
- */
-export function receiverRoutes(
-  app: FastifyInstance,
+/** The object a receiver URL names: its ref, its path of child ids, its name and its identity fields. */
+interface Target {
+  ref: ObjectRef;
+  path: string[];
+  objectName: string;
+  identity: Record<string, string>;
+}
+
+/** What every receiver route of one module and version shares. */
+interface Receiver {
+  version: OcpiVersion;
+  spec: ObjectModuleSpec;
+  service: ObjectService;
+  options: ReceiverOptions;
+  /** Codec context for the partner's objects. */
+  extra: CodecContextExt;
+  /** Named after what they hold (location_id, evse_uid), so errors about them say so. */
+  idParam: string;
+  childParams: string[];
+  target: (request: { params: Params; query: Partial<Record<string, string>> }) => Target;
+  unknown: (what: string, httpStatus?: number) => OcpiError;
+}
+
+function receiverOf(
   version: OcpiVersion,
   spec: ObjectModuleSpec,
   service: ObjectService,
   options: ReceiverOptions,
-): void {
-  const extra = options.context ?? {};
-  const appendFields = spec.appendOnPatch ?? [];
-  const posted = spec.receive === 'post';
-  // Named after what they hold (location_id, evse_uid), so errors about them say so.
+): Receiver {
   const [idParam = 'id', ...childParams] = idParamNames(spec);
   const withRoles = hasInterfaceRoles(version);
   // 2.1.1 keys tokens by uid alone; `?type=` arrived with 2.2.
   const subtypeSpec = withRoles ? spec.subtype : undefined;
 
-  const target = (request: { params: Params; query: Partial<Record<string, string>> }) => {
+  const target = (request: { params: Params; query: Partial<Record<string, string>> }): Target => {
     const p = request.params;
     const query = request.query;
     const subtype = subtypeSpec
@@ -116,89 +129,52 @@ export function receiverRoutes(
       httpStatus,
     });
 
+  return {
+    version,
+    spec,
+    service,
+    options,
+    extra: options.context ?? {},
+    idParam,
+    childParams,
+    target,
+    unknown,
+  };
+}
+
+/**
+ * The receiver interface of a module of client-owned objects:
+ * GET/PUT/PATCH[/DELETE] {base}/{country_code}/{party_id}/{id}[/{child ids}...];
+ * for modules that `receive: 'post'` (CDRs), POST {base} and GET at the URL it answers.
+ */
+export function receiverRoutes(
+  app: FastifyInstance,
+  version: OcpiVersion,
+  spec: ObjectModuleSpec,
+  service: ObjectService,
+  options: ReceiverOptions,
+): void {
+  const rx = receiverOf(version, spec, service, options);
+  const posted = spec.receive === 'post';
   const routes = app.withTypeProvider<TypeBoxTypeProvider>();
   for (let depth = 0; depth <= spec.children.length; depth++) {
-    const url = ['country_code', 'party_id', idParam, ...childParams.slice(0, depth)]
+    const url = ['country_code', 'party_id', rx.idParam, ...rx.childParams.slice(0, depth)]
       .map((p) => `/:${p}`)
       .join('');
     const schema = (method: 'get' | 'put' | 'patch' | 'delete') =>
       receiverSchema(version, spec, depth, method);
 
-    routes.get(url, { schema: schema('get') }, async (request) => {
-      const partner = partnerOf(request);
-      const { ref, path, objectName } = target(request);
-      const root = await service.getReceived(partner.id, ref);
-      const found = root && findAt(root, spec.children, path);
-      if (!found) throw unknown(objectName, 404);
-      return envelope(renderObject(version, objectName, found, { context: ref }));
-    });
-
+    routes.get(url, { schema: schema('get') }, async (request) =>
+      getObject(rx, partnerOf(request), rx.target(request)),
+    );
     if (posted) continue;
-
-    // An older object than the one stored is acknowledged and not applied (see isOlder).
-    routes.put(url, { schema: schema('put') }, async (request) => {
-      const partner = partnerOf(request);
-      const { ref, path, objectName, identity } = target(request);
-      assertPartnerParty(partner, ref.countryCode, ref.partyId);
-      const object = parseOrThrow(version, objectName, request.body, ref, extra);
-      assertSameIdentity(object, identity);
-      const lastUpdated = String(object.last_updated ?? formatDateTime(new Date(options.clock.now())));
-      if (path.length === 0) {
-        if (await service.putReceived(partner.id, ref, object, new Date(lastUpdated)))
-          options.onReceived?.(partner.id, object);
-        return envelope(undefined);
-      }
-      // An EVSE or Connector is compared with its own stored time, not its Location's: the
-      // Location's is the latest of all its children's, and a change to one EVSE is not
-      // older for being sent after a change to another.
-      const result = await service.updateReceived(partner.id, ref, (root) => {
-        const stored = findAt(root, spec.children, path);
-        if (stored && isOlder(object, stored)) return undefined;
-        const next = replaceAt(root, spec.children, path, object, lastUpdated);
-        if (!next) throw unknown(spec.children[path.length - 2]?.objectName ?? spec.objectName);
-        return next;
-      });
-      if (!result) throw unknown(spec.objectName);
-      if (result.changed) options.onReceived?.(partner.id, result.object);
-      return envelope(undefined);
-    });
-
+    routes.put(url, { schema: schema('put') }, async (request) =>
+      putObject(rx, partnerOf(request), rx.target(request), request.body),
+    );
     if (spec.patch(version)) {
-      routes.patch(url, { schema: schema('patch') }, async (request) => {
-        const partner = partnerOf(request);
-        const { ref, path, objectName, identity } = target(request);
-        assertPartnerParty(partner, ref.countryCode, ref.partyId);
-        const patch = parseObject(version, objectName, request.body, { shape: 'patch' });
-        if (!patch.ok)
-          throw OcpiError.invalid(`invalid ${objectName} PATCH: ${describeIssues(patch.errors)}`);
-        const changes = patch.value;
-        // Identity comes from the URL: a PATCH may repeat it, never change it.
-        assertSameIdentity(changes, identity);
-        const result = await service.updateReceived(partner.id, ref, (root) => {
-          const current = findAt(root, spec.children, path);
-          if (!current) throw unknown(objectName);
-          // Compared with the time of the object the PATCH is on: the Location's own for a
-          // Location PATCH (it is also the latest of its children's, the only time the
-          // Location's own fields have), the EVSE's or Connector's for theirs (as for PUT).
-          if (isOlder(changes, current)) return undefined;
-          // Merge in the partner's version, then read the whole object back: a PATCH
-          // can never leave an object that the full schema would refuse.
-          const before = renderObject(version, objectName, current, { context: ref });
-          const merged = { ...before, ...withoutIdentity(changes, identity) };
-          for (const field of path.length === 0 ? appendFields : []) {
-            if (field in changes) merged[field] = appended(before[field], changes[field]);
-          }
-          // A PATCH without last_updated (2.1.1 asks for none) is applied as a change made
-          // now, without taking the object's time back if it says later.
-          if (changes.last_updated === undefined)
-            merged.last_updated = later(current.last_updated, formatDateTime(new Date(options.clock.now())));
-          const object = parseOrThrow(version, objectName, merged, ref, extra);
-          return replaceAt(root, spec.children, path, object, String(object.last_updated));
-        });
-        if (!result) throw unknown(objectName);
-        if (result.changed) options.onReceived?.(partner.id, result.object);
-        return envelope(undefined);
-      });
+      routes.patch(url, { schema: schema('patch') }, async (request) =>
+        patchObject(rx, partnerOf(request), rx.target(request), request.body),
+      );
     }
   }
 
@@ -209,17 +185,94 @@ export function receiverRoutes(
 
   if (spec.delete) {
     routes.delete(
-      `/:country_code/:party_id/:${idParam}`,
+      `/:country_code/:party_id/:${rx.idParam}`,
       { schema: receiverSchema(version, spec, 0, 'delete') },
-      async (request) => {
-        const partner = partnerOf(request);
-        const { ref } = target(request);
-        assertPartnerParty(partner, ref.countryCode, ref.partyId);
-        if (!(await service.deleteReceived(partner.id, ref))) throw unknown(spec.objectName);
-        return envelope(undefined);
-      },
+      async (request) => deleteObject(rx, partnerOf(request), rx.target(request)),
     );
   }
+}
+
+async function getObject(rx: Receiver, partner: Partner, { ref, path, objectName }: Target) {
+  const root = await rx.service.getReceived(partner.id, ref);
+  const found = root && findAt(root, rx.spec.children, path);
+  if (!found) throw rx.unknown(objectName, 404);
+  return envelope(renderObject(rx.version, objectName, found, { context: ref }));
+}
+
+/** A PUT: an older object than the one stored is acknowledged and not applied (see isOlder). */
+async function putObject(rx: Receiver, partner: Partner, target: Target, body: unknown) {
+  const { spec, service, options } = rx;
+  const { ref, path, objectName, identity } = target;
+  assertPartnerParty(partner, ref.countryCode, ref.partyId);
+  const object = parseOrThrow(rx.version, objectName, body, ref, rx.extra);
+  assertSameIdentity(object, identity);
+  const lastUpdated = String(object.last_updated ?? formatDateTime(new Date(options.clock.now())));
+  if (path.length === 0) {
+    if (await service.putReceived(partner.id, ref, object, new Date(lastUpdated)))
+      options.onReceived?.(partner.id, object);
+    return envelope(undefined);
+  }
+  // An EVSE or Connector is compared with its own stored time, not its Location's: the
+  // Location's is the latest of all its children's, and a change to one EVSE is not
+  // older for being sent after a change to another.
+  const result = await service.updateReceived(partner.id, ref, (root) => {
+    const stored = findAt(root, spec.children, path);
+    if (stored && isOlder(object, stored)) return undefined;
+    const next = replaceAt(root, spec.children, path, object, lastUpdated);
+    if (!next) throw rx.unknown(spec.children[path.length - 2]?.objectName ?? spec.objectName);
+    return next;
+  });
+  if (!result) throw rx.unknown(spec.objectName);
+  if (result.changed) options.onReceived?.(partner.id, result.object);
+  return envelope(undefined);
+}
+
+async function patchObject(rx: Receiver, partner: Partner, target: Target, body: unknown) {
+  const { version, spec, options } = rx;
+  const { ref, path, objectName, identity } = target;
+  assertPartnerParty(partner, ref.countryCode, ref.partyId);
+  const patch = parseObject(version, objectName, body, { shape: 'patch' });
+  if (!patch.ok) throw OcpiError.invalid(`invalid ${objectName} PATCH: ${describeIssues(patch.errors)}`);
+  const changes = patch.value;
+  // Identity comes from the URL: a PATCH may repeat it, never change it.
+  assertSameIdentity(changes, identity);
+  const result = await rx.service.updateReceived(partner.id, ref, (root) => {
+    const current = findAt(root, spec.children, path);
+    if (!current) throw rx.unknown(objectName);
+    // Compared with the time of the object the PATCH is on: the Location's own for a
+    // Location PATCH (it is also the latest of its children's, the only time the
+    // Location's own fields have), the EVSE's or Connector's for theirs (as for PUT).
+    if (isOlder(changes, current)) return undefined;
+    const object = patched(rx, target, current, changes);
+    return replaceAt(root, spec.children, path, object, String(object.last_updated));
+  });
+  if (!result) throw rx.unknown(objectName);
+  if (result.changed) options.onReceived?.(partner.id, result.object);
+  return envelope(undefined);
+}
+
+/**
+ * The stored object with a PATCH's changes merged in the partner's version, then read back
+ * whole: a PATCH can never leave an object that the full schema would refuse.
+ */
+function patched(rx: Receiver, target: Target, current: CanonicalObject, changes: CanonicalObject) {
+  const { ref, path, objectName, identity } = target;
+  const before = renderObject(rx.version, objectName, current, { context: ref });
+  const merged = { ...before, ...withoutIdentity(changes, identity) };
+  for (const field of path.length === 0 ? (rx.spec.appendOnPatch ?? []) : []) {
+    if (field in changes) merged[field] = appended(before[field], changes[field]);
+  }
+  // A PATCH without last_updated (2.1.1 asks for none) is applied as a change made
+  // now, without taking the object's time back if it says later.
+  if (changes.last_updated === undefined)
+    merged.last_updated = later(current.last_updated, formatDateTime(new Date(rx.options.clock.now())));
+  return parseOrThrow(rx.version, objectName, merged, ref, rx.extra);
+}
+
+async function deleteObject(rx: Receiver, partner: Partner, { ref }: Target) {
+  assertPartnerParty(partner, ref.countryCode, ref.partyId);
+  if (!(await rx.service.deleteReceived(partner.id, ref))) throw rx.unknown(rx.spec.objectName);
+  return envelope(undefined);
 }
 
 /**
