@@ -1,5 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import type { DeliveryWorker } from '../delivery/worker.ts';
+import type { JsonObject } from '../model/json.ts';
 import type { EmspCommands, SentCommand } from '../modules/commands/emsp-commands.ts';
 import type { CommandName } from '../modules/commands/names.ts';
 import { type TypedCommands, typedCommands } from '../modules/commands/typed-client.ts';
@@ -65,7 +66,7 @@ export interface OcpiApi {
      * Sends a command (eMSP side), untyped: for requests read from JSON. Resolves with the
      * CPO's answer and a promise of the result; the typed methods do the same.
      */
-    send(partnerId: string, command: CommandName, request: Record<string, unknown>): Promise<SentCommand>;
+    send(partnerId: string, command: CommandName, request: JsonObject): Promise<SentCommand>;
     get(id: string): ReturnType<EmspCommands['get']>;
     /** CPO side: the charger cancelled a reservation; tells the eMSP (CANCELED_RESERVATION). */
     reservationCancelled(chargerReservationId: string, message?: string): Promise<boolean>;
@@ -96,7 +97,7 @@ export function ocpiApi(
   adminUrl: () => string | undefined,
 ): OcpiApi {
   const { registry } = node;
-  const send = (partnerId: string, command: CommandName, request: Record<string, unknown>) =>
+  const send = (partnerId: string, command: CommandName, request: JsonObject) =>
     commands.emsp.send(partnerId, command, request);
   return {
     versionsUrl: () => versionsUrl(node),
