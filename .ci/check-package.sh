@@ -65,6 +65,7 @@ import {
   createOcpiApp,
   type OcpiAppOptions,
   OcpiError,
+  type OcpiErrorCode,
   OcpiStatus,
   openApiDocument,
   parseObject,
@@ -85,8 +86,9 @@ const status: v230.locations.Status = 'AVAILABLE';
 const wrong: v230.locations.Status = 'PARKED';
 const parsed = parseObject('2.2.1', 'Location', {});
 if (!parsed.ok) console.log(parsed.errors.map((e) => e.message));
-const document = openApiDocument('2.3.0', { publicUrl: 'https://ocpi.example.com' });
-console.log(status, wrong, v230.locations.Location.type, document.openapi);
+const document = await openApiDocument('2.3.0', { publicUrl: 'https://ocpi.example.com' });
+const code: OcpiErrorCode = new OcpiError('OCPI_ERR_CONFIG', 'x').code;
+console.log(status, wrong, v230.locations.Location.type, document.openapi, code);
 console.log(new OcpiError(OcpiStatus.INVALID_PARAMETERS, 'x'), await app.ocpi.locations.get('LOC1'));
 await app.close();
 EOF
