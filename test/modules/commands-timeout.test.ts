@@ -2,10 +2,10 @@ import { EventEmitter } from 'node:events';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { v230 } from '../../src/index.ts';
-import type { ChargerCommand, ChargerGateway, GatewayReporter } from '../../src/modules/commands/gateway.ts';
 import { SimulatedGateway } from '../../src/modules/commands/simulated-gateway.ts';
 import { ManualClock } from '../support/manual-clock.ts';
 import { MATRIX, type Pair, startPair } from '../support/pair.ts';
+import { RecordingGateway } from '../support/recording-gateway.ts';
 import { exampleJson } from '../support/spec-fixtures.ts';
 import { deliverySettled, waitFor } from '../support/wait-for.ts';
 
@@ -20,16 +20,6 @@ const TIMEOUT_SECONDS = 30;
 const TIMEOUT_MS = TIMEOUT_SECONDS * 1000;
 /** The slow charger answers this long after the CPO sent TIMEOUT. */
 const LATE_MS = 500;
-
-/** The simulator, remembering the commands that reach the chargers. */
-class RecordingGateway implements ChargerGateway {
-  readonly seen: ChargerCommand[] = [];
-  constructor(readonly inner: SimulatedGateway) {}
-  execute(command: ChargerCommand, report: GatewayReporter) {
-    this.seen.push(command);
-    return this.inner.execute(command, report);
-  }
-}
 
 /*
  * Both nodes and the chargers live on one manual clock: a timeout is a step of the test, not

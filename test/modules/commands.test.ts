@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { v230 } from '../../src/index.ts';
-import type { ChargerCommand, ChargerGateway, GatewayReporter } from '../../src/modules/commands/gateway.ts';
 import { SimulatedGateway } from '../../src/modules/commands/simulated-gateway.ts';
 import { call } from '../support/nodes.ts';
 import { eventually, MATRIX, type Pair, startPair, tokenOf } from '../support/pair.ts';
+import { RecordingGateway } from '../support/recording-gateway.ts';
 import { exampleJson } from '../support/spec-fixtures.ts';
 
 const json = (file: string) => exampleJson('2.3.0', file) as Record<string, unknown>;
@@ -21,16 +21,6 @@ const TOKEN = {
 /** The command timeout the CPO announces. */
 const TIMEOUT_SECONDS = 30;
 
-/** The simulator, counting what reaches the chargers. */
-class CountingGateway implements ChargerGateway {
-  readonly seen: ChargerCommand[] = [];
-  constructor(readonly inner: SimulatedGateway) {}
-  execute(command: ChargerCommand, report: GatewayReporter) {
-    this.seen.push(command);
-    return this.inner.execute(command, report);
-  }
-}
-
 function evse(uid: string, capabilities: string[]) {
   const base = (LOCATION.evses as Array<Record<string, unknown>>)[0] as Record<string, unknown>;
   const connectors = (base.connectors as Array<Record<string, unknown>>).map((c) => ({
@@ -42,12 +32,12 @@ function evse(uid: string, capabilities: string[]) {
 
 describe.each(MATRIX)('commands over OCPI %s on %s', (version, _store, storeOptions) => {
   let pair: Pair;
-  let gateway: CountingGateway;
+  let gateway: RecordingGateway;
   // Timeouts are in commands-timeout.test.ts, on a manual clock.
   const sim = new SimulatedGateway({ evses: { REJECT: 'reject', BUSY: 'occupied' }, tickMs: 100 });
 
   beforeAll(async () => {
-    gateway = new CountingGateway(sim);
+    gateway = new RecordingGateway(sim);
     pair = await startPair(
       version,
       { cpo: { commands: { gateway, timeoutSeconds: TIMEOUT_SECONDS } } },
