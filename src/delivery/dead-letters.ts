@@ -1,7 +1,7 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Database } from '../store/schema.ts';
 import type { OutboxDeadTable } from '../store/schema-outbox.ts';
-import { type DeadLetter, lockKey, type OutboxRow, promoteNext } from './outbox.ts';
+import { countMessages, type DeadLetter, lockKey, type OutboxRow, promoteNext } from './outbox.ts';
 
 type DeadRow = Selectable<OutboxDeadTable>;
 
@@ -120,9 +120,6 @@ export async function listDeadLetters(
   return rows.map(toDeadLetter);
 }
 
-export async function countDeadLetters(db: Kysely<Database>, partnerId?: string): Promise<number> {
-  let query = db.selectFrom('ocpi_outbox_dead').select((eb) => eb.fn.countAll().as('n'));
-  if (partnerId !== undefined) query = query.where('partner_id', '=', partnerId);
-  const row = await query.executeTakeFirstOrThrow();
-  return Number(row.n);
+export function countDeadLetters(db: Kysely<Database>, partnerId?: string): Promise<number> {
+  return countMessages(db, 'ocpi_outbox_dead', partnerId);
 }

@@ -281,9 +281,18 @@ export async function listPending(
   return rows.map(toEntry);
 }
 
-export async function countPending(db: Kysely<Database>, partnerId?: string): Promise<number> {
-  let query = db.selectFrom('ocpi_outbox').select((eb) => eb.fn.countAll().as('n'));
+/** How many rows a table of messages holds, all or one partner's: pending ones, or dead letters. */
+export async function countMessages(
+  db: Kysely<Database>,
+  table: 'ocpi_outbox' | 'ocpi_outbox_dead',
+  partnerId?: string,
+): Promise<number> {
+  let query = db.selectFrom(table).select((eb) => eb.fn.countAll().as('n'));
   if (partnerId !== undefined) query = query.where('partner_id', '=', partnerId);
   const row = await query.executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+export function countPending(db: Kysely<Database>, partnerId?: string): Promise<number> {
+  return countMessages(db, 'ocpi_outbox', partnerId);
 }
