@@ -1,6 +1,7 @@
 import type { ColumnType } from 'kysely';
 import type { OcpiVersion } from '../model/versions.ts';
 import type { CommandTables } from './schema-commands.ts';
+import type { HubTables } from './schema-hub.ts';
 import type { ObjectTables } from './schema-objects.ts';
 import type { OutboxTables } from './schema-outbox.ts';
 import type { LiveSessionTables } from './schema-sessions.ts';
@@ -68,7 +69,7 @@ export interface PartnerEndpointRow {
   url: string;
 }
 
-export interface Database extends ObjectTables, OutboxTables, CommandTables, LiveSessionTables {
+export interface Database extends ObjectTables, OutboxTables, CommandTables, LiveSessionTables, HubTables {
   ocpi_inbound_tokens: InboundTokenTable;
   ocpi_partners: PartnerTable;
   ocpi_partner_parties: PartnerPartyTable;
