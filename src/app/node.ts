@@ -9,6 +9,7 @@ import type { ObjectModuleId } from '../modules/objects/spec.ts';
 import { defaultChargingPreferences } from '../modules/sessions/service.ts';
 import { defaultAuthorizer } from '../modules/tokens/service.ts';
 import type { OcpiModule, OcpiNode } from '../node.ts';
+import { HubDirectory } from '../partners/hubs.ts';
 import { PartnerRegistry } from '../partners/registry.ts';
 import type { OwnParty } from '../partners/types.ts';
 import { openStore, type Store, type StoreOptions } from '../store/store.ts';
@@ -63,6 +64,7 @@ export async function openNode(
     basePath: (options.basePath ?? '/ocpi').replace(/\/+$/, ''),
     store,
     registry,
+    hubs: new HubDirectory(store, clock),
     http: new OcpiHttpClient(options.http, options.outboundUrlPolicy),
     urlPolicy: options.outboundUrlPolicy ?? {},
     log: app.log,

@@ -4,6 +4,7 @@ import type { OutboundUrlPolicy } from '../client/url-guard.ts';
 import type { Clock } from '../clock.ts';
 import type { OcpiVersion } from '../model/versions.ts';
 import type { Store } from '../store/store.ts';
+import type { HubDirectory } from './hubs.ts';
 import type { PartnerRegistry } from './registry.ts';
 import type { OwnParty } from './types.ts';
 
@@ -17,6 +18,8 @@ export interface PartnersContext {
   readonly basePath: string;
   readonly store: Store;
   readonly registry: PartnerRegistry;
+  /** The parties behind our hub partners and their connection status (HubClientInfo). */
+  readonly hubs: HubDirectory;
   readonly http: OcpiHttpClient;
   readonly urlPolicy: OutboundUrlPolicy;
   readonly log: FastifyBaseLogger;
