@@ -36,7 +36,8 @@ import { describe, expect, it } from 'vitest';
  * service.ts (the business interface), schema.ts and module.ts (what the node mounts). The
  * objects folder is the kit the object modules (locations, tariffs, tokens, sessions, cdrs) are
  * built from; its spec.ts (the description a module fills in) and publisher.ts (how a module's
- * own objects reach partners) and route-schemas.ts (the params of object routes) are faces as well.
+ * own objects reach partners), route-schemas.ts (the params of object routes) and pages.ts (the
+ * walk over a partner's paginated list, which HubClientInfo pulls too) are faces as well.
  */
 
 /** Rows of units; a unit is folders (a prefix of a path below src/) and files (ending in .ts). */
@@ -55,7 +56,9 @@ const LAYERS: readonly (readonly (readonly string[])[])[] = [
 ];
 
 const FACES = ['service.ts', 'schema.ts', 'module.ts'];
-const KIT_FACES: Record<string, string[]> = { objects: ['spec.ts', 'publisher.ts', 'route-schemas.ts'] };
+const KIT_FACES: Record<string, string[]> = {
+  objects: ['spec.ts', 'publisher.ts', 'route-schemas.ts', 'pages.ts'],
+};
 
 const MAX_LINES = 500;
 
