@@ -21,6 +21,7 @@ import { mountOcpiRoutes } from './app/routes.ts';
 import { systemClock } from './clock.ts';
 import { createDeliveryWorker } from './delivery/worker.ts';
 import { credentialsModule } from './modules/credentials/module.ts';
+import { hubClientInfoModule } from './modules/hubclientinfo/module.ts';
 import type { OcpiModule } from './node.ts';
 import { answerUnrouted, serverOptions } from './transport/server.ts';
 
@@ -35,7 +36,8 @@ export type { OcpiAppOptions };
 export const ocpiPlugin: FastifyPluginCallback<OcpiAppOptions> = fp<OcpiAppOptions>(
   async (app, options) => {
     checkOptions(options);
-    const modules: OcpiModule[] = [credentialsModule];
+    // Configuration modules are always on; `options.modules` picks among the functional ones.
+    const modules: OcpiModule[] = [credentialsModule, hubClientInfoModule];
     const { node, ownsStore } = await openNode(app, options, modules);
     const wake = () => delivery.wake();
     const publishers = createPublishers(node, wake);

@@ -50,6 +50,7 @@ export type {
   OpenApiPathItem,
 } from './openapi/types.ts';
 export type { UnregisterResult } from './partners/handshake-client.ts';
+export type { HubClient, HubClientChange, HubClientStatus } from './partners/hubs.ts';
 export type { RegistrationTokenOptions } from './partners/registry.ts';
 export type {
   BusinessDetails,

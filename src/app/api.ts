@@ -4,6 +4,7 @@ import type { JsonObject } from '../model/json.ts';
 import type { EmspCommands, SentCommand } from '../modules/commands/emsp-commands.ts';
 import type { CommandName } from '../modules/commands/names.ts';
 import { type TypedCommands, typedCommands } from '../modules/commands/typed-client.ts';
+import { syncHubClients } from '../modules/hubclientinfo/client.ts';
 import { type PullOptions, type PullProgress, syncFromPartner } from '../modules/objects/client.ts';
 import type { ImmutablePublisher, Publisher } from '../modules/objects/publisher.ts';
 import type { ObjectModuleId } from '../modules/objects/spec.ts';
@@ -14,6 +15,7 @@ import {
   unregisterFrom,
   updateCredentialsWith,
 } from '../partners/handshake-client.ts';
+import type { HubClient, HubClientChange } from '../partners/hubs.ts';
 import type { RegistrationTokenOptions } from '../partners/registry.ts';
 import type { Partner } from '../partners/types.ts';
 import type { Store } from '../store/store.ts';
@@ -73,6 +75,15 @@ export interface OcpiApi {
   };
   /** The outbox worker: pending pushes, dead letters, replay. */
   readonly delivery: DeliveryWorker;
+  /** The parties behind our hub partners and their connection status (HubClientInfo). */
+  readonly hubClients: {
+    /** Pulls a hub's ClientInfo list from its sender interface and stores each. */
+    sync(partnerId: string, options?: PullOptions): Promise<PullProgress>;
+    /** The parties behind one hub, or behind every hub. */
+    list(partnerId?: string): Promise<HubClient[]>;
+    /** Told of every stored ClientInfo, with the status the party had before; returns the unsubscribe. */
+    onChange(listener: (change: HubClientChange) => void): () => void;
+  };
   partner(id: string): Promise<Partner | undefined>;
   readonly store: Store;
 }
@@ -121,6 +132,11 @@ export function ocpiApi(
         commands.cpo.cancelReservation(chargerReservationId, message),
     },
     delivery,
+    hubClients: {
+      sync: (partnerId, pull) => syncHubClients(node, partnerId, pull),
+      list: (partnerId) => node.hubs.list(partnerId),
+      onChange: (listener) => node.hubs.onChange(listener),
+    },
     store: node.store,
   };
 }

@@ -31,6 +31,7 @@ const TAGS = [
   { name: 'sessions', description: 'Charging sessions' },
   { name: 'cdrs', description: 'Charge detail records' },
   { name: 'commands', description: 'Commands to chargers and their asynchronous results' },
+  { name: 'hubclientinfo', description: 'The parties behind a hub and the status of their connections' },
 ];
 
 /** Header parameters of 2.2 and later: request ids on every request, routing headers on module requests. */
