@@ -8,6 +8,7 @@ import { ocpiTransport } from '../transport/plugin.ts';
 import { answerUnrouted, listenUrl, type ServerLimits, serverOptions } from '../transport/server.ts';
 import { adminValidatorCompiler } from './admin-validation.ts';
 import { adminCommandRoutes } from './command-routes.ts';
+import { adminHubRoutes } from './hub-routes.ts';
 import { adminObjectRoutes } from './object-routes.ts';
 import { adminRoutes } from './routes.ts';
 
@@ -44,6 +45,7 @@ export async function mountAdmin(
     adminRoutes(scope, node, options.token);
     adminObjectRoutes(scope, node, parts);
     adminCommandRoutes(scope, node, parts.commands, node.events);
+    adminHubRoutes(scope, node);
   };
   const listener = options.listener;
   if (!listener) {

@@ -1,9 +1,7 @@
-import { Readable } from 'node:stream';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { DeliveryWorker } from '../delivery/worker.ts';
-import { parseDateTime } from '../model/datetime.ts';
 import { parseObject } from '../model/objects.ts';
 import { describeIssues } from '../model/validate.ts';
 import { isSupportedVersion } from '../model/versions.ts';
@@ -16,6 +14,7 @@ import type { OcpiNode } from '../node.ts';
 import { envelope } from '../transport/envelope.ts';
 import { OcpiError } from '../transport/errors.ts';
 import { readPageRequest } from '../transport/pagination.ts';
+import { streamProgress, syncOptions } from './progress-stream.ts';
 import {
   Acknowledged,
   AdminPageQuery,
@@ -142,22 +141,10 @@ export function adminObjectRoutes(app: FastifyInstance, node: OcpiNode, objects:
     { config, schema: { params: PartnerModuleParams, querystring: SyncQuery } },
     async (request, reply) => {
       const id = moduleOf(objects, request.params.module);
-      const dateFrom = request.query.date_from ? parseDateTime(request.query.date_from) : undefined;
-      if (request.query.date_from && !dateFrom) throw OcpiError.invalid('date_from: not a DateTime');
-      const stream = new Readable({ read() {} });
-      reply.type('application/x-ndjson');
-      syncFromPartner(node, request.params.partner, objects.specs[id], {
-        ...(dateFrom ? { dateFrom } : {}),
-        onPage: (p) => stream.push(`${JSON.stringify({ progress: p })}\n`),
-      })
-        .then((result) => stream.push(`${JSON.stringify({ done: result })}\n`))
-        .catch((err: Error) =>
-          stream.push(
-            `${JSON.stringify({ error: err.message, status_code: err instanceof OcpiError ? err.statusCode : 3000 })}\n`,
-          ),
-        )
-        .finally(() => stream.push(null));
-      return reply.send(stream);
+      const options = syncOptions(request.query);
+      return streamProgress(reply, (onPage) =>
+        syncFromPartner(node, request.params.partner, objects.specs[id], { ...options, onPage }),
+      );
     },
   );
 

@@ -6,6 +6,7 @@ import { type OcpiNode, versionsUrl } from '../node.ts';
 import { registerWith, unregisterFrom, updateCredentialsWith } from '../partners/handshake-client.ts';
 import { envelope } from '../transport/envelope.ts';
 import { OcpiError } from '../transport/errors.ts';
+import { withHubClients } from './hub-routes.ts';
 import {
   PartnerAnswer,
   PartnerIdParams,
@@ -41,7 +42,7 @@ export function adminRoutes(app: FastifyInstance, node: OcpiNode, adminToken: st
   const routes = app.withTypeProvider<TypeBoxTypeProvider>();
 
   routes.get('/partners', { config, schema: { response: { 200: PartnersAnswer } } }, async () =>
-    envelope(await node.registry.list()),
+    envelope(await withHubClients(node, await node.registry.list())),
   );
 
   routes.post(

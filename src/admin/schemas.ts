@@ -121,6 +121,21 @@ const BusinessDetails = Type.Object({
   ),
 });
 
+/** A party behind a hub partner, as the hub reported it (HubClientInfo). */
+const HubClient = Type.Object({
+  countryCode: Type.String(),
+  partyId: Type.String(),
+  /** The role as the hub gave it (a 2.2.1 hub may say HUB). */
+  role: Type.String(),
+  status: Type.Union([
+    Type.Literal('CONNECTED'),
+    Type.Literal('OFFLINE'),
+    Type.Literal('PLANNED'),
+    Type.Literal('SUSPENDED'),
+  ]),
+  lastUpdated: Timestamp,
+});
+
 const Partner = Type.Object({
   id: Type.String(),
   status: Type.Union([Type.Literal('pending'), Type.Literal('registered')]),
@@ -143,12 +158,15 @@ const Partner = Type.Object({
     }),
   ),
   hubPartyId: Opt(Type.String()),
+  /** For a hub: the parties behind it and the status of each, as far as it told us. */
+  hubClients: Opt(Type.Array(HubClient)),
   createdAt: Timestamp,
   updatedAt: Timestamp,
 });
 
 export const PartnerAnswer = answer(Partner);
 export const PartnersAnswer = answer(Type.Array(Partner));
+export const HubClientsAnswer = answer(Type.Array(HubClient));
 
 export const UnregisteredAnswer = answer(
   Type.Object({

@@ -48,7 +48,13 @@ async function adminCall(
 
 function describePartner(p: PartnerReply): string {
   const parties = p.parties.map((r) => `${r.countryCode}*${r.partyId} ${r.role}`).join(', ') || '-';
-  return `${p.id}  ${p.status.padEnd(10)}  ${p.version.padEnd(6)}  ${parties}  ${p.versionsUrl}`;
+  const line = `${p.id}  ${p.status.padEnd(10)}  ${p.version.padEnd(6)}  ${parties}  ${p.versionsUrl}`;
+  if (!p.hubClients) return line;
+  // A hub: the parties behind it, one a line.
+  const clients = p.hubClients.map(
+    (c) => `  via hub: ${`${c.countryCode}*${c.partyId}`.padEnd(7)}  ${c.role.padEnd(5)}  ${c.status}`,
+  );
+  return [line, ...(clients.length > 0 ? clients : ['  via hub: no parties reported yet'])].join('\n');
 }
 
 /** Runs a sync, drawing a progress bar from the NDJSON lines the node streams. */
@@ -134,7 +140,7 @@ async function load({ values, call, print, arg }: AdminInvocation): Promise<void
 }
 
 async function sync({ values, node, adminToken, print, arg }: AdminInvocation): Promise<void> {
-  const [partner, module] = [arg(0, 'partner-id'), arg(1, 'locations|tariffs|tokens')];
+  const [partner, module] = [arg(0, 'partner-id'), arg(1, 'locations|tariffs|tokens|hubclientinfo')];
   const query = values['date-from'] ? `?date_from=${encodeURIComponent(values['date-from'])}` : '';
   const result = await syncWithProgress(
     `${node}/admin/partners/${encodeURIComponent(partner)}/sync/${encodeURIComponent(module)}${query}`,

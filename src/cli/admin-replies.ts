@@ -20,6 +20,17 @@ export const PartnerReply = Type.Object({
   parties: Type.Array(
     Type.Object({ countryCode: Type.String(), partyId: Type.String(), role: Type.String() }),
   ),
+  /** A hub's parties, as it reported them (HubClientInfo). */
+  hubClients: Type.Optional(
+    Type.Array(
+      Type.Object({
+        countryCode: Type.String(),
+        partyId: Type.String(),
+        role: Type.String(),
+        status: Type.String(),
+      }),
+    ),
+  ),
 });
 export type PartnerReply = Static<typeof PartnerReply>;
 

@@ -6,14 +6,15 @@ Commands:
   serve                       start an OCPI node (see ocpi serve --help)
   register <versions-url> <token-a>
                               register the running node with a partner
-  partners                    list the running node's partners
+  partners                    list the running node's partners (for a hub, the parties
+                              behind it with their role and status)
   rotate <partner-id>         rotate the credentials tokens with a partner
   unregister <partner-id>     unregister from a partner
   registration-token          create a token A for a new partner
   load <locations|tariffs|tokens> <file.json> [--version 2.2.1]
                               publish own objects from a file (one or an array)
-  sync <partner-id> <locations|tariffs|tokens> [--date-from <DateTime>]
-                              pull a partner's objects, with a progress bar
+  sync <partner-id> <locations|tariffs|tokens|hubclientinfo> [--date-from <DateTime>]
+                              pull a partner's objects (a hub's ClientInfo list), with a progress bar
   dead-letters [--replay <id> | --replay-all]
                               pushes that failed for too long, and replaying them
   command <start-session|stop-session|...> --partner CC*PID ...
