@@ -41,7 +41,7 @@ describe.each(STORES)('the admin API and hub clients on %s', (_name, store) => {
     });
     expect(put.body.status_code).toBe(1000);
     admin = node.ocpi.adminUrl() ?? '';
-  });
+  }, 60_000);
   afterAll(async () => {
     await Promise.all([node?.close(), emsp?.close(), hub?.close()]);
   });

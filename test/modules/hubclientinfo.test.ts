@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HubClientChange, openApiDocument } from '../../src/index.ts';
+import { renderClientInfo } from '../../src/modules/hubclientinfo/client-info.ts';
 import { startFakeHub } from '../support/fake-hub.ts';
 import { call, startNode } from '../support/nodes.ts';
 import { CPO_PARTY, startPair, tokenOf } from '../support/pair.ts';
@@ -27,7 +28,7 @@ describe.each(CASES)('HubClientInfo receiver over OCPI %s on %s', (version, _nam
     hubId = (await node.ocpi.registerWith(hub.versionsUrl, 'token-a')).id;
     hubToken = hub.tokens[0] ?? '';
     url = `${node.ocpi.versionsUrl().replace(/versions$/, version)}/receiver/hubclientinfo`;
-  });
+  }, 60_000);
   afterAll(async () => {
     await node?.close();
     await hub?.close();
@@ -123,6 +124,34 @@ describe.each(CASES)('HubClientInfo receiver over OCPI %s on %s', (version, _nam
     expect((await node.ocpi.hubClients.list(hubId)).filter((c) => c.partyId === 'EMX')).toHaveLength(1);
   });
 
+  it('acknowledges a PUT older than the stored ClientInfo without applying it', async () => {
+    const now = clientInfo('NL', 'EMD', { status: 'CONNECTED', last_updated: '2026-12-01T12:00:00Z' });
+    const late = clientInfo('NL', 'EMD', { status: 'OFFLINE', last_updated: '2026-12-01T11:00:00Z' });
+    expect((await put('NL/EMD', now)).body.status_code).toBe(1000);
+    const changes: HubClientChange[] = [];
+    const off = node.ocpi.hubClients.onChange((c) => changes.push(c));
+    try {
+      expect((await put('NL/EMD', late)).body.status_code).toBe(1000);
+    } finally {
+      off();
+    }
+    expect((await get('NL/EMD')).body.data).toEqual(now);
+    expect(changes).toEqual([]);
+  });
+
+  it('keeps one ClientInfo per party when a hub PUTs it many times at once', async () => {
+    const statuses = ['CONNECTED', 'OFFLINE', 'PLANNED', 'SUSPENDED'];
+    const replies = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        put('NL/EME', clientInfo('NL', 'EME', { status: statuses[i % statuses.length] })),
+      ),
+    );
+    expect(replies.map((r) => r.body.status_code)).toEqual(replies.map(() => 1000));
+    const rows = (await node.ocpi.hubClients.list(hubId)).filter((c) => c.partyId === 'EME');
+    expect(rows).toHaveLength(1);
+    expect(statuses).toContain(rows[0]?.status);
+  });
+
   it('answers a GET of a party it was never told of as an unknown object (HTTP 404, OCPI 2001)', async () => {
     const reply = await get('FR/NON');
     expect(reply.status).toBe(404);
@@ -199,7 +228,7 @@ describe.each(STORES)('HubClientInfo for partners that are not hubs, on %s', (_n
         await pair.close();
       }
     }
-  });
+  }, 90_000);
 });
 
 describe('HubClientInfo in the version details', () => {
@@ -241,5 +270,24 @@ describe('HubClientInfo in the OpenAPI document', () => {
     }
     const v211 = await openApiDocument('2.1.1');
     expect(Object.keys(v211.paths).filter((p) => p.includes('hubclientinfo'))).toEqual([]);
+  });
+});
+
+describe('a stored ClientInfo in either version', () => {
+  const stored = {
+    partnerId: 'hub',
+    countryCode: 'NL',
+    partyId: 'HBX',
+    role: 'HUB',
+    status: 'CONNECTED' as const,
+    lastUpdated: new Date('2026-12-01T10:00:00Z'),
+  };
+  it('keeps a 2.2.1 HUB role for 2.2.1 and writes it as OTHER for 2.3.0, which has no HUB', () => {
+    expect(renderClientInfo('2.2.1', stored)).toMatchObject({
+      role: 'HUB',
+      last_updated: '2026-12-01T10:00:00Z',
+    });
+    expect(renderClientInfo('2.3.0', stored)).toMatchObject({ role: 'OTHER' });
+    expect(renderClientInfo('2.3.0', { ...stored, role: 'NSP' })).toMatchObject({ role: 'NSP' });
   });
 });

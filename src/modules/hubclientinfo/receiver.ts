@@ -39,8 +39,9 @@ export function hubClientInfoRoutes(app: FastifyInstance, version: OcpiVersion, 
       );
     const party = partyOf(request.params);
     const { client, canonical } = readPutBody(version, request.body, party, new Date(node.clock.now()));
-    await storeReport(node, { ...client, partnerId: hub.id });
-    node.events.emit('received', { module: 'hubclientinfo', partnerId: hub.id, object: canonical });
+    // A report older than the stored one is acknowledged, not applied, and not announced.
+    if (await storeReport(node, { ...client, partnerId: hub.id }))
+      node.events.emit('received', { module: 'hubclientinfo', partnerId: hub.id, object: canonical });
     return envelope(undefined);
   });
 
