@@ -7,6 +7,7 @@ import Fastify, {
 import fp from 'fastify-plugin';
 import { mountAdmin } from './admin/mount.ts';
 import { type NodeParts, ocpiApi } from './app/api.ts';
+import { wireChargingProfiles } from './app/charging-profiles.ts';
 import { wireCommands } from './app/commands.ts';
 import {
   createPublishers,
@@ -47,8 +48,11 @@ export const ocpiPlugin: FastifyPluginCallback<OcpiAppOptions> = fp<OcpiAppOptio
       wholeObject: wholeObjectOf(publishers),
     });
     const commands = wireCommands(node, options.commands, publishers, wake);
-    modules.push(...enabledModules([...FUNCTIONAL_MODULES, commands.module], options.modules));
-    const parts: NodeParts = { node, publishers, commands, delivery };
+    const profiles = wireChargingProfiles(node, options.commands, commands, wake);
+    modules.push(
+      ...enabledModules([...FUNCTIONAL_MODULES, commands.module, profiles.module], options.modules),
+    );
+    const parts: NodeParts = { node, publishers, commands, profiles, delivery };
     startAndStop(app, parts, ownsStore);
     await mountOcpiRoutes(app, node);
     const adminUrl = await mountAdminApi(app, parts, options);
@@ -62,14 +66,17 @@ export const ocpiPlugin: FastifyPluginCallback<OcpiAppOptions> = fp<OcpiAppOptio
  * stops them, and closes what the node opened, when it closes.
  */
 function startAndStop(app: FastifyInstance, parts: NodeParts, ownsStore: boolean): void {
-  const { node, commands, delivery } = parts;
+  const { node, commands, profiles, delivery } = parts;
   app.addHook('onReady', async () => {
     delivery.start();
     await commands.cpo.resume();
+    await profiles.cpo.resume();
   });
   app.addHook('onClose', async () => {
     commands.cpo.stop();
     commands.emsp.stop();
+    profiles.cpo.stop();
+    profiles.scsp.stop();
     await delivery.stop();
     await node.http.close();
     if (ownsStore) await node.store.close();

@@ -19,6 +19,7 @@ import type { HubClient, HubClientChange } from '../partners/hubs.ts';
 import type { RegistrationTokenOptions } from '../partners/registry.ts';
 import type { Partner } from '../partners/types.ts';
 import type { Store } from '../store/store.ts';
+import type { ChargingProfiles } from './charging-profiles.ts';
 import type { Commands } from './commands.ts';
 import { OBJECT_SPECS, type Publishers } from './modules.ts';
 
@@ -99,6 +100,7 @@ export interface NodeParts {
   node: OcpiNode;
   publishers: Publishers;
   commands: Commands;
+  profiles: ChargingProfiles;
   delivery: DeliveryWorker;
 }
 

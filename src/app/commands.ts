@@ -18,6 +18,8 @@ export interface Commands {
   cpo: CpoCommands;
   emsp: EmspCommands;
   module: OcpiModule;
+  /** The charger gateway, shared with ChargingProfiles. */
+  gateway: ChargerGateway;
 }
 
 /**
@@ -36,8 +38,9 @@ export function wireCommands(
     postCdr: (cdr) => publishers.cdrs.stagePost(cdr, '2.3.0'),
     committed: wake,
   });
+  const gateway = options?.gateway ?? unconnectedGateway;
   const cpo = new CpoCommands(node, {
-    gateway: options?.gateway ?? unconnectedGateway,
+    gateway,
     timeoutSeconds: options?.timeoutSeconds ?? 30,
     wake,
     sessions: tracker,
@@ -47,5 +50,5 @@ export function wireCommands(
     defaultTimeoutSeconds: 30,
   });
   const module = commandsModule(cpo, emsp, options?.responseUrlPolicy ?? 'partner-hosts');
-  return { cpo, emsp, module };
+  return { cpo, emsp, module, gateway };
 }

@@ -17,7 +17,7 @@ export const FUNCTIONAL_MODULES: OcpiModule[] = [
 ];
 
 /** The ids the `modules` option may name. */
-export const MODULE_IDS = [...FUNCTIONAL_MODULES.map((m) => m.id), 'commands'];
+export const MODULE_IDS = [...FUNCTIONAL_MODULES.map((m) => m.id), 'commands', 'chargingprofiles'];
 
 export const OBJECT_SPECS = {
   locations: locationsSpec,

@@ -38,6 +38,8 @@ import { describe, expect, it } from 'vitest';
  * built from; its spec.ts (the description a module fills in) and publisher.ts (how a module's
  * own objects reach partners), route-schemas.ts (the params of object routes) and pages.ts (the
  * walk over a partner's paginated list, which HubClientInfo pulls too) are faces as well.
+ * The charger gateway (commands/gateway.ts) and the response_url check (commands/response-url.ts)
+ * are faces of commands: ChargingProfiles asks the same chargers and answers on response_urls alike.
  */
 
 /** Rows of units; a unit is folders (a prefix of a path below src/) and files (ending in .ts). */
@@ -58,6 +60,7 @@ const LAYERS: readonly (readonly (readonly string[])[])[] = [
 const FACES = ['service.ts', 'schema.ts', 'module.ts'];
 const KIT_FACES: Record<string, string[]> = {
   objects: ['spec.ts', 'publisher.ts', 'route-schemas.ts', 'pages.ts'],
+  commands: ['gateway.ts', 'response-url.ts'],
 };
 
 const MAX_LINES = 500;

@@ -13,6 +13,8 @@ import { CommandInserter } from './command-inserter.ts';
 import type { ChargerCommand, ChargerGateway, ChargerOutcome, GatewayReporter } from './gateway.ts';
 import type { CommandResult, ReceivedCommand } from './schema.ts';
 
+type ProfileHandler = Pick<GatewayReporter, 'profileOutcome' | 'activeProfileChanged'>;
+
 type ReservationCommand = Extract<ChargerCommand, { type: 'RESERVE_NOW' | 'CANCEL_RESERVATION' }>;
 
 export interface CpoCommandOptions {
@@ -33,6 +35,7 @@ export interface CpoCommandOptions {
 export class CpoCommands {
   private readonly timers = new Map<string, ClockTimer>();
   private readonly reporter: GatewayReporter;
+  private profiles: ProfileHandler | undefined;
   private readonly inserter: CommandInserter;
   private readonly commands: CommandRepository;
   private readonly reservations: ReservationRepository;
@@ -54,7 +57,19 @@ export class CpoCommands {
       sessionStarted: (e) => (options.sessions ? options.sessions.sessionStarted(e) : ignore()),
       sessionProgress: (e) => (options.sessions ? options.sessions.sessionProgress(e) : ignore()),
       sessionStopped: (e) => (options.sessions ? options.sessions.sessionStopped(e) : ignore()),
+      profileOutcome: (id, result, active) => this.profiles?.profileOutcome(id, result, active),
+      activeProfileChanged: (sessionId, active) => this.profiles?.activeProfileChanged(sessionId, active),
     };
+  }
+
+  /** The reporter the gateway is handed: ChargingProfiles passes it with its requests. */
+  get gatewayReporter(): GatewayReporter {
+    return this.reporter;
+  }
+
+  /** Where the charger's profile outcomes and changes go (the ChargingProfiles CPO side). */
+  handleProfiles(handler: ProfileHandler): void {
+    this.profiles = handler;
   }
 
   get timeoutSeconds(): number {

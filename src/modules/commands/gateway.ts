@@ -1,3 +1,8 @@
+import type {
+  ActiveChargingProfile,
+  ChargingProfile,
+  ChargingProfileResultType,
+} from '../../model/v230/chargingprofiles.ts';
 import type { Token } from '../../model/v230/tokens.ts';
 import type { CommandResultType } from './schema.ts';
 
@@ -54,6 +59,15 @@ export interface ChargerSessionEvent {
   at: Date;
 }
 
+/**
+ * A ChargingProfiles request for the charger of a running session (OCPP SetChargingProfile,
+ * GetCompositeSchedule, ClearChargingProfile), after the CPO accepted it.
+ */
+export type ChargerProfileRequest =
+  | { type: 'SET_CHARGING_PROFILE'; requestId: string; sessionId: string; profile: ChargingProfile }
+  | { type: 'GET_ACTIVE_CHARGING_PROFILE'; requestId: string; sessionId: string; durationSeconds: number }
+  | { type: 'CLEAR_PROFILE'; requestId: string; sessionId: string };
+
 /** How the gateway reports back to the node. Calls after the node gave up are ignored. */
 export interface GatewayReporter {
   /** The charger's outcome of a command. */
@@ -62,6 +76,13 @@ export interface GatewayReporter {
   sessionStarted(event: ChargerSessionEvent): void;
   sessionProgress(event: ChargerSessionEvent): void;
   sessionStopped(event: ChargerSessionEvent): void;
+  /**
+   * The charger's outcome of a profile request; `active` is the profile it now applies
+   * (for GET_ACTIVE_CHARGING_PROFILE, the one asked for).
+   */
+  profileOutcome(requestId: string, result: ChargingProfileResultType, active?: ActiveChargingProfile): void;
+  /** The profile a session's charger applies changed for a reason of its own (local input). */
+  activeProfileChanged(sessionId: string, active: ActiveChargingProfile): void;
 }
 
 /**
@@ -71,6 +92,8 @@ export interface GatewayReporter {
  */
 export interface ChargerGateway {
   execute(command: ChargerCommand, report: GatewayReporter): void | Promise<void>;
+  /** Smart charging; a gateway without it answers every profile request NOT_SUPPORTED. */
+  profile?(request: ChargerProfileRequest, report: GatewayReporter): void | Promise<void>;
   /**
    * Called once when the node is ready, with the reporter for what chargers report on
    * their own: sessions started locally (RFID) or still running from before a restart.

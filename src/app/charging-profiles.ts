@@ -1,0 +1,35 @@
+import { CpoChargingProfiles } from '../modules/chargingprofiles/cpo-profiles.ts';
+import { chargingProfilesModule } from '../modules/chargingprofiles/module.ts';
+import { ScspChargingProfiles } from '../modules/chargingprofiles/scsp-profiles.ts';
+import type { OcpiModule, OcpiNode } from '../node.ts';
+import type { Commands } from './commands.ts';
+import type { OcpiAppOptions } from './options.ts';
+
+/** Both sides of the ChargingProfiles module, and the module that mounts them. */
+export interface ChargingProfiles {
+  cpo: CpoChargingProfiles;
+  scsp: ScspChargingProfiles;
+  module: OcpiModule;
+}
+
+/**
+ * ChargingProfiles: the CPO side talks to the same charger gateway as commands, and hears
+ * the charger's profile outcomes through the commands' reporter.
+ */
+export function wireChargingProfiles(
+  node: OcpiNode,
+  options: OcpiAppOptions['commands'],
+  commands: Commands,
+  wake: () => void,
+): ChargingProfiles {
+  const cpo = new CpoChargingProfiles(node, {
+    gateway: commands.gateway,
+    reporter: commands.cpo.gatewayReporter,
+    timeoutSeconds: options?.timeoutSeconds ?? 30,
+    wake,
+  });
+  commands.cpo.handleProfiles(cpo);
+  const scsp = new ScspChargingProfiles(node, { graceSeconds: options?.graceSeconds ?? 5 });
+  const module = chargingProfilesModule(cpo, scsp, options?.responseUrlPolicy ?? 'partner-hosts');
+  return { cpo, scsp, module };
+}
