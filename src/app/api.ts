@@ -14,6 +14,7 @@ import {
   unregisterFrom,
   updateCredentialsWith,
 } from '../partners/handshake-client.ts';
+import type { HubDirectory } from '../partners/hubs.ts';
 import type { RegistrationTokenOptions } from '../partners/registry.ts';
 import type { Partner } from '../partners/types.ts';
 import type { Store } from '../store/store.ts';
@@ -73,6 +74,11 @@ export interface OcpiApi {
   };
   /** The outbox worker: pending pushes, dead letters, replay. */
   readonly delivery: DeliveryWorker;
+  /**
+   * The parties behind our hub partners and their connection status, as the hubs report
+   * them (HubClientInfo): list them, or listen to their changes.
+   */
+  readonly hubs: HubDirectory;
   partner(id: string): Promise<Partner | undefined>;
   readonly store: Store;
 }
@@ -121,6 +127,7 @@ export function ocpiApi(
         commands.cpo.cancelReservation(chargerReservationId, message),
     },
     delivery,
+    hubs: node.hubs,
     store: node.store,
   };
 }
