@@ -5,6 +5,7 @@ import { commandResultToV211 } from '../../model/codecs/index.ts';
 import { renderObject } from '../../model/objects.ts';
 import { hasInterfaceRoles, type OcpiVersion } from '../../model/versions.ts';
 import type { OcpiNode } from '../../node.ts';
+import { hubParty } from '../../partners/hubs.ts';
 import { headersFor, parsePartyKey, partyKeyOf } from '../../partners/routing.ts';
 import type { Partner } from '../../partners/types.ts';
 import { CommandRepository } from '../../store/command-repository.ts';
@@ -73,8 +74,9 @@ export class CpoCommands {
   ): Promise<string | undefined> {
     const id = randomUUID();
     const deadline = new Date(this.node.clock.now() + this.options.timeoutSeconds * 1000);
-    // The party that asked: through a hub, `partner` is the hub seen as that party only.
-    const asking = partner.parties.find((p) => p.role === 'EMSP') ?? partner.parties[0];
+    // The party that asked: through a hub, `partner` is the hub seen as that party only; a
+    // hub asking for itself (no OCPI-from) is answered at its own party.
+    const asking = hubParty(partner) ?? partner.parties.find((p) => p.role === 'EMSP') ?? partner.parties[0];
     const row = {
       id,
       direction: 'received' as const,
