@@ -6,7 +6,7 @@ import type { Token } from '../../src/model/v230/tokens.ts';
 import type { ChargerGateway } from '../../src/modules/commands/gateway.ts';
 import { HUB_PARTY, startHub, type TestHub } from '../support/hub.ts';
 import { call, startNode } from '../support/nodes.ts';
-import { type Json, location, session } from '../support/objects.ts';
+import { type Json, location, session, tariff } from '../support/objects.ts';
 import { exampleJson } from '../support/spec-fixtures.ts';
 import { STORES } from '../support/stores.ts';
 import { deliverySettled, waitFor } from '../support/wait-for.ts';
@@ -128,6 +128,12 @@ describe.each(CASES)('a CPO and two eMSPs through a hub, OCPI %s on %s', (versio
     });
     // The hub passed it on, from itself, under the CPO's party in the URL.
     expect(fromCpo.filter((f) => f.to !== 'hub').map((f) => f.to)).toEqual(['a', 'b']);
+    // A Tariff alike.
+    await cpo.ocpi.tariffs.put(tariff('T1'), '2.3.0');
+    await waitFor(async () => (await a.ocpi.tariffs.received(hub.hubIdAt('a'), ref('T1'))) !== undefined);
+    await waitFor(async () => (await b.ocpi.tariffs.received(hub.hubIdAt('b'), ref('T1'))) !== undefined);
+    const tariffs = hub.forwards.filter((f) => f.from === 'cpo' && f.path.startsWith('/m/tariffs/'));
+    expect(tariffs.map((f) => f.to)).toEqual(['hub', 'a', 'b']);
   });
 
   it("a Session of eMSP A's token reaches A only, through the hub, addressed to A", async () => {
@@ -245,6 +251,14 @@ describe.each(CASES)('a CPO and two eMSPs through a hub, OCPI %s on %s', (versio
     const asCpo = await put('LOC-Z', CPO);
     expect(asCpo.body.status_code).toBe(1000);
     expect(await a.ocpi.locations.received(hub.hubIdAt('a'), ref('LOC-Z'))).toBeDefined();
+    // Without OCPI-from the request is the hub's own, which may write under the parties it announced.
+    const own = await call(receiverUrl(a, 'locations', 'NL/CPO/LOC-H'), {
+      method: 'PUT',
+      token: hub.tokenAt('a'),
+      body: capableLocation('LOC-H'),
+    });
+    expect(own.body.status_code).toBe(1000);
+    expect(await a.ocpi.locations.received(hub.hubIdAt('a'), ref('LOC-H'))).toBeDefined();
   });
 
   it('answers 4001 to a request whose OCPI-to names a party that is not ours, and stores nothing', async () => {
