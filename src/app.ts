@@ -20,7 +20,7 @@ import { openNode } from './app/node.ts';
 import { checkOptions, type OcpiAppOptions } from './app/options.ts';
 import { mountOcpiRoutes } from './app/routes.ts';
 import { systemClock } from './clock.ts';
-import { createDeliveryWorker } from './delivery/worker.ts';
+import { createDeliveryWorker } from './delivery/create.ts';
 import { credentialsModule } from './modules/credentials/module.ts';
 import { hubClientInfoModule } from './modules/hubclientinfo/module.ts';
 import type { OcpiModule } from './node.ts';

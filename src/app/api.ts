@@ -67,7 +67,9 @@ export interface OcpiApi {
   readonly commands: TypedCommands & {
     /**
      * Sends a command (eMSP side), untyped: for requests read from JSON. Resolves with the
-     * CPO's answer and a promise of the result; the typed methods do the same.
+     * CPO's answer and a promise of the result; the typed methods do the same. `partnerId`
+     * is a partner's id, or a CPO party as 'CC*PID' (reached through the hub that
+     * announced it when it is not a partner of ours).
      */
     send(partnerId: string, command: CommandName, request: JsonObject): Promise<SentCommand>;
     get(id: string): ReturnType<EmspCommands['get']>;

@@ -1,13 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { versionsRoutes } from '../modules/versions/routes.ts';
 import type { OcpiNode } from '../node.ts';
+import { RoutedAuthenticator } from '../partners/attribution.ts';
 import { ocpiTransport } from '../transport/plugin.ts';
 
 /** The OCPI endpoints under the node's base path: the versions, then each version's modules. */
 export async function mountOcpiRoutes(app: FastifyInstance, node: OcpiNode): Promise<void> {
   await app.register(
     async (scope) => {
-      await ocpiTransport(scope, { authenticator: node.registry, clock: node.clock });
+      await ocpiTransport(scope, { authenticator: new RoutedAuthenticator(node), clock: node.clock });
       versionsRoutes(scope, node);
       for (const version of node.versions) {
         await scope.register(

@@ -1,4 +1,5 @@
 export { type BackoffOptions, backoffDelay } from './backoff.ts';
+export { createDeliveryWorker } from './create.ts';
 export {
   type DeadLetter,
   enqueue,
@@ -7,7 +8,6 @@ export {
   type OutboxMethod,
 } from './outbox.ts';
 export {
-  createDeliveryWorker,
   type DeadLetteredEvent,
   type DeliveredEvent,
   type DeliveryEvents,

@@ -1,7 +1,9 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
+import type { HubClientStatus } from '../partners/hubs.ts';
 import type { Database } from '../store/schema.ts';
 import type { OutboxMethod, OutboxTable } from '../store/schema-outbox.ts';
 import { OcpiError } from '../transport/errors.ts';
+import { canonicalHeaders, hubStatusOfRow, notHeld } from './hub-party.ts';
 
 export type { OutboxMethod };
 
@@ -65,6 +67,9 @@ export interface DeadLetter {
 
 export type OutboxRow = Selectable<OutboxTable>;
 
+/** A claimed row, with what the hub reports of the party it is addressed to (null: not behind a hub). */
+export type ClaimedRow = OutboxRow & { hub_status: HubClientStatus | null };
+
 export function checkMessage(message: OutboxMessage): void {
   if (!message.partnerId)
     throw new OcpiError('OCPI_ERR_INVALID_ARGUMENT', 'outbox message: partnerId is required');
@@ -93,7 +98,9 @@ export function checkMessage(message: OutboxMessage): void {
 export function encoded(message: OutboxMessage): { headers: string | null; body: string | null } {
   return {
     headers:
-      message.headers && Object.keys(message.headers).length > 0 ? JSON.stringify(message.headers) : null,
+      message.headers && Object.keys(message.headers).length > 0
+        ? JSON.stringify(canonicalHeaders(message.headers))
+        : null,
     body: message.body === undefined || message.body === null ? null : JSON.stringify(message.body),
   };
 }
@@ -144,13 +151,14 @@ export async function enqueue(trx: Kysely<Database>, message: OutboxMessage): Pr
 /**
  * Claims up to `limit` due rows for `workerId` until `leaseUntil`. A row is due when it
  * is the head of its partner and ordering key (no earlier row is still in the outbox),
- * its next attempt time has come and no live lease holds it. Rows of `skipPartners` are
- * left alone.
+ * its next attempt time has come, no live lease holds it and it is not held for a party
+ * its hub reports OFFLINE or PLANNED (see hub-hold.ts). Rows of `skipPartners` are left
+ * alone. Each row comes with the hub's status of its party.
  */
 export async function claim(
   db: Kysely<Database>,
   args: { workerId: string; now: Date; leaseUntil: Date; limit: number; skipPartners: string[] },
-): Promise<OutboxRow[]> {
+): Promise<ClaimedRow[]> {
   const { now, skipPartners } = args;
   return db
     .updateTable('ocpi_outbox')
@@ -163,12 +171,14 @@ export async function claim(
         .where((w) => w.or([w('next_attempt_at', 'is', null), w('next_attempt_at', '<=', now)]))
         .where((w) => w.or([w('locked_until', 'is', null), w('locked_until', '<=', now)]))
         .$if(skipPartners.length > 0, (q) => q.where('partner_id', 'not in', skipPartners))
+        .where(notHeld)
         .orderBy('id')
         .limit(args.limit)
         .forUpdate()
         .skipLocked(),
     )
     .returningAll()
+    .returning(hubStatusOfRow.as('hub_status'))
     .execute();
 }
 

@@ -4,6 +4,7 @@ import type { PartnerRegistry } from '../partners/registry.ts';
 import type { Store } from '../store/store.ts';
 import type { BackoffOptions } from './backoff.ts';
 import type { DeliveryLogger } from './events.ts';
+import type { HubReports } from './hub-hold.ts';
 import type { OutboxEntry, OutboxMessage } from './outbox.ts';
 
 export interface DeliveryWorkerOptions {
@@ -55,4 +56,9 @@ export interface DeliveryWorkerOptions {
    * rendered for the partner now. Undefined (or no function): the PATCH is dead-lettered.
    */
   wholeObject?: (entry: OutboxEntry) => Promise<OutboxMessage | undefined>;
+  /**
+   * The hubs' reports of the parties behind them (the node's HubDirectory): a party back
+   * CONNECTED has its held messages resumed at once (see hub-hold.ts).
+   */
+  hubs?: HubReports;
 }

@@ -2,7 +2,6 @@ import { EventEmitter } from 'node:events';
 import type { Kysely } from 'kysely';
 import type { OcpiHttpClient } from '../client/ocpi-http.ts';
 import { type Clock, type ClockTimer, systemClock } from '../clock.ts';
-import type { PartnersContext } from '../partners/context.ts';
 import type { Database } from '../store/schema.ts';
 import { errorMessage } from '../transport/errors.ts';
 import { attempt, type Outcome } from './attempt.ts';
@@ -16,9 +15,11 @@ import {
   replayDeadLetter,
 } from './dead-letters.ts';
 import { type DeliveryEvents, type DeliveryLogger, type MessageLogContext, silentLogger } from './events.ts';
+import { HubHold } from './hub-hold.ts';
 import { holderIsGone, newHolderId, processRuns, thisProcess } from './lease-holder.ts';
 import { leaseHolders, recordFailure, releaseLeases, releaseRows, replaceRequest } from './leases.ts';
 import {
+  type ClaimedRow,
   claim,
   countPending,
   type DeadLetter,
@@ -75,6 +76,7 @@ export class DeliveryWorker extends EventEmitter<DeliveryEvents> {
   private readonly slots: PartnerSlots;
   private readonly alarm: RetryAlarm;
   private readonly completions: Completions;
+  private readonly hold: HubHold;
 
   private running = false;
   /** Set when stop() gave up waiting: late deliveries then leave the database alone. */
@@ -106,6 +108,13 @@ export class DeliveryWorker extends EventEmitter<DeliveryEvents> {
     this.slots = new PartnerSlots(perPartner, this.backoff, this.random);
     this.alarm = new RetryAlarm(this.clock, this.pollIntervalMs, () => this.wake());
     this.completions = new Completions(this.db, this.batchSize);
+    const w = { db: this.db, log: this.log, clock: this.clock, workerId: this.workerId };
+    this.hold = new HubHold(
+      w,
+      options.hubs,
+      () => this.wake(),
+      (e) => this.emitSafely('dead-lettered', e),
+    );
   }
 
   /** Starts delivering: at once, then on every wake() and poll. */
@@ -113,6 +122,7 @@ export class DeliveryWorker extends EventEmitter<DeliveryEvents> {
     if (this.running) return;
     this.running = true;
     this.abandoned = false;
+    this.hold.watch();
     // A poll while a pass runs is dropped (the next one looks): polls alone never keep it busy.
     this.pollTimer = this.clock
       .setInterval(() => {
@@ -159,6 +169,7 @@ export class DeliveryWorker extends EventEmitter<DeliveryEvents> {
    */
   async stop(): Promise<void> {
     this.running = false;
+    this.hold.unwatch();
     this.pollTimer?.cancel();
     this.deadLeaseTimer?.cancel();
     this.pollTimer = undefined;
@@ -255,7 +266,7 @@ export class DeliveryWorker extends EventEmitter<DeliveryEvents> {
         // removals of what they deliver) then come in batches rather than one by one.
         if (this.inFlight.size > this.concurrency / 2) break; // a finishing delivery wakes us
         const free = Math.min(this.concurrency - this.inFlight.size, this.batchSize);
-        let rows: OutboxRow[];
+        let rows: ClaimedRow[];
         try {
           const now = this.clock.now();
           rows = await claim(this.db, {
@@ -272,7 +283,7 @@ export class DeliveryWorker extends EventEmitter<DeliveryEvents> {
         }
         // A claim may bring more rows of a partner than it has slots left: those go back,
         // and the partner, now busy, is left out of the next claim.
-        const over: OutboxRow[] = [];
+        const over: ClaimedRow[] = [];
         for (const row of rows) {
           if (this.slots.hasRoom(row.partner_id)) this.launch(row);
           else over.push(row);
@@ -299,7 +310,7 @@ export class DeliveryWorker extends EventEmitter<DeliveryEvents> {
     }
   }
 
-  private launch(row: OutboxRow): void {
+  private launch(row: ClaimedRow): void {
     const partnerId = row.partner_id;
     this.slots.take(partnerId);
     const delivery: Promise<void> = this.deliver(row)
@@ -318,7 +329,7 @@ export class DeliveryWorker extends EventEmitter<DeliveryEvents> {
     this.inFlight.add(delivery);
   }
 
-  private async deliver(row: OutboxRow): Promise<void> {
+  private async deliver(row: ClaimedRow): Promise<void> {
     const entry = toEntry(row);
     const context: MessageLogContext = {
       outboxId: entry.id,
@@ -336,6 +347,7 @@ export class DeliveryWorker extends EventEmitter<DeliveryEvents> {
       this.emitSafely('dropped', { entry, reason });
       return;
     }
+    if (await this.hold.suspended(row, context)) return;
     const outcome = await this.send(entry, auth);
     if (this.abandoned) return;
     if (outcome.ok) {
@@ -475,18 +487,4 @@ export class DeliveryWorker extends EventEmitter<DeliveryEvents> {
       }
     }
   }
-}
-
-/** A worker wired to a node's store, registry, HTTP client and logger. */
-export function createDeliveryWorker(
-  node: Pick<PartnersContext, 'store' | 'registry' | 'http' | 'log'>,
-  options: Omit<DeliveryWorkerOptions, 'store' | 'registry' | 'http'> = {},
-): DeliveryWorker {
-  return new DeliveryWorker({
-    log: node.log,
-    ...options,
-    store: node.store,
-    registry: node.registry,
-    http: node.http,
-  });
 }

@@ -52,7 +52,12 @@ export interface Partner {
   updatedAt: Date;
 }
 
-/** Who is calling, as established from the Authorization header. */
+/**
+ * Who is calling, as established from the Authorization header. A request a hub forwards
+ * from a party behind it (OCPI-from) is that party's: `partner` is then the hub seen as that
+ * party only (its `parties` hold just that one, with the hub's id, endpoints and token), and
+ * `hub` is the hub itself.
+ */
 export type Caller =
   | { kind: 'registration'; tokenHash: string }
-  | { kind: 'pending' | 'partner'; tokenHash: string; partner: Partner };
+  | { kind: 'pending' | 'partner'; tokenHash: string; partner: Partner; hub?: Partner };

@@ -17,6 +17,11 @@ export interface CommandTable {
   /** Received: when TIMEOUT is sent. Sent: when we stop waiting. */
   deadline: ColumnType<Date, Date, Date>;
   created_at: ColumnType<Date, Date | undefined, never>;
+  /**
+   * The party at the other end ('CC*PID'): received, the party that asked (behind a hub, not
+   * the hub), where the CommandResult is addressed; sent, the CPO party. Null before 010.
+   */
+  party: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** Reservations by the eMSP's id, mapped to an id unique across eMSPs for the charger. */

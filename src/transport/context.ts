@@ -29,6 +29,12 @@ export type OcpiCaller = OcpiCallerType extends { caller: infer C extends Caller
 /** Finds who sent an Authorization header (the partner registry is one). */
 export interface TokenAuthenticator {
   authenticate(header: string | undefined): Promise<{ caller: OcpiCaller; token: string } | undefined>;
+  /**
+   * Who a request on a functional module is from, given its routing headers: the caller as
+   * authenticated, or a view of it (a hub's request on behalf of a party behind it). Throws
+   * an OcpiError for headers that may not be answered.
+   */
+  attribute?(caller: OcpiCaller, routing: RoutingHeaders): Promise<OcpiCaller>;
 }
 
 /** What the transport layer establishes for every OCPI request. */

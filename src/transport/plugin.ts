@@ -76,10 +76,14 @@ export async function ocpiTransport(
     if (!header) throw OcpiError.unauthorized('missing Authorization: Token header');
     const found = await authenticator.authenticate(header);
     if (!found) throw OcpiError.unauthorized('unknown token');
-    const { caller, token } = found;
+    const { token } = found;
+    let caller = found.caller;
     if (auth === 'partner' && caller.kind !== 'partner') {
       throw OcpiError.unauthorized('this token may only be used for versions and credentials');
     }
+    // Functional modules are routed (2.2+): OCPI-to/from say for whom, and on whose behalf.
+    if (auth === 'partner' && authenticator.attribute)
+      caller = await authenticator.attribute(caller, request.ocpi.routing);
     request.ocpi.caller = caller;
     request.ocpi.token = token;
     // The request id is already bound by Fastify (createOcpiApp reads X-Request-ID); add the partner.

@@ -5,10 +5,11 @@ import { commandResultToV211 } from '../../model/codecs/index.ts';
 import { renderObject } from '../../model/objects.ts';
 import { hasInterfaceRoles, type OcpiVersion } from '../../model/versions.ts';
 import type { OcpiNode } from '../../node.ts';
+import { hubParty } from '../../partners/hubs.ts';
+import { headersFor, parsePartyKey, partyKeyOf } from '../../partners/routing.ts';
 import type { Partner } from '../../partners/types.ts';
 import { CommandRepository } from '../../store/command-repository.ts';
 import { ReservationRepository } from '../../store/reservation-repository.ts';
-import { routingHeadersFor } from '../../transport/routing-headers.ts';
 import { CommandInserter } from './command-inserter.ts';
 import type { ChargerCommand, ChargerGateway, ChargerOutcome, GatewayReporter } from './gateway.ts';
 import type { CommandResult, ReceivedCommand } from './schema.ts';
@@ -88,6 +89,9 @@ export class CpoCommands {
   ): Promise<string | undefined> {
     const id = randomUUID();
     const deadline = new Date(this.node.clock.now() + this.options.timeoutSeconds * 1000);
+    // The party that asked: through a hub, `partner` is the hub seen as that party only; a
+    // hub asking for itself (no OCPI-from) is answered at its own party.
+    const asking = hubParty(partner) ?? partner.parties.find((p) => p.role === 'EMSP') ?? partner.parties[0];
     const row = {
       id,
       direction: 'received' as const,
@@ -99,6 +103,7 @@ export class CpoCommands {
       status: 'pending' as const,
       result: null,
       deadline,
+      party: asking ? partyKeyOf(asking) : null,
     };
     if (!(await this.inserter.insert(row))) return undefined;
     let charger = toChargerCommand(id, received);
@@ -209,10 +214,17 @@ export class CpoCommands {
       if (!settled || !partner) return false;
       await enqueue(
         trx,
-        this.resultMessage(partner, row.version, id, row.response_url, {
-          result: outcome,
-          ...(message ? { message: [{ language: 'en', text: message }] } : {}),
-        }),
+        this.resultMessage(
+          partner,
+          row.version,
+          id,
+          row.response_url,
+          {
+            result: outcome,
+            ...(message ? { message: [{ language: 'en', text: message }] } : {}),
+          },
+          row.party,
+        ),
       );
       return true;
     });
@@ -235,6 +247,7 @@ export class CpoCommands {
     const row = await this.reservations.findActiveForCharger(chargerReservationId);
     const partner = row && (await this.node.registry.get(row.partner_id));
     if (!row || !partner) return false;
+    const party = await this.commands.askingParty(row.partner_id, row.response_url);
     await this.node.store.db.transaction().execute(async (trx) => {
       await this.reservations.cancelForCharger(chargerReservationId, trx);
       const result: CommandResult = {
@@ -249,6 +262,7 @@ export class CpoCommands {
           `reservation-${chargerReservationId}`,
           row.response_url,
           result,
+          party,
         ),
       );
     });
@@ -262,12 +276,14 @@ export class CpoCommands {
     id: string,
     responseUrl: string,
     result: CommandResult,
+    party?: string | null,
   ) {
     // 2.1.1 posts its CommandResponse shape to the response_url; 2.2+ a CommandResult.
     const body =
       version === '2.1.1' ? commandResultToV211(result) : renderObject(version, 'CommandResult', result);
     const us = this.node.parties.find((p) => p.role === 'CPO') ?? this.node.parties[0];
-    const them = partner.parties[0];
+    // To the party that asked (behind a hub: OCPI-to names it, the hub passes it on).
+    const them = (party ? parsePartyKey(party) : undefined) ?? partner.parties[0];
     return {
       partnerId: partner.id,
       orderingKey: `commands/${id}`,
@@ -275,7 +291,7 @@ export class CpoCommands {
       url: responseUrl,
       body,
       kind: 'command-result',
-      ...(hasInterfaceRoles(version) && us && them ? { headers: routingHeadersFor(us, them) } : {}),
+      ...(hasInterfaceRoles(version) && us && them ? { headers: headersFor(partner, us, them) } : {}),
     };
   }
 

@@ -6,13 +6,13 @@ import { commandResultFromV211 } from '../../model/codecs/index.ts';
 import { parseObject, renderObject } from '../../model/objects.ts';
 import type { DisplayText } from '../../model/v230/common.ts';
 import { describeIssues } from '../../model/validate.ts';
-import { hasInterfaceRoles, isSupportedVersion, type OcpiVersion } from '../../model/versions.ts';
+import { isSupportedVersion, type OcpiVersion } from '../../model/versions.ts';
 import { type OcpiNode, versionUrl } from '../../node.ts';
 import { partnerEndpoint } from '../../partners/endpoints.ts';
+import { headersFor, parsePartyKey, partyKeyOf, routeTo } from '../../partners/routing.ts';
 import { CommandRepository, type SentCommandSummary } from '../../store/command-repository.ts';
 import { envelope } from '../../transport/envelope.ts';
 import { OcpiError } from '../../transport/errors.ts';
-import { routingHeadersFor } from '../../transport/routing-headers.ts';
 import { OcpiStatus } from '../../transport/status-codes.ts';
 import { COMMAND_OBJECTS, type CommandName, isCommand } from './names.ts';
 import { commandResultSchema } from './route-schemas.ts';
@@ -65,12 +65,36 @@ export class EmspCommands {
   }
 
   /**
-   * Sends a command to a CPO partner. `request` is the command object without
-   * `response_url` (we generate one per command), in canonical (2.3.0) shape; it is
-   * checked against the command's schema before anything is sent.
+   * Where a command goes: to a partner by its id (its CPO party), or to a CPO party given as
+   * 'CC*PID', on its own platform or behind the hub that announced it. A party its hub
+   * reports other than CONNECTED is not sent to (OCPI 4003, "receiving party is not
+   * connected"): a command is answered at once or not at all.
    */
-  async send(partnerId: string, command: CommandName, request: object): Promise<SentCommand> {
-    const { partner, token } = await this.node.registry.registered(partnerId);
+  private async target(to: string) {
+    const us = this.node.parties.find((p) => p.role === 'EMSP') ?? this.node.parties[0];
+    const party = parsePartyKey(to);
+    if (!party) {
+      const { partner, token } = await this.node.registry.registered(to);
+      const cpo = partner.parties.find((p) => p.role === 'CPO') ?? partner.parties[0];
+      return { partner, token, us, headers: us && cpo ? headersFor(partner, us, cpo) : {} };
+    }
+    const route = us && (await routeTo(this.node, party, us));
+    if (!route) throw new OcpiError('OCPI_ERR_UNKNOWN_PARTNER', `no registered partner or hub reaches ${to}`);
+    if (route.hubStatus !== undefined && route.hubStatus !== 'CONNECTED')
+      throw new OcpiError(4003, `${to} is ${route.hubStatus} at its hub; the command is not sent`);
+    const { partner, token } = await this.node.registry.registered(route.partner.id);
+    return { partner, token, us, headers: route.headers, party: partyKeyOf(route.to) };
+  }
+
+  /**
+   * Sends a command to a CPO: a partner's id, or a CPO party as 'CC*PID' (see target()).
+   * `request` is the command object without `response_url` (we generate one per command),
+   * in canonical (2.3.0) shape; it is checked against the command's schema before anything
+   * is sent.
+   */
+  async send(to: string, command: CommandName, request: object): Promise<SentCommand> {
+    const { partner, token, us, headers, party } = await this.target(to);
+    const partnerId = partner.id;
     const version = partner.version;
     if (!isSupportedVersion(version) || !isCommand(version, command))
       throw OcpiError.invalid(`OCPI ${version} has no ${command}`);
@@ -96,9 +120,8 @@ export class EmspCommands {
       status: 'pending',
       result: null,
       deadline: new Date(this.node.clock.now() + 3_600_000),
+      party: party ?? null,
     });
-    const us = this.node.parties.find((p) => p.role === 'EMSP') ?? this.node.parties[0];
-    const cpo = partner.parties.find((p) => p.role === 'CPO') ?? partner.parties[0];
     let reply: Awaited<ReturnType<OcpiNode['http']['call']>>;
     try {
       reply = await this.node.http.call({
@@ -107,7 +130,7 @@ export class EmspCommands {
         token,
         encoding: partner.tokenEncoding,
         body: renderObject(version, COMMAND_OBJECTS[command], full, { context: us ?? {} }),
-        ...(hasInterfaceRoles(version) && us && cpo ? { headers: routingHeadersFor(us, cpo) } : {}),
+        ...(Object.keys(headers).length > 0 ? { headers } : {}),
       });
     } catch (err) {
       await this.settle(id, { result: 'FAILED', source: 'response' }, 'done');
@@ -175,7 +198,10 @@ export class EmspCommands {
           `unknown command ${request.params.command}/${request.params.id}`,
         );
       }
-      if (row.partner_id !== caller.partner.id) throw OcpiError.invalid('this command was not sent to you');
+      // Through a hub, the result comes from the CPO party the command went to.
+      const from = caller.hub ? caller.partner.parties[0] : undefined;
+      if (row.partner_id !== caller.partner.id || (from && row.party && partyKeyOf(from) !== row.party))
+        throw OcpiError.invalid('this command was not sent to you');
       const outcome = this.partnerOutcome(version, request.body);
       if (row.status === 'pending') await this.settle(row.id, outcome, 'done');
       else if (row.status === 'timed_out') {

@@ -3,19 +3,29 @@ import type { CodecContextExt } from '../../model/codecs/index.ts';
 import { hasInterfaceRoles, isSupportedVersion, type OcpiVersion } from '../../model/versions.ts';
 import type { OcpiNode } from '../../node.ts';
 import { partnerEndpoint } from '../../partners/endpoints.ts';
+import { broadcastParty, headersFor, type PartyRef, parsePartyKey, routeTo } from '../../partners/routing.ts';
 import type { Partner, PartnerEndpoint } from '../../partners/types.ts';
-import { routingHeadersFor } from '../../transport/routing-headers.ts';
 import type { ObjectModuleId } from './canonical.ts';
 import { type Change, wholeChange } from './change.ts';
 import { parsePushKey, pushKey } from './push-key.ts';
 import { receiverObjectUrl } from './push-targets.ts';
 import type { CanonicalObject } from './service.ts';
-import { audienceOf, type ObjectModuleSpec, objectNameAt, partyKey } from './spec.ts';
+import { audienceOf, type ObjectModuleSpec, objectNameAt } from './spec.ts';
 import { renderFor } from './visibility.ts';
+
+/** One partner a change goes to, and the party its OCPI-to headers name. */
+export interface PushTarget {
+  partner: Partner;
+  /**
+   * The receiving party: one of the partner's, a party behind the hub the partner is (a
+   * Session or CDR for the eMSP of its token), or the hub's own party for a Broadcast Push.
+   */
+  to: PartyRef;
+}
 
 /** The partners a change may go to, and what rendering it for their versions needs. */
 export interface Recipients {
-  partners: Partner[];
+  targets: PushTarget[];
   extras: Map<string, CodecContextExt>;
 }
 
@@ -29,8 +39,14 @@ type Render = (object: CanonicalObject | undefined) => CanonicalObject | undefin
 
 /**
  * The outbox messages that carry the changes of our objects of one module to the partners
- * that receive them: one per partner that receives the module (or only for the partner an
+ * that receive them: one per partner that receives the module (or only for the party an
  * object is meant for), rendered in the partner's version.
+ *
+ * Hubs: an object meant for one party (a Session or CDR, for the eMSP of its token) goes to
+ * that party only: to its own platform, or through the hub that announced it, addressed to
+ * it in OCPI-to (never as a broadcast). Objects for every receiver (Locations, Tariffs,
+ * Tokens) go to a hub once, as a Broadcast Push: OCPI-to names the hub itself, and the hub
+ * passes them on to the parties behind it, whatever the roles the hub registered with.
  */
 export class PushMessages<M extends ObjectModuleId = ObjectModuleId> {
   constructor(
@@ -49,21 +65,37 @@ export class PushMessages<M extends ObjectModuleId = ObjectModuleId> {
    * transaction may query inside it.
    */
   async recipients(root: CanonicalObject | undefined): Promise<Recipients> {
-    const partners = await this.node.registry.list();
+    const targets = await this.targets(root);
     const extras = new Map<string, CodecContextExt>();
     const lookup = this.spec.renderContext;
     if (lookup && root) {
-      for (const version of new Set(partners.map((p) => p.version)))
+      for (const version of new Set(targets.map((t) => t.partner.version)))
         if (isSupportedVersion(version)) extras.set(version, await lookup(this.node, version, [root]));
     }
-    return { partners, extras };
+    return { targets, extras };
+  }
+
+  /** Who gets changes of `root`, with the party each is addressed to. */
+  private async targets(root: CanonicalObject | undefined): Promise<PushTarget[]> {
+    if (this.spec.pushTo === 'audience') {
+      const party = parsePartyKey(audienceOf(this.spec, root ?? {}));
+      const owner = { countryCode: String(root?.country_code ?? ''), partyId: String(root?.party_id ?? '') };
+      const route = party && (await routeTo(this.node, party, owner));
+      return route ? [{ partner: route.partner, to: route.to }] : [];
+    }
+    const partners = await this.node.registry.list();
+    return partners.flatMap((partner) => {
+      const to =
+        broadcastParty(partner) ??
+        partner.parties.find((p) => this.spec.receiverRoles.some((role) => role === p.role));
+      return partner.status === 'registered' && to ? [{ partner, to }] : [];
+    });
   }
 
   /** The messages of a change to those of the recipients that get it. */
-  to({ partners, extras }: Recipients, change: Change): OutboxMessage[] {
-    return partners
-      .filter((p) => this.receives(p, change))
-      .map((p) => this.messageFor(p, change, extras.get(p.version) ?? {}))
+  to({ targets, extras }: Recipients, change: Change): OutboxMessage[] {
+    return targets
+      .map((t) => this.messageFor(t, change, extras.get(t.partner.version) ?? {}))
       .filter((m): m is OutboxMessage => m !== undefined);
   }
 
@@ -77,40 +109,23 @@ export class PushMessages<M extends ObjectModuleId = ObjectModuleId> {
     const key = entry.kind === 'push' ? parsePushKey(entry.orderingKey) : undefined;
     if (!key || key.module !== this.spec.id || this.spec.receive === 'post') return undefined;
     const { ref } = key;
-    const [partner, root] = await Promise.all([
-      this.node.registry.get(entry.partnerId),
-      this.node.services[this.spec.id].getOwn(ref.id, ref.subtype),
-    ]);
+    const root = await this.node.services[this.spec.id].getOwn(ref.id, ref.subtype);
     // getOwn() looks in all our parties: the object of this key's party only.
     const sameOwner =
       String(root?.country_code ?? '').toUpperCase() === ref.countryCode &&
       String(root?.party_id ?? '').toUpperCase() === ref.partyId;
-    if (!partner || !root || !sameOwner || !isSupportedVersion(partner.version)) return undefined;
-    const change = wholeChange(ref, 'PUT', root);
-    if (!this.receives(partner, change)) return undefined;
-    const lookup = this.spec.renderContext;
-    const extra = lookup ? await lookup(this.node, partner.version, [root]) : {};
-    return this.messageFor(partner, change, extra);
+    if (!root || !sameOwner) return undefined;
+    const { targets, extras } = await this.recipients(root);
+    const target = targets.find((t) => t.partner.id === entry.partnerId);
+    if (!target) return undefined;
+    return this.messageFor(target, wholeChange(ref, 'PUT', root), extras.get(target.partner.version) ?? {});
   }
 
-  /** The party of a partner a change goes to, if the partner gets it at all. */
-  private recipient(partner: Partner, change: Change) {
-    if (this.spec.pushTo === 'audience') {
-      const audience = audienceOf(this.spec, change.root ?? {});
-      return audience ? partner.parties.find((p) => partyKey(p) === audience) : undefined;
-    }
-    return partner.parties.find((p) => this.spec.receiverRoles.some((role) => role === p.role));
-  }
-
-  private receives(partner: Partner, change: Change): boolean {
-    return (
-      partner.status === 'registered' &&
-      this.recipient(partner, change) !== undefined &&
-      partnerEndpoint(partner, this.spec.id, 'RECEIVER') !== undefined
-    );
-  }
-
-  private messageFor(partner: Partner, change: Change, extra: CodecContextExt): OutboxMessage | undefined {
+  private messageFor(
+    { partner, to }: PushTarget,
+    change: Change,
+    extra: CodecContextExt,
+  ): OutboxMessage | undefined {
     const endpoint = partnerEndpoint(partner, this.spec.id, 'RECEIVER');
     const version = partner.version;
     if (!endpoint || !isSupportedVersion(version)) return undefined;
@@ -124,8 +139,7 @@ export class PushMessages<M extends ObjectModuleId = ObjectModuleId> {
       return undefined;
     }
     const withRoles = hasInterfaceRoles(version);
-    const to = this.recipient(partner, change) ?? partner.parties[0];
-    const from = { countryCode: ref.countryCode, partyId: ref.partyId };
+    const headers = headersFor(partner, { countryCode: ref.countryCode, partyId: ref.partyId }, to);
     return {
       partnerId: partner.id,
       orderingKey: pushKey(this.spec.id, ref),
@@ -133,9 +147,7 @@ export class PushMessages<M extends ObjectModuleId = ObjectModuleId> {
       url: this.urlAt(endpoint, change, withRoles),
       ...(rendered.body !== undefined ? { body: rendered.body } : {}),
       kind: 'push',
-      ...(withRoles && to
-        ? { headers: routingHeadersFor(from, { countryCode: to.countryCode, partyId: to.partyId }) }
-        : {}),
+      ...(Object.keys(headers).length > 0 ? { headers } : {}),
     };
   }
 

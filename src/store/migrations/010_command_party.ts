@@ -1,0 +1,10 @@
+import type { Kysely } from 'kysely';
+
+/**
+ * The party at the other end of a command ('CC*PID'): for one we received, the party that
+ * asked (through a hub, the party behind it, not the hub), which its CommandResult is
+ * addressed to; for one we sent, the CPO party it went to. Null for rows from before.
+ */
+export async function up(db: Kysely<unknown>): Promise<void> {
+  await db.schema.alterTable('ocpi_commands').addColumn('party', 'text').execute();
+}
