@@ -1,32 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { PartnerCallError } from '../../client/ocpi-http.ts';
-import type { ClockTimer } from '../../clock.ts';
 import { commandResultFromV211 } from '../../model/codecs/index.ts';
 import { parseObject, renderObject } from '../../model/objects.ts';
 import type { DisplayText } from '../../model/v230/common.ts';
 import { describeIssues } from '../../model/validate.ts';
-import { hasInterfaceRoles, isSupportedVersion, type OcpiVersion } from '../../model/versions.ts';
+import { isSupportedVersion, type OcpiVersion } from '../../model/versions.ts';
 import { type OcpiNode, versionUrl } from '../../node.ts';
 import { partnerEndpoint } from '../../partners/endpoints.ts';
-import { CommandRepository, type SentCommandSummary } from '../../store/command-repository.ts';
+import type { SentCommandSummary } from '../../store/command-repository.ts';
 import { envelope } from '../../transport/envelope.ts';
 import { OcpiError } from '../../transport/errors.ts';
-import { routingHeadersFor } from '../../transport/routing-headers.ts';
 import { OcpiStatus } from '../../transport/status-codes.ts';
 import { COMMAND_OBJECTS, type CommandName, isCommand } from './names.ts';
 import { commandResultSchema } from './route-schemas.ts';
 import { fieldOf, parseCommandResult } from './schema.ts';
-
-/** The DisplayTexts of a `message` a partner sent, if it sent a list. */
-function displayTexts(message: unknown): DisplayText[] | undefined {
-  if (!Array.isArray(message)) return undefined;
-  return message.flatMap((m: unknown) => {
-    const language = fieldOf(m, 'language');
-    const text = fieldOf(m, 'text');
-    return typeof language === 'string' && typeof text === 'string' ? [{ language, text }] : [];
-  });
-}
+import { displayTexts, routingToPartner, SentRequests } from './sent-requests.ts';
 
 /** The CPO's immediate answer. */
 export interface CommandResponseInfo {
@@ -53,15 +41,13 @@ export interface SentCommand {
 
 /** The eMSP half of commands: sending them, and receiving their results on our response_url. */
 export class EmspCommands {
-  private readonly waiting = new Map<string, (outcome: CommandOutcomeInfo) => void>();
-  private readonly timers = new Map<string, ClockTimer>();
-  private readonly commands: CommandRepository;
+  private readonly sent: SentRequests<CommandOutcomeInfo>;
 
   constructor(
     private readonly node: OcpiNode,
     private readonly options: { graceSeconds: number; defaultTimeoutSeconds: number },
   ) {
-    this.commands = new CommandRepository(node.store.db);
+    this.sent = new SentRequests(node);
   }
 
   /**
@@ -83,40 +69,28 @@ export class EmspCommands {
     const checked = parseObject('2.3.0', COMMAND_OBJECTS[command], full);
     if (!checked.ok)
       throw OcpiError.invalid(`invalid ${COMMAND_OBJECTS[command]}: ${describeIssues(checked.errors)}`);
-    const result = new Promise<CommandOutcomeInfo>((resolve) => this.waiting.set(id, resolve));
-    // Stored before the POST: a fast CPO may post the result before its own answer reaches us.
-    await this.commands.insert({
+    const { outcome: result } = await this.sent.open({
       id,
-      direction: 'sent',
-      partner_id: partnerId,
+      partnerId,
       version,
       command,
-      request: JSON.stringify(full),
-      response_url: responseUrl,
-      status: 'pending',
-      result: null,
-      deadline: new Date(this.node.clock.now() + 3_600_000),
+      request: full,
+      responseUrl,
     });
     const us = this.node.parties.find((p) => p.role === 'EMSP') ?? this.node.parties[0];
-    const cpo = partner.parties.find((p) => p.role === 'CPO') ?? partner.parties[0];
-    let reply: Awaited<ReturnType<OcpiNode['http']['call']>>;
-    try {
-      reply = await this.node.http.call({
+    const reply = await this.sent.call(
+      id,
+      'command',
+      {
         method: 'POST',
         url: `${endpoint.url.replace(/\/+$/, '')}/${command}`,
         token,
         encoding: partner.tokenEncoding,
         body: renderObject(version, COMMAND_OBJECTS[command], full, { context: us ?? {} }),
-        ...(hasInterfaceRoles(version) && us && cpo ? { headers: routingHeadersFor(us, cpo) } : {}),
-      });
-    } catch (err) {
-      await this.settle(id, { result: 'FAILED', source: 'response' }, 'done');
-      if (err instanceof PartnerCallError)
-        throw new OcpiError(err.code, `command not delivered: ${err.message}`, {
-          cause: err,
-        });
-      throw err;
-    }
+        headers: routingToPartner(this.node, partner),
+      },
+      { result: 'FAILED', source: 'response' },
+    );
     const data = reply.envelope.data;
     const answer = fieldOf(data, 'result');
     const timeout = fieldOf(data, 'timeout');
@@ -127,7 +101,7 @@ export class EmspCommands {
       ...(message ? { message } : {}),
     };
     if (reply.httpStatus >= 300 || response.result !== 'ACCEPTED') {
-      await this.settle(
+      await this.sent.settle(
         id,
         {
           result: response.result,
@@ -138,55 +112,33 @@ export class EmspCommands {
       );
     } else {
       const seconds = (response.timeout ?? this.options.defaultTimeoutSeconds) + this.options.graceSeconds;
-      await this.commands.update(id, { deadline: new Date(this.node.clock.now() + seconds * 1000) });
-      const timer = this.node.clock.setTimeout(() => {
-        this.settle(id, { result: 'TIMEOUT', source: 'local-timeout' }, 'timed_out').catch(() => {});
-      }, seconds * 1000);
-      timer.unref();
-      this.timers.set(id, timer);
+      await this.sent.awaitResult(id, seconds, { result: 'TIMEOUT', source: 'local-timeout' });
     }
     return { id, response, result };
   }
 
-  /** Records an outcome once; later ones only update the stored result of a timed-out command. */
-  private async settle(id: string, outcome: CommandOutcomeInfo, status: 'done' | 'timed_out'): Promise<void> {
-    if (!(await this.commands.settle(id, status, outcome.result))) return;
-    this.timers.get(id)?.cancel();
-    this.timers.delete(id);
-    this.waiting.get(id)?.(outcome);
-    this.waiting.delete(id);
-  }
-
   /** What we know of a command we sent. */
   get(id: string): Promise<SentCommandSummary | undefined> {
-    return this.commands.sentSummary(id);
+    return this.sent.rows.sentSummary(id);
   }
 
   /** POST {response_url}: a CommandResult (2.1.1: a CommandResponse) for one of our commands. */
   routes(app: FastifyInstance, version: OcpiVersion): void {
     const schema = commandResultSchema(version);
     app.post<{ Params: { command: string; id: string } }>('/:command/:id', { schema }, async (request) => {
-      const caller = request.ocpi.caller;
-      if (caller?.kind !== 'partner') throw OcpiError.unauthorized();
-      const row = await this.commands.find(request.params.id, 'sent');
-      if (!row || row.command !== request.params.command.toUpperCase()) {
-        throw new OcpiError(
-          'OCPI_ERR_UNKNOWN_OBJECT',
-          `unknown command ${request.params.command}/${request.params.id}`,
-        );
-      }
-      if (row.partner_id !== caller.partner.id) throw OcpiError.invalid('this command was not sent to you');
+      const { command, id } = request.params;
+      const row = await this.sent.sentTo(
+        request,
+        id,
+        (r) => r.command === command.toUpperCase() && isCommand(version, r.command),
+        `command ${command}/${id}`,
+      );
       const outcome = this.partnerOutcome(version, request.body);
-      if (row.status === 'pending') await this.settle(row.id, outcome, 'done');
-      else if (row.status === 'timed_out') {
-        // Late: we already reported TIMEOUT locally; keep what really happened.
-        await this.commands.update(row.id, { result: outcome.result, status: 'done' });
-        request.log.info({ command: row.id, result: outcome.result }, 'late command result recorded');
-      } else if (row.result === 'CANCELED_RESERVATION' || outcome.result !== 'CANCELED_RESERVATION') {
-        request.log.info({ command: row.id }, 'duplicate command result ignored');
-      } else {
-        await this.commands.update(row.id, { result: outcome.result });
-      }
+      if ((await this.sent.receive(request, row, outcome)) !== 'duplicate') return envelope(undefined);
+      // A CPO-initiated cancellation comes on the RESERVE_NOW's response_url after its result.
+      if (row.result !== 'CANCELED_RESERVATION' && outcome.result === 'CANCELED_RESERVATION')
+        await this.sent.rows.update(row.id, { result: outcome.result });
+      else request.log.info({ command: row.id }, 'duplicate command result ignored');
       return envelope(undefined);
     });
   }
@@ -206,6 +158,6 @@ export class EmspCommands {
   }
 
   stop(): void {
-    for (const timer of this.timers.values()) timer.cancel();
+    this.sent.stop();
   }
 }
