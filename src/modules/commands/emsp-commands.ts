@@ -78,19 +78,14 @@ export class EmspCommands {
       responseUrl,
     });
     const us = this.node.parties.find((p) => p.role === 'EMSP') ?? this.node.parties[0];
-    const reply = await this.sent.call(
-      id,
-      'command',
-      {
-        method: 'POST',
-        url: `${endpoint.url.replace(/\/+$/, '')}/${command}`,
-        token,
-        encoding: partner.tokenEncoding,
-        body: renderObject(version, COMMAND_OBJECTS[command], full, { context: us ?? {} }),
-        headers: routingToPartner(this.node, partner),
-      },
-      { result: 'FAILED', source: 'response' },
-    );
+    const reply = await this.sent.call(id, 'command', {
+      method: 'POST',
+      url: `${endpoint.url.replace(/\/+$/, '')}/${command}`,
+      token,
+      encoding: partner.tokenEncoding,
+      body: renderObject(version, COMMAND_OBJECTS[command], full, { context: us ?? {} }),
+      headers: routingToPartner(this.node, partner),
+    });
     const data = reply.envelope.data;
     const answer = fieldOf(data, 'result');
     const timeout = fieldOf(data, 'timeout');

@@ -89,14 +89,15 @@ export class SentRequests<O extends { result: string }> {
   }
 
   /**
-   * Calls the partner for request `id`. A call that fails below OCPI settles the request
-   * as `failed` (nobody waits for it: the caller gets the error) and throws an OcpiError.
+   * Calls the partner for request `id`. A call that fails below OCPI leaves the request
+   * FAILED (nobody waits for it: the caller gets the error) and throws an OcpiError.
    */
-  async call(id: string, what: string, call: OcpiCall, failed: O): Promise<OcpiReply> {
+  async call(id: string, what: string, call: OcpiCall): Promise<OcpiReply> {
     try {
       return await this.node.http.call(call);
     } catch (err) {
-      await this.settle(id, failed, 'done');
+      this.waiting.delete(id);
+      await this.rows.settle(id, 'done', 'FAILED');
       if (err instanceof PartnerCallError)
         throw new OcpiError(err.code, `${what} not delivered: ${err.message}`, { cause: err });
       throw err;
