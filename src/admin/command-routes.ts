@@ -14,6 +14,8 @@ import { CommandBody, CommandParams } from './schemas.ts';
 export interface ReceivedEvent {
   module: string;
   partnerId: string;
+  /** ChargingProfiles: the session whose active profile `object` is. */
+  sessionId?: string;
   object: JsonObject;
 }
 

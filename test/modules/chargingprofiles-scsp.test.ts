@@ -203,6 +203,19 @@ describe.each(CASES)('ChargingProfiles, SCSP side, over OCPI %s on %s', (version
     expect(await stored(sent.id)).toMatchObject({ status: 'done', result: 'ACCEPTED' });
   });
 
+  it('takes a result posted before the CPO answered the request, once', async () => {
+    cpo.answerWith(async () => {
+      const early = await cpo.postResult(cpo.lastResponseUrl(), { result: 'ACCEPTED' });
+      expect(early.body.status_code).toBe(1000);
+      return { result: 'ACCEPTED', timeout: 10 };
+    });
+    const sent = await emsp.ocpi.chargingProfiles.set(cpoId, 'S-11', PROFILE);
+    expect(sent.response.result).toBe('ACCEPTED');
+    expect(await sent.result).toEqual({ result: 'ACCEPTED', source: 'partner' });
+    await clock.advance((10 + GRACE_SECONDS) * 1000);
+    expect(await stored(sent.id)).toMatchObject({ status: 'done', result: 'ACCEPTED' });
+  });
+
   it('checks the profile before sending: 2001 naming the field, nothing sent or stored', async () => {
     const before = cpo.calls.length;
     const rows = async () =>

@@ -35,7 +35,7 @@ export async function startFakeProfileCpo(options: FakeProfileCpoOptions) {
   const calls: ProfileCall[] = [];
   /** The token the node gave us in its credentials: what we call it with. */
   let nodeToken = '';
-  let answer: (call: ProfileCall) => unknown = () => ({ result: 'ACCEPTED', timeout: 30 });
+  let answer: (call: ProfileCall) => unknown | Promise<unknown> = () => ({ result: 'ACCEPTED', timeout: 30 });
   let base = '';
   const ok = (data: unknown) => ({ data, status_code: 1000, timestamp: new Date().toISOString() });
 
@@ -73,7 +73,7 @@ export async function startFakeProfileCpo(options: FakeProfileCpoOptions) {
         headers: request.headers,
       };
       calls.push(received);
-      return ok(answer(received));
+      return ok(await answer(received));
     },
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
@@ -84,7 +84,7 @@ export async function startFakeProfileCpo(options: FakeProfileCpoOptions) {
     versionsUrl: `${base}/versions`,
     calls,
     /** What the receiver answers from now on (the `data` of the envelope). */
-    answerWith(next: (call: ProfileCall) => unknown) {
+    answerWith(next: (call: ProfileCall) => unknown | Promise<unknown>) {
       answer = next;
     },
     /** The response_url of the receiver's last request. */

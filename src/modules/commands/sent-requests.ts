@@ -106,6 +106,8 @@ export class SentRequests<O extends { result: string }> {
 
   /** The partner took the request: waits `seconds` for its result, then settles with `timedOut`. */
   async awaitResult(id: string, seconds: number, timedOut: O): Promise<void> {
+    // A fast partner may have posted the result before its answer to the request reached us.
+    if (!this.waiting.has(id)) return;
     await this.rows.update(id, { deadline: new Date(this.node.clock.now() + seconds * 1000) });
     const timer = this.node.clock.setTimeout(() => {
       this.settle(id, timedOut, 'timed_out').catch(() => {});
