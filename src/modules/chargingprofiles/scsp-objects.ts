@@ -4,10 +4,9 @@ import {
   ActiveChargingProfileResult,
   type ChargingProfileResponse,
   ChargingProfileResponseType,
-  type ChargingProfileResult,
+  ChargingProfileResult,
   type ChargingProfileResultType,
   type ClearProfileResult,
-  ChargingProfileResult as ResultSchema,
   SetChargingProfile,
 } from '../../model/v230/chargingprofiles.ts';
 import { compileValidator, type ParseResult } from '../../model/validate.ts';
@@ -54,7 +53,7 @@ export function isProfileRequest(name: string): name is ProfileRequestName {
 const strict = {
   SetChargingProfile: compileValidator(SetChargingProfile),
   ActiveChargingProfile: compileValidator(ActiveChargingProfile),
-  ChargingProfileResult: compileValidator(ResultSchema),
+  ChargingProfileResult: compileValidator(ChargingProfileResult),
   ActiveChargingProfileResult: compileValidator(ActiveChargingProfileResult),
 };
 const responseType = compileValidator(ChargingProfileResponseType);
