@@ -19,7 +19,7 @@ describe.each(STORES)('admin profile routes on %s', (_store, store) => {
     node = await startNode({ adminToken: ADMIN, parties: [EMSP_PARTY], store: store() });
     cpo = await startFakeProfileCpo({ version: '2.2.1' });
     await node.ocpi.registerWith(cpo.versionsUrl, 'a1');
-  });
+  }, 120_000);
   afterAll(async () => {
     await Promise.all([node?.close(), cpo?.close()]);
   });

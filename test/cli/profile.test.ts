@@ -20,7 +20,7 @@ describe('ocpi profile', () => {
     cpo = await startFakeProfileCpo({ version: '2.3.0' });
     await node.ocpi.registerWith(cpo.versionsUrl, 'a1');
     admin = ['--node', node.ocpi.adminUrl() ?? '', '--admin-token', ADMIN];
-  });
+  }, 120_000);
   afterAll(async () => {
     await Promise.all([node?.close(), cpo?.close()]);
   });

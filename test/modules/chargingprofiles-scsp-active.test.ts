@@ -43,7 +43,7 @@ describe.each(CASES)('ChargingProfiles, active profiles pushed over OCPI %s on %
     });
     cpoId = (await emsp.ocpi.registerWith(cpo.versionsUrl, 'a1')).id;
     await emsp.ocpi.registerWith(emspParty.versionsUrl, 'a2');
-  });
+  }, 120_000);
   afterAll(async () => {
     await Promise.all([emsp?.close(), cpo?.close(), emspParty?.close()]);
   });
@@ -130,7 +130,7 @@ describe('ChargingProfiles with a partner on OCPI 2.1.1', () => {
     emsp = await startNode({ parties: [EMSP_PARTY], store: memoryStore() });
     cpo = await startFakeProfileCpo({ version: '2.1.1' });
     cpoId = (await emsp.ocpi.registerWith(cpo.versionsUrl, 'a1')).id;
-  });
+  }, 120_000);
   afterAll(async () => {
     await Promise.all([emsp?.close(), cpo?.close()]);
   });

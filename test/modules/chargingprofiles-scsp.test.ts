@@ -48,7 +48,7 @@ describe.each(CASES)('ChargingProfiles, SCSP side, over OCPI %s on %s', (version
     });
     cpoId = (await emsp.ocpi.registerWith(cpo.versionsUrl, 'a1')).id;
     otherId = (await emsp.ocpi.registerWith(other.versionsUrl, 'a2')).id;
-  });
+  }, 120_000);
   afterAll(async () => {
     await Promise.all([emsp?.close(), cpo?.close(), other?.close()]);
   });
