@@ -86,14 +86,14 @@ function startAndStop(app: FastifyInstance, parts: NodeParts, ownsStore: boolean
 /** The admin API, when there is an admin token; gives where it listens. */
 async function mountAdminApi(
   app: FastifyInstance,
-  { node, publishers, commands, delivery }: NodeParts,
+  { node, publishers, commands, profiles, delivery }: NodeParts,
   options: OcpiAppOptions,
 ): Promise<() => string | undefined> {
   if (!options.adminToken) return () => undefined;
   return mountAdmin(
     app,
     node,
-    { publishers, specs: OBJECT_SPECS, delivery, commands: commands.emsp },
+    { publishers, specs: OBJECT_SPECS, delivery, commands: commands.emsp, profiles: profiles.scsp },
     {
       token: options.adminToken,
       ...(options.adminListener ? { listener: options.adminListener } : {}),

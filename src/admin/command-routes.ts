@@ -7,12 +7,15 @@ import type { EmspCommands } from '../modules/commands/emsp-commands.ts';
 import { COMMAND_OBJECTS, type CommandName } from '../modules/commands/names.ts';
 import type { OcpiNode } from '../node.ts';
 import { OcpiError } from '../transport/errors.ts';
+import { partnerNamed } from './partner-named.ts';
 import { CommandBody, CommandParams } from './schemas.ts';
 
 /** Emitted by the node when a partner pushes an object to us: { module, partnerId, object }. */
 export interface ReceivedEvent {
   module: string;
   partnerId: string;
+  /** ChargingProfiles: the session whose active profile `object` is. */
+  sessionId?: string;
   object: JsonObject;
 }
 
@@ -45,11 +48,7 @@ export function adminCommandRoutes(
     const command = commandNamed(request.params.command);
     if (!command) throw OcpiError.invalid(`unknown command ${request.params.command}`);
     const body = request.body;
-    const who = body.partner;
-    if (!who) throw OcpiError.invalid('partner: is required');
-    const [cc, pid] = who.split('*');
-    const partner = cc && pid ? await node.registry.findByParty(cc, pid) : await node.registry.get(who);
-    if (!partner) throw OcpiError.invalid(`partner: no registered partner ${who}`);
+    const partner = await partnerNamed(node, body.partner);
     const req: JsonObject = { ...body.request };
     // A token given by uid alone is one of ours.
     if (typeof req.token === 'string') {

@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { DeliveryWorker } from '../delivery/worker.ts';
+import type { ScspChargingProfiles } from '../modules/chargingprofiles/scsp-profiles.ts';
 import type { EmspCommands } from '../modules/commands/emsp-commands.ts';
 import type { Publisher } from '../modules/objects/publisher.ts';
 import type { ObjectModuleId, ObjectModuleSpec } from '../modules/objects/spec.ts';
@@ -10,6 +11,7 @@ import { adminValidatorCompiler } from './admin-validation.ts';
 import { adminCommandRoutes } from './command-routes.ts';
 import { adminHubRoutes } from './hub-routes.ts';
 import { adminObjectRoutes } from './object-routes.ts';
+import { adminProfileRoutes } from './profile-routes.ts';
 import { adminRoutes } from './routes.ts';
 
 /** Where the admin API listens when it has a listener of its own. */
@@ -26,6 +28,8 @@ export interface AdminParts {
   specs: Record<ObjectModuleId, ObjectModuleSpec>;
   delivery: DeliveryWorker;
   commands: EmspCommands;
+  /** ChargingProfiles' eMSP/SCSP side, for /admin/profiles. */
+  profiles: ScspChargingProfiles;
 }
 
 /**
@@ -46,6 +50,7 @@ export async function mountAdmin(
     adminObjectRoutes(scope, node, parts);
     adminCommandRoutes(scope, node, parts.commands, node.events);
     adminHubRoutes(scope, node);
+    adminProfileRoutes(scope, node, parts.profiles);
   };
   const listener = options.listener;
   if (!listener) {

@@ -1,5 +1,6 @@
 import { type TSchema, Type } from '@sinclair/typebox';
 import { Int, Opt } from '../model/primitives.ts';
+import { ChargingProfile } from '../model/v230/chargingprofiles.ts';
 import { PageQuery } from '../transport/route-schemas.ts';
 
 /*
@@ -46,6 +47,10 @@ export const CommandParams = Type.Object({
   command: Type.String({ description: 'start-session, stop-session, reserve-now...' }),
 });
 
+export const ProfileParams = Type.Object({
+  action: Type.String({ description: 'set, get or clear' }),
+});
+
 // Querystrings.
 
 /** offset and limit of an admin list; date filters are not offered. */
@@ -86,6 +91,15 @@ export const CommandBody = Type.Object({
   request: Opt(JsonObject()),
   /** After an accepted START_SESSION, stream the session this many seconds (at most 3600). */
   follow: Opt(Type.Union([Type.Number(), Type.Null()])),
+});
+
+export const ProfileBody = Type.Object({
+  partner: Opt(Type.String({ description: "The CPO: 'CC*PID' or a partner id" })),
+  session: Type.String({ description: "The CPO's session id" }),
+  /** set: the profile to apply (2.3.0 shape). */
+  profile: Opt(ChargingProfile),
+  /** get: the seconds of profile asked for (default 900). */
+  duration: Opt(Int()),
 });
 
 // Responses: the envelope around each route's data.

@@ -1,6 +1,7 @@
 import type { EventEmitter } from 'node:events';
 import type { DeliveryWorker } from '../delivery/worker.ts';
 import type { JsonObject } from '../model/json.ts';
+import type { ScspChargingProfiles } from '../modules/chargingprofiles/scsp-profiles.ts';
 import type { EmspCommands, SentCommand } from '../modules/commands/emsp-commands.ts';
 import type { CommandName } from '../modules/commands/names.ts';
 import { type TypedCommands, typedCommands } from '../modules/commands/typed-client.ts';
@@ -76,6 +77,13 @@ export interface OcpiApi {
     /** CPO side: the charger cancelled a reservation; tells the eMSP (CANCELED_RESERVATION). */
     reservationCancelled(chargerReservationId: string, message?: string): Promise<boolean>;
   };
+  /**
+   * ChargingProfiles, eMSP/SCSP side (OCPI 2.2+): set, get and clear the profile of a
+   * CPO partner's session. Each resolves with the CPO's ChargingProfileResponse and a
+   * promise of the result (the CPO's, its refusal, or TIMEOUT after its timeout + grace).
+   * `active` gives the latest ActiveChargingProfile the CPO pushed for the session.
+   */
+  readonly chargingProfiles: Pick<ScspChargingProfiles, 'set' | 'get' | 'clear' | 'active'>;
   /** The outbox worker: pending pushes, dead letters, replay. */
   readonly delivery: DeliveryWorker;
   /** The parties behind our hub partners and their connection status (HubClientInfo). */
@@ -108,7 +116,7 @@ export interface NodeParts {
 
 /** The node's API, `app.ocpi`; `adminUrl` says where the admin API listens, if anywhere. */
 export function ocpiApi(
-  { node, publishers, commands, delivery }: NodeParts,
+  { node, publishers, commands, profiles, delivery }: NodeParts,
   adminUrl: () => string | undefined,
 ): OcpiApi {
   const { registry } = node;
@@ -134,6 +142,13 @@ export function ocpiApi(
       get: (id) => commands.emsp.get(id),
       reservationCancelled: (chargerReservationId, message) =>
         commands.cpo.cancelReservation(chargerReservationId, message),
+    },
+    chargingProfiles: {
+      set: (partnerId, sessionId, profile) => profiles.scsp.set(partnerId, sessionId, profile),
+      get: (partnerId, sessionId, durationSeconds) =>
+        profiles.scsp.get(partnerId, sessionId, durationSeconds),
+      clear: (partnerId, sessionId) => profiles.scsp.clear(partnerId, sessionId),
+      active: (partnerId, sessionId) => profiles.scsp.active(partnerId, sessionId),
     },
     delivery,
     hubClients: {

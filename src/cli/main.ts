@@ -19,6 +19,8 @@ Commands:
                               pushes that failed for too long, and replaying them
   command <start-session|stop-session|...> --partner CC*PID ...
                               send a command and follow its result and session
+  profile <set|get|clear> <CC*PID> <session-id> [--limit 11000 --unit W | --duration 900]
+                              set, get or clear a session's charging profile at a CPO
   demo                        a CPO and an eMSP in one process: START_SESSION to CDR
   validate <version> <ObjectName> <file.json> [--patch]
                               check a partner's JSON against the spec
@@ -47,6 +49,8 @@ export async function main(argv: string[]): Promise<number> {
         return await (await import('./openapi.ts')).openapi(rest);
       case 'command':
         return await (await import('./command.ts')).command(rest, process.env);
+      case 'profile':
+        return await (await import('./profile.ts')).profile(rest, process.env);
       case 'demo':
         return await (await import('./demo.ts')).demo();
       case 'register':

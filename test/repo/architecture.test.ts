@@ -40,6 +40,8 @@ import { describe, expect, it } from 'vitest';
  * walk over a partner's paginated list, which HubClientInfo pulls too) are faces as well.
  * The charger gateway (commands/gateway.ts) and the response_url check (commands/response-url.ts)
  * are faces of commands: ChargingProfiles asks the same chargers and answers on response_urls alike.
+ * So is commands/sent-requests.ts: an SCSP sends profile requests and awaits their results as an
+ * eMSP sends commands.
  */
 
 /** Rows of units; a unit is folders (a prefix of a path below src/) and files (ending in .ts). */
@@ -60,7 +62,7 @@ const LAYERS: readonly (readonly (readonly string[])[])[] = [
 const FACES = ['service.ts', 'schema.ts', 'module.ts'];
 const KIT_FACES: Record<string, string[]> = {
   objects: ['spec.ts', 'publisher.ts', 'route-schemas.ts', 'pages.ts'],
-  commands: ['gateway.ts', 'response-url.ts'],
+  commands: ['gateway.ts', 'response-url.ts', 'sent-requests.ts'],
 };
 
 const MAX_LINES = 500;
