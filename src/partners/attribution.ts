@@ -61,9 +61,9 @@ async function hubItself(node: AttributionNode, hub: Partner, own: PartyRef): Pr
 /**
  * Who a request on a functional module is from, given its routing headers (2.2+):
  *
- * - OCPI-to must name one of our parties when it is given; otherwise OCPI 4001 ("unknown
- *   receiver", the spec's status for a TO address that is not known: the request reached a
- *   platform that does not host that party, and nothing is done with it).
+ * - From a hub, OCPI-to must name one of our parties when it is given; otherwise OCPI 4001
+ *   ("unknown receiver", the spec's status for a TO address that is not known: the hub
+ *   routed to a platform that does not host that party, and nothing is done with it).
  * - A request from a hub that names in OCPI-from a party the hub announced (HubClientInfo, or
  *   its 2.3.0 credentials roles) is that party's: the caller is the hub seen as that party
  *   only, so every ownership check downstream sees that party.
@@ -80,14 +80,16 @@ export async function attributeCaller(
   routing: RoutingHeaders,
 ): Promise<Caller> {
   if (caller.kind === 'registration') return caller;
+  const hub = caller.partner;
+  const own = isHub(hub) ? hubParty(hub) : undefined;
+  // A direct partner's OCPI-to is not read: the URL and its token say who it talks to,
+  // and a sloppy header of a peer is no reason to refuse its data.
+  if (!own) return caller;
   if (!addressedTo(routing, node.parties) && routing.to)
     throw new OcpiError(
       UNKNOWN_RECEIVER,
       `OCPI-to-country-code/OCPI-to-party-id: ${partyKeyOf(routing.to)} is not a party of this platform`,
     );
-  const hub = caller.partner;
-  const own = isHub(hub) ? hubParty(hub) : undefined;
-  if (!own) return caller;
   const from = routing.from;
   if (!from || sameParty(from, own)) return { ...caller, partner: await hubItself(node, hub, own) };
   const client = await node.hubs.get(hub.id, from.countryCode, from.partyId);

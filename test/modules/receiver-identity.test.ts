@@ -51,6 +51,26 @@ describe.each(['2.1.1', '2.2.1', '2.3.0'] as OcpiVersion[])(
       expect(await get(url, as)).toEqual(before);
     }
 
+    it.skipIf(v211)(
+      'takes the push of a direct partner whatever its OCPI-to says (only a hub is held to it)',
+      async () => {
+        const url = `${atEmsp}/receiver/locations/NL/CPO/LOC-TO`;
+        const reply = await call(url, {
+          method: 'PUT',
+          token: cpoToken,
+          body: inVersion(version, 'Location', location('LOC-TO')),
+          headers: {
+            'OCPI-from-country-code': 'NL',
+            'OCPI-from-party-id': 'CPO',
+            'OCPI-to-country-code': 'XX',
+            'OCPI-to-party-id': 'ZZZ',
+          },
+        });
+        expect(reply.body.status_code).toBe(1000);
+        expect(await get(url)).toMatchObject({ id: 'LOC-TO' });
+      },
+    );
+
     it('refuses a Location, EVSE or Connector PATCH that renames it or moves it to another party', async () => {
       const url = `${atEmsp}/receiver/locations/NL/CPO/LOC1`;
       expect((await put(url, inVersion(version, 'Location', location('LOC1')))).body.status_code).toBe(1000);
