@@ -38,7 +38,8 @@ import { describe, expect, it } from 'vitest';
  * built from; its spec.ts (the description a module fills in) and publisher.ts (how a module's
  * own objects reach partners) and route-schemas.ts (the params of object routes) are faces as well.
  * The charger gateway (commands/gateway.ts) and the response_url check (commands/response-url.ts)
- * are faces of commands: ChargingProfiles asks the same chargers and answers on response_urls alike.
+ * are faces of commands: ChargingProfiles asks the same chargers and answers on response_urls alike,
+ * and keeps its requests until their one result as commands do (commands/received-requests.ts).
  */
 
 /** Rows of units; a unit is folders (a prefix of a path below src/) and files (ending in .ts). */
@@ -59,7 +60,7 @@ const LAYERS: readonly (readonly (readonly string[])[])[] = [
 const FACES = ['service.ts', 'schema.ts', 'module.ts'];
 const KIT_FACES: Record<string, string[]> = {
   objects: ['spec.ts', 'publisher.ts', 'route-schemas.ts'],
-  commands: ['gateway.ts', 'response-url.ts'],
+  commands: ['gateway.ts', 'response-url.ts', 'received-requests.ts'],
 };
 
 const MAX_LINES = 500;
