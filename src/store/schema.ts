@@ -4,6 +4,7 @@ import type { CommandTables } from './schema-commands.ts';
 import type { HubTables } from './schema-hub.ts';
 import type { ObjectTables } from './schema-objects.ts';
 import type { OutboxTables } from './schema-outbox.ts';
+import type { ProfileTables } from './schema-profiles.ts';
 import type { LiveSessionTables } from './schema-sessions.ts';
 
 /** A party's name, website and logo, as kept with its role (and shown in partners/types.ts). */
@@ -69,7 +70,13 @@ export interface PartnerEndpointRow {
   url: string;
 }
 
-export interface Database extends ObjectTables, OutboxTables, CommandTables, LiveSessionTables, HubTables {
+export interface Database
+  extends ObjectTables,
+    OutboxTables,
+    CommandTables,
+    LiveSessionTables,
+    HubTables,
+    ProfileTables {
   ocpi_inbound_tokens: InboundTokenTable;
   ocpi_partners: PartnerTable;
   ocpi_partner_parties: PartnerPartyTable;

@@ -6,6 +6,7 @@ import * as m004 from './004_commands.ts';
 import * as m005 from './005_live_sessions.ts';
 import * as m006 from './006_partner_parties.ts';
 import * as m007 from './007_hub_clients.ts';
+import * as m008 from './008_charging_profiles.ts';
 
 /** Ordered migrations. Append only: never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '005_live_sessions': m005,
   '006_partner_parties': m006,
   '007_hub_clients': m007,
+  '008_charging_profiles': m008,
 };
