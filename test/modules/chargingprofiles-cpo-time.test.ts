@@ -40,7 +40,7 @@ describe.each(CASES)('ChargingProfiles, CPO side, in time, over OCPI %s on %s', 
       { logger, chargingProfiles: { rateLimit: { requests: 3, windowSeconds: 60 } } },
       ['SILENT', 'SLOW', 'OFTEN', 'OTHER', 'LIMITED', 'FREE'],
     );
-  });
+  }, 60_000);
   afterAll(async () => {
     sim.close();
     await pair?.close();

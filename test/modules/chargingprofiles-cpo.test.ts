@@ -24,7 +24,7 @@ describe.each(CASES)('ChargingProfiles, CPO side, over OCPI %s on %s', (version,
   beforeAll(async () => {
     pair = await startProfilePair(version, store, clock, gateway, {}, ['OK', 'REJECT']);
     session = await pair.startCharging('OK');
-  });
+  }, 60_000);
   afterAll(async () => {
     sim.close();
     await pair?.close();
