@@ -1,9 +1,8 @@
 import Fastify from 'fastify';
-import pg from 'pg';
 import type { OcpiAppOptions } from '../src/index.ts';
 import type { ChargerGateway } from '../src/modules/commands/gateway.ts';
 import { exampleJson } from '../test/support/spec-fixtures.ts';
-import { benchPair, percentile } from './support.ts';
+import { benchPair, onBothStores, percentile, putBenchLocation } from './support.ts';
 
 const REQUESTS = 200;
 
@@ -56,15 +55,7 @@ async function latencyRun(store: OcpiAppOptions['store']) {
     ...(store ? { store } : {}),
   });
   try {
-    const template = exampleJson('2.3.0', 'location_example.json') as Record<string, unknown>;
-    const evses = (template.evses as Array<Record<string, unknown>>).map((e) => ({
-      ...e,
-      capabilities: ['REMOTE_START_STOP_CAPABLE'],
-    }));
-    await pair.cpo.ocpi.locations.put(
-      { ...template, evses, country_code: 'NL', party_id: 'ACM', id: 'BENCH' },
-      '2.3.0',
-    );
+    await putBenchLocation(pair.cpo);
     const session = exampleJson('2.3.0', 'session_example_1_simple_start.json') as Record<string, unknown>;
     const cdrToken = { ...(session.cdr_token as object), country_code: 'DE', party_id: 'MSP' };
     await pair.cpo.ocpi.sessions.put(
@@ -126,14 +117,7 @@ async function latencyRun(store: OcpiAppOptions['store']) {
 }
 
 export async function profilesBench(): Promise<string> {
-  const pglite = await latencyRun(undefined);
-  const connectionString = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-  const schema = `bench_profiles_${Date.now()}`;
-  const postgres = await latencyRun({ kind: 'postgres', connectionString, schema });
-  const client = new pg.Client({ connectionString });
-  await client.connect();
-  await client.query(`drop schema if exists "${schema}" cascade`);
-  await client.end();
+  const { pglite, postgres } = await onBothStores(latencyRun);
   const row = (name: string, r: Awaited<ReturnType<typeof latencyRun>>) => [
     `| ChargingProfileResult (PUT SetChargingProfile), ${name} | ${r.profile.p50} | ${r.profile.p99} |`,
     `| CommandResult (POST START_SESSION), ${name} | ${r.command.p50} | ${r.command.p99} |`,

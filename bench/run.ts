@@ -9,13 +9,12 @@ import { readFile, writeFile } from 'node:fs/promises';
 import autocannon from 'autocannon';
 import Fastify from 'fastify';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { createOcpiApp, type OcpiAppOptions } from '../src/index.ts';
 import { parseObject, renderObject } from '../src/model/objects.ts';
 import type { ChargerGateway } from '../src/modules/commands/gateway.ts';
 import { exampleJson } from '../test/support/spec-fixtures.ts';
 import { profilesBench } from './profiles.ts';
-import { benchPair, percentile } from './support.ts';
+import { benchPair, onBothStores, percentile, putBenchLocation } from './support.ts';
 
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -298,14 +297,7 @@ async function locationsBench(): Promise<string> {
 }
 
 async function commandsBench(): Promise<string> {
-  const pglite = await commandsRun(undefined);
-  const connectionString = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-  const schema = `bench_${Date.now()}`;
-  const postgres = await commandsRun({ kind: 'postgres', connectionString, schema });
-  const client = new pg.Client({ connectionString });
-  await client.connect();
-  await client.query(`drop schema if exists "${schema}" cascade`);
-  await client.end();
+  const { pglite, postgres } = await onBothStores(commandsRun);
   return [
     '## Commands (step 4)',
     '',
@@ -347,21 +339,7 @@ async function commandsRun(store: OcpiAppOptions['store']) {
   };
   const pair = await benchPair({ commands: { gateway, timeoutSeconds: 3600 }, ...(store ? { store } : {}) });
   try {
-    const template = exampleJson('2.3.0', 'location_example.json') as Record<string, unknown>;
-    const evses = (template.evses as Array<Record<string, unknown>>).map((e) => ({
-      ...e,
-      capabilities: ['REMOTE_START_STOP_CAPABLE'],
-    }));
-    await pair.cpo.ocpi.locations.put(
-      {
-        ...template,
-        evses,
-        country_code: 'NL',
-        party_id: 'ACM',
-        id: 'BENCH',
-      },
-      '2.3.0',
-    );
+    await putBenchLocation(pair.cpo);
     const token = {
       country_code: 'DE',
       party_id: 'MSP',

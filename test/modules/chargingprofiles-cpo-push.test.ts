@@ -1,18 +1,18 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActiveChargingProfile } from '../../src/model/v230/chargingprofiles.ts';
-import type { OcpiVersion } from '../../src/model/versions.ts';
 import { SimulatedGateway } from '../../src/modules/commands/simulated-gateway.ts';
 import { ManualClock } from '../support/manual-clock.ts';
 import { call, startNode } from '../support/nodes.ts';
 import { tokenOf } from '../support/pair.ts';
-import { PROFILE, type ProfilePair, ProfileRecorder, startProfilePair } from '../support/profile-pair.ts';
-import { STORES } from '../support/stores.ts';
+import {
+  PROFILE,
+  PROFILE_CASES,
+  type ProfilePair,
+  ProfileRecorder,
+  startProfilePair,
+} from '../support/profile-pair.ts';
 import { waitFor } from '../support/wait-for.ts';
-
-const CASES = (['2.2.1', '2.3.0'] as OcpiVersion[]).flatMap((version) =>
-  STORES.map(([name, store]) => [version, name, store] as const),
-);
 
 /** An outbox message of the CPO, as it went (or tried to go) out. */
 interface Sent {
@@ -34,7 +34,7 @@ const localLimit = (watts: number, at: number): ActiveChargingProfile => ({
  * ActiveChargingProfile, and nobody else. The pushes are watched at the CPO's outbox: each
  * message once, whether the eMSP took it or not.
  */
-describe.each(CASES)('ActiveChargingProfile pushes over OCPI %s on %s', (version, _store, store) => {
+describe.each(PROFILE_CASES)('ActiveChargingProfile pushes over OCPI %s on %s', (version, _store, store) => {
   const clock = new ManualClock();
   const sim = new SimulatedGateway({ clock, tickMs: 3_600_000 });
   const gateway = new ProfileRecorder(sim);

@@ -1,20 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openApiDocument } from '../../src/index.ts';
-import type { OcpiVersion } from '../../src/model/versions.ts';
 import { SimulatedGateway } from '../../src/modules/commands/simulated-gateway.ts';
 import { ManualClock } from '../support/manual-clock.ts';
 import { call } from '../support/nodes.ts';
 import { EMSP_PARTY, startPair, tokenOf } from '../support/pair.ts';
-import { PROFILE, type ProfilePair, ProfileRecorder, startProfilePair } from '../support/profile-pair.ts';
+import {
+  PROFILE,
+  PROFILE_CASES,
+  type ProfilePair,
+  ProfileRecorder,
+  startProfilePair,
+} from '../support/profile-pair.ts';
 import { exampleJson } from '../support/spec-fixtures.ts';
-import { memoryStore, STORES } from '../support/stores.ts';
+import { memoryStore } from '../support/stores.ts';
 import { waitFor } from '../support/wait-for.ts';
 
-const CASES = (['2.2.1', '2.3.0'] as OcpiVersion[]).flatMap((version) =>
-  STORES.map(([name, store]) => [version, name, store] as const),
-);
-
-describe.each(CASES)('ChargingProfiles, CPO side, over OCPI %s on %s', (version, _store, store) => {
+describe.each(PROFILE_CASES)('ChargingProfiles, CPO side, over OCPI %s on %s', (version, _store, store) => {
   const clock = new ManualClock();
   const sim = new SimulatedGateway({ clock, tickMs: 3_600_000 });
   const gateway = new ProfileRecorder(sim);

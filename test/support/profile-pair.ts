@@ -12,6 +12,7 @@ import type { ManualClock } from './manual-clock.ts';
 import { call, type Reply } from './nodes.ts';
 import { type Pair, startPair, tokenOf } from './pair.ts';
 import { exampleJson } from './spec-fixtures.ts';
+import { STORES } from './stores.ts';
 import { waitFor } from './wait-for.ts';
 
 const json = (file: string) => exampleJson('2.3.0', file) as Record<string, unknown>;
@@ -32,6 +33,11 @@ export class ProfileRecorder implements ChargerGateway {
     return this.inner.profile(request, report);
   }
 }
+
+/** Every version that has ChargingProfiles, on every store. */
+export const PROFILE_CASES = (['2.2.1', '2.3.0'] as OcpiVersion[]).flatMap((version) =>
+  STORES.map(([name, store]) => [version, name, store] as const),
+);
 
 /** A watt profile of two periods, relative to the start of charging. */
 export const PROFILE = {
