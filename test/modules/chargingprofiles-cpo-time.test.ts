@@ -140,8 +140,12 @@ describe.each(PROFILE_CASES)(
       for (let i = 0; i < 10; i++) await clock.advance(TICK_MS);
       const kwh = async (id: string) => Number((await pair.cpo.ocpi.sessions.get(id))?.kwh);
       // 6 kW for 10 minutes is 1 kWh; without a profile, 0.5 kWh a tick.
+      // Each tick of every session is a transaction: give a loaded machine time.
       await waitFor(async () => (await kwh(limited)) === 1 && (await kwh(free)) === 5, {
         what: 'the meter values of both sessions',
+        timeoutMs: 30_000,
+      }).catch(async (err: Error) => {
+        throw new Error(`${err.message}: ${await kwh(limited)} and ${await kwh(free)} kWh`);
       });
       // 16 A on 3 phases at 230 V is 11.04 kW: 0.184 kWh a minute.
       const amps = pair.catcher.url('amps');
@@ -156,7 +160,10 @@ describe.each(PROFILE_CASES)(
       );
       await waitFor(() => pair.catcher.at(amps).length > 0);
       for (let i = 0; i < 5; i++) await clock.advance(TICK_MS);
-      await waitFor(async () => (await kwh(limited)) === 1.92, { what: '5 more minutes at 16 A' });
-    });
+      await waitFor(async () => (await kwh(limited)) === 1.92, {
+        what: '5 more minutes at 16 A',
+        timeoutMs: 30_000,
+      });
+    }, 90_000);
   },
 );

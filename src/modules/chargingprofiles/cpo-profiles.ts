@@ -103,7 +103,8 @@ export class CpoChargingProfiles {
    * The CPO's answer to a request: NOT_SUPPORTED without a charger that does profiles, the
    * session checks (checkSession), TOO_OFTEN over the rate limit; an ACCEPTED request is
    * persisted and handed to the charger. The same request again on the same response_url
-   * within the timeout is answered ACCEPTED and executed once.
+   * within the timeout is answered ACCEPTED and executed once (it counts toward the rate
+   * limit, as every request that passed the session checks does).
    */
   async request(
     partner: Partner,
