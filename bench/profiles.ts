@@ -132,5 +132,7 @@ export async function profilesBench(): Promise<string> {
     ...row('PGlite', pglite),
     ...row('PostgreSQL', postgres),
     '',
+    "Compare the two rows of a store: the absolute figures move with the machine's load. An accepted SET writes one more row (its setter) in the transaction that settles it.",
+    '',
   ].join('\n');
 }

@@ -1,15 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActiveChargingProfile } from '../../src/model/v230/chargingprofiles.ts';
-import { SimulatedGateway } from '../../src/modules/commands/simulated-gateway.ts';
-import { ManualClock } from '../support/manual-clock.ts';
 import { call, startNode } from '../support/nodes.ts';
 import { tokenOf } from '../support/pair.ts';
 import {
   PROFILE,
   PROFILE_CASES,
   type ProfilePair,
-  ProfileRecorder,
+  simulatedChargers,
   startProfilePair,
 } from '../support/profile-pair.ts';
 import { waitFor } from '../support/wait-for.ts';
@@ -35,9 +33,7 @@ const localLimit = (watts: number, at: number): ActiveChargingProfile => ({
  * message once, whether the eMSP took it or not.
  */
 describe.each(PROFILE_CASES)('ActiveChargingProfile pushes over OCPI %s on %s', (version, _store, store) => {
-  const clock = new ManualClock();
-  const sim = new SimulatedGateway({ clock, tickMs: 3_600_000 });
-  const gateway = new ProfileRecorder(sim);
+  const { clock, sim, gateway } = simulatedChargers();
   let pair: ProfilePair;
   /** A second eMSP, registered with the CPO, that never sets a profile. */
   let other: FastifyInstance;

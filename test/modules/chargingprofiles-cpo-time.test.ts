@@ -1,13 +1,11 @@
 import { EventEmitter } from 'node:events';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SimulatedGateway } from '../../src/modules/commands/simulated-gateway.ts';
-import { ManualClock } from '../support/manual-clock.ts';
 import {
   PROFILE,
   PROFILE_CASES,
   type ProfilePair,
-  ProfileRecorder,
+  simulatedChargers,
   startProfilePair,
 } from '../support/profile-pair.ts';
 import { deliverySettled, waitFor } from '../support/wait-for.ts';
@@ -24,9 +22,7 @@ const TICK_MS = 60_000;
 describe.each(PROFILE_CASES)(
   'ChargingProfiles, CPO side, in time, over OCPI %s on %s',
   (version, _store, store) => {
-    const clock = new ManualClock();
-    const sim = new SimulatedGateway({ clock, tickMs: TICK_MS, slowMs: TIMEOUT_MS + LATE_MS });
-    const gateway = new ProfileRecorder(sim);
+    const { clock, sim, gateway } = simulatedChargers({ tickMs: TICK_MS, slowMs: TIMEOUT_MS + LATE_MS });
     const warnings = new EventEmitter<{ line: [{ msg?: string; command?: string }] }>();
     let pair: ProfilePair;
 

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openApiDocument } from '../../src/index.ts';
-import { SimulatedGateway } from '../../src/modules/commands/simulated-gateway.ts';
 import { ManualClock } from '../support/manual-clock.ts';
 import { call } from '../support/nodes.ts';
 import { EMSP_PARTY, startPair, tokenOf } from '../support/pair.ts';
@@ -8,7 +7,7 @@ import {
   PROFILE,
   PROFILE_CASES,
   type ProfilePair,
-  ProfileRecorder,
+  simulatedChargers,
   startProfilePair,
 } from '../support/profile-pair.ts';
 import { exampleJson } from '../support/spec-fixtures.ts';
@@ -16,9 +15,7 @@ import { memoryStore } from '../support/stores.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 describe.each(PROFILE_CASES)('ChargingProfiles, CPO side, over OCPI %s on %s', (version, _store, store) => {
-  const clock = new ManualClock();
-  const sim = new SimulatedGateway({ clock, tickMs: 3_600_000 });
-  const gateway = new ProfileRecorder(sim);
+  const { clock, sim, gateway } = simulatedChargers();
   let pair: ProfilePair;
   let session: string;
 

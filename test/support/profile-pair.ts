@@ -5,10 +5,13 @@ import type {
   ChargerProfileRequest,
   GatewayReporter,
 } from '../../src/modules/commands/gateway.ts';
-import type { SimulatedGateway } from '../../src/modules/commands/simulated-gateway.ts';
+import {
+  SimulatedGateway,
+  type SimulatedGatewayOptions,
+} from '../../src/modules/commands/simulated-gateway.ts';
 import type { StoreOptions } from '../../src/store/store.ts';
 import { type Catcher, startCatcher } from './loopback-catcher.ts';
-import type { ManualClock } from './manual-clock.ts';
+import { ManualClock } from './manual-clock.ts';
 import { call, type Reply } from './nodes.ts';
 import { type Pair, startPair, tokenOf } from './pair.ts';
 import { exampleJson } from './spec-fixtures.ts';
@@ -32,6 +35,16 @@ export class ProfileRecorder implements ChargerGateway {
     this.report = report;
     return this.inner.profile(request, report);
   }
+}
+
+/**
+ * Simulated chargers on a manual clock (meter values hourly unless `options` say otherwise),
+ * behind a recorder of the profile requests that reach them.
+ */
+export function simulatedChargers(options: SimulatedGatewayOptions = {}) {
+  const clock = new ManualClock();
+  const sim = new SimulatedGateway({ clock, tickMs: 3_600_000, ...options });
+  return { clock, sim, gateway: new ProfileRecorder(sim) };
 }
 
 /** Every version that has ChargingProfiles, on every store. */
