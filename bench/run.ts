@@ -9,11 +9,12 @@ import { readFile, writeFile } from 'node:fs/promises';
 import autocannon from 'autocannon';
 import Fastify from 'fastify';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { createOcpiApp, type OcpiAppOptions } from '../src/index.ts';
 import { parseObject, renderObject } from '../src/model/objects.ts';
 import type { ChargerGateway } from '../src/modules/commands/gateway.ts';
 import { exampleJson } from '../test/support/spec-fixtures.ts';
+import { profilesBench } from './profiles.ts';
+import { benchPair, onBothStores, percentile, putBenchLocation } from './support.ts';
 
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -193,39 +194,6 @@ function table(figures: Figure[]): string[] {
   ];
 }
 
-/** A CPO and an eMSP node registered over 2.2.1, and the tokens each uses to call the other. */
-async function benchPair(cpoOptions: OcpiAppOptions = {}) {
-  const cpo = await createOcpiApp({ versions: ['2.2.1'], ...cpoOptions });
-  await cpo.listen({ port: 0, host: '127.0.0.1' });
-  const emsp = await createOcpiApp({
-    parties: [{ countryCode: 'DE', partyId: 'MSP', role: 'EMSP', businessDetails: { name: 'bench' } }],
-  });
-  await emsp.listen({ port: 0, host: '127.0.0.1' });
-  const partner = await emsp.ocpi.registerWith(
-    cpo.ocpi.versionsUrl(),
-    await cpo.ocpi.createRegistrationToken(),
-  );
-  const [emspAtCpo] = await cpo.ocpi.partners();
-  const tokenOf = async (app: typeof cpo, id: string) =>
-    (
-      await app.ocpi.store.db
-        .selectFrom('ocpi_partners')
-        .select('outbound_token')
-        .where('id', '=', id)
-        .executeTakeFirstOrThrow()
-    ).outbound_token;
-  const auth = (token: string) => ({ authorization: `Token ${Buffer.from(token).toString('base64')}` });
-  return {
-    cpo,
-    emsp,
-    cpoAtEmsp: partner.id,
-    emspAtCpo: (emspAtCpo as { id: string }).id,
-    emspCallsCpo: auth(await tokenOf(emsp, partner.id)),
-    cpoCallsEmsp: auth(await tokenOf(cpo, (emspAtCpo as { id: string }).id)),
-    close: () => Promise.all([cpo.close(), emsp.close()]),
-  };
-}
-
 async function locationsBench(): Promise<string> {
   const count = 100_000;
   const bare = await bareFastify();
@@ -328,20 +296,8 @@ async function locationsBench(): Promise<string> {
   }
 }
 
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
-}
-
 async function commandsBench(): Promise<string> {
-  const pglite = await commandsRun(undefined);
-  const connectionString = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-  const schema = `bench_${Date.now()}`;
-  const postgres = await commandsRun({ kind: 'postgres', connectionString, schema });
-  const client = new pg.Client({ connectionString });
-  await client.connect();
-  await client.query(`drop schema if exists "${schema}" cascade`);
-  await client.end();
+  const { pglite, postgres } = await onBothStores(commandsRun);
   return [
     '## Commands (step 4)',
     '',
@@ -383,21 +339,7 @@ async function commandsRun(store: OcpiAppOptions['store']) {
   };
   const pair = await benchPair({ commands: { gateway, timeoutSeconds: 3600 }, ...(store ? { store } : {}) });
   try {
-    const template = exampleJson('2.3.0', 'location_example.json') as Record<string, unknown>;
-    const evses = (template.evses as Array<Record<string, unknown>>).map((e) => ({
-      ...e,
-      capabilities: ['REMOTE_START_STOP_CAPABLE'],
-    }));
-    await pair.cpo.ocpi.locations.put(
-      {
-        ...template,
-        evses,
-        country_code: 'NL',
-        party_id: 'ACM',
-        id: 'BENCH',
-      },
-      '2.3.0',
-    );
+    await putBenchLocation(pair.cpo);
     const token = {
       country_code: 'DE',
       party_id: 'MSP',
@@ -487,6 +429,7 @@ const BENCHES: Record<string, () => Promise<string>> = {
   model: modelBench,
   locations: locationsBench,
   commands: commandsBench,
+  profiles: profilesBench,
 };
 
 const filter = process.argv[2];

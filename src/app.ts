@@ -48,7 +48,7 @@ export const ocpiPlugin: FastifyPluginCallback<OcpiAppOptions> = fp<OcpiAppOptio
       wholeObject: wholeObjectOf(publishers),
     });
     const commands = wireCommands(node, options.commands, publishers, wake);
-    const profiles = wireChargingProfiles(node, options.commands, commands, wake);
+    const profiles = wireChargingProfiles(node, options, commands, wake);
     modules.push(
       ...enabledModules([...FUNCTIONAL_MODULES, commands.module, profiles.module], options.modules),
     );

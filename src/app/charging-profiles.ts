@@ -18,18 +18,19 @@ export interface ChargingProfiles {
  */
 export function wireChargingProfiles(
   node: OcpiNode,
-  options: OcpiAppOptions['commands'],
+  options: Pick<OcpiAppOptions, 'commands' | 'chargingProfiles'>,
   commands: Commands,
   wake: () => void,
 ): ChargingProfiles {
   const cpo = new CpoChargingProfiles(node, {
     gateway: commands.gateway,
     reporter: commands.cpo.gatewayReporter,
-    timeoutSeconds: options?.timeoutSeconds ?? 30,
+    timeoutSeconds: options.chargingProfiles?.timeoutSeconds ?? options.commands?.timeoutSeconds ?? 30,
+    rateLimit: options.chargingProfiles?.rateLimit ?? { requests: 10, windowSeconds: 60 },
     wake,
   });
   commands.cpo.handleProfiles(cpo);
-  const scsp = new ScspChargingProfiles(node, { graceSeconds: options?.graceSeconds ?? 5 });
-  const module = chargingProfilesModule(cpo, scsp, options?.responseUrlPolicy ?? 'partner-hosts');
+  const scsp = new ScspChargingProfiles(node, { graceSeconds: options.commands?.graceSeconds ?? 5 });
+  const module = chargingProfilesModule(cpo, scsp, options.commands?.responseUrlPolicy ?? 'partner-hosts');
   return { cpo, scsp, module };
 }

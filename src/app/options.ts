@@ -80,6 +80,19 @@ export interface OcpiAppOptions {
     graceSeconds?: number;
     responseUrlPolicy?: ResponseUrlPolicy;
   };
+  /**
+   * ChargingProfiles (CPO, 2.2+): the charger gateway and response_url policy are those of
+   * `commands`; the timeout is theirs too unless given here.
+   */
+  chargingProfiles?: {
+    /** Seconds the CPO waits for the charger before sending a REJECTED result (default: commands'). */
+    timeoutSeconds?: number;
+    /**
+     * At most `requests` requests (set, get, clear) per session in any `windowSeconds`, per
+     * node instance; more are answered TOO_OFTEN (default 10 per 60 s).
+     */
+    rateLimit?: { requests: number; windowSeconds: number };
+  };
   /** Delivery of pushes: retries, backoff, retry window before dead-lettering. */
   delivery?: Omit<DeliveryWorkerOptions, 'store' | 'registry' | 'http' | 'log' | 'wholeObject' | 'clock'>;
   /**
@@ -106,6 +119,12 @@ export function checkOptions(options: OcpiAppOptions): void {
     throw new OcpiError(
       'OCPI_ERR_CONFIG',
       `adminToken: at least ${MIN_ADMIN_TOKEN_LENGTH} characters (a long random secret)`,
+    );
+  const rate = options.chargingProfiles?.rateLimit;
+  if (rate && !(Number.isInteger(rate.requests) && rate.requests >= 1 && rate.windowSeconds > 0))
+    throw new OcpiError(
+      'OCPI_ERR_CONFIG',
+      'chargingProfiles.rateLimit: requests a whole number ≥ 1, windowSeconds > 0',
     );
   const known = new Set(MODULE_IDS);
   for (const m of options.modules ?? [])

@@ -110,13 +110,18 @@ export class CommandRepository {
     return row?.party ?? undefined;
   }
 
-  /** Received commands still waiting for the charger, with when their TIMEOUT is due. */
-  pendingReceived(): Promise<Array<Pick<CommandRow, 'id' | 'deadline'>>> {
+  /**
+   * Received requests of these names (commands, or charging profile requests) still waiting
+   * for the charger, with when their deadline is due.
+   */
+  pendingReceived(names: readonly string[]): Promise<Array<Pick<CommandRow, 'id' | 'deadline'>>> {
+    if (names.length === 0) return Promise.resolve([]);
     return this.db
       .selectFrom('ocpi_commands')
       .select(['id', 'deadline'])
       .where('direction', '=', 'received')
       .where('status', '=', 'pending')
+      .where('command', 'in', names)
       .execute();
   }
 }

@@ -39,7 +39,8 @@ import { describe, expect, it } from 'vitest';
  * own objects reach partners), route-schemas.ts (the params of object routes) and pages.ts (the
  * walk over a partner's paginated list, which HubClientInfo pulls too) are faces as well.
  * The charger gateway (commands/gateway.ts) and the response_url check (commands/response-url.ts)
- * are faces of commands: ChargingProfiles asks the same chargers and answers on response_urls alike.
+ * are faces of commands: ChargingProfiles asks the same chargers and answers on response_urls alike,
+ * and keeps its requests until their one result as commands do (commands/received-requests.ts).
  * So is commands/sent-requests.ts: an SCSP sends profile requests and awaits their results as an
  * eMSP sends commands.
  */
@@ -62,7 +63,7 @@ const LAYERS: readonly (readonly (readonly string[])[])[] = [
 const FACES = ['service.ts', 'schema.ts', 'module.ts'];
 const KIT_FACES: Record<string, string[]> = {
   objects: ['spec.ts', 'publisher.ts', 'route-schemas.ts', 'pages.ts'],
-  commands: ['gateway.ts', 'response-url.ts', 'sent-requests.ts'],
+  commands: ['gateway.ts', 'response-url.ts', 'sent-requests.ts', 'received-requests.ts'],
 };
 
 const MAX_LINES = 500;

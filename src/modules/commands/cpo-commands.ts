@@ -1,17 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import type { ClockTimer } from '../../clock.ts';
 import { enqueue } from '../../delivery/outbox.ts';
 import { commandResultToV211 } from '../../model/codecs/index.ts';
 import { renderObject } from '../../model/objects.ts';
-import { hasInterfaceRoles, type OcpiVersion } from '../../model/versions.ts';
+import type { OcpiVersion } from '../../model/versions.ts';
 import type { OcpiNode } from '../../node.ts';
 import { hubParty } from '../../partners/hubs.ts';
-import { headersFor, parsePartyKey, partyKeyOf } from '../../partners/routing.ts';
+import { parsePartyKey, partyKeyOf } from '../../partners/routing.ts';
 import type { Partner } from '../../partners/types.ts';
 import { CommandRepository } from '../../store/command-repository.ts';
 import { ReservationRepository } from '../../store/reservation-repository.ts';
-import { CommandInserter } from './command-inserter.ts';
 import type { ChargerCommand, ChargerGateway, ChargerOutcome, GatewayReporter } from './gateway.ts';
+import { COMMAND_OBJECTS } from './names.ts';
+import { cpoRoutingHeaders, ReceivedRequests } from './received-requests.ts';
 import type { CommandResult, ReceivedCommand } from './schema.ts';
 
 type ProfileHandler = Pick<GatewayReporter, 'profileOutcome' | 'activeProfileChanged'>;
@@ -34,20 +34,24 @@ export interface CpoCommandOptions {
  * TIMEOUT) goes to the response_url through the outbox, even across restarts.
  */
 export class CpoCommands {
-  private readonly timers = new Map<string, ClockTimer>();
   private readonly reporter: GatewayReporter;
   private profiles: ProfileHandler | undefined;
-  private readonly inserter: CommandInserter;
-  private readonly commands: CommandRepository;
+  private readonly received: ReceivedRequests;
   private readonly reservations: ReservationRepository;
+  private readonly commands: CommandRepository;
 
   constructor(
     private readonly node: OcpiNode,
     private readonly options: CpoCommandOptions,
   ) {
-    this.commands = new CommandRepository(node.store.db);
     this.reservations = new ReservationRepository(node.store.db);
-    this.inserter = new CommandInserter(this.commands, node.clock);
+    this.commands = new CommandRepository(node.store.db);
+    this.received = new ReceivedRequests(node, {
+      names: Object.keys(COMMAND_OBJECTS),
+      timeoutSeconds: options.timeoutSeconds,
+      wake: options.wake,
+      expire: (id) => this.complete(id, 'TIMEOUT'),
+    });
     const ignore = () => {};
     this.reporter = {
       outcome: (id, outcome, message) => {
@@ -74,7 +78,7 @@ export class CpoCommands {
   }
 
   get timeoutSeconds(): number {
-    return this.options.timeoutSeconds;
+    return this.received.timeoutSeconds;
   }
 
   /**
@@ -87,25 +91,19 @@ export class CpoCommands {
     version: OcpiVersion,
     received: ReceivedCommand,
   ): Promise<string | undefined> {
-    const id = randomUUID();
-    const deadline = new Date(this.node.clock.now() + this.options.timeoutSeconds * 1000);
     // The party that asked: through a hub, `partner` is the hub seen as that party only; a
     // hub asking for itself (no OCPI-from) is answered at its own party.
     const asking = hubParty(partner) ?? partner.parties.find((p) => p.role === 'EMSP') ?? partner.parties[0];
-    const row = {
-      id,
-      direction: 'received' as const,
-      partner_id: partner.id,
+    const accepted = await this.received.insert({
+      partner,
       version,
       command: received.command,
-      request: JSON.stringify(received.request),
-      response_url: received.request.response_url,
-      status: 'pending' as const,
-      result: null,
-      deadline,
-      party: asking ? partyKeyOf(asking) : null,
-    };
-    if (!(await this.inserter.insert(row))) return undefined;
+      request: received.request,
+      responseUrl: received.request.response_url,
+      ...(asking ? { party: partyKeyOf(asking) } : {}),
+    });
+    if (!accepted) return undefined;
+    const { id, deadline } = accepted;
     let charger = toChargerCommand(id, received);
     if (charger.type === 'RESERVE_NOW' || charger.type === 'CANCEL_RESERVATION') {
       const reservation = charger;
@@ -114,7 +112,7 @@ export class CpoCommands {
         .transaction()
         .execute((trx) => this.reservationStep(trx, partner, version, responseUrl, reservation));
     }
-    this.arm(id, deadline);
+    this.received.arm(id, deadline);
     if (charger.type === 'CANCEL_RESERVATION' && charger.reservationId === '') {
       // Nothing to ask the charger: the reservation is not (or no longer) known.
       this.reporter.outcome(id, 'UNKNOWN_RESERVATION');
@@ -181,53 +179,23 @@ export class CpoCommands {
     return chargerId;
   }
 
-  private arm(id: string, deadline: Date): void {
-    const timer = this.node.clock.setTimeout(
-      () => {
-        this.timers.delete(id);
-        this.complete(id, 'TIMEOUT').catch((err: Error) =>
-          this.node.log.error({ err, command: id }, 'could not send TIMEOUT'),
-        );
-      },
-      Math.max(0, deadline.getTime() - this.node.clock.now()),
-    );
-    timer.unref();
-    this.timers.set(id, timer);
-  }
-
   /**
    * Records the outcome and enqueues the CommandResult, once: the row moves from pending
    * in the same transaction, so a late charger answer after TIMEOUT (or a second node)
    * finds nothing to do.
    */
   async complete(id: string, outcome: ChargerOutcome | 'TIMEOUT', message?: string): Promise<boolean> {
-    const row = await this.commands.find(id);
-    if (!row) return false;
-    const partner = await this.node.registry.get(row.partner_id);
-    const sent = await this.node.store.db.transaction().execute(async (trx) => {
-      const settled = await this.commands.settle(
-        id,
-        outcome === 'TIMEOUT' ? 'timed_out' : 'done',
-        outcome,
-        trx,
-      );
-      if (!settled || !partner) return false;
-      await enqueue(
-        trx,
-        this.resultMessage(
-          partner,
-          row.version,
-          id,
-          row.response_url,
-          {
-            result: outcome,
-            ...(message ? { message: [{ language: 'en', text: message }] } : {}),
-          },
-          row.party,
-        ),
-      );
-      return true;
-    });
+    const result: CommandResult = {
+      result: outcome,
+      ...(message ? { message: [{ language: 'en', text: message }] } : {}),
+    };
+    const sent = await this.received.settle(
+      id,
+      outcome === 'TIMEOUT' ? 'timed_out' : 'done',
+      outcome,
+      async (row, partner) => (trx) =>
+        enqueue(trx, this.resultMessage(partner, row.version, id, row.response_url, result, row.party)),
+    );
     if (!sent) {
       if (outcome !== 'TIMEOUT')
         this.node.log.warn(
@@ -236,9 +204,6 @@ export class CpoCommands {
         );
       return false;
     }
-    this.timers.get(id)?.cancel();
-    this.timers.delete(id);
-    this.options.wake();
     return true;
   }
 
@@ -281,7 +246,6 @@ export class CpoCommands {
     // 2.1.1 posts its CommandResponse shape to the response_url; 2.2+ a CommandResult.
     const body =
       version === '2.1.1' ? commandResultToV211(result) : renderObject(version, 'CommandResult', result);
-    const us = this.node.parties.find((p) => p.role === 'CPO') ?? this.node.parties[0];
     // To the party that asked (behind a hub: OCPI-to names it, the hub passes it on).
     const them = (party ? parsePartyKey(party) : undefined) ?? partner.parties[0];
     return {
@@ -291,20 +255,18 @@ export class CpoCommands {
       url: responseUrl,
       body,
       kind: 'command-result',
-      ...(hasInterfaceRoles(version) && us && them ? { headers: headersFor(partner, us, them) } : {}),
+      ...cpoRoutingHeaders(this.node, partner, version, them),
     };
   }
 
   /** After a restart: TIMEOUT for what expired while we were down, timers for the rest. */
   async resume(): Promise<void> {
-    const pending = await this.commands.pendingReceived();
-    for (const row of pending) this.arm(row.id, new Date(row.deadline));
+    await this.received.resume();
     this.options.gateway.attach?.(this.reporter);
   }
 
   stop(): void {
-    for (const timer of this.timers.values()) timer.cancel();
-    this.timers.clear();
+    this.received.stop();
   }
 }
 

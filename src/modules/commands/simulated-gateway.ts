@@ -1,10 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import { type Clock, type ClockTimer, systemClock } from '../../clock.ts';
-import type { ChargerCommand, ChargerGateway, ChargerOutcome, GatewayReporter } from './gateway.ts';
+import type { ChargingProfileResultType } from '../../model/v230/chargingprofiles.ts';
+import type {
+  ChargerCommand,
+  ChargerGateway,
+  ChargerOutcome,
+  ChargerProfileRequest,
+  GatewayReporter,
+} from './gateway.ts';
+import {
+  activeProfile,
+  type HeldProfile,
+  holdProfile,
+  limitWattsAt,
+  REPORTED_SECONDS,
+} from './simulated-profiles.ts';
 
 /**
  * How a simulated EVSE answers: ACCEPTED, REJECTED, EVSE_OCCUPIED, EVSE_INOPERATIVE;
  * 'slow' answers ACCEPTED after `slowMs`; 'silent' never answers (the node sends TIMEOUT).
+ * Charging profile requests are answered ACCEPTED ('accept', 'slow') or REJECTED (the others
+ * but 'silent') alike.
  */
 export const SIMULATED_BEHAVIOURS = [
   'accept',
@@ -24,9 +40,14 @@ export interface SimulatedGatewayOptions {
   slowMs?: number;
   /** Delay of an ordinary answer (default 20 ms). */
   answerMs?: number;
-  /** Meter values while charging: every `tickMs`, `kwhPerTick` more (default 1 s, 0.5 kWh). */
+  /**
+   * Meter values while charging: every `tickMs`, `kwhPerTick` more (default 1 s, 0.5 kWh);
+   * while a charging profile sets a limit, what that power (capped at `maxPowerW`) gives in a tick.
+   */
   tickMs?: number;
   kwhPerTick?: number;
+  /** The EVSEs' maximum power in W (default 22 kW): the active profile without a profile set. */
+  maxPowerW?: number;
   /** Times the answers and meter values, and stamps the events (default the system clock). */
   clock?: Clock;
 }
@@ -46,7 +67,18 @@ interface Charging {
   connectorId: string;
   kwh: number;
   timer: ClockTimer;
+  startedAt: number;
+  /** The charging profile set on the session, if any. */
+  held?: HeldProfile;
 }
+
+const PROFILE_RESULT: Record<Exclude<SimulatedBehaviour, 'silent'>, ChargingProfileResultType> = {
+  accept: 'ACCEPTED',
+  slow: 'ACCEPTED',
+  reject: 'REJECTED',
+  occupied: 'REJECTED',
+  inoperative: 'REJECTED',
+};
 
 /**
  * Chargers that do not exist: for `ocpi serve --demo` and tests. Accepted START_SESSIONs
@@ -60,6 +92,18 @@ export class SimulatedGateway implements ChargerGateway {
 
   constructor(private readonly options: SimulatedGatewayOptions = {}) {
     this.clock = options.clock ?? systemClock;
+  }
+
+  private get maxPowerW(): number {
+    return this.options.maxPowerW ?? 22_000;
+  }
+
+  private behaviourOf(evseUid: string): SimulatedBehaviour {
+    return this.options.evses?.[evseUid] ?? this.options.default ?? 'accept';
+  }
+
+  private delayOf(behaviour: SimulatedBehaviour): number {
+    return behaviour === 'slow' ? (this.options.slowMs ?? 3000) : (this.options.answerMs ?? 20);
   }
 
   /** Changes how an EVSE behaves from now on. */
@@ -80,9 +124,9 @@ export class SimulatedGateway implements ChargerGateway {
     const evse = 'evseUid' in command && command.evseUid ? command.evseUid : '';
     const sessionEvse =
       command.type === 'STOP_SESSION' ? this.charging.get(command.sessionId)?.evseUid : undefined;
-    const behaviour = this.options.evses?.[sessionEvse ?? evse] ?? this.options.default ?? 'accept';
+    const behaviour = this.behaviourOf(sessionEvse ?? evse);
     if (behaviour === 'silent') return;
-    const delay = behaviour === 'slow' ? (this.options.slowMs ?? 3000) : (this.options.answerMs ?? 20);
+    const delay = this.delayOf(behaviour);
     const outcome = behaviour === 'slow' ? 'ACCEPTED' : OUTCOME[behaviour];
     this.later(delay, () => {
       if (command.type === 'STOP_SESSION' && !this.charging.has(command.sessionId)) {
@@ -104,14 +148,58 @@ export class SimulatedGateway implements ChargerGateway {
       evseUid: command.evseUid ?? 'ANY',
       connectorId: command.connectorId ?? '1',
       kwh: 0,
+      startedAt: this.clock.now(),
       timer: this.clock.setInterval(() => {
-        session.kwh = Math.round((session.kwh + (this.options.kwhPerTick ?? 0.5)) * 1000) / 1000;
+        session.kwh = Math.round((session.kwh + this.tickKwh(session)) * 1000) / 1000;
         report.sessionProgress(this.event(session));
       }, this.options.tickMs ?? 1000),
     };
     session.timer.unref();
     this.charging.set(session.sessionId, session);
     report.sessionStarted(this.event(session));
+  }
+
+  /** What a tick adds: the fixed kwhPerTick, or what the profile's limit (capped at the maximum) gives. */
+  private tickKwh(session: Charging): number {
+    const limit = session.held && limitWattsAt(session.held, this.clock.now());
+    if (limit === undefined) return this.options.kwhPerTick ?? 0.5;
+    return (Math.min(limit, this.maxPowerW) * (this.options.tickMs ?? 1000)) / 3_600_000_000;
+  }
+
+  /**
+   * Smart charging on a running session: SET holds the profile (power follows it from now
+   * on), CLEAR drops it (UNKNOWN when none was set, as OCPP's ClearChargingProfile), GET
+   * reports the ActiveChargingProfile for the duration asked. SET and CLEAR report the new
+   * active profile too. A session the charger does not know: REJECTED.
+   */
+  profile(request: ChargerProfileRequest, report: GatewayReporter): void {
+    const session = this.charging.get(request.sessionId);
+    const behaviour = this.behaviourOf(session?.evseUid ?? '');
+    if (behaviour === 'silent') return;
+    this.later(this.delayOf(behaviour), () => {
+      const result = PROFILE_RESULT[behaviour];
+      if (!session || !this.charging.has(session.sessionId) || result !== 'ACCEPTED') {
+        report.profileOutcome(request.requestId, 'REJECTED');
+        return;
+      }
+      const now = this.clock.now();
+      if (request.type === 'SET_CHARGING_PROFILE')
+        session.held = holdProfile(request.profile, session.startedAt);
+      if (request.type === 'CLEAR_PROFILE') {
+        if (!session.held) {
+          report.profileOutcome(request.requestId, 'UNKNOWN');
+          return;
+        }
+        delete session.held;
+      }
+      const seconds =
+        request.type === 'GET_ACTIVE_CHARGING_PROFILE' ? request.durationSeconds : REPORTED_SECONDS;
+      report.profileOutcome(
+        request.requestId,
+        'ACCEPTED',
+        activeProfile(session.held, now, seconds, this.maxPowerW),
+      );
+    });
   }
 
   private stop(sessionId: string, report: GatewayReporter): void {

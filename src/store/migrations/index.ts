@@ -6,6 +6,7 @@ import * as m004 from './004_commands.ts';
 import * as m005 from './005_live_sessions.ts';
 import * as m006 from './006_partner_parties.ts';
 import * as m007 from './007_hub_clients.ts';
+import * as m008 from './008_charging_profiles.ts';
 import * as m009 from './009_active_profiles.ts';
 import * as m010 from './010_command_party.ts';
 
@@ -18,6 +19,7 @@ export const migrations: Record<string, Migration> = {
   '005_live_sessions': m005,
   '006_partner_parties': m006,
   '007_hub_clients': m007,
+  '008_charging_profiles': m008,
   '009_active_profiles': m009,
   '010_command_party': m010,
 };

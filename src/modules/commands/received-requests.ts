@@ -1,0 +1,158 @@
+import { randomUUID } from 'node:crypto';
+import type { ClockTimer } from '../../clock.ts';
+import { hasInterfaceRoles, type OcpiVersion } from '../../model/versions.ts';
+import type { OcpiNode } from '../../node.ts';
+import type { Partner } from '../../partners/types.ts';
+import { CommandRepository, type CommandRow, type CommandStatus } from '../../store/command-repository.ts';
+import { routingHeadersFor } from '../../transport/routing-headers.ts';
+import { CommandInserter } from './command-inserter.ts';
+
+type Db = OcpiNode['store']['db'];
+
+/** What a side of the node does with a request that reached its deadline unanswered. */
+export type Expire = (id: string) => Promise<unknown>;
+
+export interface ReceivedRequestsOptions {
+  /**
+   * The `command` names this side owns in `ocpi_commands`: resume() takes up only these, so
+   * that commands and charging profiles, which share the table, each resume their own rows.
+   */
+  names: readonly string[];
+  /** Seconds from acceptance to the deadline. */
+  timeoutSeconds: number;
+  /** Called after each commit that enqueued something. */
+  wake: () => void;
+  /** Called once when a request's deadline passes while it is still pending. */
+  expire: Expire;
+}
+
+/** A request a partner sent us, accepted, to be kept until its one result is sent. */
+export interface AcceptedRequest {
+  partner: Partner;
+  version: OcpiVersion;
+  command: string;
+  /** Stored as JSON text; read back by the side that wrote it. */
+  request: unknown;
+  responseUrl: string;
+  /** The party that asked, as 'CC*PID' (through a hub, the party behind it): its result goes to it. */
+  party?: string;
+}
+
+/**
+ * The durable life of a request a partner sent us as receiver (a command, a charging profile
+ * request), from its acceptance to its one asynchronous result: the row in `ocpi_commands`
+ * (a duplicate on the same response_url within the timeout is not inserted), the deadline
+ * timer, settling the row and enqueueing its result in one transaction (once: a late answer
+ * finds nothing to do), and taking the timers up again after a restart.
+ */
+export class ReceivedRequests {
+  private readonly timers = new Map<string, ClockTimer>();
+  private readonly repository: CommandRepository;
+  private readonly inserter: CommandInserter;
+
+  constructor(
+    private readonly node: OcpiNode,
+    private readonly options: ReceivedRequestsOptions,
+  ) {
+    this.repository = new CommandRepository(node.store.db);
+    this.inserter = new CommandInserter(this.repository, node.clock);
+  }
+
+  get timeoutSeconds(): number {
+    return this.options.timeoutSeconds;
+  }
+
+  /**
+   * Persists a request; undefined when the same partner used its response_url for the same
+   * command within the timeout (a duplicate, to be answered alike and executed once). The
+   * caller arms the deadline when the request is on its way.
+   */
+  async insert(accepted: AcceptedRequest): Promise<{ id: string; deadline: Date } | undefined> {
+    const id = randomUUID();
+    const deadline = new Date(this.node.clock.now() + this.options.timeoutSeconds * 1000);
+    const inserted = await this.inserter.insert({
+      id,
+      direction: 'received',
+      partner_id: accepted.partner.id,
+      version: accepted.version,
+      command: accepted.command,
+      request: JSON.stringify(accepted.request),
+      response_url: accepted.responseUrl,
+      status: 'pending',
+      result: null,
+      deadline,
+      party: accepted.party ?? null,
+    });
+    return inserted ? { id, deadline } : undefined;
+  }
+
+  /** Starts the timer that expires the request at its deadline (at once when it is past). */
+  arm(id: string, deadline: Date): void {
+    const timer = this.node.clock.setTimeout(
+      () => {
+        this.timers.delete(id);
+        this.options
+          .expire(id)
+          .catch((err: Error) => this.node.log.error({ err, command: id }, 'could not expire a request'));
+      },
+      Math.max(0, deadline.getTime() - this.node.clock.now()),
+    );
+    timer.unref();
+    this.timers.set(id, timer);
+  }
+
+  /**
+   * Moves a pending request to `status` with `result` and, in the same transaction, does what
+   * `plan` returns (enqueue its result): once. `plan` runs before the transaction, where it
+   * may read. False when the request is unknown or no longer pending (a late answer), or its
+   * partner is gone.
+   */
+  async settle(
+    id: string,
+    status: Exclude<CommandStatus, 'pending'>,
+    result: string,
+    plan: (row: CommandRow, partner: Partner) => Promise<(trx: Db) => Promise<unknown>>,
+  ): Promise<boolean> {
+    const row = await this.repository.find(id);
+    if (!row) return false;
+    const partner = await this.node.registry.get(row.partner_id);
+    const work = partner && (await plan(row, partner));
+    const sent = await this.node.store.db.transaction().execute(async (trx) => {
+      const settled = await this.repository.settle(id, status, result, trx);
+      if (!settled || !work) return false;
+      await work(trx);
+      return true;
+    });
+    if (!sent) return false;
+    this.timers.get(id)?.cancel();
+    this.timers.delete(id);
+    this.options.wake();
+    return true;
+  }
+
+  /** After a restart: the deadlines of this side's pending requests (past ones expire at once). */
+  async resume(): Promise<void> {
+    const pending = await this.repository.pendingReceived(this.options.names);
+    for (const row of pending) this.arm(row.id, new Date(row.deadline));
+  }
+
+  stop(): void {
+    for (const timer of this.timers.values()) timer.cancel();
+    this.timers.clear();
+  }
+}
+
+/**
+ * The routing headers of what we send a partner as CPO (2.2+): from our CPO party to the
+ * partner's party `to` (default its first). The one place that picks them, so that routing
+ * through hubs can replace it.
+ */
+export function cpoRoutingHeaders(
+  node: OcpiNode,
+  partner: Partner,
+  version: OcpiVersion,
+  to: { countryCode: string; partyId: string } | undefined = partner.parties[0],
+): { headers?: Record<string, string> } {
+  const us = node.parties.find((p) => p.role === 'CPO') ?? node.parties[0];
+  return hasInterfaceRoles(version) && us && to ? { headers: routingHeadersFor(us, to) } : {};
+}
