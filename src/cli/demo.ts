@@ -1,4 +1,5 @@
 import type { ReceivedEvent } from '../admin/command-routes.ts';
+import type { OcpiApi } from '../app/api.ts';
 import { createOcpiApp } from '../app.ts';
 import { systemClock } from '../clock.ts';
 import { isJsonObject, type JsonObject } from '../model/json.ts';
@@ -9,7 +10,8 @@ const say = (text: string) => process.stdout.write(`${text}\n`);
 
 /**
  * `npm run demo`: a CPO with a simulated charger and an eMSP, in one process over real
- * HTTP. They register, then START_SESSION → charging → STOP_SESSION → CDR.
+ * HTTP. They register, then START_SESSION → charging → a charging profile (the eMSP acting
+ * as smart charging provider) slows the charger down → STOP_SESSION → CDR.
  */
 export async function demo(): Promise<number> {
   const clock = systemClock;
@@ -75,24 +77,59 @@ export async function demo(): Promise<number> {
       kwh = Number(latest.kwh);
       say(`   charging: ${kwh} kWh`);
     }
+    await smartCharging(emsp.ocpi, partner.id, String(session.id), sessions);
     const stop = await emsp.ocpi.commands.send(partner.id, 'STOP_SESSION', {
       session_id: String(session.id),
     });
     say(
-      `4. STOP_SESSION → CommandResponse ${stop.response.result}; CommandResult ${(await stop.result).result}`,
+      `5. STOP_SESSION → CommandResponse ${stop.response.result}; CommandResult ${(await stop.result).result}`,
     );
     const done = await until(() => sessions.find((s) => s.status === 'COMPLETED'));
     say(`   Session ${done.status} at ${done.kwh} kWh`);
     const final = await until(() => cdr);
     const cost = isJsonObject(final.total_cost) ? final.total_cost.before_taxes : '?';
     say(
-      `5. CDR ${final.id}: ${final.total_energy} kWh, ${Number(final.total_time).toFixed(3)} h, ${cost} ${final.currency} before taxes`,
+      `6. CDR ${final.id}: ${final.total_energy} kWh, ${Number(final.total_time).toFixed(3)} h, ${cost} ${final.currency} before taxes`,
     );
     return 0;
   } finally {
     gateway.close();
     await Promise.all([cpo.close(), emsp.close()]);
   }
+}
+
+/**
+ * The eMSP, as smart charging provider, caps the session at 3.7 kW: the CPO answers at once,
+ * the simulated charger applies the profile and reports it, and charging slows to match.
+ */
+async function smartCharging(
+  ocpi: OcpiApi,
+  partnerId: string,
+  sessionId: string,
+  sessions: JsonObject[],
+): Promise<void> {
+  const set = await ocpi.chargingProfiles.set(partnerId, sessionId, {
+    charging_rate_unit: 'W',
+    charging_profile_period: [{ start_period: 0, limit: 3700 }],
+  });
+  say(
+    `4. SetChargingProfile 3700 W → ChargingProfileResponse ${set.response.result}; ChargingProfileResult ${(await set.result).result}`,
+  );
+  const active = await ocpi.chargingProfiles.get(partnerId, sessionId, 900);
+  const outcome = await active.result;
+  const limit =
+    'profile' in outcome ? outcome.profile?.charging_profile.charging_profile_period?.[0]?.limit : undefined;
+  say(`   ActiveChargingProfile: ${limit ?? '?'} W from now on`);
+  // Readings taken before the cap may still be on their way: wait for a small step.
+  const from = sessions.length;
+  const step = await until(() => {
+    for (let i = Math.max(from, 1); i < sessions.length; i++) {
+      const grew = Number(sessions[i]?.kwh) - Number(sessions[i - 1]?.kwh);
+      if (grew > 0 && grew < 0.5) return grew;
+    }
+    return undefined;
+  });
+  say(`   charging follows the limit: +${step.toFixed(3)} kWh a meter reading (was +1.100)`);
 }
 
 async function until<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
