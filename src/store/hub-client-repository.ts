@@ -36,32 +36,40 @@ function toClient(row: HubClientRow): HubClient {
 export class HubClientRepository {
   constructor(private readonly db: Db) {}
 
-  /** Stores a ClientInfo; returns the status it had before (undefined when new). */
+  /**
+   * Stores a ClientInfo; returns the status it had before (undefined when new). In one
+   * transaction, the old row locked while it is read: two reports of one party at once each
+   * see the status the other left, not the same one.
+   */
   async put(client: HubClient, now: Date, db: Db = this.db): Promise<HubClientStatus | undefined> {
     const key = {
       partner_id: client.partnerId,
       country_code: client.countryCode.toUpperCase(),
       party_id: client.partyId.toUpperCase(),
     };
-    const before = await db
-      .selectFrom('ocpi_hub_clients')
-      .select('status')
-      .where('partner_id', '=', key.partner_id)
-      .where('country_code', '=', key.country_code)
-      .where('party_id', '=', key.party_id)
-      .executeTakeFirst();
     const fields = {
       role: client.role,
       status: client.status,
       last_updated: client.lastUpdated,
       updated_at: now,
     };
-    await db
-      .insertInto('ocpi_hub_clients')
-      .values({ ...key, ...fields })
-      .onConflict((oc) => oc.columns(['partner_id', 'country_code', 'party_id']).doUpdateSet(fields))
-      .execute();
-    return before?.status;
+    const write = async (trx: Db) => {
+      const before = await trx
+        .selectFrom('ocpi_hub_clients')
+        .select('status')
+        .where('partner_id', '=', key.partner_id)
+        .where('country_code', '=', key.country_code)
+        .where('party_id', '=', key.party_id)
+        .forUpdate()
+        .executeTakeFirst();
+      await trx
+        .insertInto('ocpi_hub_clients')
+        .values({ ...key, ...fields })
+        .onConflict((oc) => oc.columns(['partner_id', 'country_code', 'party_id']).doUpdateSet(fields))
+        .execute();
+      return before?.status;
+    };
+    return db.isTransaction ? write(db) : db.transaction().execute(write);
   }
 
   /** One party behind one hub. */

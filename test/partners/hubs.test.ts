@@ -52,6 +52,36 @@ describe.each(STORES)('hub directory on %s', (_name, options) => {
   });
 });
 
+describe.each(STORES)('hub directory on %s, two reports at once', (_name, options) => {
+  it('gives each the status the other left, never the same previous status twice', async () => {
+    const store = await openStore(options());
+    try {
+      const registry = new PartnerRegistry(store);
+      const hubId = await store.db.transaction().execute((trx) => registry.insert(trx, HUB_WRITE, 'inbound'));
+      const hubs = new HubDirectory(store, systemClock);
+      const client = {
+        partnerId: hubId,
+        countryCode: 'NL',
+        partyId: 'EMX',
+        role: 'EMSP',
+        lastUpdated: new Date(),
+      };
+      await hubs.report({ ...client, status: 'CONNECTED' });
+      const [a, b] = await Promise.all([
+        hubs.report({ ...client, status: 'OFFLINE' }),
+        hubs.report({ ...client, status: 'SUSPENDED' }),
+      ]);
+      const previous = [a.previous, b.previous].sort();
+      expect([
+        ['CONNECTED', 'OFFLINE'],
+        ['CONNECTED', 'SUSPENDED'],
+      ]).toContainEqual(previous);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
 describe('isHub and hubParty', () => {
   const base = { ...HUB_WRITE, id: 'p', createdAt: new Date(), updatedAt: new Date() } satisfies Partner;
   it('knows a 2.2.1 hub by its HUB role and a 2.3.0 hub by hub_party_id', () => {
