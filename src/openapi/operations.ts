@@ -89,7 +89,12 @@ function responses(route: RegisteredRoute, doc: RouteDocumentation, writer: Json
 /** The OpenAPI operation of a registered route, from the schemas it declares to Fastify. */
 export function operationOf(route: RegisteredRoute, context: OperationContext): OpenApiOperation {
   const doc = describe(route);
-  const headers = route.auth === 'handshake' ? context.handshakeHeaders : context.moduleHeaders;
+  // Configuration modules (credentials, hubclientinfo) carry no routing headers: they talk
+  // to the platform itself, not to a party behind it.
+  const headers =
+    route.auth === 'handshake' || doc.tag === 'hubclientinfo'
+      ? context.handshakeHeaders
+      : context.moduleHeaders;
   const all = [...parameters(route, context.writer), ...headers];
   return {
     operationId: doc.operationId,

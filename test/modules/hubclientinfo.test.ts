@@ -267,6 +267,10 @@ describe('HubClientInfo in the OpenAPI document', () => {
         $ref: '#/components/schemas/ClientInfo',
       });
       expect(item?.get?.operationId).toBe('receiverGetClientInfo');
+      // A configuration module: no routing headers, only the request ids.
+      const headers = (item?.put?.parameters ?? []).flatMap((p) => ('$ref' in p ? [p.$ref] : []));
+      expect(headers.some((ref) => ref.includes('OCPI-'))).toBe(false);
+      expect(headers.some((ref) => ref.includes('X-Request-ID'))).toBe(true);
     }
     const v211 = await openApiDocument('2.1.1');
     expect(Object.keys(v211.paths).filter((p) => p.includes('hubclientinfo'))).toEqual([]);
