@@ -97,19 +97,6 @@ export class CommandRepository {
     await this.db.updateTable('ocpi_commands').set(fields).where('id', '=', id).execute();
   }
 
-  /** The party that sent the received command with this response_url (a RESERVE_NOW's, for its cancellation). */
-  async askingParty(partnerId: string, responseUrl: string): Promise<string | undefined> {
-    const row = await this.db
-      .selectFrom('ocpi_commands')
-      .select('party')
-      .where('direction', '=', 'received')
-      .where('partner_id', '=', partnerId)
-      .where('response_url', '=', responseUrl)
-      .orderBy('created_at', 'desc')
-      .executeTakeFirst();
-    return row?.party ?? undefined;
-  }
-
   /**
    * Received requests of these names (commands, or charging profile requests) still waiting
    * for the charger, with when their deadline is due.

@@ -12,6 +12,13 @@ export type ReservationFields = Pick<
 
 type Db = Kysely<Database>;
 
+/** Whose reservation ids these are: a partner's, and its party that made them. */
+export interface ReservationOwner {
+  partnerId: string;
+  /** 'CC*PID' (through a hub, the party behind it). */
+  party: string;
+}
+
 /**
  * All access to `ocpi_reservations`: reservations by the eMSP's id, mapped to an id unique
  * across eMSPs for the charger. Methods that take `db` run in the caller's transaction.
@@ -19,24 +26,30 @@ type Db = Kysely<Database>;
 export class ReservationRepository {
   constructor(private readonly db: Db) {}
 
-  find(partnerId: string, reservationId: string, db: Db = this.db): Promise<ReservationRow | undefined> {
-    return db
-      .selectFrom('ocpi_reservations')
-      .selectAll()
-      .where('partner_id', '=', partnerId)
-      .where('reservation_id', '=', reservationId)
-      .executeTakeFirst();
-  }
-
-  findActive(
-    partnerId: string,
+  find(
+    owner: ReservationOwner,
     reservationId: string,
     db: Db = this.db,
   ): Promise<ReservationRow | undefined> {
     return db
       .selectFrom('ocpi_reservations')
       .selectAll()
-      .where('partner_id', '=', partnerId)
+      .where('partner_id', '=', owner.partnerId)
+      .where('party', '=', owner.party)
+      .where('reservation_id', '=', reservationId)
+      .executeTakeFirst();
+  }
+
+  findActive(
+    owner: ReservationOwner,
+    reservationId: string,
+    db: Db = this.db,
+  ): Promise<ReservationRow | undefined> {
+    return db
+      .selectFrom('ocpi_reservations')
+      .selectAll()
+      .where('partner_id', '=', owner.partnerId)
+      .where('party', '=', owner.party)
       .where('reservation_id', '=', reservationId)
       .where('status', '=', 'active')
       .executeTakeFirst();
@@ -52,7 +65,7 @@ export class ReservationRepository {
   }
 
   async insert(
-    ids: Pick<ReservationRow, 'partner_id' | 'reservation_id' | 'charger_reservation_id'>,
+    ids: Pick<ReservationRow, 'partner_id' | 'party' | 'reservation_id' | 'charger_reservation_id'>,
     fields: ReservationFields,
     db: Db = this.db,
   ): Promise<void> {
@@ -63,7 +76,7 @@ export class ReservationRepository {
   }
 
   async update(
-    partnerId: string,
+    owner: ReservationOwner,
     reservationId: string,
     fields: Partial<ReservationFields>,
     db: Db = this.db,
@@ -71,7 +84,8 @@ export class ReservationRepository {
     await db
       .updateTable('ocpi_reservations')
       .set(fields)
-      .where('partner_id', '=', partnerId)
+      .where('partner_id', '=', owner.partnerId)
+      .where('party', '=', owner.party)
       .where('reservation_id', '=', reservationId)
       .execute();
   }

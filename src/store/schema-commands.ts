@@ -27,6 +27,8 @@ export interface CommandTable {
 /** Reservations by the eMSP's id, mapped to an id unique across eMSPs for the charger. */
 export interface ReservationTable {
   partner_id: string;
+  /** The eMSP party that made it ('CC*PID'; through a hub, the party behind it). */
+  party: ColumnType<string, string | undefined, string>;
   reservation_id: string;
   charger_reservation_id: string;
   location_id: string;

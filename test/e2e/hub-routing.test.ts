@@ -58,7 +58,7 @@ function cdr(id: string, party: Party): Json {
 const ref = (id: string) => ({ countryCode: 'NL', partyId: 'CPO', id });
 const capableLocation = (id: string): Json => {
   const loc = location(id, 1);
-  for (const e of loc.evses as Json[]) e.capabilities = ['REMOTE_START_STOP_CAPABLE'];
+  for (const e of loc.evses as Json[]) e.capabilities = ['REMOTE_START_STOP_CAPABLE', 'RESERVABLE'];
   return loc;
 };
 const bodyId = (body: unknown) =>
@@ -212,6 +212,45 @@ describe.each(CASES)('a CPO and two eMSPs through a hub, OCPI %s on %s', (versio
       evse_uid: 'E1',
     });
     expect(foreign.response.result).toBe('REJECTED');
+  });
+
+  it('keeps the reservations of two eMSPs behind the hub apart, though they use the same reservation_id', async () => {
+    const reserve = (node: FastifyInstance, party: Party) =>
+      node.ocpi.commands.reserveNow('NL*CPO', {
+        token: tokenOf(party, party === EMSP_A ? 'A1' : 'B1'),
+        expiry_date: '2099-01-01T00:00:00Z',
+        reservation_id: 'R1',
+        location_id: 'LOC1',
+        evse_uid: 'E1',
+      });
+    for (const [node, party] of [
+      [a, EMSP_A],
+      [b, EMSP_B],
+    ] as const) {
+      const sent = await reserve(node, party);
+      expect(sent.response.result).toBe('ACCEPTED');
+      expect((await sent.result).result).toBe('ACCEPTED');
+    }
+    const rows = () =>
+      cpo.ocpi.store.db
+        .selectFrom('ocpi_reservations')
+        .select(['party', 'status', 'charger_reservation_id'])
+        .where('reservation_id', '=', 'R1')
+        .orderBy('party')
+        .execute();
+    const both = await rows();
+    expect(both.map((r) => [r.party, r.status])).toEqual([
+      ['DE*MSA', 'active'],
+      ['FR*MSB', 'active'],
+    ]);
+    expect(both[0]?.charger_reservation_id).not.toBe(both[1]?.charger_reservation_id);
+    // B cancels its R1: A's stays.
+    const cancel = await b.ocpi.commands.cancelReservation('NL*CPO', { reservation_id: 'R1' });
+    expect((await cancel.result).result).toBe('ACCEPTED');
+    expect((await rows()).map((r) => [r.party, r.status])).toEqual([
+      ['DE*MSA', 'active'],
+      ['FR*MSB', 'cancelled'],
+    ]);
   });
 
   it('a command to a party the hub reports OFFLINE is not sent (4003)', async () => {

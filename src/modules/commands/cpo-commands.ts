@@ -7,8 +7,7 @@ import type { OcpiNode } from '../../node.ts';
 import { hubParty } from '../../partners/hubs.ts';
 import { parsePartyKey, partyKeyOf } from '../../partners/routing.ts';
 import type { Partner } from '../../partners/types.ts';
-import { CommandRepository } from '../../store/command-repository.ts';
-import { ReservationRepository } from '../../store/reservation-repository.ts';
+import { type ReservationOwner, ReservationRepository } from '../../store/reservation-repository.ts';
 import type { ChargerCommand, ChargerGateway, ChargerOutcome, GatewayReporter } from './gateway.ts';
 import { COMMAND_OBJECTS } from './names.ts';
 import { cpoRoutingHeaders, ReceivedRequests } from './received-requests.ts';
@@ -38,14 +37,12 @@ export class CpoCommands {
   private profiles: ProfileHandler | undefined;
   private readonly received: ReceivedRequests;
   private readonly reservations: ReservationRepository;
-  private readonly commands: CommandRepository;
 
   constructor(
     private readonly node: OcpiNode,
     private readonly options: CpoCommandOptions,
   ) {
     this.reservations = new ReservationRepository(node.store.db);
-    this.commands = new CommandRepository(node.store.db);
     this.received = new ReceivedRequests(node, {
       names: Object.keys(COMMAND_OBJECTS),
       timeoutSeconds: options.timeoutSeconds,
@@ -94,13 +91,14 @@ export class CpoCommands {
     // The party that asked: through a hub, `partner` is the hub seen as that party only; a
     // hub asking for itself (no OCPI-from) is answered at its own party.
     const asking = hubParty(partner) ?? partner.parties.find((p) => p.role === 'EMSP') ?? partner.parties[0];
+    const party = asking ? partyKeyOf(asking) : '';
     const accepted = await this.received.insert({
       partner,
       version,
       command: received.command,
       request: received.request,
       responseUrl: received.request.response_url,
-      ...(asking ? { party: partyKeyOf(asking) } : {}),
+      ...(party ? { party } : {}),
     });
     if (!accepted) return undefined;
     const { id, deadline } = accepted;
@@ -110,7 +108,9 @@ export class CpoCommands {
       const responseUrl = received.request.response_url;
       charger = await this.node.store.db
         .transaction()
-        .execute((trx) => this.reservationStep(trx, partner, version, responseUrl, reservation));
+        .execute((trx) =>
+          this.reservationStep(trx, { partnerId: partner.id, party }, version, responseUrl, reservation),
+        );
     }
     this.received.arm(id, deadline);
     if (charger.type === 'CANCEL_RESERVATION' && charger.reservationId === '') {
@@ -129,7 +129,7 @@ export class CpoCommands {
   /** Reservation ids as the charger sees them: unique across eMSPs, stable for a replaced reservation. */
   private async reservationStep(
     trx: OcpiNode['store']['db'],
-    partner: Partner,
+    owner: ReservationOwner,
     version: OcpiVersion,
     responseUrl: string,
     charger: ReservationCommand,
@@ -137,11 +137,11 @@ export class CpoCommands {
     if (charger.type === 'RESERVE_NOW')
       return {
         ...charger,
-        reservationId: await this.mapReservation(trx, partner, version, responseUrl, charger),
+        reservationId: await this.mapReservation(trx, owner, version, responseUrl, charger),
       };
-    const row = await this.reservations.findActive(partner.id, charger.reservationId, trx);
+    const row = await this.reservations.findActive(owner, charger.reservationId, trx);
     if (!row) return { ...charger, reservationId: '' };
-    await this.reservations.update(partner.id, charger.reservationId, { status: 'cancelled' }, trx);
+    await this.reservations.update(owner, charger.reservationId, { status: 'cancelled' }, trx);
     return {
       ...charger,
       reservationId: row.charger_reservation_id,
@@ -153,13 +153,13 @@ export class CpoCommands {
   /** The same reservation_id again replaces the reservation and keeps its charger id. */
   private async mapReservation(
     trx: OcpiNode['store']['db'],
-    partner: Partner,
+    owner: ReservationOwner,
     version: OcpiVersion,
     responseUrl: string,
     charger: Extract<ChargerCommand, { type: 'RESERVE_NOW' }>,
   ): Promise<string> {
     const reservationId = charger.reservationId;
-    const existing = await this.reservations.find(partner.id, reservationId, trx);
+    const existing = await this.reservations.find(owner, reservationId, trx);
     const chargerId = existing?.charger_reservation_id ?? randomUUID();
     const row = {
       location_id: charger.locationId,
@@ -169,10 +169,15 @@ export class CpoCommands {
       status: 'active' as const,
       expiry_date: new Date(charger.expiryDate),
     };
-    if (existing) await this.reservations.update(partner.id, reservationId, row, trx);
+    if (existing) await this.reservations.update(owner, reservationId, row, trx);
     else
       await this.reservations.insert(
-        { partner_id: partner.id, reservation_id: reservationId, charger_reservation_id: chargerId },
+        {
+          partner_id: owner.partnerId,
+          party: owner.party,
+          reservation_id: reservationId,
+          charger_reservation_id: chargerId,
+        },
         row,
         trx,
       );
@@ -212,7 +217,7 @@ export class CpoCommands {
     const row = await this.reservations.findActiveForCharger(chargerReservationId);
     const partner = row && (await this.node.registry.get(row.partner_id));
     if (!row || !partner) return false;
-    const party = await this.commands.askingParty(row.partner_id, row.response_url);
+    const party = row.party || undefined;
     await this.node.store.db.transaction().execute(async (trx) => {
       await this.reservations.cancelForCharger(chargerReservationId, trx);
       const result: CommandResult = {
