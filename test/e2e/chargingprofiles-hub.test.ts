@@ -104,7 +104,7 @@ describe.each(CASES)('ChargingProfiles through a hub, OCPI %s on %s', (version, 
     const put = forwardsOf('chargingprofiles', 'RECEIVER').at(-1);
     expect(put).toMatchObject({ from: 'a', to: 'cpo', method: 'PUT' });
     expect(put?.headers).toMatchObject({ 'ocpi-from-party-id': 'MSA', 'ocpi-to-party-id': 'CPO' });
-    expect((put?.body as Json).response_url).toMatch(new RegExp(`^${hub.base}/r/`));
+    expect(put?.body).toMatchObject({ response_url: expect.stringMatching(new RegExp(`^${hub.base}/r/`)) });
 
     const got = await answered(() => a.ocpi.chargingProfiles.get('NL*CPO', sessionId, 900));
     const result = await got.result;
