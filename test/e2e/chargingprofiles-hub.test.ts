@@ -73,6 +73,8 @@ describe.each(CASES)('ChargingProfiles through a hub, OCPI %s on %s', (version, 
     expect(started.response.result).toBe('ACCEPTED');
     await waitFor(() => gateway.commands.length > 0, { what: 'START_SESSION at the charger' });
     await clock.advance(20);
+    // Its CommandResult back at A through the hub, before the tests count what the hub relays.
+    expect(await started.result).toEqual({ result: 'ACCEPTED', source: 'partner' });
     await waitFor(async () => (await cpo.ocpi.sessions.list({ limit: 10 })).items.length > 0);
     sessionId = String((await cpo.ocpi.sessions.list({ limit: 10 })).items[0]?.id);
   }, 60_000);
@@ -185,5 +187,21 @@ describe.each(CASES)('ChargingProfiles through a hub, OCPI %s on %s', (version, 
     const cleared = await b.ocpi.chargingProfiles.clear('NL*CPO', sessionId);
     expect(cleared.response.result).toBe('REJECTED');
     expect(gateway.seen.length).toBe(before);
+    // B did not become a setter: the next change still goes to A alone.
+    gateway.report?.activeProfileChanged(sessionId, {
+      start_date_time: new Date(clock.now()).toISOString(),
+      charging_profile: {
+        charging_rate_unit: 'W',
+        charging_profile_period: [{ start_period: 0, limit: 5000 }],
+      },
+    });
+    await waitFor(
+      async () =>
+        (await a.ocpi.chargingProfiles.active('NL*CPO', sessionId))?.charging_profile
+          .charging_profile_period?.[0]?.limit === 5000,
+      { what: 'the next change at A' },
+    );
+    expect(forwardsOf('chargingprofiles', 'SENDER').map((f) => f.to)).toEqual(['a', 'a', 'a', 'a']);
+    expect(await b.ocpi.chargingProfiles.active('NL*CPO', sessionId)).toBeUndefined();
   });
 });
