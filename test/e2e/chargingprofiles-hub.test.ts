@@ -6,7 +6,7 @@ import { startNode } from '../support/nodes.ts';
 import { type Json, location } from '../support/objects.ts';
 import { PROFILE, simulatedChargers } from '../support/profile-pair.ts';
 import { STORES } from '../support/stores.ts';
-import { waitFor } from '../support/wait-for.ts';
+import { deliverySettled, waitFor } from '../support/wait-for.ts';
 
 const CPO = {
   countryCode: 'NL',
@@ -80,8 +80,10 @@ describe.each(CASES)('ChargingProfiles through a hub, OCPI %s on %s', (version, 
   }, 60_000);
   afterAll(async () => {
     sim.close();
-    await hub?.close();
+    // Nothing in flight through the hub when it goes: the nodes first, the hub last.
+    if (cpo) await deliverySettled(cpo.ocpi.delivery);
     await Promise.all([cpo?.close(), a?.close(), b?.close()]);
+    await hub?.close();
   });
 
   /** Sends a request; once an ACCEPTED one reached the charger, moves the clock so that it answers. */
