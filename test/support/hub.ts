@@ -44,7 +44,9 @@ interface Connection {
 }
 
 export const HUB_PARTY = { countryCode: 'DE', partyId: 'HUB' };
-const MODULES = ['locations', 'sessions', 'cdrs', 'tariffs', 'tokens', 'commands'];
+const MODULES = ['locations', 'sessions', 'cdrs', 'tariffs', 'tokens', 'commands', 'chargingprofiles'];
+/** Receivers whose requests carry a response_url for an asynchronous result (in the body, or the query of a GET/DELETE). */
+const ASYNC_RECEIVERS = new Set(['commands', 'chargingprofiles']);
 const ROUTING = ['ocpi-to-country-code', 'ocpi-to-party-id', 'ocpi-from-country-code', 'ocpi-from-party-id'];
 
 const key = (p: { countryCode: string; partyId: string }) => `${p.countryCode}*${p.partyId}`.toUpperCase();
@@ -66,9 +68,9 @@ async function getJson(url: string, token: string): Promise<Json> {
  * node as a hub partner through the nodes' own credentials handshake (2.2.1: the role HUB;
  * 2.3.0: hub_party_id, with the parties it reaches in its roles), and passes each request
  * on to the node whose party OCPI-to names, with its own token there. OCPI-to = the hub is a
- * Broadcast Push: passed on to every other node that has the module, from the hub. A
- * command's response_url is replaced by one of the hub's, so that the CPO's CommandResult
- * comes back through the hub. report() PUTs the ClientInfo of a node's parties to the
+ * Broadcast Push: passed on to every other node that has the module, from the hub. The
+ * response_url of a command or a charging profile request is replaced by one of the hub's,
+ * so that the CPO's result comes back through the hub. report() PUTs the ClientInfo of a node's parties to the
  * others' HubClientInfo receivers.
  */
 export async function startHub(version: '2.2.1' | '2.3.0', nodes: HubNode[]) {
@@ -165,27 +167,44 @@ export async function startHub(version: '2.2.1' | '2.3.0', nodes: HubNode[]) {
     const target = ownerOf(to);
     const endpoint = target && endpointOf(target);
     if (!target || !endpoint) return envelope(undefined, 4001, `unknown receiver ${key(to)}`);
-    let body = request.body;
-    if (module === 'commands' && role === 'RECEIVER' && typeof body === 'object' && body !== null) {
-      const id = randomUUID();
-      const original = (body as Json).response_url;
-      if (typeof original === 'string') results.set(id, { url: original, to: from });
-      body = { ...(body as Json), response_url: `${base}/r/${id}` };
-    }
+    const relayed =
+      ASYNC_RECEIVERS.has(module) && role === 'RECEIVER' ? relay(from, rest, request.body) : undefined;
+    const body = relayed ? relayed.body : request.body;
     record(target.node.name, headers, body);
     const answer = await send(
       target,
       request.method,
-      `${endpoint.url.replace(/\/+$/, '')}${rest}`,
+      `${endpoint.url.replace(/\/+$/, '')}${relayed ? relayed.rest : rest}`,
       headers,
       body,
     );
     return reply.code(answer.status).send(answer.json);
   }
+
+  /**
+   * A request to a receiver that answers later on a response_url (a command, a charging
+   * profile request): the response_url, in the body or else in the query, is replaced by one
+   * of the hub's, so that the result comes back through the hub to the node that asked.
+   */
+  function relay(from: Connection, rest: string, body: unknown): { rest: string; body: unknown } {
+    const ours = (original: unknown) => {
+      const id = randomUUID();
+      if (typeof original === 'string') results.set(id, { url: original, to: from });
+      return `${base}/r/${id}`;
+    };
+    if (typeof body === 'object' && body !== null) {
+      return { rest, body: { ...(body as Json), response_url: ours((body as Json).response_url) } };
+    }
+    const url = new URL(rest, base);
+    const original = url.searchParams.get('response_url');
+    if (original === null) return { rest, body };
+    url.searchParams.set('response_url', ours(original));
+    return { rest: `${url.pathname}${url.search}`, body };
+  }
   app.all('/m/:module/:role', route);
   app.all('/m/:module/:role/*', route);
 
-  /** A CommandResult for a command we passed on: to the response_url the eMSP gave. */
+  /** A result (CommandResult, a charging profile result) for a request we passed on: to the response_url its sender gave. */
   app.post('/r/:id', async (request, reply) => {
     const from = caller(request);
     const result = results.get((request.params as { id: string }).id);

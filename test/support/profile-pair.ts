@@ -1,4 +1,5 @@
 import type { OcpiAppOptions, OcpiVersion } from '../../src/index.ts';
+import type { ChargingProfile } from '../../src/model/v230/chargingprofiles.ts';
 import type {
   ChargerCommand,
   ChargerGateway,
@@ -53,7 +54,7 @@ export const PROFILE_CASES = (['2.2.1', '2.3.0'] as OcpiVersion[]).flatMap((vers
 );
 
 /** A watt profile of two periods, relative to the start of charging. */
-export const PROFILE = {
+export const PROFILE: ChargingProfile = {
   charging_rate_unit: 'W',
   charging_profile_period: [
     { start_period: 0, limit: 6000 },

@@ -12,6 +12,7 @@ import { describeIssues } from '../../model/validate.ts';
 import type { OcpiVersion } from '../../model/versions.ts';
 import { type OcpiNode, versionUrl } from '../../node.ts';
 import { partnerEndpoint } from '../../partners/endpoints.ts';
+import { parsePartyKey, routeTo } from '../../partners/routing.ts';
 import type { Partner } from '../../partners/types.ts';
 import { ActiveProfileRepository } from '../../store/active-profile-repository.ts';
 import { OcpiError } from '../../transport/errors.ts';
@@ -81,9 +82,18 @@ export class ScspChargingProfiles {
     return this.send(partnerId, sessionId, 'CLEAR_PROFILE', {});
   }
 
-  /** The latest ActiveChargingProfile the partner pushed for its session, if any. */
-  active(partnerId: string, sessionId: string): Promise<ActiveChargingProfile | undefined> {
-    return this.actives.get(partnerId, sessionId);
+  /**
+   * The latest ActiveChargingProfile the partner pushed for its session, if any. `to` is what
+   * set() took: a partner id, or a CPO party as 'CC*PID', which may be behind a hub (the
+   * pushes are kept under the partner that brought them: the hub). Read whatever the hub
+   * reports of the party now: this sends nothing.
+   */
+  async active(to: string, sessionId: string): Promise<ActiveChargingProfile | undefined> {
+    const party = parsePartyKey(to);
+    const us = this.node.parties.find((p) => p.role === 'EMSP') ?? this.node.parties[0];
+    const route = party && us ? await routeTo(this.node, party, us) : undefined;
+    if (party && !route) return undefined;
+    return this.actives.get(route ? route.partner.id : to, sessionId);
   }
 
   private async send(
