@@ -4,6 +4,8 @@ import type { ActiveChargingProfile } from '../model/v230/chargingprofiles.ts';
 /** The latest ActiveChargingProfile a CPO partner pushed for a session of its own. */
 export interface ActiveProfileTable {
   partner_id: string;
+  /** The CPO party whose session it is ('CC*PID'; through a hub, the party behind it). */
+  party: string;
   /** The session id as the CPO gave it in the URL. */
   session_id: string;
   /** Written as the JSON of a validated ActiveChargingProfile (canonical 2.3.0 shape). */

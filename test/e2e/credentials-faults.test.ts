@@ -41,17 +41,20 @@ describe('credentials as server: bad input and faults', () => {
     expect((await call(node.ocpi.versionsUrl(), { token: tokenA, raw: true })).status).toBe(200);
     const details = await call(node.ocpi.versionsUrl().replace(/versions$/, '2.2.1'), { token: tokenA });
     const base = credentialsUrl.replace(/credentials$/, '');
-    // A CPO node: it sends locations and tariffs and receives tokens.
+    // A CPO node: it sends locations and tariffs, receives tokens, commands and charging
+    // profiles, and takes a hub's ClientInfo.
     expect(details.body.data).toEqual({
       version: '2.2.1',
       endpoints: [
         { identifier: 'credentials', role: 'SENDER', url: credentialsUrl },
+        { identifier: 'hubclientinfo', role: 'RECEIVER', url: `${base}receiver/hubclientinfo` },
         { identifier: 'locations', role: 'SENDER', url: `${base}sender/locations` },
         { identifier: 'tariffs', role: 'SENDER', url: `${base}sender/tariffs` },
         { identifier: 'tokens', role: 'RECEIVER', url: `${base}receiver/tokens` },
         { identifier: 'sessions', role: 'SENDER', url: `${base}sender/sessions` },
         { identifier: 'cdrs', role: 'SENDER', url: `${base}sender/cdrs` },
         { identifier: 'commands', role: 'RECEIVER', url: `${base}receiver/commands` },
+        { identifier: 'chargingprofiles', role: 'RECEIVER', url: `${base}receiver/chargingprofiles` },
       ],
     });
     // Functional modules need a registered partner's token.

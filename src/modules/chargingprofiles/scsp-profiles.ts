@@ -12,7 +12,8 @@ import { describeIssues } from '../../model/validate.ts';
 import type { OcpiVersion } from '../../model/versions.ts';
 import { type OcpiNode, versionUrl } from '../../node.ts';
 import { partnerEndpoint } from '../../partners/endpoints.ts';
-import { parsePartyKey, routeTo } from '../../partners/routing.ts';
+import { isHub } from '../../partners/hubs.ts';
+import { parsePartyKey, partyKeyOf, routeTo } from '../../partners/routing.ts';
 import type { Partner } from '../../partners/types.ts';
 import { ActiveProfileRepository } from '../../store/active-profile-repository.ts';
 import { OcpiError } from '../../transport/errors.ts';
@@ -85,15 +86,22 @@ export class ScspChargingProfiles {
   /**
    * The latest ActiveChargingProfile the partner pushed for its session, if any. `to` is what
    * set() took: a partner id, or a CPO party as 'CC*PID', which may be behind a hub (the
-   * pushes are kept under the partner that brought them: the hub). Read whatever the hub
+   * pushes are kept under the partner that brought them: the hub). Given a hub's id, the
+   * latest push for that session id from any party behind it. Read whatever the hub
    * reports of the party now: this sends nothing.
    */
   async active(to: string, sessionId: string): Promise<ActiveChargingProfile | undefined> {
     const party = parsePartyKey(to);
     const us = this.node.parties.find((p) => p.role === 'EMSP') ?? this.node.parties[0];
-    const route = party && us ? await routeTo(this.node, party, us) : undefined;
-    if (party && !route) return undefined;
-    return this.actives.get(route ? route.partner.id : to, sessionId);
+    if (party) {
+      const route = us ? await routeTo(this.node, party, us) : undefined;
+      return route && this.actives.get({ partnerId: route.partner.id, party: partyKeyOf(party) }, sessionId);
+    }
+    const partner = await this.node.registry.get(to);
+    // A hub's id names no one CPO: the latest push for the session from any party behind it.
+    if (!partner || isHub(partner)) return partner && this.actives.latest(to, sessionId);
+    const cpo = partner.parties.find((p) => p.role === 'CPO') ?? partner.parties[0];
+    return cpo && this.actives.get({ partnerId: to, party: partyKeyOf(cpo) }, sessionId);
   }
 
   private async send(
@@ -181,12 +189,14 @@ export class ScspChargingProfiles {
     const caller = request.ocpi.caller;
     if (caller?.kind !== 'partner') throw OcpiError.unauthorized();
     const partner = caller.partner;
-    if (!partner.parties.some((p) => p.role === 'CPO'))
-      throw OcpiError.invalid('only a CPO pushes the active charging profile of its sessions');
+    // Through a hub, `partner` is the hub seen as the CPO party behind it.
+    const cpo = partner.parties.find((p) => p.role === 'CPO');
+    if (!cpo) throw OcpiError.invalid('only a CPO pushes the active charging profile of its sessions');
     const active = readActiveProfile(version, body);
     if (!active.ok)
       throw OcpiError.invalid(`invalid ActiveChargingProfile: ${describeIssues(active.errors)}`);
-    await this.actives.put(partner.id, sessionId, active.value, new Date(this.node.clock.now()));
+    const owner = { partnerId: partner.id, party: partyKeyOf(cpo) };
+    await this.actives.put(owner, sessionId, active.value, new Date(this.node.clock.now()));
     this.node.log.info({ partner: partner.id, session: sessionId }, 'active charging profile received');
     this.node.events.emit('received', {
       module: 'chargingprofiles',
