@@ -38,7 +38,7 @@ export const ocpiPlugin: FastifyPluginCallback<OcpiAppOptions> = fp<OcpiAppOptio
   async (app, options) => {
     checkOptions(options);
     // Configuration modules are always on; `options.modules` picks among the functional ones.
-    const modules: OcpiModule[] = [credentialsModule, hubClientInfoModule];
+    const modules: OcpiModule[] = [credentialsModule];
     const { node, ownsStore } = await openNode(app, options, modules);
     const wake = () => delivery.wake();
     const publishers = createPublishers(node, wake);
@@ -50,7 +50,10 @@ export const ocpiPlugin: FastifyPluginCallback<OcpiAppOptions> = fp<OcpiAppOptio
     const commands = wireCommands(node, options.commands, publishers, wake);
     const profiles = wireChargingProfiles(node, options, commands, wake);
     modules.push(
-      ...enabledModules([...FUNCTIONAL_MODULES, commands.module, profiles.module], options.modules),
+      ...enabledModules(
+        [hubClientInfoModule, ...FUNCTIONAL_MODULES, commands.module, profiles.module],
+        options.modules,
+      ),
     );
     const parts: NodeParts = { node, publishers, commands, profiles, delivery };
     startAndStop(app, parts, ownsStore);

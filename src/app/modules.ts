@@ -17,7 +17,12 @@ export const FUNCTIONAL_MODULES: OcpiModule[] = [
 ];
 
 /** The ids the `modules` option may name. */
-export const MODULE_IDS = [...FUNCTIONAL_MODULES.map((m) => m.id), 'commands', 'chargingprofiles'];
+export const MODULE_IDS = [
+  ...FUNCTIONAL_MODULES.map((m) => m.id),
+  'commands',
+  'chargingprofiles',
+  'hubclientinfo',
+];
 
 export const OBJECT_SPECS = {
   locations: locationsSpec,
