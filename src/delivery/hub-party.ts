@@ -1,14 +1,15 @@
 import { sql } from 'kysely';
 import type { HubClientStatus } from '../partners/hubs.ts';
+import { ROUTING_HEADER_NAMES } from '../transport/routing-headers.ts';
 
 /*
  * The party an outbox message is addressed to: the one its OCPI-to headers name, read from
  * the `headers` column in SQL (see hub-hold.ts for what the hub's status of it does).
  */
 
-export const TO_COUNTRY = 'OCPI-to-country-code';
-export const TO_PARTY = 'OCPI-to-party-id';
-const ROUTING_HEADERS = [TO_COUNTRY, TO_PARTY, 'OCPI-from-country-code', 'OCPI-from-party-id'];
+export const TO_COUNTRY = ROUTING_HEADER_NAMES.toCountry;
+export const TO_PARTY = ROUTING_HEADER_NAMES.toParty;
+const ROUTING_HEADERS: readonly string[] = Object.values(ROUTING_HEADER_NAMES);
 
 /** Statuses whose messages wait in the outbox. */
 const HELD: readonly HubClientStatus[] = ['OFFLINE', 'PLANNED'];

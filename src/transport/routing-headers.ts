@@ -27,15 +27,23 @@ export function readRoutingHeaders(headers: IncomingHttpHeaders): RoutingHeaders
   return routing;
 }
 
+/** The routing header names, in the spelling we send them (and the outbox stores them) in. */
+export const ROUTING_HEADER_NAMES = {
+  fromCountry: 'OCPI-from-country-code',
+  fromParty: 'OCPI-from-party-id',
+  toCountry: 'OCPI-to-country-code',
+  toParty: 'OCPI-to-party-id',
+} as const;
+
 /** Headers for a request we send: from our party, to theirs. */
 export function routingHeadersFor(
   from: { countryCode: string; partyId: string },
   to: { countryCode: string; partyId: string },
 ) {
   return {
-    'OCPI-from-country-code': from.countryCode,
-    'OCPI-from-party-id': from.partyId,
-    'OCPI-to-country-code': to.countryCode,
-    'OCPI-to-party-id': to.partyId,
+    [ROUTING_HEADER_NAMES.fromCountry]: from.countryCode,
+    [ROUTING_HEADER_NAMES.fromParty]: from.partyId,
+    [ROUTING_HEADER_NAMES.toCountry]: to.countryCode,
+    [ROUTING_HEADER_NAMES.toParty]: to.partyId,
   };
 }
