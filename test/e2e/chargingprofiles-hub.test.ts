@@ -1,22 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Token } from '../../src/model/v230/tokens.ts';
-import { startHub, type TestHub } from '../support/hub.ts';
+import { CPO, EMSP_A, EMSP_B, FAST, startHub, type TestHub } from '../support/hub.ts';
 import { startNode } from '../support/nodes.ts';
 import { type Json, location } from '../support/objects.ts';
 import { PROFILE, simulatedChargers } from '../support/profile-pair.ts';
 import { STORES } from '../support/stores.ts';
 import { deliverySettled, waitFor } from '../support/wait-for.ts';
-
-const CPO = {
-  countryCode: 'NL',
-  partyId: 'CPO',
-  role: 'CPO' as const,
-  businessDetails: { name: 'Charge Co' },
-};
-const EMSP_A = { countryCode: 'DE', partyId: 'MSA', role: 'EMSP' as const, businessDetails: { name: 'A' } };
-const EMSP_B = { countryCode: 'FR', partyId: 'MSB', role: 'EMSP' as const, businessDetails: { name: 'B' } };
-const FAST = { backoff: { initialMs: 50, maxMs: 200, jitter: 0 }, pollIntervalMs: 50 };
 
 const tokenOfA: Token = {
   country_code: 'DE',

@@ -4,22 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeadLetteredEvent } from '../../src/delivery/index.ts';
 import type { Token } from '../../src/model/v230/tokens.ts';
 import type { ChargerGateway } from '../../src/modules/commands/gateway.ts';
-import { HUB_PARTY, startHub, type TestHub } from '../support/hub.ts';
+import { CPO, EMSP_A, EMSP_B, FAST, HUB_PARTY, startHub, type TestHub } from '../support/hub.ts';
 import { call, startNode } from '../support/nodes.ts';
 import { type Json, location, session, tariff } from '../support/objects.ts';
 import { exampleJson } from '../support/spec-fixtures.ts';
 import { STORES } from '../support/stores.ts';
 import { deliverySettled, waitFor } from '../support/wait-for.ts';
-
-const CPO = {
-  countryCode: 'NL',
-  partyId: 'CPO',
-  role: 'CPO' as const,
-  businessDetails: { name: 'Charge Co' },
-};
-const EMSP_A = { countryCode: 'DE', partyId: 'MSA', role: 'EMSP' as const, businessDetails: { name: 'A' } };
-const EMSP_B = { countryCode: 'FR', partyId: 'MSB', role: 'EMSP' as const, businessDetails: { name: 'B' } };
-const FAST = { backoff: { initialMs: 50, maxMs: 200, jitter: 0 }, pollIntervalMs: 50 };
 
 type Party = { countryCode: string; partyId: string };
 

@@ -4,17 +4,10 @@ import { type HubClientChange, HubDirectory, hubParty, isHub } from '../../src/p
 import { PartnerRegistry } from '../../src/partners/registry.ts';
 import type { Partner } from '../../src/partners/types.ts';
 import { openStore } from '../../src/store/store.ts';
+import { HUB_PARTNER_WRITE } from '../support/hub.ts';
 import { STORES } from '../support/stores.ts';
 
-const HUB_WRITE = {
-  status: 'registered' as const,
-  version: '2.2.1' as const,
-  versionsUrl: 'http://127.0.0.1:9/versions',
-  outboundToken: 'token-c',
-  tokenEncoding: 'base64' as const,
-  parties: [{ role: 'HUB', countryCode: 'DE', partyId: 'HUB', businessDetails: { name: 'Hub' } }],
-  endpoints: [],
-};
+const HUB_WRITE = HUB_PARTNER_WRITE;
 
 describe.each(STORES)('hub directory on %s', (_name, options) => {
   it('keeps one row per party behind a hub, upper case, and announces each report with the status before', async () => {

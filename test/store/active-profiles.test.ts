@@ -3,17 +3,10 @@ import type { ActiveChargingProfile } from '../../src/model/v230/chargingprofile
 import { PartnerRegistry } from '../../src/partners/registry.ts';
 import { ActiveProfileRepository } from '../../src/store/active-profile-repository.ts';
 import { openStore } from '../../src/store/store.ts';
+import { HUB_PARTNER_WRITE } from '../support/hub.ts';
 import { STORES } from '../support/stores.ts';
 
-const HUB = {
-  status: 'registered' as const,
-  version: '2.2.1' as const,
-  versionsUrl: 'http://127.0.0.1:9/versions',
-  outboundToken: 'token-c',
-  tokenEncoding: 'base64' as const,
-  parties: [{ role: 'HUB', countryCode: 'DE', partyId: 'HUB', businessDetails: { name: 'Hub' } }],
-  endpoints: [],
-};
+const HUB = HUB_PARTNER_WRITE;
 
 const limited = (limit: number): ActiveChargingProfile => ({
   start_date_time: '2026-12-01T10:00:00Z',

@@ -320,3 +320,35 @@ export async function startHub(version: '2.2.1' | '2.3.0', nodes: HubNode[]) {
 }
 
 export type TestHub = Awaited<ReturnType<typeof startHub>>;
+
+/** The parties of the three-party tests (a CPO, eMSPs A and B), and a fast delivery worker. */
+export const CPO = {
+  countryCode: 'NL',
+  partyId: 'CPO',
+  role: 'CPO' as const,
+  businessDetails: { name: 'Charge Co' },
+};
+export const EMSP_A = {
+  countryCode: 'DE',
+  partyId: 'MSA',
+  role: 'EMSP' as const,
+  businessDetails: { name: 'A' },
+};
+export const EMSP_B = {
+  countryCode: 'FR',
+  partyId: 'MSB',
+  role: 'EMSP' as const,
+  businessDetails: { name: 'B' },
+};
+export const FAST = { backoff: { initialMs: 50, maxMs: 200, jitter: 0 }, pollIntervalMs: 50 };
+
+/** A registered 2.2.1 hub partner as the registry writes it, for store-level tests. */
+export const HUB_PARTNER_WRITE = {
+  status: 'registered' as const,
+  version: '2.2.1' as const,
+  versionsUrl: 'http://127.0.0.1:9/versions',
+  outboundToken: 'token-c',
+  tokenEncoding: 'base64' as const,
+  parties: [{ role: 'HUB', countryCode: 'DE', partyId: 'HUB', businessDetails: { name: 'Hub' } }],
+  endpoints: [],
+};
