@@ -17,6 +17,7 @@ import {
   wholeObjectOf,
 } from './app/modules.ts';
 import { openNode } from './app/node.ts';
+import { wireOcpp } from './app/ocpp.ts';
 import { checkOptions, type OcpiAppOptions } from './app/options.ts';
 import { mountOcpiRoutes } from './app/routes.ts';
 import { systemClock } from './clock.ts';
@@ -55,7 +56,8 @@ export const ocpiPlugin: FastifyPluginCallback<OcpiAppOptions> = fp<OcpiAppOptio
         options.modules,
       ),
     );
-    const parts: NodeParts = { node, publishers, commands, profiles, delivery };
+    const ocpp = wireOcpp(app, node, publishers, options.ocpp);
+    const parts: NodeParts = { node, publishers, commands, profiles, delivery, ocpp };
     startAndStop(app, parts, ownsStore);
     await mountOcpiRoutes(app, node);
     const adminUrl = await mountAdminApi(app, parts, options);
@@ -89,14 +91,21 @@ function startAndStop(app: FastifyInstance, parts: NodeParts, ownsStore: boolean
 /** The admin API, when there is an admin token; gives where it listens. */
 async function mountAdminApi(
   app: FastifyInstance,
-  { node, publishers, commands, profiles, delivery }: NodeParts,
+  { node, publishers, commands, profiles, delivery, ocpp }: NodeParts,
   options: OcpiAppOptions,
 ): Promise<() => string | undefined> {
   if (!options.adminToken) return () => undefined;
   return mountAdmin(
     app,
     node,
-    { publishers, specs: OBJECT_SPECS, delivery, commands: commands.emsp, profiles: profiles.scsp },
+    {
+      publishers,
+      specs: OBJECT_SPECS,
+      delivery,
+      commands: commands.emsp,
+      profiles: profiles.scsp,
+      chargers: ocpp.chargers,
+    },
     {
       token: options.adminToken,
       ...(options.adminListener ? { listener: options.adminListener } : {}),

@@ -5,9 +5,11 @@ import type { EmspCommands } from '../modules/commands/emsp-commands.ts';
 import type { Publisher } from '../modules/objects/publisher.ts';
 import type { ObjectModuleId, ObjectModuleSpec } from '../modules/objects/spec.ts';
 import type { OcpiNode } from '../node.ts';
+import type { ChargersApi } from '../ocpp/bridge.ts';
 import { ocpiTransport } from '../transport/plugin.ts';
 import { answerUnrouted, listenUrl, type ServerLimits, serverOptions } from '../transport/server.ts';
 import { adminValidatorCompiler } from './admin-validation.ts';
+import { adminChargerRoutes } from './charger-routes.ts';
 import { adminCommandRoutes } from './command-routes.ts';
 import { adminHubRoutes } from './hub-routes.ts';
 import { adminObjectRoutes } from './object-routes.ts';
@@ -30,6 +32,8 @@ export interface AdminParts {
   commands: EmspCommands;
   /** ChargingProfiles' eMSP/SCSP side, for /admin/profiles. */
   profiles: ScspChargingProfiles;
+  /** The OCPP bridge's chargers, for /admin/chargers. */
+  chargers: ChargersApi;
 }
 
 /**
@@ -51,6 +55,7 @@ export async function mountAdmin(
     adminCommandRoutes(scope, node, parts.commands, node.events);
     adminHubRoutes(scope, node);
     adminProfileRoutes(scope, node, parts.profiles);
+    adminChargerRoutes(scope, parts.chargers);
   };
   const listener = options.listener;
   if (!listener) {

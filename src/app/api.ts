@@ -10,6 +10,7 @@ import { type PullOptions, type PullProgress, syncFromPartner } from '../modules
 import type { ImmutablePublisher, Publisher } from '../modules/objects/publisher.ts';
 import type { ObjectModuleId } from '../modules/objects/spec.ts';
 import { type OcpiNode, versionsUrl } from '../node.ts';
+import type { ChargersApi } from '../ocpp/bridge.ts';
 import {
   registerWith,
   type UnregisterResult,
@@ -23,6 +24,7 @@ import type { Store } from '../store/store.ts';
 import type { ChargingProfiles } from './charging-profiles.ts';
 import type { Commands } from './commands.ts';
 import { OBJECT_SPECS, type Publishers } from './modules.ts';
+import type { Ocpp } from './ocpp.ts';
 
 /** What createOcpiApp() adds to the Fastify instance, as `app.ocpi`. */
 export interface OcpiApi {
@@ -96,6 +98,11 @@ export interface OcpiApi {
     onChange(listener: (change: HubClientChange) => void): () => void;
   };
   partner(id: string): Promise<Partner | undefined>;
+  /**
+   * The chargers of the OCPP bridge (CPO), each bound to one of our Locations: add, list,
+   * remove. They connect when the `ocpp` option enables the endpoint.
+   */
+  readonly chargers: ChargersApi;
   readonly store: Store;
 }
 
@@ -112,11 +119,12 @@ export interface NodeParts {
   commands: Commands;
   profiles: ChargingProfiles;
   delivery: DeliveryWorker;
+  ocpp: Ocpp;
 }
 
 /** The node's API, `app.ocpi`; `adminUrl` says where the admin API listens, if anywhere. */
 export function ocpiApi(
-  { node, publishers, commands, profiles, delivery }: NodeParts,
+  { node, publishers, commands, profiles, delivery, ocpp }: NodeParts,
   adminUrl: () => string | undefined,
 ): OcpiApi {
   const { registry } = node;
@@ -156,6 +164,7 @@ export function ocpiApi(
       list: (partnerId) => node.hubs.list(partnerId),
       onChange: (listener) => node.hubs.onChange(listener),
     },
+    chargers: ocpp.chargers,
     store: node.store,
   };
 }
