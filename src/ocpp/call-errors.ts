@@ -9,6 +9,9 @@
  * - a CALL without its payload (`[2, "id", "Heartbeat"]`) is checked against the action's
  *   schema as if the payload were there and gets TypeConstraintViolation; it is a frame of
  *   the wrong shape: FormationViolation in 1.6, RpcFrameworkError in 2.0.1;
+ * - a value outside an enumeration (a status OCPP does not have) gets FormatViolation,
+ *   where both versions name a field with "an invalid value" PropertyConstraintViolation;
+ * - an unknown message type is answered with message id "-1" though the frame had one;
  * - FormatViolation is 2.0.1's name of 1.6's FormationViolation.
  *
  * Unknown actions are answered NotImplemented and known actions we do not take
@@ -35,9 +38,18 @@ const FRAME_CODES: Record<string, string> = {
   'ocpp2.0.1': 'RpcFrameworkError',
 };
 
-/** The code a CALLERROR should carry, given the connection's subprotocol and whether the CALL had no payload. */
-export function correctedCode(protocol: string | undefined, code: string, missingPayload: boolean): string {
+/**
+ * The code a CALLERROR should carry, given the connection's subprotocol, whether the CALL
+ * had no payload, and the JSON-schema keyword that failed (ocpp-rpc's details say).
+ */
+export function correctedCode(
+  protocol: string | undefined,
+  code: string,
+  missingPayload: boolean,
+  failedKeyword?: string,
+): string {
   if (missingPayload) return FRAME_CODES[protocol ?? ''] ?? code;
+  if (failedKeyword === 'enum') return 'PropertyConstraintViolation';
   if (protocol !== 'ocpp1.6' || CODES_16.has(code)) return code;
   if (code === 'RpcFrameworkError' || code === 'MessageTypeNotSupported' || code === 'FormatViolation')
     return 'FormationViolation';
@@ -49,6 +61,7 @@ export interface RawConnection {
   readonly protocol: string | undefined;
   sendRaw(message: string): void;
   on(event: 'call', listener: (call: { outbound: boolean; payload: unknown }) => void): unknown;
+  on(event: 'message', listener: (message: { message: unknown; outbound: boolean }) => void): unknown;
 }
 
 /**
@@ -57,27 +70,58 @@ export interface RawConnection {
  */
 export function correctCallErrors(connection: RawConnection): void {
   const withoutPayload = new Set<string>();
+  // ocpp-rpc answers a bad frame synchronously as it reads it: the last one read is the one answered.
+  let lastRead: unknown;
+  connection.on('message', ({ message, outbound }) => {
+    if (!outbound) lastRead = message;
+  });
   connection.on('call', ({ outbound, payload }) => {
     if (!outbound && Array.isArray(payload) && payload.length < 4 && typeof payload[1] === 'string')
       withoutPayload.add(payload[1]);
   });
   const send = connection.sendRaw.bind(connection);
   connection.sendRaw = (message: string) => {
-    send(rewritten(message, connection.protocol, withoutPayload));
+    send(rewritten(message, connection.protocol, withoutPayload, lastRead));
   };
 }
 
-function rewritten(message: string, protocol: string | undefined, withoutPayload: Set<string>): string {
-  let frame: unknown;
+function parsed(text: unknown): unknown {
   try {
-    frame = JSON.parse(message);
+    return JSON.parse(String(text));
   } catch {
-    return message;
+    return undefined;
   }
+}
+
+/** The JSON-schema keyword ocpp-rpc's details name as the first that failed. */
+function failedKeyword(details: unknown): string | undefined {
+  if (typeof details !== 'object' || details === null || !('errors' in details)) return undefined;
+  const errors = details.errors;
+  const first: unknown = Array.isArray(errors) ? errors[0] : undefined;
+  return typeof first === 'object' &&
+    first !== null &&
+    'keyword' in first &&
+    typeof first.keyword === 'string'
+    ? first.keyword
+    : undefined;
+}
+
+function rewritten(
+  message: string,
+  protocol: string | undefined,
+  withoutPayload: Set<string>,
+  lastRead: unknown,
+): string {
+  const frame = parsed(message);
   if (!Array.isArray(frame) || frame[0] !== 4 || typeof frame[1] !== 'string' || typeof frame[2] !== 'string')
     return message;
-  const missing = withoutPayload.delete(frame[1]);
-  const code = correctedCode(protocol, frame[2], missing);
-  if (code === frame[2]) return message;
-  return JSON.stringify([4, frame[1], code, frame[3] ?? '', frame[4] ?? {}]);
+  let id: string = frame[1];
+  if (id === '-1') {
+    const read = parsed(lastRead);
+    if (Array.isArray(read) && typeof read[1] === 'string') id = read[1];
+  }
+  const missing = withoutPayload.delete(id);
+  const code = correctedCode(protocol, frame[2], missing, failedKeyword(frame[4]));
+  if (code === frame[2] && id === frame[1]) return message;
+  return JSON.stringify([4, id, code, frame[3] ?? '', frame[4] ?? {}]);
 }

@@ -44,6 +44,7 @@ interface ServerConnection extends RawConnection, Handles {
   readonly identity: string | undefined;
   on(event: 'close', listener: () => void): unknown;
   on(event: 'call', listener: (call: { outbound: boolean; payload: unknown }) => void): unknown;
+  on(event: 'message', listener: (message: { message: unknown; outbound: boolean }) => void): unknown;
   close(options: { code: number; reason: string }): Promise<unknown>;
 }
 
