@@ -48,7 +48,18 @@ export const ocpiPlugin: FastifyPluginCallback<OcpiAppOptions> = fp<OcpiAppOptio
       clock: node.clock,
       wholeObject: wholeObjectOf(publishers),
     });
-    const commands = wireCommands(node, options.commands, publishers, wake);
+    // The OCPP bridge's chargers take the commands, unless a gateway of the caller's does.
+    const ocpp = wireOcpp(app, node, publishers, {
+      callTimeoutSeconds: options.commands?.timeoutSeconds ?? 30,
+      ...options.ocpp,
+    });
+    const gateway = options.commands?.gateway ?? ocpp.gateway;
+    const commands = wireCommands(
+      node,
+      { ...options.commands, ...(gateway ? { gateway } : {}) },
+      publishers,
+      wake,
+    );
     const profiles = wireChargingProfiles(node, options, commands, wake);
     modules.push(
       ...enabledModules(
@@ -56,7 +67,6 @@ export const ocpiPlugin: FastifyPluginCallback<OcpiAppOptions> = fp<OcpiAppOptio
         options.modules,
       ),
     );
-    const ocpp = wireOcpp(app, node, publishers, options.ocpp);
     const parts: NodeParts = { node, publishers, commands, profiles, delivery, ocpp };
     startAndStop(app, parts, ownsStore);
     await mountOcpiRoutes(app, node);

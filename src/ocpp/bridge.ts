@@ -1,9 +1,11 @@
 import type { Server } from 'node:http';
+import type { ChargerGateway } from '../modules/commands/gateway.ts';
 import type { Publisher } from '../modules/objects/publisher.ts';
 import type { OcpiNode } from '../node.ts';
 import { ChargerRepository } from '../store/charger-repository.ts';
 import { type AddedCharger, type Charger, ChargerRegistry, type NewCharger } from './chargers.ts';
 import { OcppBridge, type OcppOptions } from './csms.ts';
+import { Ocpp16Gateway } from './gateway-16.ts';
 
 export type { AddedCharger, Charger, NewCharger, OcppOptions };
 export { OcppBridge };
@@ -27,6 +29,8 @@ export interface Ocpp {
   chargers: ChargersApi;
   /** The endpoint; absent unless `ocpp.enabled`. */
   bridge?: OcppBridge;
+  /** Commands to the connected chargers (with the endpoint only). */
+  gateway?: ChargerGateway;
   /** Serves the endpoint on `server` (nothing when disabled). */
   attach(server: Server): void;
   /** Closes the chargers' connections; their EVSEs are UNKNOWN once it resolves. */
@@ -55,7 +59,7 @@ export function createOcpp(
         return registry.remove(id);
       },
     },
-    ...(bridge ? { bridge } : {}),
+    ...(bridge ? { bridge, gateway: new Ocpp16Gateway(bridge, registry) } : {}),
     attach: (server) => bridge?.attach(server),
     close: async () => {
       await bridge?.close();

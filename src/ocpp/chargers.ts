@@ -68,6 +68,17 @@ export function evseOfConnector(
   return connectorId >= 1 ? location.evses?.[connectorId - 1]?.uid : undefined;
 }
 
+/** The connector number of an EVSE uid on a charger, if that EVSE is one of its connectors. */
+export function connectorOfEvse(charger: Charger, location: Location, evseUid: string): number | undefined {
+  const mapped = Object.entries(charger.evses);
+  if (mapped.length > 0) {
+    const found = mapped.find(([, uid]) => uid === evseUid)?.[0];
+    return found === undefined ? undefined : Number(found);
+  }
+  const index = (location.evses ?? []).findIndex((e) => e.uid === evseUid);
+  return index < 0 ? undefined : index + 1;
+}
+
 /** The EVSE uids a charger is: the mapped ones, or else every EVSE of its Location. */
 export function evsesOfCharger(charger: Charger, location: Location): string[] {
   const mapped = Object.values(charger.evses);
@@ -124,6 +135,11 @@ export class ChargerRegistry {
 
   async list(): Promise<Charger[]> {
     return (await this.repo.list()).map(toCharger);
+  }
+
+  /** The chargers bound to a Location. */
+  async atLocation(locationId: string): Promise<Charger[]> {
+    return (await this.repo.atLocation(locationId)).map(toCharger);
   }
 
   /** Forgets a charger; false when there was none. */

@@ -29,6 +29,11 @@ export interface OcppOptions {
   heartbeatIntervalSeconds?: number;
   /** Path the charger ids follow (default `/ocpp`). */
   path?: string;
+  /**
+   * Seconds a call to a charger may go unanswered (default 30). createOcpiApp() makes it
+   * the commands' timeout, after which the node answers TIMEOUT anyway.
+   */
+  callTimeoutSeconds?: number;
 }
 
 /** What the bridge works with. */
@@ -46,7 +51,17 @@ interface ServerConnection extends RawConnection, Handles {
   on(event: 'call', listener: (call: { outbound: boolean; payload: unknown }) => void): unknown;
   on(event: 'message', listener: (message: { message: unknown; outbound: boolean }) => void): unknown;
   close(options: { code: number; reason: string }): Promise<unknown>;
+  call(method: string, params: unknown): Promise<unknown>;
 }
+
+/** How a call to a charger went. */
+export type CallOutcome =
+  | { kind: 'answered'; payload: unknown }
+  | { kind: 'offline' }
+  /** A CALLERROR, with its code. */
+  | { kind: 'refused'; code: string }
+  /** No answer: timed out, or the connection was lost meanwhile. */
+  | { kind: 'lost'; message: string };
 
 /** The subprotocols served, the server's preference first. */
 const PROTOCOLS = ['ocpp1.6'];
@@ -72,7 +87,11 @@ export class OcppBridge extends EventEmitter {
     super();
     this.path = `/${(options.path ?? '/ocpp').replace(/^\/+|\/+$/g, '')}`;
     this.heartbeatIntervalSeconds = options.heartbeatIntervalSeconds ?? 300;
-    this.rpc = new RPCServer({ protocols: PROTOCOLS, strictMode: true });
+    this.rpc = new RPCServer({
+      protocols: PROTOCOLS,
+      strictMode: true,
+      callTimeoutMs: (options.callTimeoutSeconds ?? 30) * 1000,
+    });
     this.rpc.auth((accept, reject, handshake) => {
       void this.authenticate(handshake).then(
         (answer) => (typeof answer === 'number' ? reject(answer, refusal(answer)) : accept({}, answer)),
@@ -102,6 +121,23 @@ export class OcppBridge extends EventEmitter {
   /** Whether a charger is connected to this instance now. */
   isConnected(id: string): boolean {
     return this.connections.has(id);
+  }
+
+  /** Sends an OCPP call to a connected charger. */
+  async call(id: string, action: string, params: Record<string, unknown>): Promise<CallOutcome> {
+    const connection = this.connections.get(id);
+    if (!connection) return { kind: 'offline' };
+    try {
+      return { kind: 'answered', payload: await connection.call(action, params) };
+    } catch (error) {
+      const code =
+        typeof error === 'object' && error !== null && 'rpcErrorCode' in error
+          ? error.rpcErrorCode
+          : undefined;
+      return typeof code === 'string'
+        ? { kind: 'refused', code }
+        : { kind: 'lost', message: errorMessage(error) };
+    }
   }
 
   /** Closes a charger's connection (it was removed); its EVSEs become UNKNOWN. */

@@ -46,6 +46,16 @@ export class ChargerRepository {
     return this.db.selectFrom('ocpi_chargers').selectAll().orderBy('id').execute();
   }
 
+  /** The chargers bound to a Location (by its id), in id order. */
+  atLocation(locationId: string): Promise<ChargerRow[]> {
+    return this.db
+      .selectFrom('ocpi_chargers')
+      .selectAll()
+      .where('location_id', '=', locationId)
+      .orderBy('id')
+      .execute();
+  }
+
   /** Removes a charger; false when there was none. */
   async remove(id: string): Promise<boolean> {
     const deleted = await this.db.deleteFrom('ocpi_chargers').where('id', '=', id).executeTakeFirst();

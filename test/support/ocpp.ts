@@ -1,9 +1,10 @@
 import { request } from 'node:http';
 import type { FastifyInstance } from 'fastify';
+import type { OcpiAppOptions } from '../../src/index.ts';
 import { ChargerSimulator, type ChargerSimulatorOptions } from '../../src/ocpp/simulator.ts';
 import type { StoreOptions } from '../../src/store/store.ts';
 import { baseUrl } from './nodes.ts';
-import { location } from './objects.ts';
+import { type Json, location } from './objects.ts';
 import { type Pair, startPair } from './pair.ts';
 
 export const CHARGER_PASSWORD = 'a-long-charger-secret';
@@ -18,20 +19,24 @@ export function ocppUrl(app: FastifyInstance): string {
  * with Location LOC1 (EVSEs E1, E2, AVAILABLE) that the eMSP has received, and charger
  * CP-1 bound to it with the default mapping.
  */
-export async function startOcppPair(store: () => StoreOptions): Promise<Pair> {
+export async function startOcppPair(store: () => StoreOptions, cpo: OcpiAppOptions = {}): Promise<Pair> {
   const pair = await startPair(
     '2.2.1',
     {
       cpo: {
         ocpp: { enabled: true, heartbeatIntervalSeconds: 60 },
         adminToken: 'cpo-admin-token-0123456789',
+        ...cpo,
       },
     },
     store,
   );
   // Last updated in the past: the EVSE status the chargers report is stamped with now, and
   // a receiver ignores a change older than what it has.
-  await pair.cpo.ocpi.locations.put(location('LOC1', 2, '2020-01-01T00:00:00Z'), '2.3.0');
+  const loc1 = location('LOC1', 2, '2020-01-01T00:00:00Z');
+  const capabilities = ['REMOTE_START_STOP_CAPABLE', 'UNLOCK_CAPABLE'];
+  loc1.evses = (loc1.evses as Json[]).map((e) => ({ ...e, capabilities }));
+  await pair.cpo.ocpi.locations.put(loc1, '2.3.0');
   await pair.cpo.ocpi.chargers.add({ id: 'CP-1', locationId: 'LOC1', password: CHARGER_PASSWORD });
   return pair;
 }
