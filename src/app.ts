@@ -23,6 +23,7 @@ import { systemClock } from './clock.ts';
 import { createDeliveryWorker } from './delivery/create.ts';
 import { credentialsModule } from './modules/credentials/module.ts';
 import { hubClientInfoModule } from './modules/hubclientinfo/module.ts';
+import { paymentsModule } from './modules/payments/module.ts';
 import type { OcpiModule } from './node.ts';
 import { answerUnrouted, serverOptions } from './transport/server.ts';
 
@@ -51,7 +52,7 @@ export const ocpiPlugin: FastifyPluginCallback<OcpiAppOptions> = fp<OcpiAppOptio
     const profiles = wireChargingProfiles(node, options, commands, wake);
     modules.push(
       ...enabledModules(
-        [hubClientInfoModule, ...FUNCTIONAL_MODULES, commands.module, profiles.module],
+        [hubClientInfoModule, ...FUNCTIONAL_MODULES, commands.module, profiles.module, paymentsModule],
         options.modules,
       ),
     );

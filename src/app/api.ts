@@ -9,6 +9,7 @@ import { syncHubClients } from '../modules/hubclientinfo/client.ts';
 import { type PullOptions, type PullProgress, syncFromPartner } from '../modules/objects/client.ts';
 import type { ImmutablePublisher, Publisher } from '../modules/objects/publisher.ts';
 import type { ObjectModuleId } from '../modules/objects/spec.ts';
+import { type PaymentsApi, paymentsApi } from '../modules/payments/api.ts';
 import { type OcpiNode, versionsUrl } from '../node.ts';
 import {
   registerWith,
@@ -95,6 +96,11 @@ export interface OcpiApi {
     /** Told of every stored ClientInfo, with the status the party had before; returns the unsubscribe. */
     onChange(listener: (change: HubClientChange) => void): () => void;
   };
+  /**
+   * Payments (OCPI 2.3.0): a PTP's Terminals and FinancialAdviceConfirmations, and a CPO's
+   * assignment of the Terminals PTP partners posted to it.
+   */
+  readonly payments: PaymentsApi;
   partner(id: string): Promise<Partner | undefined>;
   readonly store: Store;
 }
@@ -156,6 +162,7 @@ export function ocpiApi(
       list: (partnerId) => node.hubs.list(partnerId),
       onChange: (listener) => node.hubs.onChange(listener),
     },
+    payments: paymentsApi(node, () => delivery.wake()),
     store: node.store,
   };
 }
