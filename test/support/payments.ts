@@ -74,7 +74,12 @@ export interface PaymentsPair {
  */
 export async function startPaymentsPair(
   store: () => StoreOptions,
-  options: { cpo?: OcpiAppOptions; ptp?: OcpiAppOptions } = {},
+  options: {
+    cpo?: OcpiAppOptions;
+    ptp?: OcpiAppOptions;
+    /** Called once the PTP listens, before it registers (e.g. to point a gate at it). */
+    ptpStarted?: (ptp: FastifyInstance) => void;
+  } = {},
 ): Promise<PaymentsPair> {
   const fast = { backoff: { initialMs: 50, maxMs: 200, jitter: 0 }, pollIntervalMs: 50 };
   const sim = new SimulatedGateway({ tickMs: 100 });
@@ -93,6 +98,7 @@ export async function startPaymentsPair(
     store: store(),
     ...options.ptp,
   });
+  options.ptpStarted?.(ptp);
   const partner = await ptp.ocpi.registerWith(
     cpo.ocpi.versionsUrl(),
     await cpo.ocpi.createRegistrationToken(),

@@ -21,6 +21,14 @@ export interface TerminalAssignment {
   evseUids?: string[];
 }
 
+/**
+ * Which PTP partner's Terminal a CPO means: needed only when two PTP partners posted
+ * Terminals of the same id (else the call is refused with 2001 naming both).
+ */
+export interface WhichPtp {
+  partnerId?: string;
+}
+
 /** `app.ocpi.payments`: Payments (OCPI 2.3.0), both sides. */
 export interface PaymentsApi {
   readonly terminals: {
@@ -32,16 +40,17 @@ export interface PaymentsApi {
     /** PTP: our Terminals. CPO: the Terminals PTP partners posted, with the partner. */
     list(): Promise<StoredTerminal[]>;
     /** CPO: stores the assignment and PATCHes the PTP's Terminal (outbox). */
-    assign(terminalId: string, assignment: TerminalAssignment): Promise<Terminal>;
+    assign(terminalId: string, assignment: TerminalAssignment, options?: WhichPtp): Promise<Terminal>;
     /** CPO: sets customer_reference / invoice_base_url and PUTs the Terminal to the PTP (outbox). */
     update(
       terminalId: string,
       fields: Pick<Terminal, 'customer_reference' | 'invoice_base_url'>,
+      options?: WhichPtp,
     ): Promise<Terminal>;
     /** CPO: asks a PTP partner to activate a terminal (outbox). */
     activate(partnerId: string, activation: TerminalActivation | JsonObject): Promise<TerminalActivation>;
     /** CPO: asks the PTP of a Terminal to deactivate it (outbox). */
-    deactivate(terminalId: string): Promise<void>;
+    deactivate(terminalId: string, options?: WhichPtp): Promise<void>;
     /** CPO: pulls a PTP partner's Terminals (paginated) and stores them as received from it. */
     sync(partnerId: string, options?: PullOptions): Promise<PullProgress>;
   };
@@ -60,8 +69,10 @@ export function paymentsApi(node: OcpiNode, wake: () => void): PaymentsApi {
   const now = () => new Date(node.clock.now());
 
   /** The one Terminal of that id a PTP partner posted to us. */
-  const received = async (terminalId: string): Promise<StoredTerminal> => {
-    const found = await store.receivedTerminals(terminalId);
+  const received = async (terminalId: string, which: WhichPtp = {}): Promise<StoredTerminal> => {
+    const found = (await store.receivedTerminals(terminalId)).filter(
+      (t) => which.partnerId === undefined || t.partnerId === which.partnerId,
+    );
     const [first] = found;
     if (!first) throw new OcpiError('OCPI_ERR_UNKNOWN_OBJECT', `unknown Terminal ${terminalId}`);
     if (found.length > 1)
@@ -116,8 +127,8 @@ export function paymentsApi(node: OcpiNode, wake: () => void): PaymentsApi {
         const own = node.parties.some((p) => p.role === 'PTP');
         return (await store.listTerminals(own ? { partnerId: OWN_PAYMENTS } : { received: true })).items;
       },
-      async assign(terminalId, assignment) {
-        const stored = await received(terminalId);
+      async assign(terminalId, assignment, which) {
+        const stored = await received(terminalId, which);
         const last_updated = now().toISOString();
         const changes = {
           ...(assignment.locationIds ? { location_ids: assignment.locationIds } : {}),
@@ -130,8 +141,8 @@ export function paymentsApi(node: OcpiNode, wake: () => void): PaymentsApi {
           body: { ...changes, last_updated: terminal.last_updated },
         });
       },
-      async update(terminalId, fields) {
-        const stored = await received(terminalId);
+      async update(terminalId, fields, which) {
+        const stored = await received(terminalId, which);
         const last_updated = now().toISOString();
         const terminal = readTerminal({ ...stored.terminal, ...fields, last_updated }, now());
         return changeReceived(stored, terminal, {
@@ -157,8 +168,8 @@ export function paymentsApi(node: OcpiNode, wake: () => void): PaymentsApi {
         ]);
         return activation;
       },
-      async deactivate(terminalId) {
-        const stored = await received(terminalId);
+      async deactivate(terminalId, which) {
+        const stored = await received(terminalId, which);
         const { partner, url } = await paymentsPartner(node, stored.partnerId, 'SENDER');
         await writeAndSend(node, wake, async () => {}, [
           {

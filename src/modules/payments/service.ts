@@ -2,7 +2,7 @@ import type { Session } from '../../model/v230/sessions.ts';
 import type { OcpiNode } from '../../node.ts';
 import { PaymentsStore } from './store.ts';
 
-export type { Confirmation, PaymentsApi, TerminalAssignment } from './api.ts';
+export type { Confirmation, PaymentsApi, TerminalAssignment, WhichPtp } from './api.ts';
 export type { StoredFac, StoredTerminal } from './store.ts';
 
 /**
