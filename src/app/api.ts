@@ -9,7 +9,7 @@ import { syncHubClients } from '../modules/hubclientinfo/client.ts';
 import { type PullOptions, type PullProgress, syncFromPartner } from '../modules/objects/client.ts';
 import type { ImmutablePublisher, Publisher } from '../modules/objects/publisher.ts';
 import type { ObjectModuleId } from '../modules/objects/spec.ts';
-import { type PaymentsApi, paymentsApi } from '../modules/payments/api.ts';
+import type { PaymentsApi } from '../modules/payments/service.ts';
 import { type OcpiNode, versionsUrl } from '../node.ts';
 import {
   registerWith,
@@ -118,11 +118,12 @@ export interface NodeParts {
   commands: Commands;
   profiles: ChargingProfiles;
   delivery: DeliveryWorker;
+  payments: PaymentsApi;
 }
 
 /** The node's API, `app.ocpi`; `adminUrl` says where the admin API listens, if anywhere. */
 export function ocpiApi(
-  { node, publishers, commands, profiles, delivery }: NodeParts,
+  { node, publishers, commands, profiles, delivery, payments }: NodeParts,
   adminUrl: () => string | undefined,
 ): OcpiApi {
   const { registry } = node;
@@ -162,7 +163,7 @@ export function ocpiApi(
       list: (partnerId) => node.hubs.list(partnerId),
       onChange: (listener) => node.hubs.onChange(listener),
     },
-    payments: paymentsApi(node, () => delivery.wake()),
+    payments,
     store: node.store,
   };
 }
