@@ -46,7 +46,7 @@ export async function paymentsPartner(
 }
 
 /** The routing headers from our party of the role that calls to the partner's party of the role called. */
-function routing(node: OcpiNode, partner: Partner, side: PaymentsSide): Record<string, string> {
+export function routing(node: OcpiNode, partner: Partner, side: PaymentsSide): Record<string, string> {
   const ours = node.parties.find((p) => p.role === OUR_ROLE[side]);
   const theirs = partner.parties.find((p) => p.role === THEIR_ROLE[side]) ?? partner.parties[0];
   return ours && theirs ? headersFor(partner, ours, theirs) : {};

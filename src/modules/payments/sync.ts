@@ -1,6 +1,6 @@
 import type { OcpiNode } from '../../node.ts';
 import { firstPage, type PullOptions, type PullProgress, walkPages } from '../objects/pages.ts';
-import { paymentsPartner } from './client.ts';
+import { paymentsPartner, routing } from './client.ts';
 import { readTerminal } from './read.ts';
 import type { PaymentsStore } from './store.ts';
 
@@ -16,7 +16,8 @@ export async function syncTerminals(
 ): Promise<PullProgress> {
   const { partner, url } = await paymentsPartner(node, partnerId, 'SENDER');
   const progress: PullProgress = { pages: 0, received: 0, skipped: 0 };
-  const walk = { ...firstPage(`${url}/terminals`, options), module: 'payments' };
+  const headers = routing(node, partner, 'SENDER');
+  const walk = { ...firstPage(`${url}/terminals`, options), module: 'payments', headers };
   for await (const page of walkPages(node, partner, walk)) {
     progress.pages++;
     if (page.total !== undefined) progress.total = page.total;
