@@ -23,6 +23,8 @@ import { systemClock } from './clock.ts';
 import { createDeliveryWorker } from './delivery/create.ts';
 import { credentialsModule } from './modules/credentials/module.ts';
 import { hubClientInfoModule } from './modules/hubclientinfo/module.ts';
+import { paymentsApi } from './modules/payments/api.ts';
+import { paymentsModule } from './modules/payments/module.ts';
 import type { OcpiModule } from './node.ts';
 import { answerUnrouted, serverOptions } from './transport/server.ts';
 
@@ -51,11 +53,12 @@ export const ocpiPlugin: FastifyPluginCallback<OcpiAppOptions> = fp<OcpiAppOptio
     const profiles = wireChargingProfiles(node, options, commands, wake);
     modules.push(
       ...enabledModules(
-        [hubClientInfoModule, ...FUNCTIONAL_MODULES, commands.module, profiles.module],
+        [hubClientInfoModule, ...FUNCTIONAL_MODULES, commands.module, profiles.module, paymentsModule],
         options.modules,
       ),
     );
-    const parts: NodeParts = { node, publishers, commands, profiles, delivery };
+    const payments = paymentsApi(node, wake);
+    const parts: NodeParts = { node, publishers, commands, profiles, delivery, payments };
     startAndStop(app, parts, ownsStore);
     await mountOcpiRoutes(app, node);
     const adminUrl = await mountAdminApi(app, parts, options);
@@ -89,14 +92,14 @@ function startAndStop(app: FastifyInstance, parts: NodeParts, ownsStore: boolean
 /** The admin API, when there is an admin token; gives where it listens. */
 async function mountAdminApi(
   app: FastifyInstance,
-  { node, publishers, commands, profiles, delivery }: NodeParts,
+  { node, publishers, commands, profiles, delivery, payments }: NodeParts,
   options: OcpiAppOptions,
 ): Promise<() => string | undefined> {
   if (!options.adminToken) return () => undefined;
   return mountAdmin(
     app,
     node,
-    { publishers, specs: OBJECT_SPECS, delivery, commands: commands.emsp, profiles: profiles.scsp },
+    { publishers, specs: OBJECT_SPECS, delivery, commands: commands.emsp, profiles: profiles.scsp, payments },
     {
       token: options.adminToken,
       ...(options.adminListener ? { listener: options.adminListener } : {}),

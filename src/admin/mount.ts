@@ -4,6 +4,7 @@ import type { ScspChargingProfiles } from '../modules/chargingprofiles/scsp-prof
 import type { EmspCommands } from '../modules/commands/emsp-commands.ts';
 import type { Publisher } from '../modules/objects/publisher.ts';
 import type { ObjectModuleId, ObjectModuleSpec } from '../modules/objects/spec.ts';
+import type { PaymentsApi } from '../modules/payments/service.ts';
 import type { OcpiNode } from '../node.ts';
 import { ocpiTransport } from '../transport/plugin.ts';
 import { answerUnrouted, listenUrl, type ServerLimits, serverOptions } from '../transport/server.ts';
@@ -11,6 +12,7 @@ import { adminValidatorCompiler } from './admin-validation.ts';
 import { adminCommandRoutes } from './command-routes.ts';
 import { adminHubRoutes } from './hub-routes.ts';
 import { adminObjectRoutes } from './object-routes.ts';
+import { adminPaymentRoutes } from './payment-routes.ts';
 import { adminProfileRoutes } from './profile-routes.ts';
 import { adminRoutes } from './routes.ts';
 
@@ -30,6 +32,8 @@ export interface AdminParts {
   commands: EmspCommands;
   /** ChargingProfiles' eMSP/SCSP side, for /admin/profiles. */
   profiles: ScspChargingProfiles;
+  /** Payments (2.3.0), for /admin/terminals. */
+  payments: PaymentsApi;
 }
 
 /**
@@ -51,6 +55,7 @@ export async function mountAdmin(
     adminCommandRoutes(scope, node, parts.commands, node.events);
     adminHubRoutes(scope, node);
     adminProfileRoutes(scope, node, parts.profiles);
+    adminPaymentRoutes(scope, node, parts.payments);
   };
   const listener = options.listener;
   if (!listener) {

@@ -9,6 +9,7 @@ import { syncHubClients } from '../modules/hubclientinfo/client.ts';
 import { type PullOptions, type PullProgress, syncFromPartner } from '../modules/objects/client.ts';
 import type { ImmutablePublisher, Publisher } from '../modules/objects/publisher.ts';
 import type { ObjectModuleId } from '../modules/objects/spec.ts';
+import type { PaymentsApi } from '../modules/payments/service.ts';
 import { type OcpiNode, versionsUrl } from '../node.ts';
 import {
   registerWith,
@@ -95,6 +96,11 @@ export interface OcpiApi {
     /** Told of every stored ClientInfo, with the status the party had before; returns the unsubscribe. */
     onChange(listener: (change: HubClientChange) => void): () => void;
   };
+  /**
+   * Payments (OCPI 2.3.0): a PTP's Terminals and FinancialAdviceConfirmations, and a CPO's
+   * assignment of the Terminals PTP partners posted to it.
+   */
+  readonly payments: PaymentsApi;
   partner(id: string): Promise<Partner | undefined>;
   readonly store: Store;
 }
@@ -112,11 +118,12 @@ export interface NodeParts {
   commands: Commands;
   profiles: ChargingProfiles;
   delivery: DeliveryWorker;
+  payments: PaymentsApi;
 }
 
 /** The node's API, `app.ocpi`; `adminUrl` says where the admin API listens, if anywhere. */
 export function ocpiApi(
-  { node, publishers, commands, profiles, delivery }: NodeParts,
+  { node, publishers, commands, profiles, delivery, payments }: NodeParts,
   adminUrl: () => string | undefined,
 ): OcpiApi {
   const { registry } = node;
@@ -156,6 +163,7 @@ export function ocpiApi(
       list: (partnerId) => node.hubs.list(partnerId),
       onChange: (listener) => node.hubs.onChange(listener),
     },
+    payments,
     store: node.store,
   };
 }

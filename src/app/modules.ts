@@ -22,6 +22,7 @@ export const MODULE_IDS = [
   'commands',
   'chargingprofiles',
   'hubclientinfo',
+  'payments',
 ];
 
 export const OBJECT_SPECS = {

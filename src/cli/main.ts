@@ -21,6 +21,8 @@ Commands:
                               send a command and follow its result and session
   profile <set|get|clear> <CC*PID> <session-id> [--limit 11000 --unit W | --duration 900]
                               set, get or clear a session's charging profile at a CPO
+  terminals [assign <terminal-id> --location <id> [--evse <uid>]...]
+                              payment terminals (OCPI 2.3.0): list them; a CPO assigns one
   demo                        a CPO and an eMSP in one process: START_SESSION to CDR
   validate <version> <ObjectName> <file.json> [--patch]
                               check a partner's JSON against the spec
@@ -51,6 +53,8 @@ export async function main(argv: string[]): Promise<number> {
         return await (await import('./command.ts')).command(rest, process.env);
       case 'profile':
         return await (await import('./profile.ts')).profile(rest, process.env);
+      case 'terminals':
+        return await (await import('./terminals.ts')).terminals(rest, process.env);
       case 'demo':
         return await (await import('./demo.ts')).demo();
       case 'register':

@@ -4,6 +4,7 @@ import type { CommandTables } from './schema-commands.ts';
 import type { HubTables } from './schema-hub.ts';
 import type { ObjectTables } from './schema-objects.ts';
 import type { OutboxTables } from './schema-outbox.ts';
+import type { PaymentTables } from './schema-payments.ts';
 import type { ProfileTables } from './schema-profiles.ts';
 import type { LiveSessionTables } from './schema-sessions.ts';
 
@@ -76,7 +77,8 @@ export interface Database
     CommandTables,
     LiveSessionTables,
     HubTables,
-    ProfileTables {
+    ProfileTables,
+    PaymentTables {
   ocpi_inbound_tokens: InboundTokenTable;
   ocpi_partners: PartnerTable;
   ocpi_partner_parties: PartnerPartyTable;
