@@ -7,6 +7,7 @@ import Fastify, {
 import fp from 'fastify-plugin';
 import { mountAdmin } from './admin/mount.ts';
 import { type NodeParts, ocpiApi } from './app/api.ts';
+import { wireBookings } from './app/bookings.ts';
 import { wireChargingProfiles } from './app/charging-profiles.ts';
 import { wireCommands } from './app/commands.ts';
 import {
@@ -49,13 +50,14 @@ export const ocpiPlugin: FastifyPluginCallback<OcpiAppOptions> = fp<OcpiAppOptio
     });
     const commands = wireCommands(node, options.commands, publishers, wake);
     const profiles = wireChargingProfiles(node, options, commands, wake);
+    const bookings = wireBookings(node, wake);
     modules.push(
       ...enabledModules(
-        [hubClientInfoModule, ...FUNCTIONAL_MODULES, commands.module, profiles.module],
+        [hubClientInfoModule, ...FUNCTIONAL_MODULES, commands.module, profiles.module, bookings.module],
         options.modules,
       ),
     );
-    const parts: NodeParts = { node, publishers, commands, profiles, delivery };
+    const parts: NodeParts = { node, publishers, commands, profiles, bookings, delivery };
     startAndStop(app, parts, ownsStore);
     await mountOcpiRoutes(app, node);
     const adminUrl = await mountAdminApi(app, parts, options);

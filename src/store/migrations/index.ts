@@ -9,6 +9,7 @@ import * as m007 from './007_hub_clients.ts';
 import * as m008 from './008_charging_profiles.ts';
 import * as m009 from './009_active_profiles.ts';
 import * as m010 from './010_command_party.ts';
+import * as m012 from './012_bookings.ts';
 
 /** Ordered migrations. Append only: never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,6 @@ export const migrations: Record<string, Migration> = {
   '008_charging_profiles': m008,
   '009_active_profiles': m009,
   '010_command_party': m010,
+  // 011 is taken by payments (developed in parallel).
+  '012_bookings': m012,
 };
