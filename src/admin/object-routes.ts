@@ -2,7 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { DeliveryWorker } from '../delivery/worker.ts';
-import { parseObject } from '../model/objects.ts';
+import { objectNames, parseObject } from '../model/objects.ts';
 import { describeIssues } from '../model/validate.ts';
 import { isSupportedVersion } from '../model/versions.ts';
 import { syncFromPartner } from '../modules/objects/client.ts';
@@ -105,6 +105,8 @@ export function adminObjectRoutes(app: FastifyInstance, node: OcpiNode, objects:
       const publisher = publisherOf(objects, request.params.module);
       const version = request.query.version ?? '2.3.0';
       if (!isSupportedVersion(version)) throw OcpiError.invalid(`version: unsupported ${version}`);
+      if (!objectNames(version).includes(objects.specs[id].objectName))
+        throw OcpiError.invalid(`version: OCPI ${version} has no ${objects.specs[id].objectName}`);
       const context = ownContext(objects.specs[id], version, node.parties);
       const items = Array.isArray(request.body) ? request.body : [request.body];
       // Everything is checked first: a file with one broken object loads nothing.
