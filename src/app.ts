@@ -50,7 +50,7 @@ export const ocpiPlugin: FastifyPluginCallback<OcpiAppOptions> = fp<OcpiAppOptio
     });
     const commands = wireCommands(node, options.commands, publishers, wake);
     const profiles = wireChargingProfiles(node, options, commands, wake);
-    const bookings = wireBookings(node, wake);
+    const bookings = wireBookings(node, wake, commands);
     modules.push(
       ...enabledModules(
         [hubClientInfoModule, ...FUNCTIONAL_MODULES, commands.module, profiles.module, bookings.module],

@@ -5,6 +5,7 @@ import { bookingLocationsSpec, bookingsModule, bookingsSpec } from '../modules/b
 import { type PullOptions, type PullProgress, syncFromPartner } from '../modules/objects/client.ts';
 import { Publisher } from '../modules/objects/publisher.ts';
 import type { OcpiModule, OcpiNode } from '../node.ts';
+import type { Commands } from './commands.ts';
 import type { Publishers } from './modules.ts';
 
 /** Both sides of the Bookings module, and the module that mounts them. */
@@ -14,9 +15,14 @@ export interface Bookings {
   module: OcpiModule;
 }
 
-/** The Bookings module: our Bookings pushed to the eMSP that requested each (waking the worker). */
-export function wireBookings(node: OcpiNode, wake: () => void): Bookings {
+/**
+ * The Bookings module: our Bookings pushed to the eMSP that requested each (waking the
+ * worker), and the START_SESSION check of booked EVSEs.
+ */
+export function wireBookings(node: OcpiNode, wake: () => void, commands: Commands): Bookings {
   const cpo = new CpoBookings(node, new Publisher(node, bookingsSpec, wake), wake);
+  // A booked EVSE starts only for its booking's driver during the slot, which fulfils it.
+  commands.cpo.handleBookings(cpo);
   return { cpo, emsp: new EmspBookings(node), module: bookingsModule(cpo) };
 }
 

@@ -16,6 +16,7 @@ import type { Publisher, WholePushes } from '../objects/publisher.ts';
 import { partyKey } from '../objects/spec.ts';
 import { canceledBooking, changedBooking, newBooking, requesterOf } from './booking-object.ts';
 import { checkChangeAllowed, checkRequest, slotTaken } from './checks.ts';
+import type { BookingGuard, StartVerdict } from './service.ts';
 
 type Db = Kysely<Database>;
 
@@ -30,7 +31,7 @@ export type BookingListener = (booking: Booking) => void;
  * stored in one transaction holding an advisory transaction lock on its BookingLocation,
  * so requests for one BookingLocation are decided one at a time.
  */
-export class CpoBookings {
+export class CpoBookings implements BookingGuard {
   readonly repo: BookingRepository;
   private readonly listeners = new Set<BookingListener>();
 
@@ -148,6 +149,34 @@ export class CpoBookings {
         trx,
       );
     });
+  }
+
+  /**
+   * A START_SESSION on an EVSE now (see service.ts): free, the booking's own token or
+   * authorization_reference (token uids compare case-insensitively, as CiStrings), or
+   * booked by another. Without an EVSE uid the command names no bookable unit: free.
+   */
+  async checkStart(start: {
+    locationId: string;
+    evseUid?: string;
+    tokenUid: string;
+    authorizationReference?: string;
+  }): Promise<StartVerdict> {
+    if (!start.evseUid) return { kind: 'free' };
+    const rows = await this.repo.activeOnEvseAt(start.evseUid, new Date(this.node.clock.now()));
+    const holding = rows
+      .map((r) => r.data)
+      .filter((b) => b.location_id.toUpperCase() === start.locationId.toUpperCase());
+    if (holding.length === 0) return { kind: 'free' };
+    const same = (a: string | undefined, b: string | undefined) =>
+      a !== undefined && b !== undefined && a.toUpperCase() === b.toUpperCase();
+    const own = holding.find(
+      (b) =>
+        same(b.authorization_reference, start.authorizationReference) ||
+        (b.booking_tokens ?? []).some((t) => same(t.uid, start.tokenUid)),
+    );
+    if (own) return { kind: 'own', bookingId: own.id };
+    return { kind: 'booked', message: `EVSE ${start.evseUid} is booked by another driver now` };
   }
 
   /** A booking used by a session (see service.ts): FULFILLED, pushed to the eMSP. */
