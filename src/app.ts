@@ -50,7 +50,7 @@ export const ocpiPlugin: FastifyPluginCallback<OcpiAppOptions> = fp<OcpiAppOptio
     });
     const commands = wireCommands(node, options.commands, publishers, wake);
     const profiles = wireChargingProfiles(node, options, commands, wake);
-    const bookings = wireBookings(node, wake, commands);
+    const bookings = wireBookings(node, wake, commands, publishers);
     modules.push(
       ...enabledModules(
         [hubClientInfoModule, ...FUNCTIONAL_MODULES, commands.module, profiles.module, bookings.module],
@@ -71,13 +71,15 @@ export const ocpiPlugin: FastifyPluginCallback<OcpiAppOptions> = fp<OcpiAppOptio
  * stops them, and closes what the node opened, when it closes.
  */
 function startAndStop(app: FastifyInstance, parts: NodeParts, ownsStore: boolean): void {
-  const { node, commands, profiles, delivery } = parts;
+  const { node, commands, profiles, bookings, delivery } = parts;
   app.addHook('onReady', async () => {
     delivery.start();
     await commands.cpo.resume();
     await profiles.cpo.resume();
+    if (node.parties.some((p) => p.role === 'CPO')) await bookings.evseStatus.resume();
   });
   app.addHook('onClose', async () => {
+    bookings.evseStatus.stop();
     commands.cpo.stop();
     commands.emsp.stop();
     profiles.cpo.stop();

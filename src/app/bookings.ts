@@ -1,6 +1,7 @@
 import type { Booking, BookingRequest, CanceledReason } from '../model/v230/bookings.ts';
 import { CpoBookings } from '../modules/bookings/cpo-bookings.ts';
 import { EmspBookings } from '../modules/bookings/emsp-bookings.ts';
+import { BookedEvseStatus } from '../modules/bookings/evse-status.ts';
 import { bookingLocationsSpec, bookingsModule, bookingsSpec } from '../modules/bookings/module.ts';
 import { type PullOptions, type PullProgress, syncFromPartner } from '../modules/objects/client.ts';
 import { Publisher } from '../modules/objects/publisher.ts';
@@ -11,6 +12,8 @@ import type { Publishers } from './modules.ts';
 /** Both sides of the Bookings module, and the module that mounts them. */
 export interface Bookings {
   cpo: CpoBookings;
+  /** Booked EVSEs shown RESERVED during their slots (CPO); resumed on start. */
+  evseStatus: BookedEvseStatus;
   emsp: EmspBookings;
   module: OcpiModule;
 }
@@ -19,11 +22,18 @@ export interface Bookings {
  * The Bookings module: our Bookings pushed to the eMSP that requested each (waking the
  * worker), and the START_SESSION check of booked EVSEs.
  */
-export function wireBookings(node: OcpiNode, wake: () => void, commands: Commands): Bookings {
+export function wireBookings(
+  node: OcpiNode,
+  wake: () => void,
+  commands: Commands,
+  publishers: Publishers,
+): Bookings {
   const cpo = new CpoBookings(node, new Publisher(node, bookingsSpec, wake), wake);
+  const evseStatus = new BookedEvseStatus(node, cpo.repo, publishers.locations);
+  cpo.onChange((booking) => evseStatus.schedule(booking));
   // A booked EVSE starts only for its booking's driver during the slot, which fulfils it.
   commands.cpo.handleBookings(cpo);
-  return { cpo, emsp: new EmspBookings(node), module: bookingsModule(cpo) };
+  return { cpo, evseStatus, emsp: new EmspBookings(node), module: bookingsModule(cpo) };
 }
 
 /** What `app.ocpi.bookings` offers (see OcpiApi.bookings). */

@@ -1,3 +1,4 @@
+import { formatDateTime } from '../../model/datetime.ts';
 import type {
   Booking,
   BookingLocation,
@@ -27,8 +28,8 @@ function requested(request: BookingRequest, slot: BookedSlot) {
     access_information: request.access_information,
     authorization_reference: request.authorization_reference,
     period: {
-      start_date_time: slot.start.toISOString(),
-      end_date_time: slot.end.toISOString(),
+      start_date_time: formatDateTime(slot.start),
+      end_date_time: formatDateTime(slot.end),
     },
   };
 }
