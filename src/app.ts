@@ -7,6 +7,7 @@ import Fastify, {
 import fp from 'fastify-plugin';
 import { mountAdmin } from './admin/mount.ts';
 import { type NodeParts, ocpiApi } from './app/api.ts';
+import { wireBookings } from './app/bookings.ts';
 import { wireChargingProfiles } from './app/charging-profiles.ts';
 import { wireCommands } from './app/commands.ts';
 import {
@@ -51,14 +52,22 @@ export const ocpiPlugin: FastifyPluginCallback<OcpiAppOptions> = fp<OcpiAppOptio
     });
     const commands = wireCommands(node, options.commands, publishers, wake);
     const profiles = wireChargingProfiles(node, options, commands, wake);
+    const bookings = wireBookings(node, wake, commands, publishers);
     modules.push(
       ...enabledModules(
-        [hubClientInfoModule, ...FUNCTIONAL_MODULES, commands.module, profiles.module, paymentsModule],
+        [
+          hubClientInfoModule,
+          ...FUNCTIONAL_MODULES,
+          commands.module,
+          profiles.module,
+          paymentsModule,
+          bookings.module,
+        ],
         options.modules,
       ),
     );
     const payments = paymentsApi(node, wake);
-    const parts: NodeParts = { node, publishers, commands, profiles, delivery, payments };
+    const parts: NodeParts = { node, publishers, commands, profiles, bookings, delivery, payments };
     startAndStop(app, parts, ownsStore);
     await mountOcpiRoutes(app, node);
     const adminUrl = await mountAdminApi(app, parts, options);
@@ -72,13 +81,15 @@ export const ocpiPlugin: FastifyPluginCallback<OcpiAppOptions> = fp<OcpiAppOptio
  * stops them, and closes what the node opened, when it closes.
  */
 function startAndStop(app: FastifyInstance, parts: NodeParts, ownsStore: boolean): void {
-  const { node, commands, profiles, delivery } = parts;
+  const { node, commands, profiles, bookings, delivery } = parts;
   app.addHook('onReady', async () => {
     delivery.start();
     await commands.cpo.resume();
     await profiles.cpo.resume();
+    if (node.parties.some((p) => p.role === 'CPO')) await bookings.evseStatus.resume();
   });
   app.addHook('onClose', async () => {
+    bookings.evseStatus.stop();
     commands.cpo.stop();
     commands.emsp.stop();
     profiles.cpo.stop();

@@ -26,7 +26,7 @@ export interface AdminListener {
 
 /** What the admin routes work on. */
 export interface AdminParts {
-  publishers: Record<ObjectModuleId, Publisher>;
+  publishers: Partial<Record<ObjectModuleId, Publisher>>;
   specs: Record<ObjectModuleId, ObjectModuleSpec>;
   delivery: DeliveryWorker;
   commands: EmspCommands;

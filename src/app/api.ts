@@ -21,6 +21,7 @@ import type { HubClient, HubClientChange } from '../partners/hubs.ts';
 import type { RegistrationTokenOptions } from '../partners/registry.ts';
 import type { Partner } from '../partners/types.ts';
 import type { Store } from '../store/store.ts';
+import { type Bookings, type BookingsApi, bookingsApi } from './bookings.ts';
 import type { ChargingProfiles } from './charging-profiles.ts';
 import type { Commands } from './commands.ts';
 import { OBJECT_SPECS, type Publishers } from './modules.ts';
@@ -85,6 +86,12 @@ export interface OcpiApi {
    * `active` gives the latest ActiveChargingProfile the CPO pushed for the session.
    */
   readonly chargingProfiles: Pick<ScspChargingProfiles, 'set' | 'get' | 'clear' | 'active'>;
+  /**
+   * Bookings (2.3.0): requests, changes and cancellations (eMSP side, to a CPO partner),
+   * cancellations of our bookings (CPO side), and BookingLocations: ours to publish (CPO),
+   * a partner's to sync and read (eMSP).
+   */
+  readonly bookings: BookingsApi;
   /** The outbox worker: pending pushes, dead letters, replay. */
   readonly delivery: DeliveryWorker;
   /** The parties behind our hub partners and their connection status (HubClientInfo). */
@@ -117,15 +124,18 @@ export interface NodeParts {
   publishers: Publishers;
   commands: Commands;
   profiles: ChargingProfiles;
+  bookings: Bookings;
   delivery: DeliveryWorker;
   payments: PaymentsApi;
 }
 
 /** The node's API, `app.ocpi`; `adminUrl` says where the admin API listens, if anywhere. */
 export function ocpiApi(
-  { node, publishers, commands, profiles, delivery, payments }: NodeParts,
+  { node, publishers, commands, profiles, bookings, delivery, payments }: NodeParts,
   adminUrl: () => string | undefined,
 ): OcpiApi {
+  // BookingLocations are offered as app.ocpi.bookings.locations, not beside Locations.
+  const { booking_locations: _bookingLocations, ...objectPublishers } = publishers;
   const { registry } = node;
   const send = (partnerId: string, command: CommandName, request: JsonObject) =>
     commands.emsp.send(partnerId, command, request);
@@ -139,7 +149,7 @@ export function ocpiApi(
     unregister: (id: string) => unregisterFrom(node, id),
     partners: () => registry.list(),
     partner: (id: string) => registry.get(id),
-    ...publishers,
+    ...objectPublishers,
     sync: (partnerId: string, module: ObjectModuleId, pull?: PullOptions) =>
       syncFromPartner(node, partnerId, OBJECT_SPECS[module], pull),
     events: node.events,
@@ -157,6 +167,7 @@ export function ocpiApi(
       clear: (partnerId, sessionId) => profiles.scsp.clear(partnerId, sessionId),
       active: (partnerId, sessionId) => profiles.scsp.active(partnerId, sessionId),
     },
+    bookings: bookingsApi(node, bookings, publishers),
     delivery,
     hubClients: {
       sync: (partnerId, pull) => syncHubClients(node, partnerId, pull),

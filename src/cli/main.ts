@@ -11,9 +11,9 @@ Commands:
   rotate <partner-id>         rotate the credentials tokens with a partner
   unregister <partner-id>     unregister from a partner
   registration-token          create a token A for a new partner
-  load <locations|tariffs|tokens> <file.json> [--version 2.2.1]
+  load <locations|tariffs|tokens|booking-locations> <file.json> [--version 2.2.1]
                               publish own objects from a file (one or an array)
-  sync <partner-id> <locations|tariffs|tokens|hubclientinfo> [--date-from <DateTime>]
+  sync <partner-id> <locations|tariffs|tokens|booking-locations|hubclientinfo> [--date-from <DateTime>]
                               pull a partner's objects (a hub's ClientInfo list), with a progress bar
   dead-letters [--replay <id> | --replay-all]
                               pushes that failed for too long, and replaying them

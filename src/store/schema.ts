@@ -1,5 +1,6 @@
 import type { ColumnType } from 'kysely';
 import type { OcpiVersion } from '../model/versions.ts';
+import type { BookingTables } from './schema-bookings.ts';
 import type { CommandTables } from './schema-commands.ts';
 import type { HubTables } from './schema-hub.ts';
 import type { ObjectTables } from './schema-objects.ts';
@@ -78,7 +79,8 @@ export interface Database
     LiveSessionTables,
     HubTables,
     ProfileTables,
-    PaymentTables {
+    PaymentTables,
+    BookingTables {
   ocpi_inbound_tokens: InboundTokenTable;
   ocpi_partners: PartnerTable;
   ocpi_partner_parties: PartnerPartyTable;
