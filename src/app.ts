@@ -7,6 +7,7 @@ import Fastify, {
 import fp from 'fastify-plugin';
 import { mountAdmin } from './admin/mount.ts';
 import { type NodeParts, ocpiApi } from './app/api.ts';
+import { wireBookings } from './app/bookings.ts';
 import { wireChargingProfiles } from './app/charging-profiles.ts';
 import { wireCommands } from './app/commands.ts';
 import {
@@ -24,6 +25,8 @@ import { systemClock } from './clock.ts';
 import { createDeliveryWorker } from './delivery/create.ts';
 import { credentialsModule } from './modules/credentials/module.ts';
 import { hubClientInfoModule } from './modules/hubclientinfo/module.ts';
+import { paymentsApi } from './modules/payments/api.ts';
+import { paymentsModule } from './modules/payments/module.ts';
 import type { OcpiModule } from './node.ts';
 import { answerUnrouted, serverOptions } from './transport/server.ts';
 
@@ -61,13 +64,22 @@ export const ocpiPlugin: FastifyPluginCallback<OcpiAppOptions> = fp<OcpiAppOptio
       wake,
     );
     const profiles = wireChargingProfiles(node, options, commands, wake);
+    const bookings = wireBookings(node, wake, commands, publishers);
     modules.push(
       ...enabledModules(
-        [hubClientInfoModule, ...FUNCTIONAL_MODULES, commands.module, profiles.module],
+        [
+          hubClientInfoModule,
+          ...FUNCTIONAL_MODULES,
+          commands.module,
+          profiles.module,
+          paymentsModule,
+          bookings.module,
+        ],
         options.modules,
       ),
     );
-    const parts: NodeParts = { node, publishers, commands, profiles, delivery, ocpp };
+    const payments = paymentsApi(node, wake);
+    const parts: NodeParts = { node, publishers, commands, profiles, bookings, delivery, payments, ocpp };
     startAndStop(app, parts, ownsStore);
     await mountOcpiRoutes(app, node);
     const adminUrl = await mountAdminApi(app, parts, options);
@@ -81,13 +93,15 @@ export const ocpiPlugin: FastifyPluginCallback<OcpiAppOptions> = fp<OcpiAppOptio
  * stops them, and closes what the node opened, when it closes.
  */
 function startAndStop(app: FastifyInstance, parts: NodeParts, ownsStore: boolean): void {
-  const { node, commands, profiles, delivery } = parts;
+  const { node, commands, profiles, bookings, delivery } = parts;
   app.addHook('onReady', async () => {
     delivery.start();
     await commands.cpo.resume();
     await profiles.cpo.resume();
+    if (node.parties.some((p) => p.role === 'CPO')) await bookings.evseStatus.resume();
   });
   app.addHook('onClose', async () => {
+    bookings.evseStatus.stop();
     commands.cpo.stop();
     commands.emsp.stop();
     profiles.cpo.stop();
@@ -101,7 +115,7 @@ function startAndStop(app: FastifyInstance, parts: NodeParts, ownsStore: boolean
 /** The admin API, when there is an admin token; gives where it listens. */
 async function mountAdminApi(
   app: FastifyInstance,
-  { node, publishers, commands, profiles, delivery, ocpp }: NodeParts,
+  { node, publishers, commands, profiles, delivery, payments, ocpp }: NodeParts,
   options: OcpiAppOptions,
 ): Promise<() => string | undefined> {
   if (!options.adminToken) return () => undefined;
@@ -114,6 +128,7 @@ async function mountAdminApi(
       delivery,
       commands: commands.emsp,
       profiles: profiles.scsp,
+      payments,
       chargers: ocpp.chargers,
     },
     {

@@ -4,6 +4,7 @@ import type { ScspChargingProfiles } from '../modules/chargingprofiles/scsp-prof
 import type { EmspCommands } from '../modules/commands/emsp-commands.ts';
 import type { Publisher } from '../modules/objects/publisher.ts';
 import type { ObjectModuleId, ObjectModuleSpec } from '../modules/objects/spec.ts';
+import type { PaymentsApi } from '../modules/payments/service.ts';
 import type { OcpiNode } from '../node.ts';
 import type { ChargersApi } from '../ocpp/bridge.ts';
 import { ocpiTransport } from '../transport/plugin.ts';
@@ -13,6 +14,7 @@ import { adminChargerRoutes } from './charger-routes.ts';
 import { adminCommandRoutes } from './command-routes.ts';
 import { adminHubRoutes } from './hub-routes.ts';
 import { adminObjectRoutes } from './object-routes.ts';
+import { adminPaymentRoutes } from './payment-routes.ts';
 import { adminProfileRoutes } from './profile-routes.ts';
 import { adminRoutes } from './routes.ts';
 
@@ -26,7 +28,7 @@ export interface AdminListener {
 
 /** What the admin routes work on. */
 export interface AdminParts {
-  publishers: Record<ObjectModuleId, Publisher>;
+  publishers: Partial<Record<ObjectModuleId, Publisher>>;
   specs: Record<ObjectModuleId, ObjectModuleSpec>;
   delivery: DeliveryWorker;
   commands: EmspCommands;
@@ -34,6 +36,8 @@ export interface AdminParts {
   profiles: ScspChargingProfiles;
   /** The OCPP bridge's chargers, for /admin/chargers. */
   chargers: ChargersApi;
+  /** Payments (2.3.0), for /admin/terminals. */
+  payments: PaymentsApi;
 }
 
 /**
@@ -56,6 +60,7 @@ export async function mountAdmin(
     adminHubRoutes(scope, node);
     adminProfileRoutes(scope, node, parts.profiles);
     adminChargerRoutes(scope, parts.chargers);
+    adminPaymentRoutes(scope, node, parts.payments);
   };
   const listener = options.listener;
   if (!listener) {

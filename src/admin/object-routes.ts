@@ -2,7 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { DeliveryWorker } from '../delivery/worker.ts';
-import { parseObject } from '../model/objects.ts';
+import { objectNames, parseObject } from '../model/objects.ts';
 import { describeIssues } from '../model/validate.ts';
 import { isSupportedVersion } from '../model/versions.ts';
 import { syncFromPartner } from '../modules/objects/client.ts';
@@ -36,22 +36,28 @@ import {
 } from './schemas.ts';
 
 export interface AdminObjects {
-  publishers: Record<ObjectModuleId, Publisher>;
+  /** The publishers of the modules whose own objects the admin API loads (not our Bookings). */
+  publishers: Partial<Record<ObjectModuleId, Publisher>>;
   specs: Record<ObjectModuleId, ObjectModuleSpec>;
   delivery: DeliveryWorker;
 }
 
-/** Own keys only: `constructor` or `__proto__` are no module. */
-function isObjectModule(objects: AdminObjects, name: string): name is ObjectModuleId {
-  return Object.hasOwn(objects.publishers, name);
+/** A module as an admin URL names it; `booking-locations` is booking_locations. Own keys only. */
+function moduleOf(objects: AdminObjects, name: string): ObjectModuleId {
+  const id = name.replaceAll('-', '_');
+  for (const known of Object.keys(objects.specs))
+    if (known === id && Object.hasOwn(objects.specs, id)) return known as ObjectModuleId;
+  throw new OcpiError(2000, `unknown module ${name}; use locations, tariffs, tokens or booking-locations`, {
+    httpStatus: 404,
+  });
 }
 
-function moduleOf(objects: AdminObjects, name: string): ObjectModuleId {
-  if (!isObjectModule(objects, name))
-    throw new OcpiError(2000, `unknown module ${name}; use locations, tariffs or tokens`, {
-      httpStatus: 404,
-    });
-  return name;
+/** The publisher of a module whose own objects are loaded here. */
+function publisherOf(objects: AdminObjects, name: string): Publisher {
+  const publisher = objects.publishers[moduleOf(objects, name)];
+  if (!publisher)
+    throw new OcpiError(2000, `${name} are not loaded through the admin API`, { httpStatus: 404 });
+  return publisher;
 }
 
 /** offset and limit of an admin list (checked by AdminPageQuery), at most 1000 a page. */
@@ -77,8 +83,7 @@ export function adminObjectRoutes(app: FastifyInstance, node: OcpiNode, objects:
     '/objects/:module',
     { config, schema: { params: ModuleParams, querystring: AdminPageQuery, response: { 200: PageAnswer } } },
     async (request) => {
-      const id = moduleOf(objects, request.params.module);
-      return envelope(await objects.publishers[id].list(adminPage(request.query)));
+      return envelope(await publisherOf(objects, request.params.module).list(adminPage(request.query)));
     },
   );
 
@@ -97,8 +102,11 @@ export function adminObjectRoutes(app: FastifyInstance, node: OcpiNode, objects:
     },
     async (request) => {
       const id = moduleOf(objects, request.params.module);
+      const publisher = publisherOf(objects, request.params.module);
       const version = request.query.version ?? '2.3.0';
       if (!isSupportedVersion(version)) throw OcpiError.invalid(`version: unsupported ${version}`);
+      if (!objectNames(version).includes(objects.specs[id].objectName))
+        throw OcpiError.invalid(`version: OCPI ${version} has no ${objects.specs[id].objectName}`);
       const context = ownContext(objects.specs[id], version, node.parties);
       const items = Array.isArray(request.body) ? request.body : [request.body];
       // Everything is checked first: a file with one broken object loads nothing.
@@ -106,7 +114,7 @@ export function adminObjectRoutes(app: FastifyInstance, node: OcpiNode, objects:
         const parsed = parseObject(version, objects.specs[id].objectName, item, { context });
         if (!parsed.ok) throw OcpiError.invalid(`object ${i}: ${describeIssues(parsed.errors)}`);
       }
-      for (const item of items) await objects.publishers[id].put(item, version, context);
+      for (const item of items) await publisher.put(item, version, context);
       return envelope({ loaded: items.length });
     },
   );
@@ -115,9 +123,9 @@ export function adminObjectRoutes(app: FastifyInstance, node: OcpiNode, objects:
     '/objects/:module/:cc/:pid/:id/*',
     { config, schema: { params: OwnFieldParams, body: PatchBody, response: { 200: PatchedAnswer } } },
     async (request) => {
-      const id = moduleOf(objects, request.params.module);
+      const publisher = publisherOf(objects, request.params.module);
       const path = request.params['*'].split('/').filter(Boolean);
-      return envelope(await objects.publishers[id].patch(ownRef(request.params), path, request.body));
+      return envelope(await publisher.patch(ownRef(request.params), path, request.body));
     },
   );
 
@@ -126,7 +134,7 @@ export function adminObjectRoutes(app: FastifyInstance, node: OcpiNode, objects:
     { config, schema: { params: OwnObjectParams, response: { 200: Acknowledged } } },
     async (request) => {
       const id = moduleOf(objects, request.params.module);
-      if (!(await objects.publishers[id].delete(ownRef(request.params))))
+      if (!(await publisherOf(objects, request.params.module).delete(ownRef(request.params))))
         throw new OcpiError('OCPI_ERR_UNKNOWN_OBJECT', `unknown ${id} object`, {
           statusCode: 2000,
           httpStatus: 404,

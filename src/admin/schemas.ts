@@ -231,3 +231,26 @@ export const OutboxAnswer = answer(
 export const DeadLettersAnswer = answer(Type.Array(Type.Object({ ...OutboxMessage, deadAt: Timestamp })));
 
 export const ReplayedAnswer = answer(Type.Object({ replayed: Int() }));
+
+// Payments (2.3.0): the Terminals of the node.
+
+export const TerminalIdParams = Type.Object({
+  id: Type.String({ description: 'Terminal.terminal_id' }),
+});
+
+/** POST /admin/terminals/:id/assign: each list given replaces the Terminal's. */
+export const AssignBody = Type.Object({
+  location_ids: Opt(Type.Array(Type.String())),
+  evse_uids: Opt(Type.Array(Type.String())),
+  /** When two PTP partners posted a Terminal of this id: which one. */
+  partner: Opt(Type.String({ description: "The PTP: a partner id or 'CC*PID'" })),
+});
+
+const TerminalRow = Type.Object({
+  /** '' for our own (PTP), else the PTP partner that posted it (CPO). */
+  partnerId: Type.String(),
+  terminal: JsonObject(),
+  linked: Type.Array(Type.String()),
+});
+export const TerminalsAnswer = answer(Type.Array(TerminalRow));
+export const TerminalAnswer = answer(JsonObject());

@@ -9,6 +9,7 @@ import { syncHubClients } from '../modules/hubclientinfo/client.ts';
 import { type PullOptions, type PullProgress, syncFromPartner } from '../modules/objects/client.ts';
 import type { ImmutablePublisher, Publisher } from '../modules/objects/publisher.ts';
 import type { ObjectModuleId } from '../modules/objects/spec.ts';
+import type { PaymentsApi } from '../modules/payments/service.ts';
 import { type OcpiNode, versionsUrl } from '../node.ts';
 import type { ChargersApi } from '../ocpp/bridge.ts';
 import {
@@ -21,6 +22,7 @@ import type { HubClient, HubClientChange } from '../partners/hubs.ts';
 import type { RegistrationTokenOptions } from '../partners/registry.ts';
 import type { Partner } from '../partners/types.ts';
 import type { Store } from '../store/store.ts';
+import { type Bookings, type BookingsApi, bookingsApi } from './bookings.ts';
 import type { ChargingProfiles } from './charging-profiles.ts';
 import type { Commands } from './commands.ts';
 import { OBJECT_SPECS, type Publishers } from './modules.ts';
@@ -86,6 +88,12 @@ export interface OcpiApi {
    * `active` gives the latest ActiveChargingProfile the CPO pushed for the session.
    */
   readonly chargingProfiles: Pick<ScspChargingProfiles, 'set' | 'get' | 'clear' | 'active'>;
+  /**
+   * Bookings (2.3.0): requests, changes and cancellations (eMSP side, to a CPO partner),
+   * cancellations of our bookings (CPO side), and BookingLocations: ours to publish (CPO),
+   * a partner's to sync and read (eMSP).
+   */
+  readonly bookings: BookingsApi;
   /** The outbox worker: pending pushes, dead letters, replay. */
   readonly delivery: DeliveryWorker;
   /** The parties behind our hub partners and their connection status (HubClientInfo). */
@@ -97,6 +105,11 @@ export interface OcpiApi {
     /** Told of every stored ClientInfo, with the status the party had before; returns the unsubscribe. */
     onChange(listener: (change: HubClientChange) => void): () => void;
   };
+  /**
+   * Payments (OCPI 2.3.0): a PTP's Terminals and FinancialAdviceConfirmations, and a CPO's
+   * assignment of the Terminals PTP partners posted to it.
+   */
+  readonly payments: PaymentsApi;
   partner(id: string): Promise<Partner | undefined>;
   /**
    * The chargers of the OCPP bridge (CPO), each bound to one of our Locations: add, list,
@@ -118,15 +131,19 @@ export interface NodeParts {
   publishers: Publishers;
   commands: Commands;
   profiles: ChargingProfiles;
+  bookings: Bookings;
   delivery: DeliveryWorker;
+  payments: PaymentsApi;
   ocpp: Ocpp;
 }
 
 /** The node's API, `app.ocpi`; `adminUrl` says where the admin API listens, if anywhere. */
 export function ocpiApi(
-  { node, publishers, commands, profiles, delivery, ocpp }: NodeParts,
+  { node, publishers, commands, profiles, bookings, delivery, payments, ocpp }: NodeParts,
   adminUrl: () => string | undefined,
 ): OcpiApi {
+  // BookingLocations are offered as app.ocpi.bookings.locations, not beside Locations.
+  const { booking_locations: _bookingLocations, ...objectPublishers } = publishers;
   const { registry } = node;
   const send = (partnerId: string, command: CommandName, request: JsonObject) =>
     commands.emsp.send(partnerId, command, request);
@@ -140,7 +157,7 @@ export function ocpiApi(
     unregister: (id: string) => unregisterFrom(node, id),
     partners: () => registry.list(),
     partner: (id: string) => registry.get(id),
-    ...publishers,
+    ...objectPublishers,
     sync: (partnerId: string, module: ObjectModuleId, pull?: PullOptions) =>
       syncFromPartner(node, partnerId, OBJECT_SPECS[module], pull),
     events: node.events,
@@ -158,12 +175,14 @@ export function ocpiApi(
       clear: (partnerId, sessionId) => profiles.scsp.clear(partnerId, sessionId),
       active: (partnerId, sessionId) => profiles.scsp.active(partnerId, sessionId),
     },
+    bookings: bookingsApi(node, bookings, publishers),
     delivery,
     hubClients: {
       sync: (partnerId, pull) => syncHubClients(node, partnerId, pull),
       list: (partnerId) => node.hubs.list(partnerId),
       onChange: (listener) => node.hubs.onChange(listener),
     },
+    payments,
     chargers: ocpp.chargers,
     store: node.store,
   };

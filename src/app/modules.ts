@@ -1,4 +1,5 @@
 import type { DeliveryWorkerOptions } from '../delivery/worker.ts';
+import { bookingLocationsSpec, bookingsSpec } from '../modules/bookings/module.ts';
 import { cdrsModule, cdrsSpec } from '../modules/cdrs/module.ts';
 import { locationsModule, locationsSpec } from '../modules/locations/module.ts';
 import { Publisher } from '../modules/objects/publisher.ts';
@@ -22,6 +23,8 @@ export const MODULE_IDS = [
   'commands',
   'chargingprofiles',
   'hubclientinfo',
+  'payments',
+  'bookings',
 ];
 
 export const OBJECT_SPECS = {
@@ -30,6 +33,8 @@ export const OBJECT_SPECS = {
   tokens: tokensSpec,
   sessions: sessionsSpec,
   cdrs: cdrsSpec,
+  booking_locations: bookingLocationsSpec,
+  bookings: bookingsSpec,
 };
 
 /** The publisher of our own objects of each object module. */
@@ -43,6 +48,8 @@ export function createPublishers(node: OcpiNode, wake: () => void) {
     tokens: new Publisher(node, tokensSpec, wake),
     sessions: new Publisher(node, sessionsSpec, wake),
     cdrs: new Publisher(node, cdrsSpec, wake),
+    /** Our BookingLocations (app.ocpi.bookings.locations); our Bookings have their own store. */
+    booking_locations: new Publisher(node, bookingLocationsSpec, wake),
   };
 }
 

@@ -99,6 +99,8 @@ function objectServices(
     tokens: serviceOf('tokens'),
     sessions: serviceOf('sessions'),
     cdrs: serviceOf('cdrs'),
+    booking_locations: serviceOf('booking_locations'),
+    bookings: serviceOf('bookings'),
   };
 }
 

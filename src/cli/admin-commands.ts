@@ -142,7 +142,7 @@ async function unregister({ call, print, arg }: AdminInvocation): Promise<void> 
 }
 
 async function load({ values, call, print, arg }: AdminInvocation): Promise<void> {
-  const module = arg(0, 'locations|tariffs|tokens');
+  const module = arg(0, 'locations|tariffs|tokens|booking-locations');
   const objects: unknown = JSON.parse(await readFile(arg(1, 'file.json'), 'utf8'));
   const query = values.version ? `?version=${encodeURIComponent(values.version)}` : '';
   const result = readReply(
@@ -154,7 +154,10 @@ async function load({ values, call, print, arg }: AdminInvocation): Promise<void
 }
 
 async function sync({ values, node, adminToken, print, arg }: AdminInvocation): Promise<void> {
-  const [partner, module] = [arg(0, 'partner-id'), arg(1, 'locations|tariffs|tokens|hubclientinfo')];
+  const [partner, module] = [
+    arg(0, 'partner-id'),
+    arg(1, 'locations|tariffs|tokens|booking-locations|hubclientinfo'),
+  ];
   const query = values['date-from'] ? `?date_from=${encodeURIComponent(values['date-from'])}` : '';
   const result = await syncWithProgress(
     `${node}/admin/partners/${encodeURIComponent(partner)}/sync/${encodeURIComponent(module)}${query}`,

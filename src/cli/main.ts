@@ -11,9 +11,9 @@ Commands:
   rotate <partner-id>         rotate the credentials tokens with a partner
   unregister <partner-id>     unregister from a partner
   registration-token          create a token A for a new partner
-  load <locations|tariffs|tokens> <file.json> [--version 2.2.1]
+  load <locations|tariffs|tokens|booking-locations> <file.json> [--version 2.2.1]
                               publish own objects from a file (one or an array)
-  sync <partner-id> <locations|tariffs|tokens|hubclientinfo> [--date-from <DateTime>]
+  sync <partner-id> <locations|tariffs|tokens|booking-locations|hubclientinfo> [--date-from <DateTime>]
                               pull a partner's objects (a hub's ClientInfo list), with a progress bar
   dead-letters [--replay <id> | --replay-all]
                               pushes that failed for too long, and replaying them
@@ -28,6 +28,8 @@ Commands:
   charger --url ws://127.0.0.1:3000/ocpp --id CP-1 [--password <p>] [--connectors 2]
                               a simulated OCPP 1.6 charger: boots, reports its status,
                               heartbeats, answers remote starts, stops and unlocks
+  terminals [assign <terminal-id> --location <id> [--evse <uid>]...]
+                              payment terminals (OCPI 2.3.0): list them; a CPO assigns one
   demo                        a CPO and an eMSP in one process: START_SESSION to CDR
   validate <version> <ObjectName> <file.json> [--patch]
                               check a partner's JSON against the spec
@@ -60,6 +62,8 @@ export async function main(argv: string[]): Promise<number> {
         return await (await import('./profile.ts')).profile(rest, process.env);
       case 'charger':
         return await (await import('./charger.ts')).charger(rest);
+      case 'terminals':
+        return await (await import('./terminals.ts')).terminals(rest, process.env);
       case 'demo':
         return await (await import('./demo.ts')).demo();
       case 'register':

@@ -1,10 +1,12 @@
 import type { ColumnType } from 'kysely';
 import type { OcpiVersion } from '../model/versions.ts';
+import type { BookingTables } from './schema-bookings.ts';
 import type { ChargerTables } from './schema-chargers.ts';
 import type { CommandTables } from './schema-commands.ts';
 import type { HubTables } from './schema-hub.ts';
 import type { ObjectTables } from './schema-objects.ts';
 import type { OutboxTables } from './schema-outbox.ts';
+import type { PaymentTables } from './schema-payments.ts';
 import type { ProfileTables } from './schema-profiles.ts';
 import type { LiveSessionTables } from './schema-sessions.ts';
 
@@ -78,6 +80,8 @@ export interface Database
     LiveSessionTables,
     HubTables,
     ProfileTables,
+    PaymentTables,
+    BookingTables,
     ChargerTables {
   ocpi_inbound_tokens: InboundTokenTable;
   ocpi_partners: PartnerTable;

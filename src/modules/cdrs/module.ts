@@ -8,7 +8,8 @@ export const cdrsSpec: ObjectModuleSpec<'cdrs'> = {
   objectName: 'CDR',
   idField: 'id',
   ownerRole: 'CPO',
-  receiverRoles: ['EMSP'],
+  // A PTP (2.3.0) receives the CDRs of the sessions it started (see payments/service.ts).
+  receiverRoles: ['EMSP', 'PTP'],
   children: [],
   unknownStatus: OcpiStatus.INVALID_PARAMETERS,
   patch: () => false,

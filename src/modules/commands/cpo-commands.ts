@@ -8,6 +8,8 @@ import { hubParty } from '../../partners/hubs.ts';
 import { parsePartyKey, partyKeyOf } from '../../partners/routing.ts';
 import type { Partner } from '../../partners/types.ts';
 import { type ReservationOwner, ReservationRepository } from '../../store/reservation-repository.ts';
+import type { BookingGuard } from '../bookings/service.ts';
+import type { Verdict } from './checks.ts';
 import type { ChargerCommand, ChargerGateway, ChargerOutcome, GatewayReporter } from './gateway.ts';
 import { COMMAND_OBJECTS } from './names.ts';
 import { cpoRoutingHeaders, ReceivedRequests } from './received-requests.ts';
@@ -35,6 +37,7 @@ export interface CpoCommandOptions {
 export class CpoCommands {
   private readonly reporter: GatewayReporter;
   private profiles: ProfileHandler | undefined;
+  private bookings: BookingGuard | undefined;
   private readonly received: ReceivedRequests;
   private readonly reservations: ReservationRepository;
 
@@ -67,6 +70,42 @@ export class CpoCommands {
   /** The reporter the gateway is handed: ChargingProfiles passes it with its requests. */
   get gatewayReporter(): GatewayReporter {
     return this.reporter;
+  }
+
+  /** What START_SESSION meets of the bookings (the Bookings CPO side). */
+  handleBookings(guard: BookingGuard): void {
+    this.bookings = guard;
+  }
+
+  /**
+   * A START_SESSION on a booked EVSE during its slot: refused unless its token or
+   * authorization_reference is the booking's. Undefined: no booking stands in the way;
+   * `fulfils`: the booking it uses, to fulfil once the command is accepted.
+   */
+  async bookingVerdict(
+    received: ReceivedCommand,
+  ): Promise<{ refused?: Verdict; fulfils?: string } | undefined> {
+    if (received.command !== 'START_SESSION' || !this.bookings) return undefined;
+    const { request } = received;
+    const verdict = await this.bookings.checkStart({
+      locationId: request.location_id,
+      ...(request.evse_uid === undefined ? {} : { evseUid: request.evse_uid }),
+      tokenUid: request.token.uid,
+      ...(request.authorization_reference === undefined
+        ? {}
+        : { authorizationReference: request.authorization_reference }),
+    });
+    if (verdict.kind === 'booked') return { refused: { result: 'REJECTED', message: verdict.message } };
+    return verdict.kind === 'own' ? { fulfils: verdict.bookingId } : undefined;
+  }
+
+  /** The booking a started session uses is FULFILLED (failures are logged: the session goes on). */
+  fulfilBooking(bookingId: string): void {
+    this.bookings
+      ?.fulfil(bookingId)
+      .catch((err: Error) =>
+        this.node.log.error({ err, booking: bookingId }, 'could not mark a booking FULFILLED'),
+      );
   }
 
   /** Where the charger's profile outcomes and changes go (the ChargingProfiles CPO side). */

@@ -47,8 +47,12 @@ export function commandReceiverRoutes(
     checkResponseUrl(node, partner, received.request.response_url, policy);
 
     let verdict: Verdict = await checkCommand(node, partner, received, hasInterfaceRoles(version));
-    if (verdict.result === 'ACCEPTED' && (await commands.accept(partner, version, received)) === undefined) {
-      verdict = { result: 'ACCEPTED', message: 'already accepted; executed once' };
+    const booking = verdict.result === 'ACCEPTED' ? await commands.bookingVerdict(received) : undefined;
+    if (booking?.refused) verdict = booking.refused;
+    if (verdict.result === 'ACCEPTED') {
+      const id = await commands.accept(partner, version, received);
+      if (id === undefined) verdict = { result: 'ACCEPTED', message: 'already accepted; executed once' };
+      else if (booking?.fulfils) commands.fulfilBooking(booking.fulfils);
     }
     const response = {
       result: verdict.result,

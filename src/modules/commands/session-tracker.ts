@@ -9,6 +9,7 @@ import { LiveSessionRepository } from '../../store/live-session-repository.ts';
 import { OcpiError } from '../../transport/errors.ts';
 import { type ChargePoint, cdrOf, chargeCosts, chargePointOf } from '../cdrs/service.ts';
 import type { StagedWrite } from '../objects/publisher.ts';
+import { invoiceReferenceFor } from '../payments/service.ts';
 import { startedSession } from '../sessions/service.ts';
 import type { ChargerSessionEvent, GatewayReporter } from './gateway.ts';
 import { storedSessionStart } from './schema.ts';
@@ -153,11 +154,13 @@ export class SessionTracker
       });
       if (!costs || !charge || !location)
         this.node.log.warn({ session: event.sessionId }, 'no tariff for this connector: no CDR issued');
+      // The CPO invoices a payment terminal's session: its CDR says where (payments/service.ts).
+      const invoiceReference = await invoiceReferenceFor(this.node, session);
       // A CDR of this id issued meanwhile (by hand, say) is not issued twice.
       const cdr =
         costs && charge && location && !(await this.node.services.cdrs.getOwn(event.sessionId))
-          ? await this.sink.postCdr(
-              cdrOf(session, {
+          ? await this.sink.postCdr({
+              ...cdrOf(session, {
                 end,
                 location,
                 evseUid: event.evseUid,
@@ -166,7 +169,8 @@ export class SessionTracker
                 tariff: charge.tariff,
                 costs,
               }),
-            )
+              ...(invoiceReference ? { invoice_reference_id: invoiceReference } : {}),
+            })
           : undefined;
       const stopped = await this.node.store.db.transaction().execute(async (trx) => {
         // The live row goes first: of two stops at once (two instances), one ends the session.

@@ -1,6 +1,7 @@
 import type { CodecContext } from '../../model/codecs/types.ts';
 import type { JsonObject } from '../../model/json.ts';
 import { parseObject } from '../../model/objects.ts';
+import type { Booking, BookingLocation } from '../../model/v230/bookings.ts';
 import type { CDR } from '../../model/v230/cdrs.ts';
 import type { Location } from '../../model/v230/locations.ts';
 import type { Session } from '../../model/v230/sessions.ts';
@@ -19,6 +20,13 @@ export interface CanonicalObjects {
   tokens: Token;
   sessions: Session;
   cdrs: CDR;
+  /** Bookings (2.3.0): a CPO's BookingLocations, with their Calendars. */
+  booking_locations: BookingLocation;
+  /**
+   * Bookings (2.3.0): the copies of Bookings a CPO pushed to us (eMSP), keyed by
+   * request_id. A CPO's own Bookings live in their own table (modules/bookings).
+   */
+  bookings: Booking;
 }
 
 /** Modules of client-owned objects the node serves. */

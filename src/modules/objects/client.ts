@@ -10,7 +10,7 @@ import { type CanonicalObjects, fieldsOf, type ObjectModuleId, parseCanonical } 
 import { firstPage, type PullOptions, type PullProgress, walkPages } from './pages.ts';
 import { receivedContext } from './parties.ts';
 import type { ObjectRef, ObjectService } from './service.ts';
-import type { ObjectModuleSpec } from './spec.ts';
+import { endpointModuleOf, endpointSegment, type ObjectModuleSpec } from './spec.ts';
 
 export { followableLink, type PullOptions, type PullProgress } from './pages.ts';
 
@@ -30,9 +30,13 @@ export async function* pullObjects<M extends ObjectModuleId>(
   spec: ObjectModuleSpec<M>,
   options: PullOptions = {},
 ): AsyncGenerator<PulledObject<CanonicalObjects[M]>> {
-  const endpoint = partnerEndpoint(partner, spec.id, 'SENDER');
+  const module = endpointModuleOf(spec);
+  const endpoint = partnerEndpoint(partner, module, 'SENDER');
   if (!endpoint)
-    throw new OcpiError(OcpiStatus.NO_MATCHING_ENDPOINTS, `the partner offers no ${spec.id} sender endpoint`);
+    throw new OcpiError(OcpiStatus.NO_MATCHING_ENDPOINTS, `the partner offers no ${module} sender endpoint`);
+  const segment = endpointSegment(spec);
+  const listUrl =
+    segment.length > 0 ? [endpoint.url.replace(/\/+$/, ''), ...segment].join('/') : endpoint.url;
   const version = partner.version;
   const owner = partner.parties.find((p) => p.role === spec.ownerRole) ?? partner.parties[0];
   const us = node.parties[0];
@@ -40,7 +44,7 @@ export async function* pullObjects<M extends ObjectModuleId>(
   const received = receivedContext(spec, version, node.parties);
 
   const progress: PullProgress = { pages: 0, received: 0, skipped: 0 };
-  const walk = { ...firstPage(endpoint.url, options), module: spec.id, ...(headers ? { headers } : {}) };
+  const walk = { ...firstPage(listUrl, options), module: spec.id, ...(headers ? { headers } : {}) };
   for await (const page of walkPages(node, partner, walk)) {
     progress.pages++;
     if (page.total !== undefined) progress.total = page.total;

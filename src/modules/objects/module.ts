@@ -11,7 +11,7 @@ import type { OwnRole } from '../../partners/types.ts';
 import { receivedContext } from './parties.ts';
 import { receiverRoutes } from './receiver.ts';
 import { senderRoutes } from './sender.ts';
-import type { ObjectModuleSpec } from './spec.ts';
+import { endpointModuleOf, type ObjectModuleSpec } from './spec.ts';
 
 function playsRole(node: OcpiNode, version: OcpiVersion, roles: OwnRole[]): boolean {
   return node.parties.some(
@@ -61,18 +61,29 @@ export function objectModule(
         );
       }
       if (offered.some((e) => e.role === 'RECEIVER')) {
-        await app.register(
-          async (scope) =>
-            receiverRoutes(scope, version, spec, service, {
-              endpointUrl: () => `${versionUrl(node, version)}/receiver/${spec.id}`,
-              context: receivedContext(spec, version, node.parties),
-              clock: node.clock,
-              onReceived: (partnerId, object) =>
-                node.events.emit('received', { module: spec.id, partnerId, object }),
-            }),
-          { prefix: `/receiver/${spec.id}` },
-        );
+        await app.register(async (scope) => objectReceiverRoutes(scope, version, spec, node), {
+          prefix: `/receiver/${spec.id}`,
+        });
       }
     },
   };
+}
+
+/**
+ * The receiver routes of a module of client-owned objects, in a scope the caller prefixed
+ * with the receiver endpoint (for modules that mount the kit inside their own endpoint, as
+ * Bookings does for BookingLocations and Bookings). Every stored write emits 'received'.
+ */
+export function objectReceiverRoutes(
+  scope: FastifyInstance,
+  version: OcpiVersion,
+  spec: ObjectModuleSpec,
+  node: OcpiNode,
+): void {
+  receiverRoutes(scope, version, spec, node.services[spec.id], {
+    endpointUrl: () => `${versionUrl(node, version)}/receiver/${endpointModuleOf(spec)}`,
+    context: receivedContext(spec, version, node.parties),
+    clock: node.clock,
+    onReceived: (partnerId, object) => node.events.emit('received', { module: spec.id, partnerId, object }),
+  });
 }

@@ -9,7 +9,7 @@ import type { OcpiNode } from '../../node.ts';
 import type { ObjectRepository } from '../../store/object-repository.ts';
 import type { Database } from '../../store/schema.ts';
 import { OcpiError } from '../../transport/errors.ts';
-import { type CanonicalObjects, type ObjectModuleId, parseCanonical } from './canonical.ts';
+import { type CanonicalObjects, fieldsOf, type ObjectModuleId, parseCanonical } from './canonical.ts';
 import { type Change, patchedChange, wholeChange } from './change.ts';
 import { assertSameIdentity, identityAt } from './identity.ts';
 import { PushMessages } from './push-messages.ts';
@@ -46,6 +46,12 @@ export interface StagedWrite<T extends CanonicalObject = CanonicalObject> {
    * the object as written (a PATCH applies to the object as it is at that moment).
    */
   apply(trx: Kysely<Database>): Promise<T>;
+}
+
+/** The pushes of whole objects to recipients looked up before a transaction (see Publisher.stageWholePush). */
+export interface WholePushes<T> {
+  /** The outbox messages of a PUT of `object`, to enqueue in the caller's transaction. */
+  messages(object: T): OutboxMessage[];
 }
 
 /**
@@ -336,6 +342,26 @@ export class Publisher<M extends ObjectModuleId = ObjectModuleId> {
       for (const m of messages) await enqueue(trx, m);
     });
     this.wake();
+  }
+
+  /**
+   * For objects a module keeps outside our object store (our Bookings, in their own
+   * table): the recipients of objects like `like` are looked up now, before the caller's
+   * transaction (PGlite has one connection), and `messages` gives the outbox
+   * messages of a PUT of the whole object, for the caller to enqueue in that transaction.
+   */
+  async stageWholePush(like: CanonicalObjects[M]): Promise<WholePushes<CanonicalObjects[M]>> {
+    const recipients = await this.pushes.recipients(like);
+    return {
+      messages: (object) => {
+        const ref: ObjectRef = {
+          countryCode: String(object.country_code ?? '').toUpperCase(),
+          partyId: String(object.party_id ?? '').toUpperCase(),
+          id: String(fieldsOf(object)[this.spec.idField]),
+        };
+        return this.pushes.to(recipients, wholeChange(ref, 'PUT', object));
+      },
+    };
   }
 
   /** For the delivery worker: the PUT of the whole object that replaces a refused push (see PushMessages). */

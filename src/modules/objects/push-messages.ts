@@ -10,7 +10,13 @@ import { type Change, wholeChange } from './change.ts';
 import { parsePushKey, pushKey } from './push-key.ts';
 import { receiverObjectUrl } from './push-targets.ts';
 import type { CanonicalObject } from './service.ts';
-import { audienceOf, type ObjectModuleSpec, objectNameAt } from './spec.ts';
+import {
+  audienceOf,
+  endpointModuleOf,
+  endpointSegment,
+  type ObjectModuleSpec,
+  objectNameAt,
+} from './spec.ts';
 import { renderFor } from './visibility.ts';
 
 /** One partner a change goes to, and the party its OCPI-to headers name. */
@@ -126,7 +132,7 @@ export class PushMessages<M extends ObjectModuleId = ObjectModuleId> {
     change: Change,
     extra: CodecContextExt,
   ): OutboxMessage | undefined {
-    const endpoint = partnerEndpoint(partner, this.spec.id, 'RECEIVER');
+    const endpoint = partnerEndpoint(partner, endpointModuleOf(this.spec), 'RECEIVER');
     const version = partner.version;
     if (!endpoint || !isSupportedVersion(version)) return undefined;
     const { ref } = change;
@@ -157,7 +163,11 @@ export class PushMessages<M extends ObjectModuleId = ObjectModuleId> {
     const { ref, path } = change;
     const subtype = this.spec.subtype;
     const query = withRoles && subtype && ref.subtype ? { [subtype.query]: ref.subtype } : undefined;
-    return receiverObjectUrl(endpoint, [ref.countryCode, ref.partyId, ref.id, ...path], query);
+    return receiverObjectUrl(
+      endpoint,
+      [ref.countryCode, ref.partyId, ...endpointSegment(this.spec), ref.id, ...path],
+      query,
+    );
   }
 
   /**

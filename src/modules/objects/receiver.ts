@@ -16,7 +16,7 @@ import { assertSameIdentity, identityAt, withoutIdentity } from './identity.ts';
 import { assertPartnerParty } from './parties.ts';
 import { idParamNames, receiverPostSchema, receiverSchema, UNDOCUMENTED } from './route-schemas.ts';
 import type { CanonicalObject, ObjectRef, ObjectService } from './service.ts';
-import { type ObjectModuleSpec, objectNameAt } from './spec.ts';
+import { endpointSegment, type ObjectModuleSpec, objectNameAt } from './spec.ts';
 import { findAt, replaceAt } from './tree.ts';
 
 /** The path parameters of a receiver URL: the owner, then the id of each level (see route-schemas.ts). */
@@ -158,9 +158,11 @@ export function receiverRoutes(
   const posted = spec.receive === 'post';
   const routes = app.withTypeProvider<TypeBoxTypeProvider>();
   for (let depth = 0; depth <= spec.children.length; depth++) {
-    const url = ['country_code', 'party_id', rx.idParam, ...rx.childParams.slice(0, depth)]
-      .map((p) => `/:${p}`)
+    const params = [rx.idParam, ...rx.childParams.slice(0, depth)].map((p) => `/:${p}`).join('');
+    const segment = endpointSegment(spec)
+      .map((s) => `/${s}`)
       .join('');
+    const url = `/:country_code/:party_id${segment}${params}`;
     const schema = (method: 'get' | 'put' | 'patch' | 'delete') =>
       receiverSchema(version, spec, depth, method);
 

@@ -27,15 +27,18 @@ function capitalized(text: string): string {
 interface Level {
   objectName: string;
   idField: string;
+  /** The URL parameter, when the spec names it otherwise than idParamName() would. */
+  param?: string;
 }
 
 function levels(spec: ObjectModuleSpec): Level[] {
-  return [{ objectName: spec.objectName, idField: spec.idField }, ...spec.children];
+  const root: Level = { objectName: spec.objectName, idField: spec.idField };
+  return [spec.idParam ? { ...root, param: spec.idParam } : root, ...spec.children];
 }
 
 /** `location_id`, `evse_uid`, `token_uid`...: a level's id in the URL, named as the spec names it. */
 export function idParamName(level: Level): string {
-  return `${level.objectName.toLowerCase()}_${level.idField}`;
+  return level.param ?? `${level.objectName.toLowerCase()}_${level.idField}`;
 }
 
 /** The names of the id parameters of a module's URL, outermost first. */

@@ -52,6 +52,15 @@ export interface ObjectModuleSpec<M extends ObjectModuleId = ObjectModuleId> {
   /** Whether the sender serves GET of one object (Locations). */
   senderGetOne: boolean;
   /**
+   * Objects that travel on another module's endpoints (Bookings' BookingLocations): the
+   * module whose endpoint carries them (default: `id`) and the literal URL segment below
+   * that endpoint (`{url}/{country_code}/{party_id}/{segment}/{id}` on a receiver,
+   * `{url}/{segment}` for a sender's list).
+   */
+  endpoint?: { module: string; segment?: string };
+  /** The root id's URL parameter when not `{objectname}_{idField}` (e.g. `booking_location_id`). */
+  idParam?: string;
+  /**
    * How the receiver takes objects. `put` (default): client-owned objects, PUT (and PATCH,
    * DELETE as above) under `/{country_code}/{party_id}/{id}`. `post` (CDRs): the whole,
    * immutable object is POSTed to the module URL, answered with HTTP 201 and a `Location`
@@ -87,6 +96,16 @@ export interface ObjectModuleSpec<M extends ObjectModuleId = ObjectModuleId> {
     version: OcpiVersion,
     objects: Canonical[],
   ) => Promise<CodecContextExt>;
+}
+
+/** The module identifier of the endpoints that carry a module's objects. */
+export function endpointModuleOf(spec: ObjectModuleSpec): string {
+  return spec.endpoint?.module ?? spec.id;
+}
+
+/** The URL segment of a module's objects below their endpoint, if any (e.g. ['booking_locations']). */
+export function endpointSegment(spec: ObjectModuleSpec): string[] {
+  return spec.endpoint?.segment ? [spec.endpoint.segment] : [];
 }
 
 /** The audience stored with an object: 'CC*PID', or '' when every partner may see it. */

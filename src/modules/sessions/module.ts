@@ -9,7 +9,8 @@ export const sessionsSpec: ObjectModuleSpec<'sessions'> = {
   objectName: 'Session',
   idField: 'id',
   ownerRole: 'CPO',
-  receiverRoles: ['EMSP'],
+  // A PTP (2.3.0) receives the Sessions its START_SESSION commands started (its token's party).
+  receiverRoles: ['EMSP', 'PTP'],
   children: [],
   unknownStatus: OcpiStatus.INVALID_PARAMETERS,
   patch: () => true,
