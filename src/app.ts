@@ -18,6 +18,7 @@ import {
   wholeObjectOf,
 } from './app/modules.ts';
 import { openNode } from './app/node.ts';
+import { wireOcpp } from './app/ocpp.ts';
 import { checkOptions, type OcpiAppOptions } from './app/options.ts';
 import { mountOcpiRoutes } from './app/routes.ts';
 import { systemClock } from './clock.ts';
@@ -50,7 +51,18 @@ export const ocpiPlugin: FastifyPluginCallback<OcpiAppOptions> = fp<OcpiAppOptio
       clock: node.clock,
       wholeObject: wholeObjectOf(publishers),
     });
-    const commands = wireCommands(node, options.commands, publishers, wake);
+    // The OCPP bridge's chargers take the commands, unless a gateway of the caller's does.
+    const ocpp = wireOcpp(app, node, publishers, {
+      callTimeoutSeconds: options.commands?.timeoutSeconds ?? 30,
+      ...options.ocpp,
+    });
+    const gateway = options.commands?.gateway ?? ocpp.gateway;
+    const commands = wireCommands(
+      node,
+      { ...options.commands, ...(gateway ? { gateway } : {}) },
+      publishers,
+      wake,
+    );
     const profiles = wireChargingProfiles(node, options, commands, wake);
     const bookings = wireBookings(node, wake, commands, publishers);
     modules.push(
@@ -67,7 +79,7 @@ export const ocpiPlugin: FastifyPluginCallback<OcpiAppOptions> = fp<OcpiAppOptio
       ),
     );
     const payments = paymentsApi(node, wake);
-    const parts: NodeParts = { node, publishers, commands, profiles, bookings, delivery, payments };
+    const parts: NodeParts = { node, publishers, commands, profiles, bookings, delivery, payments, ocpp };
     startAndStop(app, parts, ownsStore);
     await mountOcpiRoutes(app, node);
     const adminUrl = await mountAdminApi(app, parts, options);
@@ -103,14 +115,22 @@ function startAndStop(app: FastifyInstance, parts: NodeParts, ownsStore: boolean
 /** The admin API, when there is an admin token; gives where it listens. */
 async function mountAdminApi(
   app: FastifyInstance,
-  { node, publishers, commands, profiles, delivery, payments }: NodeParts,
+  { node, publishers, commands, profiles, delivery, payments, ocpp }: NodeParts,
   options: OcpiAppOptions,
 ): Promise<() => string | undefined> {
   if (!options.adminToken) return () => undefined;
   return mountAdmin(
     app,
     node,
-    { publishers, specs: OBJECT_SPECS, delivery, commands: commands.emsp, profiles: profiles.scsp, payments },
+    {
+      publishers,
+      specs: OBJECT_SPECS,
+      delivery,
+      commands: commands.emsp,
+      profiles: profiles.scsp,
+      payments,
+      chargers: ocpp.chargers,
+    },
     {
       token: options.adminToken,
       ...(options.adminListener ? { listener: options.adminListener } : {}),

@@ -6,9 +6,11 @@ import type { Publisher } from '../modules/objects/publisher.ts';
 import type { ObjectModuleId, ObjectModuleSpec } from '../modules/objects/spec.ts';
 import type { PaymentsApi } from '../modules/payments/service.ts';
 import type { OcpiNode } from '../node.ts';
+import type { ChargersApi } from '../ocpp/bridge.ts';
 import { ocpiTransport } from '../transport/plugin.ts';
 import { answerUnrouted, listenUrl, type ServerLimits, serverOptions } from '../transport/server.ts';
 import { adminValidatorCompiler } from './admin-validation.ts';
+import { adminChargerRoutes } from './charger-routes.ts';
 import { adminCommandRoutes } from './command-routes.ts';
 import { adminHubRoutes } from './hub-routes.ts';
 import { adminObjectRoutes } from './object-routes.ts';
@@ -32,6 +34,8 @@ export interface AdminParts {
   commands: EmspCommands;
   /** ChargingProfiles' eMSP/SCSP side, for /admin/profiles. */
   profiles: ScspChargingProfiles;
+  /** The OCPP bridge's chargers, for /admin/chargers. */
+  chargers: ChargersApi;
   /** Payments (2.3.0), for /admin/terminals. */
   payments: PaymentsApi;
 }
@@ -55,6 +59,7 @@ export async function mountAdmin(
     adminCommandRoutes(scope, node, parts.commands, node.events);
     adminHubRoutes(scope, node);
     adminProfileRoutes(scope, node, parts.profiles);
+    adminChargerRoutes(scope, parts.chargers);
     adminPaymentRoutes(scope, node, parts.payments);
   };
   const listener = options.listener;

@@ -104,7 +104,7 @@ export const ProfileBody = Type.Object({
 
 // Responses: the envelope around each route's data.
 
-function answer<T extends TSchema>(data: T) {
+export function answer<T extends TSchema>(data: T) {
   return Type.Object({
     data: Opt(data),
     status_code: Int(),

@@ -11,6 +11,7 @@ import type { ImmutablePublisher, Publisher } from '../modules/objects/publisher
 import type { ObjectModuleId } from '../modules/objects/spec.ts';
 import type { PaymentsApi } from '../modules/payments/service.ts';
 import { type OcpiNode, versionsUrl } from '../node.ts';
+import type { ChargersApi } from '../ocpp/bridge.ts';
 import {
   registerWith,
   type UnregisterResult,
@@ -25,6 +26,7 @@ import { type Bookings, type BookingsApi, bookingsApi } from './bookings.ts';
 import type { ChargingProfiles } from './charging-profiles.ts';
 import type { Commands } from './commands.ts';
 import { OBJECT_SPECS, type Publishers } from './modules.ts';
+import type { Ocpp } from './ocpp.ts';
 
 /** What createOcpiApp() adds to the Fastify instance, as `app.ocpi`. */
 export interface OcpiApi {
@@ -109,6 +111,11 @@ export interface OcpiApi {
    */
   readonly payments: PaymentsApi;
   partner(id: string): Promise<Partner | undefined>;
+  /**
+   * The chargers of the OCPP bridge (CPO), each bound to one of our Locations: add, list,
+   * remove. They connect when the `ocpp` option enables the endpoint.
+   */
+  readonly chargers: ChargersApi;
   readonly store: Store;
 }
 
@@ -127,11 +134,12 @@ export interface NodeParts {
   bookings: Bookings;
   delivery: DeliveryWorker;
   payments: PaymentsApi;
+  ocpp: Ocpp;
 }
 
 /** The node's API, `app.ocpi`; `adminUrl` says where the admin API listens, if anywhere. */
 export function ocpiApi(
-  { node, publishers, commands, profiles, bookings, delivery, payments }: NodeParts,
+  { node, publishers, commands, profiles, bookings, delivery, payments, ocpp }: NodeParts,
   adminUrl: () => string | undefined,
 ): OcpiApi {
   // BookingLocations are offered as app.ocpi.bookings.locations, not beside Locations.
@@ -175,6 +183,7 @@ export function ocpiApi(
       onChange: (listener) => node.hubs.onChange(listener),
     },
     payments,
+    chargers: ocpp.chargers,
     store: node.store,
   };
 }

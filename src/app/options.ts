@@ -11,6 +11,7 @@ import type { ResponseUrlPolicy } from '../modules/commands/response-url.ts';
 import type { ObjectServices } from '../modules/objects/service.ts';
 import type { ChargingPreferencesHandler } from '../modules/sessions/service.ts';
 import type { TokenAuthorizer } from '../modules/tokens/service.ts';
+import type { OcppOptions } from '../ocpp/bridge.ts';
 import type { OwnParty } from '../partners/types.ts';
 import type { Store, StoreOptions } from '../store/store.ts';
 import { OcpiError } from '../transport/errors.ts';
@@ -96,6 +97,14 @@ export interface OcpiAppOptions {
   /** Delivery of pushes: retries, backoff, retry window before dead-lettering. */
   delivery?: Omit<DeliveryWorkerOptions, 'store' | 'registry' | 'http' | 'log' | 'wholeObject' | 'clock'>;
   /**
+   * The OCPP bridge (CPO): `{ enabled: true }` serves `ws://<host>:<port>/ocpp/<charger-id>`
+   * (subprotocol ocpp1.6, HTTP Basic `<charger-id>:<password>`) on the node's own port, for
+   * the chargers added with `app.ocpi.chargers.add()`; their status becomes our EVSEs'.
+   * Off by default, also for a CPO: enabling it opens a door (websocket upgrades) that a
+   * node which does not use it should not have. The charger registry is there either way.
+   */
+  ocpp?: OcppOptions;
+  /**
    * The time and timers of the node (default: the system clock): command deadlines and
    * TIMEOUT results, delivery retries and leases, cache ages, `last_updated` defaults. Tests
    * pass a controllable clock to move time instead of waiting for it.
@@ -126,6 +135,9 @@ export function checkOptions(options: OcpiAppOptions): void {
       'OCPI_ERR_CONFIG',
       'chargingProfiles.rateLimit: requests a whole number ≥ 1, windowSeconds > 0',
     );
+  const heartbeat = options.ocpp?.heartbeatIntervalSeconds;
+  if (heartbeat !== undefined && !(Number.isInteger(heartbeat) && heartbeat >= 1))
+    throw new OcpiError('OCPI_ERR_CONFIG', 'ocpp.heartbeatIntervalSeconds: a whole number ≥ 1');
   const known = new Set(MODULE_IDS);
   for (const m of options.modules ?? [])
     if (!known.has(m)) throw new OcpiError('OCPI_ERR_CONFIG', `unknown module ${m}`);

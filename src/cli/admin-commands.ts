@@ -4,7 +4,9 @@ import { Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { ADMIN_OPTIONS, adminConnection, streamNdjson } from './admin-connection.ts';
 import {
+  AddedChargerReply,
   AdminReply,
+  ChargerReply,
   DeadLetterReply,
   LoadReply,
   PartnerReply,
@@ -84,11 +86,23 @@ const OPTIONS = {
   replay: { type: 'string' },
   'replay-all': { type: 'boolean' },
   'date-from': { type: 'string' },
+  location: { type: 'string' },
+  password: { type: 'string' },
+  evse: { type: 'string', multiple: true },
 } as const;
 
 /** What every admin command is given: its options, its arguments and how to reach the node. */
 interface AdminInvocation {
-  values: { label?: string; version?: string; replay?: string; 'replay-all'?: boolean; 'date-from'?: string };
+  values: {
+    label?: string;
+    version?: string;
+    replay?: string;
+    'replay-all'?: boolean;
+    'date-from'?: string;
+    location?: string;
+    password?: string;
+    evse?: string[];
+  };
   node: string;
   adminToken: string;
   /** A call to the node's admin API; resolves to the reply's data. */
@@ -192,6 +206,57 @@ async function registrationToken({ values, call, print }: AdminInvocation): Prom
   print(created, `token A: ${created.token}\nversions URL: ${created.versionsUrl}`);
 }
 
+function describeCharger(c: ChargerReply): string {
+  const mapping = Object.entries(c.evses)
+    .map(([n, uid]) => `${n}=${uid}`)
+    .join(',');
+  const state = c.online ? 'online' : 'offline';
+  return `${c.id}  ${state.padEnd(7)}  ${(c.ocppVersion ?? '-').padEnd(5)}  ${c.locationId}${mapping ? ` (${mapping})` : ''}  last heartbeat ${c.lastHeartbeat ?? '-'}`;
+}
+
+/** `--evse 1=EVSE-UID` options as the connector-to-EVSE mapping. */
+function evseMapping(options: string[] | undefined): Record<string, string> | undefined {
+  if (!options?.length) return undefined;
+  const mapping: Record<string, string> = {};
+  for (const option of options) {
+    const match = /^(\d+)=(.+)$/.exec(option);
+    if (!match?.[1] || !match[2]) throw new Error(`--evse ${option}: write <connector number>=<evse uid>`);
+    mapping[match[1]] = match[2];
+  }
+  return mapping;
+}
+
+/** `chargers` lists the OCPP chargers; `chargers add <id> --location <id>` and `chargers remove <id>` change them. */
+async function chargers({ values, call, print, arg }: AdminInvocation): Promise<void> {
+  let action: string | undefined;
+  try {
+    action = arg(0, 'add|remove');
+  } catch {
+    action = undefined;
+  }
+  if (action === 'add') {
+    if (!values.location) throw new Error('--location <location-id> is required');
+    const evses = evseMapping(values.evse);
+    const body = {
+      id: arg(1, 'charger-id'),
+      locationId: values.location,
+      ...(values.password !== undefined ? { password: values.password } : {}),
+      ...(evses ? { evses } : {}),
+    };
+    const added = readReply(AddedChargerReply, await call('POST', '/chargers', body), 'the new charger');
+    print(added, `added: ${describeCharger(added.charger)}\npassword: ${added.password}`);
+    return;
+  }
+  if (action === 'remove') {
+    const id = arg(1, 'charger-id');
+    print(await call('DELETE', `/chargers/${encodeURIComponent(id)}`), `removed ${id}`);
+    return;
+  }
+  if (action !== undefined) throw new Error(`unknown chargers action ${action}: add or remove`);
+  const list = readReply(Type.Array(ChargerReply), await call('GET', '/chargers'), 'the chargers list');
+  print(list, list.length === 0 ? 'no chargers' : list.map(describeCharger).join('\n'));
+}
+
 const ADMIN_COMMANDS: Partial<Record<string, (invocation: AdminInvocation) => Promise<void>>> = {
   register,
   partners,
@@ -201,6 +266,7 @@ const ADMIN_COMMANDS: Partial<Record<string, (invocation: AdminInvocation) => Pr
   sync,
   'dead-letters': deadLetters,
   'registration-token': registrationToken,
+  chargers,
 };
 
 /** The commands that talk to a running node's admin API. */

@@ -50,6 +50,18 @@ export const DeadLetterReply = Type.Object({
 
 export const RegistrationTokenReply = Type.Object({ token: Type.String(), versionsUrl: Type.String() });
 
+export const ChargerReply = Type.Object({
+  id: Type.String(),
+  locationId: Type.String(),
+  evses: Type.Record(Type.String(), Type.String()),
+  online: Type.Boolean(),
+  ocppVersion: Type.Optional(Type.String()),
+  lastHeartbeat: Type.Optional(Type.String()),
+});
+export type ChargerReply = Static<typeof ChargerReply>;
+
+export const AddedChargerReply = Type.Object({ charger: ChargerReply, password: Type.String() });
+
 /** The progress and the result lines of a sync (PullProgress). */
 export const PullProgressReply = Type.Object({
   pages: Type.Number(),

@@ -21,6 +21,13 @@ Commands:
                               send a command and follow its result and session
   profile <set|get|clear> <CC*PID> <session-id> [--limit 11000 --unit W | --duration 900]
                               set, get or clear a session's charging profile at a CPO
+  chargers [add <charger-id> --location <location-id> [--password <p>] [--evse <n>=<evse-uid>]...
+           | remove <charger-id>]
+                              the OCPP chargers: list (online or not, OCPP version, last
+                              heartbeat), bind one to a Location, or forget one
+  charger --url ws://127.0.0.1:3000/ocpp --id CP-1 [--password <p>] [--connectors 2]
+                              a simulated OCPP 1.6 charger: boots, reports its status,
+                              heartbeats, answers remote starts, stops and unlocks
   terminals [assign <terminal-id> --location <id> [--evse <uid>]...]
                               payment terminals (OCPI 2.3.0): list them; a CPO assigns one
   demo                        a CPO and an eMSP in one process: START_SESSION to CDR
@@ -53,6 +60,8 @@ export async function main(argv: string[]): Promise<number> {
         return await (await import('./command.ts')).command(rest, process.env);
       case 'profile':
         return await (await import('./profile.ts')).profile(rest, process.env);
+      case 'charger':
+        return await (await import('./charger.ts')).charger(rest);
       case 'terminals':
         return await (await import('./terminals.ts')).terminals(rest, process.env);
       case 'demo':
@@ -65,6 +74,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'load':
       case 'sync':
       case 'dead-letters':
+      case 'chargers':
         return await (await import('./admin-commands.ts')).adminCommand(command, rest, process.env);
       case undefined:
       case 'help':

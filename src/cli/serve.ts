@@ -39,6 +39,8 @@ const HELP = `Usage: ocpi serve [options]   (same as: npm start -- [options])
   --log-level <level>      pino log level (default info)
   --demo                   simulated chargers and a demo location, tariff (cpo) or token (emsp)
   --simulate <evse>=<b>    a simulated charger for an EVSE uid, repeatable: accept|reject|occupied|inoperative|slow|silent
+  --ocpp                   take OCPP 1.6J chargers at ws://<host>:<port>/ocpp/<charger-id> (cpo):
+                           add them with ocpi chargers add; try one with ocpi charger
   --command-timeout <s>    seconds the CPO waits for a charger before sending TIMEOUT (default 30)
   --block-private-networks never call partner URLs on loopback, private (RFC 1918, fc00::/7),
                            CGNAT or "this network" addresses, however written or resolved
@@ -106,6 +108,7 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<num
       demo: { type: 'boolean' },
       simulate: { type: 'string', multiple: true },
       'command-timeout': { type: 'string' },
+      ocpp: { type: 'boolean' },
       'block-private-networks': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -162,6 +165,7 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<num
       ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
     },
     ...admin,
+    ...(values.ocpp ? { ocpp: { enabled: true } } : {}),
     ...(values['block-private-networks'] ? { outboundUrlPolicy: { allowPrivateNetworks: false } } : {}),
     logger: { level: values['log-level'] },
   });
@@ -208,6 +212,14 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<num
       `  bootstrap token:  ${bootstrap}`,
       `  admin URL:        ${app.ocpi.adminUrl()}   (this machine only: ocpi register/partners --node <admin URL>)`,
       `  admin token:      ${admin.adminToken}`,
+      ...(values.ocpp
+        ? [
+            `  OCPP endpoint:    ${app.ocpi
+              .versionsUrl()
+              .replace(/^http/, 'ws')
+              .replace(/\/ocpi\/versions$/, '/ocpp')}/<charger-id>`,
+          ]
+        : []),
       '',
     ].join('\n'),
   );

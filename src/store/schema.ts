@@ -1,6 +1,7 @@
 import type { ColumnType } from 'kysely';
 import type { OcpiVersion } from '../model/versions.ts';
 import type { BookingTables } from './schema-bookings.ts';
+import type { ChargerTables } from './schema-chargers.ts';
 import type { CommandTables } from './schema-commands.ts';
 import type { HubTables } from './schema-hub.ts';
 import type { ObjectTables } from './schema-objects.ts';
@@ -80,7 +81,8 @@ export interface Database
     HubTables,
     ProfileTables,
     PaymentTables,
-    BookingTables {
+    BookingTables,
+    ChargerTables {
   ocpi_inbound_tokens: InboundTokenTable;
   ocpi_partners: PartnerTable;
   ocpi_partner_parties: PartnerPartyTable;

@@ -27,6 +27,11 @@ import { describe, expect, it } from 'vitest';
  *   delivery   the outbox and its worker.
  *   modules    node.ts (the context every module is handed; it lists the modules and their
  *              services, so it lives with them) and src/modules/**.
+ *   ocpp       the OCPP bridge: chargers' websocket connections to our Locations' EVSE status
+ *              (and later commands and sessions). Like app, it stands on the modules' faces
+ *              (the locations publisher, the charger gateway) and the node; it sits below
+ *              admin because the admin API lists and adds its chargers, and below app,
+ *              which wires it to the node's HTTP server.
  *   admin      reads the modules from outside.
  *   app        createOcpiApp() wires everything (app.ts, and its steps in app/).
  *   openapi    the document of a version, written from the routes an app registers.
@@ -54,6 +59,7 @@ const LAYERS: readonly (readonly (readonly string[])[])[] = [
   [['partners']],
   [['delivery']],
   [['modules', 'node.ts']],
+  [['ocpp']],
   [['admin']],
   [['app.ts', 'app']],
   [['openapi']],

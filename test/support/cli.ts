@@ -103,6 +103,43 @@ export async function ocpi(...args: string[]): Promise<string> {
   return stdout;
 }
 
+/**
+ * Starts a long-running `ocpi` command (e.g. `ocpi charger`) as its own process; resolves
+ * once its output matches `ready`, with the child and its output so far.
+ */
+export function spawnOcpi(
+  args: string[],
+  ready: RegExp,
+): Promise<{ child: ChildProcess; output(): string; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, [...OCPI_FROM_SOURCE, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  running.set(child, exited);
+  void exited.then(() => running.delete(child));
+  let out = '';
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await exited;
+  };
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`ocpi ${args[0]} did not get ready: ${out}`)), 60_000);
+    const read = (chunk: Buffer) => {
+      out += chunk.toString();
+      if (ready.test(out)) {
+        clearTimeout(timer);
+        resolve({ child, output: () => out, stop });
+      }
+    };
+    child.stdout?.on('data', read);
+    child.stderr?.on('data', read);
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`ocpi ${args[0]} exited with ${code ?? signal}: ${out}`));
+    });
+  });
+}
+
 /** A port free on 127.0.0.1 right now, for a node that must come back on the same one. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -1,0 +1,68 @@
+import type { Server } from 'node:http';
+import type { ChargerGateway } from '../modules/commands/gateway.ts';
+import type { Publisher } from '../modules/objects/publisher.ts';
+import type { OcpiNode } from '../node.ts';
+import { ChargerRepository } from '../store/charger-repository.ts';
+import { type AddedCharger, type Charger, ChargerRegistry, type NewCharger } from './chargers.ts';
+import { OcppBridge, type OcppOptions } from './csms.ts';
+import { Ocpp16Gateway } from './gateway-16.ts';
+
+export type { AddedCharger, Charger, NewCharger, OcppOptions };
+export { OcppBridge };
+
+/** The chargers of the OCPP bridge, as `app.ocpi.chargers` offers them. */
+export interface ChargersApi {
+  /**
+   * Binds a charger to one of our Locations (OCPI 2003 when it is not ours, 2001 for a
+   * taken id, a password outside 16–40 characters, or a mapping to an EVSE the Location
+   * does not have). Gives back its password: the only time it is shown.
+   */
+  add(charger: NewCharger): Promise<AddedCharger>;
+  list(): Promise<Charger[]>;
+  get(id: string): Promise<Charger | undefined>;
+  /** Forgets a charger, closing its connection if it has one; false when there was none. */
+  remove(id: string): Promise<boolean>;
+}
+
+/** The OCPP side of a node: its chargers, and the endpoint they connect to when enabled. */
+export interface Ocpp {
+  chargers: ChargersApi;
+  /** The endpoint; absent unless `ocpp.enabled`. */
+  bridge?: OcppBridge;
+  /** Commands to the connected chargers (with the endpoint only). */
+  gateway?: ChargerGateway;
+  /** Serves the endpoint on `server` (nothing when disabled). */
+  attach(server: Server): void;
+  /** Closes the chargers' connections; their EVSEs are UNKNOWN once it resolves. */
+  close(): Promise<void>;
+}
+
+/** The charger registry of a node, and its OCPP endpoint when `options.enabled`. */
+export function createOcpp(
+  node: OcpiNode,
+  locations: Publisher<'locations'>,
+  options: OcppOptions = {},
+): Ocpp {
+  const registry = new ChargerRegistry(new ChargerRepository(node.store.db), locations);
+  const bridge = options.enabled
+    ? new OcppBridge({ chargers: registry, locations, clock: node.clock, log: node.log }, options)
+    : undefined;
+  return {
+    chargers: {
+      add: (charger) => registry.add(charger),
+      list: () => registry.list(),
+      get: (id) => registry.get(id),
+      remove: async (id) => {
+        if (!(await registry.get(id))) return false;
+        // Closed while it is still known, so that its EVSEs become UNKNOWN.
+        await bridge?.disconnect(id);
+        return registry.remove(id);
+      },
+    },
+    ...(bridge ? { bridge, gateway: new Ocpp16Gateway(bridge, registry) } : {}),
+    attach: (server) => bridge?.attach(server),
+    close: async () => {
+      await bridge?.close();
+    },
+  };
+}
