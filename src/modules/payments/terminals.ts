@@ -100,7 +100,12 @@ export function terminalsApi(node: OcpiNode, store: PaymentsStore, wake: () => v
       (t) => which.partnerId === undefined || t.partnerId === which.partnerId,
     );
     const [first] = found;
-    if (!first) throw new OcpiError('OCPI_ERR_UNKNOWN_OBJECT', `unknown Terminal ${terminalId}`);
+    if (!first)
+      throw new OcpiError(
+        'OCPI_ERR_UNKNOWN_OBJECT',
+        `unknown Terminal ${terminalId}: no PTP partner${which.partnerId ? ` ${which.partnerId}` : ''} posted a Terminal of that id`,
+        { httpStatus: 404 },
+      );
     if (found.length > 1)
       throw OcpiError.invalid(
         `Terminal ${terminalId} was posted by ${found.length} partners (${found.map((t) => t.partnerId).join(', ')})`,
@@ -148,7 +153,9 @@ export function terminalsApi(node: OcpiNode, store: PaymentsStore, wake: () => v
       const given = readTerminal(input, now());
       const activation = await activationOf(given, options, store.db);
       if (options.activationId !== undefined && !activation)
-        throw new OcpiError('OCPI_ERR_UNKNOWN_OBJECT', `unknown activation request ${options.activationId}`);
+        throw new OcpiError('OCPI_ERR_UNKNOWN_OBJECT', `unknown activation request ${options.activationId}`, {
+          httpStatus: 404,
+        });
       const to = options.partnerId ?? activation?.partnerId;
       const partners = to
         ? [await paymentsPartner(node, to, 'RECEIVER')]
