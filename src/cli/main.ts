@@ -21,8 +21,9 @@ Commands:
                               send a command and follow its result and session
   profile <set|get|clear> <CC*PID> <session-id> [--limit 11000 --unit W | --duration 900]
                               set, get or clear a session's charging profile at a CPO
-  terminals [assign <terminal-id> --location <id> [--evse <uid>]...]
-                              payment terminals (OCPI 2.3.0): list them; a CPO assigns one
+  terminals [assign <terminal-id> --location <id> [--evse <uid>]... | activations [--open]]
+                              payment terminals (OCPI 2.3.0): list them; a CPO assigns one;
+                              a PTP sees the activation requests
   demo                        a CPO and an eMSP in one process: START_SESSION to CDR
   validate <version> <ObjectName> <file.json> [--patch]
                               check a partner's JSON against the spec
