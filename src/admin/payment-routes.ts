@@ -4,12 +4,20 @@ import type { PaymentsApi } from '../modules/payments/service.ts';
 import type { OcpiNode } from '../node.ts';
 import { envelope } from '../transport/envelope.ts';
 import { partnerNamed } from './partner-named.ts';
-import { AssignBody, TerminalAnswer, TerminalIdParams, TerminalsAnswer } from './schemas.ts';
+import {
+  ActivationsAnswer,
+  ActivationsQuery,
+  AssignBody,
+  TerminalAnswer,
+  TerminalIdParams,
+  TerminalsAnswer,
+} from './schemas.ts';
 
 /**
  * Payments (2.3.0): `GET /terminals` lists the node's Terminals (a PTP's own; at a CPO the
  * ones PTP partners posted, with the partner), `POST /terminals/:id/assign` assigns one to
- * Locations and/or EVSEs (CPO), which PATCHes it at its PTP through the outbox.
+ * Locations and/or EVSEs (CPO), which PATCHes it at its PTP through the outbox, and
+ * `GET /terminals/activations` lists the terminal activation requests CPO partners sent (PTP).
  */
 export function adminPaymentRoutes(app: FastifyInstance, node: OcpiNode, payments: PaymentsApi): void {
   const config = { ocpiAuth: 'none' as const };
@@ -17,6 +25,13 @@ export function adminPaymentRoutes(app: FastifyInstance, node: OcpiNode, payment
 
   routes.get('/terminals', { config, schema: { response: { 200: TerminalsAnswer } } }, async () =>
     envelope(await payments.terminals.list()),
+  );
+
+  routes.get(
+    '/terminals/activations',
+    { config, schema: { querystring: ActivationsQuery, response: { 200: ActivationsAnswer } } },
+    async (request) =>
+      envelope(await payments.activations.list(request.query.open === 'true' ? { open: true } : {})),
   );
 
   routes.post(

@@ -251,6 +251,30 @@ const TerminalRow = Type.Object({
   partnerId: Type.String(),
   terminal: JsonObject(),
   linked: Type.Array(Type.String()),
+  /** When a CPO deactivated it; absent while active. */
+  deactivatedAt: Opt(Type.String({ format: 'date-time' })),
 });
 export const TerminalsAnswer = answer(Type.Array(TerminalRow));
+
+/** GET /admin/terminals/activations: the activation requests CPO partners sent (PTP). */
+export const ActivationsAnswer = answer(
+  Type.Array(
+    Type.Object({
+      id: Type.String(),
+      partnerId: Type.String(),
+      activation: JsonObject(),
+      receivedAt: Type.String({ format: 'date-time' }),
+      answered: Opt(Type.Object({ terminalKey: Type.String(), at: Type.String({ format: 'date-time' }) })),
+    }),
+  ),
+);
+
+/** ?open=true: only the activation requests not answered yet. */
+export const ActivationsQuery = Type.Object({
+  open: Opt(
+    Type.Union([Type.Literal('true'), Type.Literal('false')], {
+      description: 'true: only the requests not answered yet',
+    }),
+  ),
+});
 export const TerminalAnswer = answer(JsonObject());

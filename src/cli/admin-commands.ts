@@ -1,11 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { Type } from '@sinclair/typebox';
-import { Value } from '@sinclair/typebox/value';
-import { ADMIN_OPTIONS, adminConnection, streamNdjson } from './admin-connection.ts';
+import { ADMIN_OPTIONS, adminCall, adminConnection, streamNdjson } from './admin-connection.ts';
 import {
   AddedChargerReply,
-  AdminReply,
   ChargerReply,
   DeadLetterReply,
   LoadReply,
@@ -16,37 +14,6 @@ import {
   readReply,
   UnregisterReply,
 } from './admin-replies.ts';
-
-async function adminCall(
-  node: string,
-  adminToken: string,
-  method: string,
-  path: string,
-  body?: unknown,
-  query = '',
-): Promise<unknown> {
-  const res = await fetch(`${node.replace(/\/+$/, '')}/admin${path}${query}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${adminToken}`,
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-    },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await res.text();
-  let reply: unknown;
-  try {
-    reply = JSON.parse(text);
-  } catch {
-    // Not JSON: not an envelope either, said just below.
-  }
-  if (!Value.Check(AdminReply, reply))
-    throw new Error(`HTTP ${res.status} from ${node}: ${text.slice(0, 200)}`);
-  if (res.status >= 300 || reply.status_code !== 1000) {
-    throw new Error(`${reply.status_message ?? 'failed'} (HTTP ${res.status}, OCPI ${reply.status_code})`);
-  }
-  return reply.data;
-}
 
 function describePartner(p: PartnerReply): string {
   const parties = p.parties.map((r) => `${r.countryCode}*${r.partyId} ${r.role}`).join(', ') || '-';

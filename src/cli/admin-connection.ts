@@ -1,4 +1,6 @@
+import { Value } from '@sinclair/typebox/value';
 import { isJsonObject, type JsonObject } from '../model/json.ts';
+import { AdminReply } from './admin-replies.ts';
 
 /** The options every command that talks to a running node's admin API takes. */
 export const ADMIN_OPTIONS = {
@@ -15,6 +17,41 @@ export function adminConnection(values: { node?: string; 'admin-token'?: string 
   const adminToken = values['admin-token'] ?? env.OCPI_ADMIN_TOKEN;
   if (!adminToken) throw new Error('--admin-token (or OCPI_ADMIN_TOKEN) is required');
   return { node, adminToken };
+}
+
+/**
+ * One call to the node's admin API; resolves to the reply's data. Anything but an OCPI 1000
+ * envelope throws, saying the node's status_message and the HTTP and OCPI codes.
+ */
+export async function adminCall(
+  node: string,
+  adminToken: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  query = '',
+): Promise<unknown> {
+  const res = await fetch(`${node.replace(/\/+$/, '')}/admin${path}${query}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${adminToken}`,
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await res.text();
+  let reply: unknown;
+  try {
+    reply = JSON.parse(text);
+  } catch {
+    // Not JSON: not an envelope either, said just below.
+  }
+  if (!Value.Check(AdminReply, reply))
+    throw new Error(`HTTP ${res.status} from ${node}: ${text.slice(0, 200)}`);
+  if (res.status >= 300 || reply.status_code !== 1000) {
+    throw new Error(`${reply.status_message ?? 'failed'} (HTTP ${res.status}, OCPI ${reply.status_code})`);
+  }
+  return reply.data;
 }
 
 /** POSTs to an admin route that streams NDJSON, and yields its lines as they arrive. */

@@ -28,8 +28,9 @@ Commands:
   charger --url ws://127.0.0.1:3000/ocpp --id CP-1 [--password <p>] [--connectors 2]
                               a simulated OCPP 1.6 charger: boots, reports its status,
                               heartbeats, answers remote starts, stops and unlocks
-  terminals [assign <terminal-id> --location <id> [--evse <uid>]...]
-                              payment terminals (OCPI 2.3.0): list them; a CPO assigns one
+  terminals [assign <terminal-id> --location <id> [--evse <uid>]... | activations [--open]]
+                              payment terminals (OCPI 2.3.0): list them; a CPO assigns one;
+                              a PTP sees the activation requests
   demo                        a CPO and an eMSP in one process: START_SESSION to CDR
   validate <version> <ObjectName> <file.json> [--patch]
                               check a partner's JSON against the spec

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FinancialAdviceConfirmation, Terminal, TerminalActivation } from '../../src/model/v230/payments.ts';
 import { compileValidator } from '../../src/model/validate.ts';
+import { ReceivedFac } from '../../src/modules/payments/read.ts';
 import { baseUrl, call } from '../support/nodes.ts';
 import { eventually, tokenOf } from '../support/pair.ts';
 import { type PaymentsPair, startPaymentsPair, terminal } from '../support/payments.ts';
@@ -18,6 +19,8 @@ const strict = {
   Terminal: compileValidator(Terminal),
   FinancialAdviceConfirmation: compileValidator(FinancialAdviceConfirmation),
   TerminalActivation: compileValidator(TerminalActivation),
+  // A failed capture's FAC, served as received (without eft_data): see src/modules/payments/read.ts.
+  ReceivedFac: compileValidator(ReceivedFac),
 };
 
 type Target = 'cpo-terminal' | 'cpo-fac' | 'ptp-activate' | 'ptp-patch' | 'ptp-put';
@@ -74,12 +77,15 @@ describe('the spec examples of Payments at our endpoints', () => {
       await served(`${receiver(pair.cpo)}/terminals/${String(body.terminal_id)}`, ptpToken, 'Terminal');
     } else if (target === 'cpo-fac') {
       await post(`${receiver(pair.cpo)}/financial-advice-confirmations`, ptpToken);
+      const failed = body.eft_data === undefined;
       const fac = await served(
         `${receiver(pair.cpo)}/financial-advice-confirmations/${String(body.id)}`,
         ptpToken,
-        'FinancialAdviceConfirmation',
+        failed ? 'ReceivedFac' : 'FinancialAdviceConfirmation',
       );
       expect(fac.authorization_reference).toBe(body.authorization_reference);
+      // Nothing made up: a failed capture has no EFT data, and none is served.
+      if (failed) expect(fac).not.toHaveProperty('eft_data');
     } else if (target === 'ptp-activate') {
       const seen = new Promise<unknown>((resolve) =>
         pair.ptp.ocpi.events.once('received', (event: { object: unknown }) => resolve(event.object)),

@@ -1,6 +1,8 @@
 import type { FastifyRequest } from 'fastify';
+import type { OcpiNode } from '../../node.ts';
 import type { Partner } from '../../partners/types.ts';
 import { OcpiError } from '../../transport/errors.ts';
+import { PaymentsStore } from './store.ts';
 
 /** The authenticated partner of a request: identity comes from the token, never from a body. */
 export function callerOf(request: FastifyRequest): Partner {
@@ -25,4 +27,16 @@ export interface PaymentsReceived {
   kind: 'terminal' | 'fac' | 'activation' | 'deactivation';
   partnerId: string;
   object: unknown;
+  /** kind 'activation': the id to answer it by (terminals.put(…, { activationId })). */
+  activationId?: string;
+}
+
+/** What the receiver and the sender routes share: the store, the clock, the announcements. */
+export function paymentsContext(node: OcpiNode) {
+  return {
+    store: new PaymentsStore(node.store.db),
+    now: () => new Date(node.clock.now()),
+    announce: (event: Omit<PaymentsReceived, 'module'>) =>
+      node.events.emit('received', { module: 'payments', ...event }),
+  };
 }

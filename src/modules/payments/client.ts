@@ -79,20 +79,33 @@ export function messageOf(node: OcpiNode, call: PaymentsCall): OutboxMessage {
   };
 }
 
+/** A call to a partner's Payments interface about one object, for the outbox. */
+export function callTo(
+  to: { partner: Partner; url: string },
+  side: PaymentsSide,
+  method: PaymentsCall['method'],
+  path: string[],
+  orderingKey: string,
+  body: unknown,
+): PaymentsCall {
+  return { ...to, side, method, path, orderingKey, body };
+}
+
 /**
- * Writes our change and its calls in one transaction (all or nothing), then wakes the
- * delivery worker.
+ * Runs our change in one transaction with the calls it makes (all or nothing), then wakes
+ * the delivery worker. `work` may lock the rows it reads (FOR UPDATE): two changes of one
+ * object then follow each other, each seeing what the other wrote.
  */
-export async function writeAndSend(
+export async function writeAndSend<R>(
   node: OcpiNode,
   wake: () => void,
-  write: (trx: Kysely<Database>) => Promise<void>,
-  calls: PaymentsCall[],
-): Promise<void> {
-  const messages = calls.map((c) => messageOf(node, c));
-  await node.store.db.transaction().execute(async (trx) => {
-    await write(trx);
-    for (const message of messages) await enqueue(trx, message);
+  work: (trx: Kysely<Database>) => Promise<{ result: R; calls: PaymentsCall[] }>,
+): Promise<R> {
+  const { result, sent } = await node.store.db.transaction().execute(async (trx) => {
+    const done = await work(trx);
+    for (const call of done.calls) await enqueue(trx, messageOf(node, call));
+    return { result: done.result, sent: done.calls.length };
   });
-  if (messages.length > 0) wake();
+  if (sent > 0) wake();
+  return result;
 }

@@ -1,6 +1,8 @@
+import { type Static, Type } from '@sinclair/typebox';
 import { formatDateTime } from '../../model/datetime.ts';
 import { isJsonObject, type JsonObject } from '../../model/json.ts';
 import { parseObject, withoutNulls } from '../../model/objects.ts';
+import { Obj } from '../../model/primitives.ts';
 import { FinancialAdviceConfirmation, Terminal, TerminalActivation } from '../../model/v230/payments.ts';
 import { compileValidator, describeIssues, parseBody } from '../../model/validate.ts';
 import { OcpiError } from '../../transport/errors.ts';
@@ -20,12 +22,26 @@ import { OcpiError } from '../../transport/errors.ts';
  *   incl_vat - excl_vat when that is not 0;
  * - a FAC without eft_data (card. +) is accepted only when the capture did not succeed
  *   (payment_financial_advice_confirmation_example_failure.json): there is no EFT data of a
- *   failed capture. It is kept with eft_data [capture_status_message, else the code], so that
- *   what we serve stays a valid FAC. A SUCCESS/PARTIAL_SUCCESS without eft_data is 2001.
+ *   failed capture. A SUCCESS/PARTIAL_SUCCESS without eft_data is 2001.
+ *
+ * The one place where we serve an object the way the spec's own example shows rather than
+ * per its property table: a failed capture's FAC is stored and served as received, without
+ * eft_data. The table's `+` would have us make EFT data up (we used to serve
+ * [capture_status_message]), but that would put on an invoice "EFT data" no terminal ever
+ * printed, which is worse than a missing field; the spec's failure example and the nature of
+ * a failed capture both say there is none. Hence ReceivedFac: the FAC with eft_data optional,
+ * and required again by readFac for every capture that succeeded.
  */
 
+/** A FAC as we keep and serve it: eft_data may be absent when the capture failed (see above). */
+export const ReceivedFac = Obj({
+  ...FinancialAdviceConfirmation.properties,
+  eft_data: Type.Optional(FinancialAdviceConfirmation.properties.eft_data),
+});
+export type ReceivedFac = Static<typeof ReceivedFac>;
+
 const terminalValidator = compileValidator(Terminal);
-const facValidator = compileValidator(FinancialAdviceConfirmation);
+const facValidator = compileValidator(ReceivedFac);
 const activationValidator = compileValidator(TerminalActivation);
 
 /** A stored (already checked) Terminal, typed. */
@@ -34,8 +50,13 @@ export function asTerminal(data: unknown): Terminal {
 }
 
 /** A stored (already checked) FAC, typed. */
-export function asFac(data: unknown): FinancialAdviceConfirmation {
+export function asFac(data: unknown): ReceivedFac {
   return parseBody(facValidator, data, 'stored FinancialAdviceConfirmation');
+}
+
+/** A stored (already checked) activation request, typed. */
+export function readActivationStored(data: unknown): TerminalActivation {
+  return parseBody(activationValidator, data, 'stored Terminal activation');
 }
 
 function objectBody(body: unknown, what: string): JsonObject {
@@ -103,16 +124,17 @@ function priceOf(value: unknown): unknown {
   return { before_taxes: excl, ...(vat !== 0 ? { taxes: [{ name: 'VAT', amount: vat }] } : {}) };
 }
 
-/** A FinancialAdviceConfirmation (CPO receiver, or ours given to the API). */
-export function readFac(body: unknown, now: Date): FinancialAdviceConfirmation {
+/** A FinancialAdviceConfirmation (CPO receiver, or ours given to the API), kept as received. */
+export function readFac(body: unknown, now: Date): ReceivedFac {
   const json = withLastUpdated(objectBody(body, 'FinancialAdviceConfirmation'), now);
   const read: JsonObject = { ...json, total_costs: priceOf(json.total_costs) };
   const eft = read.eft_data;
   const code = read.capture_status_code;
+  const failed = typeof code === 'string' && code !== 'SUCCESS' && code !== 'PARTIAL_SUCCESS';
   const noEft = eft === undefined || (Array.isArray(eft) && eft.length === 0);
-  if (noEft && typeof code === 'string' && code !== 'SUCCESS' && code !== 'PARTIAL_SUCCESS') {
-    const message = read.capture_status_message;
-    read.eft_data = [typeof message === 'string' && message !== '' ? message : code];
-  }
-  return asFac(checked('FinancialAdviceConfirmation', read));
+  if (!(failed && noEft)) return asFac(checked('FinancialAdviceConfirmation', read));
+  // A failed capture without EFT data: the table's checks of every other field (a stand-in
+  // eft_data for the check only), then kept without it.
+  const { eft_data: _none, ...rest } = checked('FinancialAdviceConfirmation', { ...read, eft_data: ['-'] });
+  return asFac(rest);
 }

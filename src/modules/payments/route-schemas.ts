@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { type TSchema, Type } from '@sinclair/typebox';
 import { schemaOf } from '../../model/objects.ts';
 import { CiString } from '../../model/primitives.ts';
 import { FinancialAdviceConfirmation, Terminal, TerminalActivation } from '../../model/v230/payments.ts';
@@ -16,118 +16,139 @@ const tag = 'payments';
 export const FAC_PATHS = ['financial-advice-confirmations', 'financial_advice_confirmations'] as const;
 
 export const TerminalParams = Type.Object({
-  terminal_id: CiString(36, { description: 'Terminal.terminal_id' }),
+  terminal_id: CiString(36, { description: 'Terminal.terminal_id (a CiString: any case finds it)' }),
 });
 export const FacParams = Type.Object({
-  financial_advice_confirmation_id: CiString(36, { description: 'FinancialAdviceConfirmation.id' }),
+  financial_advice_confirmation_id: CiString(36, {
+    description: 'FinancialAdviceConfirmation.id (a CiString: any case finds it)',
+  }),
 });
 
 const doc = (operationId: string, summary: string) => ({ operationId, summary, tag });
 
+/** A route that takes a body (when the spec gives one) and answers with the bare envelope. */
+function accepting(operationId: string, summary: string, body?: TSchema) {
+  return {
+    response: { 200: enveloped() },
+    openapi: { ...doc(operationId, summary), ...(body ? { body: { schema: body, required: true } } : {}) },
+  };
+}
+
+/** A route that answers with one object. */
+function answering<P extends TSchema>(params: P, data: TSchema, operationId: string, summary: string) {
+  return { params, response: { 200: enveloped(data) }, openapi: doc(operationId, summary) };
+}
+
+/** A route that answers with a page of objects (Link, X-Total-Count, X-Limit). */
+function paging(data: TSchema, operationId: string, summary: string) {
+  return {
+    querystring: PageQuery,
+    response: { 200: enveloped(Type.Array(data)) },
+    openapi: {
+      ...doc(operationId, summary),
+      responses: { 200: { description: 'The envelope; `data` holds the page', headers: PAGE_HEADERS } },
+    },
+  };
+}
+
+/** What a FAC's GET says about eft_data (read.ts says why). */
+const FAILED_FAC = '; the FAC of a failed capture is served as received, without eft_data';
+
 // --- Receiver (CPO) ---
 
-export const receiverPostTerminal = {
-  response: { 200: enveloped() },
-  openapi: {
-    ...doc('receiverPostTerminal', 'A PTP creates (or replaces) one of its Terminals at the CPO'),
-    body: { schema: Terminal, required: true },
-  },
-};
+export const receiverPostTerminal = accepting(
+  'receiverPostTerminal',
+  'A PTP creates (or replaces, or reactivates) one of its Terminals at the CPO',
+  Terminal,
+);
 
-export const receiverGetTerminal = {
-  params: TerminalParams,
-  response: { 200: enveloped(Terminal) },
-  openapi: doc('receiverGetTerminal', 'Our copy of a Terminal the calling PTP posted'),
-};
+export const receiverGetTerminal = answering(
+  TerminalParams,
+  Terminal,
+  'receiverGetTerminal',
+  'Our copy of a Terminal the calling PTP posted',
+);
 
-export const receiverPostFac = {
-  response: { 200: enveloped() },
-  openapi: {
-    ...doc(
-      'receiverPostFinancialAdviceConfirmation',
-      'A PTP confirms the capture of a payment (linked to the Session and CDR by authorization_reference)',
-    ),
-    body: { schema: FinancialAdviceConfirmation, required: true },
-  },
-};
+export const receiverPostFac = accepting(
+  'receiverPostFinancialAdviceConfirmation',
+  'A PTP confirms the capture of a payment (linked to the Session and CDR by authorization_reference)',
+  FinancialAdviceConfirmation,
+);
 
-export const receiverGetFac = {
-  params: FacParams,
-  response: { 200: enveloped(FinancialAdviceConfirmation) },
-  openapi: doc(
-    'receiverGetFinancialAdviceConfirmation',
-    'Our copy of a FinancialAdviceConfirmation the calling PTP posted',
-  ),
-};
+export const receiverGetFac = answering(
+  FacParams,
+  FinancialAdviceConfirmation,
+  'receiverGetFinancialAdviceConfirmation',
+  `Our copy of a FinancialAdviceConfirmation the calling PTP posted${FAILED_FAC}`,
+);
 
 // --- Sender (PTP) ---
 
-export const senderListTerminals = {
-  querystring: PageQuery,
-  response: { 200: enveloped(Type.Array(Terminal)) },
-  openapi: {
-    ...doc('senderListTerminals', 'Our Terminals linked to the calling CPO, a page at a time'),
-    responses: { 200: { description: 'The envelope; `data` holds the page', headers: PAGE_HEADERS } },
-  },
-};
+export const senderListTerminals = paging(
+  Terminal,
+  'senderListTerminals',
+  'Our active Terminals linked to the calling CPO, a page at a time (deactivated ones are left out)',
+);
 
-export const senderGetTerminal = {
-  params: TerminalParams,
-  response: { 200: enveloped(Terminal) },
-  openapi: doc('senderGetTerminal', 'One of our Terminals linked to the calling CPO'),
-};
+export const senderGetTerminal = answering(
+  TerminalParams,
+  Terminal,
+  'senderGetTerminal',
+  'One of our Terminals linked to the calling CPO (also when deactivated)',
+);
 
 export const senderPutTerminal = {
   params: TerminalParams,
-  response: { 200: enveloped() },
-  openapi: {
-    ...doc('senderPutTerminal', 'The CPO updates a Terminal (customer_reference, invoice_base_url)'),
-    body: { schema: Terminal, required: true },
-  },
+  ...accepting(
+    'senderPutTerminal',
+    'The CPO updates a Terminal (customer_reference, invoice_base_url)',
+    Terminal,
+  ),
 };
 
 export const senderPatchTerminal = {
   params: TerminalParams,
-  response: { 200: enveloped() },
-  openapi: {
-    ...doc('senderPatchTerminal', 'The CPO assigns Locations and/or EVSEs to a Terminal'),
-    body: { schema: schemaOf('2.3.0', 'Terminal', 'patch'), required: true },
-  },
+  ...accepting(
+    'senderPatchTerminal',
+    'The CPO assigns Locations and/or EVSEs to a Terminal',
+    schemaOf('2.3.0', 'Terminal', 'patch'),
+  ),
 };
 
-export const senderActivateTerminal = {
-  response: { 200: enveloped() },
-  openapi: {
-    ...doc('senderActivateTerminal', 'The CPO asks for a terminal to be activated (the PTP then POSTs it)'),
-    body: { schema: TerminalActivation, required: true },
-  },
-};
+export const senderActivateTerminal = accepting(
+  'senderActivateTerminal',
+  'The CPO asks for a terminal to be activated (the PTP then POSTs it)',
+  TerminalActivation,
+);
 
 export const senderDeactivateTerminal = {
   params: TerminalParams,
-  response: { 200: enveloped() },
-  openapi: doc('senderDeactivateTerminal', 'The CPO asks for a Terminal to be deactivated'),
+  ...accepting(
+    'senderDeactivateTerminal',
+    'The CPO deactivates a Terminal: it leaves the Terminals list until the PTP posts it again',
+  ),
 };
 
-export const senderListFacs = {
-  querystring: PageQuery,
-  response: { 200: enveloped(Type.Array(FinancialAdviceConfirmation)) },
-  openapi: {
-    ...doc(
-      'senderListFinancialAdviceConfirmations',
-      'Our FinancialAdviceConfirmations sent to the calling CPO, a page at a time',
-    ),
-    responses: { 200: { description: 'The envelope; `data` holds the page', headers: PAGE_HEADERS } },
-  },
-};
+export const senderListFacs = paging(
+  FinancialAdviceConfirmation,
+  'senderListFinancialAdviceConfirmations',
+  `Our FinancialAdviceConfirmations sent to the calling CPO, a page at a time${FAILED_FAC}`,
+);
 
-export const senderGetFac = {
-  params: FacParams,
-  response: { 200: enveloped(FinancialAdviceConfirmation) },
-  openapi: doc('senderGetFinancialAdviceConfirmation', 'One of our FinancialAdviceConfirmations'),
-};
+export const senderGetFac = answering(
+  FacParams,
+  FinancialAdviceConfirmation,
+  'senderGetFinancialAdviceConfirmation',
+  `One of our FinancialAdviceConfirmations${FAILED_FAC}`,
+);
 
-/** The same route under the `financial_advice_confirmations` alias: served, not documented twice. */
-export function alias<S extends object>(schema: S): S & { openapi: false } {
-  return { ...schema, openapi: false };
+/**
+ * Each FAC path with the schema to declare there: the documented one, then the
+ * `financial_advice_confirmations` alias, served but not documented twice.
+ */
+export function facPaths<S extends object>(schema: S): Array<readonly [string, S]> {
+  return [
+    [FAC_PATHS[0], schema],
+    [FAC_PATHS[1], { ...schema, openapi: false }],
+  ];
 }

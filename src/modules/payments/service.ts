@@ -2,14 +2,16 @@ import type { Session } from '../../model/v230/sessions.ts';
 import type { OcpiNode } from '../../node.ts';
 import { PaymentsStore } from './store.ts';
 
-export type { Confirmation, PaymentsApi, TerminalAssignment, WhichPtp } from './api.ts';
-export type { StoredFac, StoredTerminal } from './store.ts';
+export type { StoredActivation } from './activations.ts';
+export type { Confirmation, PaymentsApi, StoredFac } from './api.ts';
+export type { ReceivedFac } from './read.ts';
+export type { PutOptions, StoredTerminal, TerminalAssignment, WhichPtp } from './terminals.ts';
 
 /**
  * The invoice_reference_id of our CDR of a Session (CPO side), or undefined for none. The
  * rule: the Session was started by a PTP partner (its token's party is a PTP party of a
  * registered partner), it has an authorization_reference, and a Terminal that partner posted
- * to us is assigned to the Session's Location (location_ids) or EVSE (evse_uids) and says
+ * to us, and not deactivated, is assigned to the Session's Location (location_ids) or EVSE (evse_uids) and says
  * invoice_creator CPO. Then the CPO issues the invoice, found at invoice_base_url +
  * authorization_reference, so the reference is the authorization_reference (CiString 36,
  * within invoice_reference_id's 39). Otherwise the PTP invoices and the CDR carries none,
@@ -27,9 +29,13 @@ export async function invoiceReferenceFor(node: OcpiNode, session: Session): Pro
       p.partyId.toUpperCase() === party_id.toUpperCase(),
   );
   if (!partner || !isPtp) return undefined;
-  const { items } = await new PaymentsStore(node.store.db).listTerminals({ partnerId: partner.id });
+  // A Terminal we deactivated serves no longer.
+  const { items } = await new PaymentsStore(node.store.db).terminals.list({
+    partnerId: partner.id,
+    active: true,
+  });
   const serving = items.find(
-    ({ terminal }) =>
+    ({ object: terminal }) =>
       terminal.invoice_creator === 'CPO' &&
       ((terminal.location_ids ?? []).includes(session.location_id) ||
         (terminal.evse_uids ?? []).includes(session.evse_uid)),

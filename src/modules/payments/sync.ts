@@ -23,7 +23,7 @@ export async function syncTerminals(
     if (page.total !== undefined) progress.total = page.total;
     for (const item of page.items) {
       try {
-        await store.putTerminal(partner.id, readTerminal(item, new Date(node.clock.now())));
+        await store.terminals.put(partner.id, readTerminal(item, new Date(node.clock.now())));
         progress.received++;
       } catch (err) {
         progress.skipped++;
