@@ -52,7 +52,7 @@ export const ocpiPlugin: FastifyPluginCallback<OcpiAppOptions> = fp<OcpiAppOptio
     });
     const commands = wireCommands(node, options.commands, publishers, wake);
     const profiles = wireChargingProfiles(node, options, commands, wake);
-    const bookings = wireBookings(node, wake, commands, publishers);
+    const bookings = wireBookings(node, wake, commands, publishers, options.bookings);
     modules.push(
       ...enabledModules(
         [
@@ -86,10 +86,14 @@ function startAndStop(app: FastifyInstance, parts: NodeParts, ownsStore: boolean
     delivery.start();
     await commands.cpo.resume();
     await profiles.cpo.resume();
-    if (node.parties.some((p) => p.role === 'CPO')) await bookings.evseStatus.resume();
+    if (node.parties.some((p) => p.role === 'CPO')) {
+      await bookings.evseStatus.resume();
+      await bookings.noShows.resume();
+    }
   });
   app.addHook('onClose', async () => {
     bookings.evseStatus.stop();
+    bookings.noShows.stop();
     commands.cpo.stop();
     commands.emsp.stop();
     profiles.cpo.stop();

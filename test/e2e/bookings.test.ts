@@ -47,7 +47,7 @@ describe.each(STORES)('bookings end to end (%s)', (_name, store) => {
     expect(changed.booking_requests).toHaveLength(2);
     await eventually(async () => lastPush('R1')?.booking_requests.length === 2);
 
-    const canceled = await pair.emsp.ocpi.bookings.cancel(pair.cpoAtEmsp, 'R1', 'TRAFFIC');
+    const canceled = await pair.emsp.ocpi.bookings.cancelRequest(pair.cpoAtEmsp, 'R1', 'TRAFFIC');
     expect(canceled).toMatchObject({
       reservation_status: 'CANCELED',
       canceled: { cancellation_reason: 'TRAFFIC', who_canceled: 'EMSP' },

@@ -11,6 +11,7 @@ import * as m009 from './009_active_profiles.ts';
 import * as m010 from './010_command_party.ts';
 import * as m011 from './011_payments.ts';
 import * as m012 from './012_bookings.ts';
+import * as m014 from './014_booking_evse_shown.ts';
 
 /** Ordered migrations. Append only: never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +27,6 @@ export const migrations: Record<string, Migration> = {
   '010_command_party': m010,
   '011_payments': m011,
   '012_bookings': m012,
+  // 013 is kept for the OCPP bridge's chargers table (branch ocpp).
+  '014_booking_evse_shown': m014,
 };
