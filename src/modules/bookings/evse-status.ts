@@ -77,7 +77,8 @@ export class BookedEvseStatus {
    * Sets the EVSE's status to `to` when it is `from` now; failures are logged. Every
    * instance runs these timers: the change is written (and pushed) in one transaction with
    * a conditional move of the booking's `evse_shown` ('' → RESERVED, RESERVED → RELEASED),
-   * so of several instances exactly one publishes it.
+   * so of several instances exactly one publishes it. Emits `booking-evse-status`
+   * { bookingId, evseUid, status, written } after each attempt that found the EVSE `from`.
    */
   private set(booking: Booking, evseUid: string, from: string, to: string): void {
     const ref = { countryCode: booking.country_code, partyId: booking.party_id, id: booking.location_id };
@@ -96,6 +97,12 @@ export class BookedEvseStatus {
             return true;
           });
           if (written) this.wake();
+          this.node.events.emit('booking-evse-status', {
+            bookingId: booking.id,
+            evseUid,
+            status: to,
+            written,
+          });
           return;
         } catch (error) {
           // The Location changed while its PATCH was staged: look again.

@@ -54,10 +54,12 @@ export class NoShowTimers {
     this.timers.set(booking.id, timer);
   }
 
+  /** Emits `booking-no-show` { bookingId, booking } after each timer; `booking` only where it was written. */
   private fire(bookingId: string): void {
     this.timers.delete(bookingId);
     this.cpo
       .noShow(bookingId)
+      .then((booking) => this.node.events.emit('booking-no-show', { bookingId, booking }))
       .catch((err: Error) =>
         this.node.log.error({ err, booking: bookingId }, 'could not mark a booking NO_SHOW'),
       );
