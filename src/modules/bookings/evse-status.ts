@@ -78,17 +78,17 @@ export class BookedEvseStatus {
    * instance runs these timers: the change is written (and pushed) in one transaction with
    * a conditional move of the booking's `evse_shown` ('' → RESERVED, RESERVED → RELEASED),
    * so of several instances exactly one publishes it. Emits `booking-evse-status`
-   * { bookingId, evseUid, status, written } after each attempt that found the EVSE `from`.
+   * { bookingId, evseUid, status, written } after each attempt.
    */
   private set(booking: Booking, evseUid: string, from: string, to: string): void {
     const ref = { countryCode: booking.country_code, partyId: booking.party_id, id: booking.location_id };
     const [shownFrom, shownTo]: [EvseShown, EvseShown] =
       to === 'RESERVED' ? ['', 'RESERVED'] : ['RESERVED', 'RELEASED'];
-    const change = async () => {
+    const change = async (): Promise<boolean> => {
       for (;;) {
         const location = await this.locations.get(booking.location_id);
         const evse = location?.evses?.find((e) => e.uid === evseUid);
-        if (evse?.status !== from) return;
+        if (evse?.status !== from) return false;
         const staged = await this.locations.stagePatch(ref, [evseUid], { status: to });
         try {
           const written = await this.node.store.db.transaction().execute(async (trx) => {
@@ -97,24 +97,22 @@ export class BookedEvseStatus {
             return true;
           });
           if (written) this.wake();
-          this.node.events.emit('booking-evse-status', {
-            bookingId: booking.id,
-            evseUid,
-            status: to,
-            written,
-          });
-          return;
+          return written;
         } catch (error) {
           // The Location changed while its PATCH was staged: look again.
           if (!(error instanceof OcpiError && error.code === 'OCPI_ERR_RECIPIENTS_CHANGED')) throw error;
         }
       }
     };
-    change().catch((err: Error) =>
-      this.node.log.error(
-        { err, booking: booking.id, evse: evseUid },
-        'could not show the booked EVSE status',
-      ),
-    );
+    change()
+      .then((written) =>
+        this.node.events.emit('booking-evse-status', { bookingId: booking.id, evseUid, status: to, written }),
+      )
+      .catch((err: Error) =>
+        this.node.log.error(
+          { err, booking: booking.id, evse: evseUid },
+          'could not show the booked EVSE status',
+        ),
+      );
   }
 }
