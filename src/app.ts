@@ -64,7 +64,7 @@ export const ocpiPlugin: FastifyPluginCallback<OcpiAppOptions> = fp<OcpiAppOptio
       wake,
     );
     const profiles = wireChargingProfiles(node, options, commands, wake);
-    const bookings = wireBookings(node, wake, commands, publishers);
+    const bookings = wireBookings(node, wake, commands, publishers, options.bookings);
     modules.push(
       ...enabledModules(
         [
@@ -98,10 +98,14 @@ function startAndStop(app: FastifyInstance, parts: NodeParts, ownsStore: boolean
     delivery.start();
     await commands.cpo.resume();
     await profiles.cpo.resume();
-    if (node.parties.some((p) => p.role === 'CPO')) await bookings.evseStatus.resume();
+    if (node.parties.some((p) => p.role === 'CPO')) {
+      await bookings.evseStatus.resume();
+      await bookings.noShows.resume();
+    }
   });
   app.addHook('onClose', async () => {
     bookings.evseStatus.stop();
+    bookings.noShows.stop();
     commands.cpo.stop();
     commands.emsp.stop();
     profiles.cpo.stop();

@@ -6,6 +6,7 @@ import type { OutboundUrlPolicy } from '../client/url-guard.ts';
 import type { Clock } from '../clock.ts';
 import type { DeliveryWorkerOptions } from '../delivery/worker.ts';
 import { isSupportedVersion, type OcpiVersion } from '../model/versions.ts';
+import type { BookingApprover } from '../modules/bookings/service.ts';
 import type { ChargerGateway } from '../modules/commands/gateway.ts';
 import type { ResponseUrlPolicy } from '../modules/commands/response-url.ts';
 import type { ObjectServices } from '../modules/objects/service.ts';
@@ -94,6 +95,12 @@ export interface OcpiAppOptions {
      */
     rateLimit?: { requests: number; windowSeconds: number };
   };
+  /**
+   * Bookings (CPO, 2.3.0): `approve` decides each new booking request that passed the
+   * checks: RESERVED (the default without it), PENDING (decided later with
+   * app.ocpi.bookings.accept()/reject()) or REJECTED (answered and stored so).
+   */
+  bookings?: { approve?: BookingApprover };
   /** Delivery of pushes: retries, backoff, retry window before dead-lettering. */
   delivery?: Omit<DeliveryWorkerOptions, 'store' | 'registry' | 'http' | 'log' | 'wholeObject' | 'clock'>;
   /**

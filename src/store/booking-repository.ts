@@ -1,7 +1,7 @@
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Booking } from '../model/v230/bookings.ts';
 import type { Database } from './schema.ts';
-import type { BookingTable } from './schema-bookings.ts';
+import type { BookingTable, EvseShown } from './schema-bookings.ts';
 
 export type BookingRow = Selectable<BookingTable>;
 
@@ -85,6 +85,56 @@ export class BookingRepository {
       .where('status', 'in', [...ACTIVE_BOOKING_STATUSES])
       .where('period_end', '>', after)
       .execute();
+  }
+
+  /** Active bookings (any unit) whose period holds `at`. */
+  activeAt(at: Date, db: Db = this.db): Promise<BookingRow[]> {
+    return db
+      .selectFrom('ocpi_bookings')
+      .selectAll()
+      .where('status', 'in', [...ACTIVE_BOOKING_STATUSES])
+      .where('period_start', '<=', at)
+      .where('period_end', '>', at)
+      .execute();
+  }
+
+  /** RESERVED bookings whose terms set a noshow_timeout: the no-shows still to come (or overdue). */
+  reservedWithNoShow(db: Db = this.db): Promise<BookingRow[]> {
+    return db
+      .selectFrom('ocpi_bookings')
+      .selectAll()
+      .where('status', '=', 'RESERVED')
+      .where(sql<boolean>`data -> 'booking_terms' ->> 'noshow_timeout' is not null`)
+      .execute();
+  }
+
+  /**
+   * Writes a booking's new state only if its stored status still is `from` (a conditional
+   * UPDATE): of two instances making the same transition, one wins. Whether it was written.
+   */
+  async transition(booking: Booking, from: string, db: Db = this.db): Promise<boolean> {
+    const result = await db
+      .updateTable('ocpi_bookings')
+      .set({
+        status: booking.reservation_status,
+        data: JSON.stringify(booking),
+        last_updated: new Date(booking.last_updated),
+      })
+      .where('id', '=', booking.id)
+      .where('status', '=', from)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  /** Moves what a booking shows its EVSE as from `from` to `to`, if it still is `from`; whether it moved. */
+  async moveEvseShown(id: string, from: EvseShown, to: EvseShown, db: Db = this.db): Promise<boolean> {
+    const result = await db
+      .updateTable('ocpi_bookings')
+      .set({ evse_shown: to })
+      .where('id', '=', id)
+      .where('evse_shown', '=', from)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
   }
 
   async insert(booking: Booking, columns: BookingColumns, db: Db = this.db): Promise<void> {

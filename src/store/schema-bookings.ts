@@ -1,6 +1,9 @@
 import type { ColumnType } from 'kysely';
 import type { Booking } from '../model/v230/bookings.ts';
 
+/** What a booking last showed its EVSE as (see BookedEvseStatus). */
+export type EvseShown = '' | 'RESERVED' | 'RELEASED';
+
 /** One of our Bookings (CPO side): the Booking and the columns its checks query. */
 export interface BookingTable {
   /** Booking.id, ours. */
@@ -22,6 +25,8 @@ export interface BookingTable {
   /** Written as the JSON of a validated Booking (canonical 2.3.0 shape). */
   data: ColumnType<Booking, string, string>;
   last_updated: ColumnType<Date, Date, Date>;
+  /** What the booking last showed its EVSE as: '' not yet, 'RESERVED', 'RELEASED' (migration 014). */
+  evse_shown: ColumnType<EvseShown, EvseShown | undefined, EvseShown>;
   created_at: ColumnType<Date, Date | undefined, never>;
 }
 

@@ -47,7 +47,7 @@ describe.each(STORES)('bookings end to end (%s)', (_name, store) => {
     expect(changed.booking_requests).toHaveLength(2);
     await eventually(async () => lastPush('R1')?.booking_requests.length === 2);
 
-    const canceled = await pair.emsp.ocpi.bookings.cancel(pair.cpoAtEmsp, 'R1', 'TRAFFIC');
+    const canceled = await pair.emsp.ocpi.bookings.cancelRequest(pair.cpoAtEmsp, 'R1', 'TRAFFIC');
     expect(canceled).toMatchObject({
       reservation_status: 'CANCELED',
       canceled: { cancellation_reason: 'TRAFFIC', who_canceled: 'EMSP' },
@@ -87,6 +87,9 @@ describe.each(STORES)('bookings end to end (%s)', (_name, store) => {
       [bookingRequest('P4', '08:00', '08:05'), /min_booking_duration/],
       [bookingRequest('P5', '08:00', '13:00'), /max_booking_duration/],
       [bookingRequest('P6', '08:00', '09:00', { location_id: 'OTHER' }), /location_id/],
+      // The calendar's timeslot_increment is 15 minutes, counted from the timeslot's 08:00.
+      [bookingRequest('P7', '10:05', '11:05'), /period: .*timeslot_increment of 15/],
+      [bookingRequest('P8', '10:00', '10:50'), /period: .*timeslot_increment of 15/],
     ];
     for (const [request, problem] of cases) {
       const refused = pair.emsp.ocpi.bookings.request(pair.cpoAtEmsp, request);

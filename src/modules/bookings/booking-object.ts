@@ -5,6 +5,7 @@ import type {
   BookingRequest,
   BookingTerms,
   Cancellation,
+  ReservationRequestStatus,
 } from '../../model/v230/bookings.ts';
 import type { BookedSlot } from './checks.ts';
 
@@ -34,13 +35,24 @@ function requested(request: BookingRequest, slot: BookedSlot) {
   };
 }
 
-/** A new booking of an accepted request: RESERVED at once, its request ACCEPTED. */
+/** What a new request's decision makes of the booking and of its request. */
+const DECIDED = {
+  RESERVED: 'ACCEPTED',
+  PENDING: 'PENDING',
+  REJECTED: 'DECLINED',
+} as const satisfies Record<'RESERVED' | 'PENDING' | 'REJECTED', ReservationRequestStatus>;
+
+/**
+ * A new booking of a request as decided: RESERVED (request ACCEPTED, the default),
+ * PENDING (request PENDING) or REJECTED (request DECLINED).
+ */
 export function newBooking(
   id: string,
   request: BookingRequest,
   location: BookingLocation,
   slot: BookedSlot,
   now: string,
+  decision: keyof typeof DECIDED = 'RESERVED',
 ): Booking {
   const option = request.booking_option ?? location.booking_option;
   return {
@@ -51,9 +63,11 @@ export function newBooking(
     ...requested(request, slot),
     ...(option ? { booking_option: option } : {}),
     tariff_ids: location.tariff_ids,
-    reservation_status: 'RESERVED',
+    reservation_status: decision,
     booking_terms: location.booking_terms ?? DEFAULT_TERMS,
-    booking_requests: [{ request_status: 'ACCEPTED', booking_request: request, request_received: now }],
+    booking_requests: [
+      { request_status: DECIDED[decision], booking_request: request, request_received: now },
+    ],
     last_updated: now,
   };
 }
@@ -74,6 +88,16 @@ export function changedBooking(
     ],
     last_updated: now,
   };
+}
+
+/** A PENDING booking decided later: RESERVED (its last request ACCEPTED) or REJECTED (DECLINED). */
+export function decidedBooking(booking: Booking, to: 'RESERVED' | 'REJECTED', now: string): Booking {
+  const requests = booking.booking_requests.map((r, i, all) =>
+    i === all.length - 1 ? { ...r, request_status: DECIDED[to] } : r,
+  );
+  const [first, ...rest] = requests;
+  if (!first) return booking;
+  return { ...booking, reservation_status: to, booking_requests: [first, ...rest], last_updated: now };
 }
 
 /** A booking canceled, by a request of the eMSP (appended) or by the CPO. */

@@ -31,16 +31,7 @@ export function checkRequest(request: BookingRequest, location: BookingLocation,
   if (end <= start) throw OcpiError.invalid('period: end_date_time must be after start_date_time');
   if (start.getTime() < now) throw OcpiError.invalid('period: start_date_time is in the past');
   checkDuration(end.getTime() - start.getTime(), location.booking_terms);
-  const inSlot = (location.calendars ?? []).some(
-    (c) =>
-      new Date(c.begin_from) <= start &&
-      end <= new Date(c.end_before) &&
-      c.available_timeslots.some(
-        (t) => new Date(t.start_date_time) <= start && end <= new Date(t.end_date_time),
-      ),
-  );
-  if (!inSlot)
-    throw OcpiError.invalid(`period: not inside an available timeslot of BookingLocation ${location.id}`);
+  checkTimeslot(location, start, end);
   const asked = unitOf(request.booking_option?.evse_uid);
   const offered = unitOf(location.booking_option?.evse_uid);
   if (asked && offered && asked.toUpperCase() !== offered.toUpperCase())
@@ -48,6 +39,33 @@ export function checkRequest(request: BookingRequest, location: BookingLocation,
       `booking_option.evse_uid: ${asked} is not the EVSE BookingLocation ${location.id} offers (${offered})`,
     );
   return { evseUid: asked || offered, start, end };
+}
+
+/**
+ * The period must lie inside an available timeslot of one of the calendars, and where that
+ * calendar has a timeslot_increment, start on and last whole multiples of it (minutes),
+ * counted from the timeslot's start. Throws 2001 naming `period`.
+ */
+function checkTimeslot(location: BookingLocation, start: Date, end: Date): void {
+  const fits = (location.calendars ?? []).flatMap((c) =>
+    new Date(c.begin_from) <= start && end <= new Date(c.end_before)
+      ? c.available_timeslots
+          .filter((t) => new Date(t.start_date_time) <= start && end <= new Date(t.end_date_time))
+          .map((t) => ({ increment: c.timeslot_increment, from: Date.parse(t.start_date_time) }))
+      : [],
+  );
+  if (fits.length === 0)
+    throw OcpiError.invalid(`period: not inside an available timeslot of BookingLocation ${location.id}`);
+  const aligned = (step: number | undefined, from: number) =>
+    !step ||
+    ((start.getTime() - from) % (step * MINUTE) === 0 &&
+      (end.getTime() - start.getTime()) % (step * MINUTE) === 0);
+  if (!fits.some((f) => aligned(f.increment, f.from))) {
+    const step = fits[0]?.increment;
+    throw OcpiError.invalid(
+      `period: must start on and last whole multiples of the timeslot_increment of ${step} minutes, counted from the timeslot's start`,
+    );
+  }
 }
 
 function checkDuration(ms: number, terms: BookingTerms | undefined): void {

@@ -2,8 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import { enqueue } from '../../delivery/outbox.ts';
 import { formatDateTime } from '../../model/datetime.ts';
-import { parseObject } from '../../model/objects.ts';
-import type { Booking, BookingRequest, CanceledReason } from '../../model/v230/bookings.ts';
+import type {
+  Booking,
+  BookingLocation,
+  BookingRequest,
+  CanceledReason,
+  ReservationStatus,
+} from '../../model/v230/bookings.ts';
 import { describeIssues } from '../../model/validate.ts';
 import type { OcpiNode } from '../../node.ts';
 import { isPartnerParty } from '../../partners/registry.ts';
@@ -14,9 +19,16 @@ import { errorCode, OcpiError } from '../../transport/errors.ts';
 import { OcpiStatus } from '../../transport/status-codes.ts';
 import type { Publisher, WholePushes } from '../objects/publisher.ts';
 import { partyKey } from '../objects/spec.ts';
-import { canceledBooking, changedBooking, newBooking, requesterOf } from './booking-object.ts';
-import { checkChangeAllowed, checkRequest, slotTaken } from './checks.ts';
-import type { BookingGuard, StartVerdict } from './service.ts';
+import {
+  canceledBooking,
+  changedBooking,
+  decidedBooking,
+  newBooking,
+  requesterOf,
+} from './booking-object.ts';
+import { type BookedSlot, checkChangeAllowed, checkRequest, slotTaken } from './checks.ts';
+import { parseBookingRequest } from './read.ts';
+import type { BookingApprover, BookingDecision } from './service.ts';
 
 type Db = Kysely<Database>;
 
@@ -31,7 +43,7 @@ export type BookingListener = (booking: Booking) => void;
  * stored in one transaction holding an advisory transaction lock on its BookingLocation,
  * so requests for one BookingLocation are decided one at a time.
  */
-export class CpoBookings implements BookingGuard {
+export class CpoBookings {
   readonly repo: BookingRepository;
   private readonly listeners = new Set<BookingListener>();
 
@@ -39,6 +51,7 @@ export class CpoBookings implements BookingGuard {
     private readonly node: OcpiNode,
     private readonly publisher: Publisher<'bookings'>,
     private readonly wake: () => void,
+    private readonly approve?: BookingApprover,
   ) {
     this.repo = new BookingRepository(node.store.db);
   }
@@ -65,10 +78,9 @@ export class CpoBookings implements BookingGuard {
    * now is; refusals throw, and store nothing.
    */
   async request(partner: Partner, body: unknown): Promise<Booking> {
-    const parsed = parseObject('2.3.0', 'BookingRequest', body);
+    const parsed = parseBookingRequest(body);
     if (!parsed.ok) throw OcpiError.invalid(`invalid BookingRequest: ${describeIssues(parsed.errors)}`);
-    // Checked by the schema just above: the canonical shape of 2.3.0 is the 2.3.0 shape.
-    const request = parsed.value as BookingRequest;
+    const request = parsed.value;
     if (!isPartnerParty(partner, request.country_code, request.party_id))
       throw OcpiError.invalid(
         `country_code/party_id: ${request.country_code}*${request.party_id} is not a party of the calling platform`,
@@ -96,6 +108,9 @@ export class CpoBookings implements BookingGuard {
         { evseUid: '', start: new Date(now), end: new Date(now) },
         stamp,
       );
+    // A new booking is decided by the approval hook first (outside the lock: it may be slow).
+    const decision =
+      stored || request.canceled ? 'RESERVED' : await this.decide(partner, request, location, now);
     const pushes = await this.publisher.stageWholePush(candidate);
     const written = await this.transaction(location.id, pushes, async (trx) => {
       const existing = (await this.repo.byRequest(requester, request.request_id, trx))?.data;
@@ -117,6 +132,11 @@ export class CpoBookings implements BookingGuard {
       if (existing) checkChangeAllowed(existing, now, false);
       const slot = checkRequest(request, location, now);
       const unit = { bookingLocationId: location.id, evseUid: slot.evseUid };
+      if (!existing && decision === 'REJECTED') {
+        const rejected = newBooking(candidate.id, request, location, slot, stamp, 'REJECTED');
+        await this.repo.insert(rejected, { ...unit, start: slot.start, end: slot.end, requester }, trx);
+        return rejected;
+      }
       if ((await this.repo.overlapping(unit, slot.start, slot.end, existing?.id, trx)).length > 0)
         throw slotTaken(location.id, slot);
       const columns = { ...unit, start: slot.start, end: slot.end };
@@ -125,70 +145,119 @@ export class CpoBookings implements BookingGuard {
         await this.repo.update(changed, columns, trx);
         return changed;
       }
-      const booking = newBooking(candidate.id, request, location, slot, stamp);
+      const booking = newBooking(candidate.id, request, location, slot, stamp, decision);
       await this.repo.insert(booking, { ...columns, requester }, trx);
       return booking;
     });
     return written;
   }
 
+  /**
+   * What the approval hook says of a new request that passed the input checks (default
+   * RESERVED). A hook that fails answers 3000 and stores nothing.
+   */
+  private async decide(
+    partner: Partner,
+    request: BookingRequest,
+    location: BookingLocation,
+    now: number,
+  ): Promise<BookingDecision> {
+    if (!this.approve) return 'RESERVED';
+    const slot: BookedSlot = checkRequest(request, location, now);
+    let decision: unknown;
+    try {
+      decision = await this.approve(request, {
+        partnerId: partner.id,
+        bookingLocation: location,
+        period: { start: slot.start, end: slot.end },
+        ...(slot.evseUid ? { evseUid: slot.evseUid } : {}),
+      });
+    } catch (err) {
+      if (err instanceof OcpiError) throw err;
+      this.node.log.error({ err, request: request.request_id }, 'the booking approval hook failed');
+      throw new OcpiError(OcpiStatus.SERVER_ERROR, 'the booking could not be decided now; try again');
+    }
+    if (decision === 'RESERVED' || decision === 'PENDING' || decision === 'REJECTED') return decision;
+    this.node.log.error(
+      { decision },
+      'the booking approval hook answered neither RESERVED, PENDING nor REJECTED',
+    );
+    throw new OcpiError(OcpiStatus.SERVER_ERROR, 'the booking could not be decided now; try again');
+  }
+
   /** Cancels one of our bookings from the CPO side (who_canceled CPO); pushed to the eMSP. */
   async cancel(bookingId: string, reason: CanceledReason): Promise<Booking> {
+    const found = await this.known(bookingId);
+    const canceled = await this.move(bookingId, ['RESERVED', 'PENDING'], (b, stamp) =>
+      canceledBooking(b, { cancellation_reason: reason, who_canceled: 'CPO' }, stamp),
+    );
+    if (!canceled) throw OcpiError.invalid(`booking ${bookingId} is ${found.status}: not cancelable`);
+    return canceled;
+  }
+
+  /** A PENDING booking accepted (RESERVED, its request ACCEPTED); pushed to the eMSP. */
+  async accept(bookingId: string): Promise<Booking> {
+    return this.decidePending(bookingId, 'RESERVED');
+  }
+
+  /** A PENDING booking rejected (REJECTED, its request DECLINED); pushed to the eMSP. */
+  async reject(bookingId: string): Promise<Booking> {
+    return this.decidePending(bookingId, 'REJECTED');
+  }
+
+  private async decidePending(bookingId: string, to: 'RESERVED' | 'REJECTED'): Promise<Booking> {
+    const found = await this.known(bookingId);
+    const decided = await this.move(bookingId, ['PENDING'], (b, stamp) => decidedBooking(b, to, stamp));
+    if (!decided)
+      throw OcpiError.invalid(`booking ${bookingId} is ${found.status}, not PENDING: nothing to decide`);
+    return decided;
+  }
+
+  /** A booking used by a session: FULFILLED (if still RESERVED), pushed to the eMSP. */
+  fulfil(bookingId: string): Promise<Booking | undefined> {
+    return this.move(bookingId, ['RESERVED'], (b, stamp) => ({
+      ...b,
+      reservation_status: 'FULFILLED',
+      last_updated: stamp,
+    }));
+  }
+
+  /** A booking nobody used within its noshow_timeout: NO_SHOW (if still RESERVED), pushed to the eMSP. */
+  noShow(bookingId: string): Promise<Booking | undefined> {
+    return this.move(bookingId, ['RESERVED'], (b, stamp) => ({
+      ...b,
+      reservation_status: 'NO_SHOW',
+      last_updated: stamp,
+    }));
+  }
+
+  private async known(bookingId: string) {
     const found = await this.repo.byId(bookingId);
     if (!found) throw new OcpiError('OCPI_ERR_UNKNOWN_OBJECT', `unknown booking ${bookingId}`);
-    const pushes = await this.publisher.stageWholePush(found.data);
-    const stamp = formatDateTime(new Date(this.node.clock.now()));
-    return this.transaction(found.booking_location_id, pushes, async (trx) => {
-      const booking = (await this.repo.byId(bookingId, trx))?.data;
-      if (!booking || (booking.reservation_status !== 'RESERVED' && booking.reservation_status !== 'PENDING'))
-        throw OcpiError.invalid(
-          `booking ${bookingId} is ${booking?.reservation_status ?? 'gone'}: not cancelable`,
-        );
-      return this.save(
-        canceledBooking(booking, { cancellation_reason: reason, who_canceled: 'CPO' }, stamp),
-        trx,
-      );
-    });
+    return found;
   }
 
   /**
-   * A START_SESSION on an EVSE now (see service.ts): free, the booking's own token or
-   * authorization_reference (token uids compare case-insensitively, as CiStrings), or
-   * booked by another. Without an EVSE uid the command names no bookable unit: free.
+   * Moves a booking from one of the statuses `from` to what `make` gives, with a
+   * conditional UPDATE (WHERE status = the one read): of two instances making the same
+   * move, one writes and pushes, the other gets undefined. Undefined too when the booking
+   * is unknown or in another status.
    */
-  async checkStart(start: {
-    locationId: string;
-    evseUid?: string;
-    tokenUid: string;
-    authorizationReference?: string;
-  }): Promise<StartVerdict> {
-    if (!start.evseUid) return { kind: 'free' };
-    const rows = await this.repo.activeOnEvseAt(start.evseUid, new Date(this.node.clock.now()));
-    const holding = rows
-      .map((r) => r.data)
-      .filter((b) => b.location_id.toUpperCase() === start.locationId.toUpperCase());
-    if (holding.length === 0) return { kind: 'free' };
-    const same = (a: string | undefined, b: string | undefined) =>
-      a !== undefined && b !== undefined && a.toUpperCase() === b.toUpperCase();
-    const own = holding.find(
-      (b) =>
-        same(b.authorization_reference, start.authorizationReference) ||
-        (b.booking_tokens ?? []).some((t) => same(t.uid, start.tokenUid)),
-    );
-    if (own) return { kind: 'own', bookingId: own.id };
-    return { kind: 'booked', message: `EVSE ${start.evseUid} is booked by another driver now` };
-  }
-
-  /** A booking used by a session (see service.ts): FULFILLED, pushed to the eMSP. */
-  async fulfil(bookingId: string): Promise<Booking | undefined> {
+  private async move(
+    bookingId: string,
+    from: string[],
+    make: (booking: Booking, stamp: string) => Booking,
+  ): Promise<Booking | undefined> {
     const found = await this.repo.byId(bookingId);
-    if (!found) return undefined;
+    if (!found || !from.includes(found.status)) return undefined;
     const pushes = await this.publisher.stageWholePush(found.data);
     const stamp = formatDateTime(new Date(this.node.clock.now()));
     return this.transaction(found.booking_location_id, pushes, async (trx) => {
       const booking = (await this.repo.byId(bookingId, trx))?.data;
-      if (booking?.reservation_status !== 'RESERVED') return booking;
-      return this.save({ ...booking, reservation_status: 'FULFILLED', last_updated: stamp }, trx);
+      const status: ReservationStatus | undefined = booking?.reservation_status;
+      if (!booking || !status || !from.includes(status)) return undefined;
+      const next = make(booking, stamp);
+      return (await this.repo.transition(next, status, trx)) ? next : undefined;
     });
   }
 

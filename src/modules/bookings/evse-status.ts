@@ -2,6 +2,8 @@ import type { ClockTimer } from '../../clock.ts';
 import type { Booking } from '../../model/v230/bookings.ts';
 import type { OcpiNode } from '../../node.ts';
 import type { BookingRepository } from '../../store/booking-repository.ts';
+import type { EvseShown } from '../../store/schema-bookings.ts';
+import { OcpiError } from '../../transport/errors.ts';
 import type { Publisher } from '../objects/publisher.ts';
 
 /** Node's timers overflow past 2^31-1 ms (about 24 days): a later slot is looked at again then. */
@@ -26,6 +28,7 @@ export class BookedEvseStatus {
     private readonly node: OcpiNode,
     private readonly repo: BookingRepository,
     private readonly locations: Publisher<'locations'>,
+    private readonly wake: () => void,
   ) {}
 
   /** Schedules every active booking that has not ended yet. */
@@ -70,20 +73,46 @@ export class BookedEvseStatus {
     this.timers.set(booking.id, timers);
   }
 
-  /** Sets the EVSE's status to `to` when it is `from` now; failures are logged. */
+  /**
+   * Sets the EVSE's status to `to` when it is `from` now; failures are logged. Every
+   * instance runs these timers: the change is written (and pushed) in one transaction with
+   * a conditional move of the booking's `evse_shown` ('' → RESERVED, RESERVED → RELEASED),
+   * so of several instances exactly one publishes it. Emits `booking-evse-status`
+   * { bookingId, evseUid, status, written } after each attempt.
+   */
   private set(booking: Booking, evseUid: string, from: string, to: string): void {
     const ref = { countryCode: booking.country_code, partyId: booking.party_id, id: booking.location_id };
-    const change = async () => {
-      const location = await this.locations.get(booking.location_id);
-      const evse = location?.evses?.find((e) => e.uid === evseUid);
-      if (evse?.status !== from) return;
-      await this.locations.patch(ref, [evseUid], { status: to });
+    const [shownFrom, shownTo]: [EvseShown, EvseShown] =
+      to === 'RESERVED' ? ['', 'RESERVED'] : ['RESERVED', 'RELEASED'];
+    const change = async (): Promise<boolean> => {
+      for (;;) {
+        const location = await this.locations.get(booking.location_id);
+        const evse = location?.evses?.find((e) => e.uid === evseUid);
+        if (evse?.status !== from) return false;
+        const staged = await this.locations.stagePatch(ref, [evseUid], { status: to });
+        try {
+          const written = await this.node.store.db.transaction().execute(async (trx) => {
+            if (!(await this.repo.moveEvseShown(booking.id, shownFrom, shownTo, trx))) return false;
+            await staged.apply(trx);
+            return true;
+          });
+          if (written) this.wake();
+          return written;
+        } catch (error) {
+          // The Location changed while its PATCH was staged: look again.
+          if (!(error instanceof OcpiError && error.code === 'OCPI_ERR_RECIPIENTS_CHANGED')) throw error;
+        }
+      }
     };
-    change().catch((err: Error) =>
-      this.node.log.error(
-        { err, booking: booking.id, evse: evseUid },
-        'could not show the booked EVSE status',
-      ),
-    );
+    change()
+      .then((written) =>
+        this.node.events.emit('booking-evse-status', { bookingId: booking.id, evseUid, status: to, written }),
+      )
+      .catch((err: Error) =>
+        this.node.log.error(
+          { err, booking: booking.id, evse: evseUid },
+          'could not show the booked EVSE status',
+        ),
+      );
   }
 }

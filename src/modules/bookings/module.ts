@@ -27,6 +27,7 @@ import { bookingsSenderRoutes } from './sender.ts';
  *   are enforced (OCPI 2001). The requesting party is the authenticated partner: the
  *   request's country_code/party_id must be one of its parties (else 2001). who_canceled
  *   is EMSP for a request, CPO for app.ocpi.bookings.cancel(): never read from the body.
+ *   The eMSP cancels with app.ocpi.bookings.cancelRequest() (a partner id or 'CC*PID').
  * - Checks (2001 naming the field, nothing stored): location_id must be the
  *   BookingLocation's; end after start; not in the past (node.clock); inside an
  *   available timeslot of one of its calendars; min/max_booking_duration. An unknown
@@ -36,8 +37,37 @@ import { bookingsSenderRoutes } from './sender.ts';
  *   as one bookable unit (policy.ad_hoc counts unbooked chargers, not bookable capacity,
  *   so it is not read as capacity). Refused with OCPI 2000. Checked and stored in one
  *   transaction holding an advisory lock on the BookingLocation (also between instances).
- * - An accepted request is answered RESERVED (request_status ACCEPTED) at once: we never
- *   answer PENDING.
+ * - The period must also start on and last whole multiples of its calendar's
+ *   timeslot_increment (minutes), counted from the start of the timeslot it lies in (2001
+ *   naming `period`).
+ * - Approval: options.bookings.approve(request, context) decides each NEW request that
+ *   passed the checks above (changes and cancellations are not asked): RESERVED (the
+ *   default without a hook: request_status ACCEPTED), PENDING (request_status PENDING;
+ *   app.ocpi.bookings.accept()/reject() decide later, pushed; a PENDING booking holds its
+ *   slot) or REJECTED (request_status DECLINED). A REJECTED booking is answered AND stored,
+ *   as a final state the eMSP can GET, and its request_id stays taken; this differs from
+ *   the refusals of bad input (2001/2003, slot taken 2000), which store nothing. A hook
+ *   that throws answers 3000 and stores nothing. A slot taken is checked after the hook.
+ * - FULFILLED when the charger reports the session started (SessionTracker's
+ *   sessionStarted, through CpoCommands), not when the START_SESSION is accepted: a start
+ *   the charger refuses leaves the booking RESERVED. The booking is found by the
+ *   START_SESSION's token uid or authorization_reference, on the session's EVSE (or a
+ *   booking of the whole BookingLocation), active at the reported start. Sessions started
+ *   locally (no command) carry no token we know: they fulfil nothing.
+ * - A START_SESSION without evse_uid: the charger picks the EVSE, possibly a booked one,
+ *   so while an active booking of that Location holds its slot only the booking's own
+ *   driver may start that way; others are REJECTED ("name a free evse_uid"). See
+ *   booking-guard.ts.
+ * - NO_SHOW: a RESERVED booking whose slot started noshow_timeout minutes ago becomes
+ *   NO_SHOW (pushed; its EVSE AVAILABLE again). No timeout if unspecified. PENDING
+ *   bookings are not timed out. See no-show.ts.
+ * - Timers (NO_SHOW, the EVSE's RESERVED/AVAILABLE) run on node.clock on every instance
+ *   and are set again from the store on start. Each transition is a conditional UPDATE
+ *   (status = 'RESERVED'; evse_shown, migration 014) in the transaction that enqueues its
+ *   push, so of several instances exactly one pushes. An instance learns of a booking
+ *   another instance made at its next start; the one that made it runs its timers.
+ * - Events on app.ocpi.events: `booking-no-show` { bookingId, booking? } and
+ *   `booking-evse-status` { bookingId, evseUid, status, written } after each timer.
  * - Every change of a Booking is pushed (PUT of the whole Booking, through the outbox) to
  *   the eMSP that requested it: {url}/{cpo cc}/{cpo pid}/{request_id}. BookingLocations
  *   are pushed to every partner that receives bookings: {url}/{cc}/{pid}/booking_locations/{id}.

@@ -32,7 +32,7 @@ export const postBookingSchema = {
   openapi: {
     operationId: 'senderPostBookingRequest',
     summary:
-      'Requests a booking; the same request_id again changes it, `canceled` cancels it. Answers the Booking (RESERVED when accepted)',
+      'Requests a booking; the same request_id again changes it, `canceled` cancels it. Answers the Booking: RESERVED when accepted, PENDING when the CPO decides later, REJECTED when it declines',
     tag,
     body: { schema: schemaOf(V, 'BookingRequest'), required: true },
   },

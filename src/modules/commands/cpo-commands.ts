@@ -7,13 +7,20 @@ import type { OcpiNode } from '../../node.ts';
 import { hubParty } from '../../partners/hubs.ts';
 import { parsePartyKey, partyKeyOf } from '../../partners/routing.ts';
 import type { Partner } from '../../partners/types.ts';
+import { CommandRepository } from '../../store/command-repository.ts';
 import { type ReservationOwner, ReservationRepository } from '../../store/reservation-repository.ts';
 import type { BookingGuard } from '../bookings/service.ts';
 import type { Verdict } from './checks.ts';
-import type { ChargerCommand, ChargerGateway, ChargerOutcome, GatewayReporter } from './gateway.ts';
+import type {
+  ChargerCommand,
+  ChargerGateway,
+  ChargerOutcome,
+  ChargerSessionEvent,
+  GatewayReporter,
+} from './gateway.ts';
 import { COMMAND_OBJECTS } from './names.ts';
 import { cpoRoutingHeaders, ReceivedRequests } from './received-requests.ts';
-import type { CommandResult, ReceivedCommand } from './schema.ts';
+import { type CommandResult, type ReceivedCommand, storedSessionStart } from './schema.ts';
 
 type ProfileHandler = Pick<GatewayReporter, 'profileOutcome' | 'activeProfileChanged'>;
 
@@ -40,12 +47,14 @@ export class CpoCommands {
   private bookings: BookingGuard | undefined;
   private readonly received: ReceivedRequests;
   private readonly reservations: ReservationRepository;
+  private readonly commands: CommandRepository;
 
   constructor(
     private readonly node: OcpiNode,
     private readonly options: CpoCommandOptions,
   ) {
     this.reservations = new ReservationRepository(node.store.db);
+    this.commands = new CommandRepository(node.store.db);
     this.received = new ReceivedRequests(node, {
       names: Object.keys(COMMAND_OBJECTS),
       timeoutSeconds: options.timeoutSeconds,
@@ -59,7 +68,10 @@ export class CpoCommands {
           node.log.error({ err, command: id }, 'could not record a charger outcome'),
         );
       },
-      sessionStarted: (e) => (options.sessions ? options.sessions.sessionStarted(e) : ignore()),
+      sessionStarted: (e) => {
+        if (options.sessions) options.sessions.sessionStarted(e);
+        this.bookingSessionStarted(e);
+      },
       sessionProgress: (e) => (options.sessions ? options.sessions.sessionProgress(e) : ignore()),
       sessionStopped: (e) => (options.sessions ? options.sessions.sessionStopped(e) : ignore()),
       profileOutcome: (id, result, active) => this.profiles?.profileOutcome(id, result, active),
@@ -78,13 +90,11 @@ export class CpoCommands {
   }
 
   /**
-   * A START_SESSION on a booked EVSE during its slot: refused unless its token or
-   * authorization_reference is the booking's. Undefined: no booking stands in the way;
-   * `fulfils`: the booking it uses, to fulfil once the command is accepted.
+   * A START_SESSION on a booked EVSE during its slot (or naming no EVSE on a Location
+   * with booked EVSEs): refused unless its token or authorization_reference is the
+   * booking's. Undefined: no booking stands in the way.
    */
-  async bookingVerdict(
-    received: ReceivedCommand,
-  ): Promise<{ refused?: Verdict; fulfils?: string } | undefined> {
+  async bookingVerdict(received: ReceivedCommand): Promise<{ refused: Verdict } | undefined> {
     if (received.command !== 'START_SESSION' || !this.bookings) return undefined;
     const { request } = received;
     const verdict = await this.bookings.checkStart({
@@ -95,17 +105,35 @@ export class CpoCommands {
         ? {}
         : { authorizationReference: request.authorization_reference }),
     });
-    if (verdict.kind === 'booked') return { refused: { result: 'REJECTED', message: verdict.message } };
-    return verdict.kind === 'own' ? { fulfils: verdict.bookingId } : undefined;
+    return verdict.kind === 'booked'
+      ? { refused: { result: 'REJECTED', message: verdict.message } }
+      : undefined;
   }
 
-  /** The booking a started session uses is FULFILLED (failures are logged: the session goes on). */
-  fulfilBooking(bookingId: string): void {
-    this.bookings
-      ?.fulfil(bookingId)
-      .catch((err: Error) =>
-        this.node.log.error({ err, booking: bookingId }, 'could not mark a booking FULFILLED'),
-      );
+  /**
+   * A session the charger started for a START_SESSION: the booking it uses (by the
+   * command's token or authorization_reference, on its EVSE) is FULFILLED. A session
+   * started locally (no command) carries no token we know. Failures are logged: the
+   * session goes on.
+   */
+  private bookingSessionStarted(event: ChargerSessionEvent): void {
+    const bookings = this.bookings;
+    const commandId = event.commandId;
+    if (!bookings || !commandId) return;
+    const fulfil = async () => {
+      const { token, authorizationReference } = storedSessionStart(await this.commands.request(commandId));
+      if (!token) return;
+      await bookings.sessionStarted({
+        locationId: event.locationId,
+        evseUid: event.evseUid,
+        tokenUid: token.uid,
+        ...(authorizationReference ? { authorizationReference } : {}),
+        at: event.at,
+      });
+    };
+    fulfil().catch((err: Error) =>
+      this.node.log.error({ err, session: event.sessionId }, 'could not fulfil the booking of a session'),
+    );
   }
 
   /** Where the charger's profile outcomes and changes go (the ChargingProfiles CPO side). */

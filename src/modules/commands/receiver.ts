@@ -51,8 +51,8 @@ export function commandReceiverRoutes(
     if (booking?.refused) verdict = booking.refused;
     if (verdict.result === 'ACCEPTED') {
       const id = await commands.accept(partner, version, received);
+      // A booking it uses is FULFILLED when the charger reports the session started.
       if (id === undefined) verdict = { result: 'ACCEPTED', message: 'already accepted; executed once' };
-      else if (booking?.fulfils) commands.fulfilBooking(booking.fulfils);
     }
     const response = {
       result: verdict.result,
