@@ -16,8 +16,9 @@ export interface InvalidationBus {
   /** Announces `topic`/`payload` to the other instances; on commit when `db` is a transaction. */
   publish(topic: string, payload: string, db?: Kysely<Database>): Promise<void>;
   /**
-   * Calls `handler` for what the other instances publish on `topic`, and with `undefined` when
-   * messages may have been missed (the listening connection was lost): drop everything then.
+   * Calls `handler` for what the instances (this one too, once its write committed) publish on
+   * `topic`, and with `undefined` when messages may have been missed (the listening connection
+   * was lost): drop everything then.
    */
   subscribe(topic: string, handler: (payload: string | undefined) => void): () => void;
   close(): Promise<void>;
@@ -79,9 +80,11 @@ export async function postgresInvalidationBus(
   let retry: ClockTimer | undefined;
   const clock = options.clock ?? systemClock;
 
+  // Our own messages come back too, after our commit: the writer dropped its caches when it
+  // wrote, but a read that ran between that and the commit may have cached the old row again.
   const onNotification = (message: pg.Notification) => {
-    const [from, topic, ...rest] = (message.payload ?? '').split(SEPARATOR);
-    if (from === instance || topic === undefined) return;
+    const [, topic, ...rest] = (message.payload ?? '').split(SEPARATOR);
+    if (topic === undefined) return;
     subscribers.deliver(topic, rest.join(SEPARATOR));
   };
 

@@ -121,6 +121,11 @@ export class ObjectRepository<T extends object = JsonObject> {
   /** Recent lookups by id (commands check their Location on every request); same TTL and invalidation. */
   private readonly found = new Map<string, { row: StoredObject<T> | undefined; at: number }>();
   private writes = 0;
+  /**
+   * Moves on every drop. A lookup caches what it read only if no drop came while it read: a
+   * read that raced a write (it started before the write committed) must not be kept.
+   */
+  private generation = 0;
   private readonly clock: Clock;
 
   constructor(
@@ -133,6 +138,7 @@ export class ObjectRepository<T extends object = JsonObject> {
 
   /** Drops the cached totals and lookups under a `module|owner|` prefix, or all of them. */
   private forget(prefix: string | undefined): void {
+    this.generation++;
     for (const cache of [this.counts, this.found])
       for (const key of cache.keys()) if (prefix === undefined || key.startsWith(prefix)) cache.delete(key);
   }
@@ -152,7 +158,9 @@ export class ObjectRepository<T extends object = JsonObject> {
     const ttl = this.options.countCacheMs ?? 2000;
     const cached = this.counts.get(key);
     if (cached && this.clock.now() - cached.at < ttl) return cached.n;
+    const generation = this.generation;
     const n = Number((await query()).n);
+    if (generation !== this.generation) return n;
     if (this.counts.size >= COUNT_CACHE_SIZE) this.counts.clear();
     this.counts.set(key, { n, at: this.clock.now() });
     return n;
@@ -173,6 +181,7 @@ export class ObjectRepository<T extends object = JsonObject> {
     const key = `${module}|${owner}|${objectId}|${subtype}`;
     const cached = this.found.get(key);
     if (cached && this.clock.now() - cached.at < (this.options.countCacheMs ?? 2000)) return cached.row;
+    const generation = this.generation;
     const row = await this.db
       .selectFrom('ocpi_objects')
       .selectAll()
@@ -183,6 +192,7 @@ export class ObjectRepository<T extends object = JsonObject> {
       .orderBy('seq')
       .executeTakeFirst();
     const stored = row ? toStored<T>(row) : undefined;
+    if (generation !== this.generation) return stored;
     if (this.found.size >= COUNT_CACHE_SIZE) this.found.clear();
     this.found.set(key, { row: stored, at: this.clock.now() });
     return stored;
