@@ -47,6 +47,11 @@ export interface ChargerSimulatorOptions {
   meterIntervalSeconds?: number;
   /** The unit meter values are sent in (default 'Wh'). */
   meterUnit?: 'Wh' | 'kWh';
+  /**
+   * Whether an accepted RemoteStartTransaction starts a transaction (default true); false:
+   * the test starts it (`startTransaction()`), as a driver who plugs in later.
+   */
+  startOnRemote?: boolean;
 }
 
 /** A transaction the simulator runs on a connector. */
@@ -273,7 +278,7 @@ export class ChargerSimulator extends EventEmitter {
     const field = (name: string): unknown =>
       typeof params === 'object' && params !== null ? Reflect.get(params, name) : undefined;
     let work: (() => Promise<unknown>) | undefined;
-    if (action === 'RemoteStartTransaction') {
+    if (action === 'RemoteStartTransaction' && this.options.startOnRemote !== false) {
       const asked = field('connectorId');
       const connectorId = typeof asked === 'number' ? asked : this.freeConnector();
       const idTag = String(field('idTag'));
