@@ -289,9 +289,7 @@ export class ChargerSimulator extends EventEmitter {
     }
     if (!work) return;
     const run = work;
-    this.clock
-      .setTimeout(() => void run().catch((error: unknown) => this.emit('failure', error)), 0)
-      .unref();
+    this.clock.setTimeout(() => void run().catch((error: unknown) => this.emit('failure', error)), 0).unref();
   }
 
   private freeConnector(): number | undefined {

@@ -32,6 +32,11 @@ describe.each(STORES)('OCPI reservations and remote starts on an OCPP 1.6 charge
   const cancel = (reservationId: string) =>
     pair.emsp.ocpi.commands.cancelReservation(pair.cpoAtEmsp, { reservation_id: reservationId });
   const lastCall = (action: string) => sim.calls.filter((c) => c.action === action).at(-1);
+  /** A field of the last `action` call's payload. */
+  const param = (action: string, field: string): unknown => {
+    const params = lastCall(action)?.params;
+    return typeof params === 'object' && params !== null ? Reflect.get(params, field) : undefined;
+  };
 
   it('RESERVE_NOW is a ReserveNow with an integer reservationId; CANCEL_RESERVATION cancels that same one', async () => {
     sim = simulator(pair.cpo);
@@ -39,7 +44,7 @@ describe.each(STORES)('OCPI reservations and remote starts on an OCPP 1.6 charge
     expect(await (await reserve('RES-1', 'E2')).result).toMatchObject({ result: 'ACCEPTED' });
     const reserved = lastCall('ReserveNow');
     expect(reserved?.params).toMatchObject({ connectorId: 2, idTag: 'RES-CARD' });
-    const reservationId = (reserved?.params as { reservationId: unknown }).reservationId;
+    const reservationId = param('ReserveNow', 'reservationId');
     expect(Number.isInteger(reservationId)).toBe(true);
 
     // The same reservation_id again replaces the reservation: the same integer.
@@ -77,7 +82,7 @@ describe.each(STORES)('OCPI reservations and remote starts on an OCPP 1.6 charge
     await sim.start();
     const long = { ...TOKEN, uid: LONG_UID, contract_id: 'DE-MSP-LONG' };
     expect(await (await reserve('RES-L', 'E1', long)).result).toMatchObject({ result: 'ACCEPTED' });
-    const idTag = (lastCall('ReserveNow')?.params as { idTag: string }).idTag;
+    const idTag = String(param('ReserveNow', 'idTag'));
     expect(idTag).toHaveLength(20);
 
     const sent = await pair.emsp.ocpi.commands.startSession(pair.cpoAtEmsp, {
