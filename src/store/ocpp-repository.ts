@@ -22,7 +22,7 @@ export interface NewOcppTransaction {
 
 type Db = Kysely<Database>;
 
-/** All access to the OCPP bridge's own tables (migration 014). */
+/** All access to the OCPP bridge's own tables (migration 015). */
 export class OcppRepository {
   constructor(private readonly db: Db) {}
 

@@ -1,6 +1,6 @@
 import type { ColumnType, Generated } from 'kysely';
 
-/** An OCPP transaction of one of our chargers, and the OCPI session it is (migration 014). */
+/** An OCPP transaction of one of our chargers, and the OCPI session it is (migration 015). */
 export interface OcppTransactionTable {
   /** The OCPP 1.6 transactionId we gave the charger. */
   transaction_id: Generated<number>;

@@ -12,7 +12,7 @@ import { type Kysely, sql } from 'kysely';
  *   a StartTransaction is linked to its START_SESSION.
  * - ocpi_ocpp_reservations: the integer reservationId of each charger reservation id.
  *
- * Numbered 014: 011 to 013 are taken; the runner orders by name.
+ * Numbered 015: 011 to 014 are taken (014 by bookings on main); the runner orders by name.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
