@@ -25,9 +25,10 @@ Commands:
            | remove <charger-id>]
                               the OCPP chargers: list (online or not, OCPP version, last
                               heartbeat), bind one to a Location, or forget one
-  charger --url ws://127.0.0.1:3000/ocpp --id CP-1 [--password <p>] [--connectors 2]
+  charger --url ws://127.0.0.1:3000/ocpp --id CP-1 [--password <p>] [--connectors 2] [--meter-interval 10]
                               a simulated OCPP 1.6 charger: boots, reports its status,
-                              heartbeats, answers remote starts, stops and unlocks
+                              heartbeats, answers remote starts, stops, reservations and
+                              unlocks, and runs the transactions it is asked to start
   terminals [assign <terminal-id> --location <id> [--evse <uid>]... | activations [--open]]
                               payment terminals (OCPI 2.3.0): list them; a CPO assigns one;
                               a PTP sees the activation requests

@@ -3,9 +3,13 @@ import type { ChargerGateway } from '../modules/commands/gateway.ts';
 import type { Publisher } from '../modules/objects/publisher.ts';
 import type { OcpiNode } from '../node.ts';
 import { ChargerRepository } from '../store/charger-repository.ts';
+import { OcppRepository } from '../store/ocpp-repository.ts';
+import { IdTagAuthorizer } from './authorize-16.ts';
 import { type AddedCharger, type Charger, ChargerRegistry, type NewCharger } from './chargers.ts';
 import { OcppBridge, type OcppOptions } from './csms.ts';
 import { Ocpp16Gateway } from './gateway-16.ts';
+import { IdTags } from './id-tags.ts';
+import { Transactions16 } from './transactions-16.ts';
 
 export type { AddedCharger, Charger, NewCharger, OcppOptions };
 export { OcppBridge };
@@ -44,9 +48,25 @@ export function createOcpp(
   options: OcppOptions = {},
 ): Ocpp {
   const registry = new ChargerRegistry(new ChargerRepository(node.store.db), locations);
+  const repo = new OcppRepository(node.store.db);
+  const idTags = new IdTags(repo);
+  const authorizer = new IdTagAuthorizer(repo, idTags, node.clock);
+  let gateway: Ocpp16Gateway | undefined;
+  const transactions = new Transactions16({
+    repo,
+    chargers: registry,
+    authorizer,
+    clock: node.clock,
+    log: node.log,
+    reporter: () => gateway?.reporter,
+  });
   const bridge = options.enabled
-    ? new OcppBridge({ chargers: registry, locations, clock: node.clock, log: node.log }, options)
+    ? new OcppBridge(
+        { chargers: registry, locations, clock: node.clock, log: node.log, authorizer, transactions },
+        options,
+      )
     : undefined;
+  if (bridge) gateway = new Ocpp16Gateway({ bridge, chargers: registry, repo, idTags, clock: node.clock });
   return {
     chargers: {
       add: (charger) => registry.add(charger),
@@ -59,7 +79,7 @@ export function createOcpp(
         return registry.remove(id);
       },
     },
-    ...(bridge ? { bridge, gateway: new Ocpp16Gateway(bridge, registry) } : {}),
+    ...(bridge && gateway ? { bridge, gateway } : {}),
     attach: (server) => bridge?.attach(server),
     close: async () => {
       await bridge?.close();

@@ -3,17 +3,19 @@ import type { IncomingMessage, Server } from 'node:http';
 import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { FastifyBaseLogger } from 'fastify';
-import { RPCServer } from 'ocpp-rpc';
+import { createRPCError, RPCServer } from 'ocpp-rpc';
 import type { IHandshakeInterface } from 'ocpp-rpc/lib/server-client.js';
 import type { Clock } from '../clock.ts';
 import type { Publisher } from '../modules/objects/publisher.ts';
 import { errorMessage } from '../transport/errors.ts';
+import type { IdTagAuthorizer } from './authorize-16.ts';
 import { correctCallErrors, type RawConnection } from './call-errors.ts';
-import { type ChargerRegistry, evseOfConnector, evsesOfCharger } from './chargers.ts';
+import { type Charger, type ChargerRegistry, evseOfConnector, evsesOfCharger } from './chargers.ts';
 import { type EvseStatusChange, setEvseStatus } from './evse-status.ts';
 import { type Handles, handle16 } from './handlers-16.ts';
 import type { StatusNotification16 } from './messages-16.ts';
 import { evseStatusOf16, OFFLINE_STATUS } from './status.ts';
+import type { Transactions16 } from './transactions-16.ts';
 
 /** Options of the OCPP endpoint (the `ocpp` option of createOcpiApp()). */
 export interface OcppOptions {
@@ -42,6 +44,9 @@ export interface OcppBridgeParts {
   locations: Publisher<'locations'>;
   clock: Clock;
   log: FastifyBaseLogger;
+  /** Authorize, and the charger's transactions to Sessions. */
+  authorizer: IdTagAuthorizer;
+  transactions: Transactions16;
 }
 
 /** What the bridge uses of an ocpp-rpc server-side connection. */
@@ -183,7 +188,18 @@ export class OcppBridge extends EventEmitter {
       heartbeatIntervalSeconds: this.heartbeatIntervalSeconds,
       heard: (at) => this.parts.chargers.heartbeat(id, at),
       status: (report) => this.serial(id, () => this.statusReported(id, report)),
+      authorize: async (idTag) => (await this.parts.authorizer.decide(id, idTag)).status,
+      startTransaction: async (request) => this.parts.transactions.start(await this.charger(id), request),
+      meterValues: async (request) => this.parts.transactions.meterValues(await this.charger(id), request),
+      stopTransaction: async (request) => this.parts.transactions.stop(await this.charger(id), request),
     });
+  }
+
+  /** A connected charger as the registry has it now (one removed meanwhile is refused). */
+  private async charger(id: string): Promise<Charger> {
+    const charger = await this.parts.chargers.get(id);
+    if (!charger) throw createRPCError('SecurityError', 'the charger is no longer known');
+    return charger;
   }
 
   private disconnected(id: string, client: ServerConnection): void {

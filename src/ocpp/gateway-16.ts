@@ -1,15 +1,15 @@
+import type { Clock } from '../clock.ts';
 import type {
   ChargerCommand,
   ChargerGateway,
   ChargerOutcome,
   GatewayReporter,
 } from '../modules/commands/gateway.ts';
+import type { OcppRepository } from '../store/ocpp-repository.ts';
 import type { Charger, ChargerRegistry } from './chargers.ts';
 import { connectorOfEvse } from './chargers.ts';
 import type { CallOutcome, OcppBridge } from './csms.ts';
-
-/** OCPP 1.6 idTags are CiString20; longer token uids would need a mapping (not done yet). */
-const MAX_ID_TAG = 20;
+import type { IdTags } from './id-tags.ts';
 
 /** Where a command goes: the charger, and its connector when the command names an EVSE. */
 interface Target {
@@ -17,56 +17,119 @@ interface Target {
   connectorId?: number;
 }
 
-/** The OCPI result of a charger's status answer (RemoteStart/Stop: Accepted/Rejected; UnlockConnector). */
+/** What the gateway works with. */
+export interface Ocpp16GatewayParts {
+  bridge: OcppBridge;
+  chargers: ChargerRegistry;
+  repo: OcppRepository;
+  idTags: IdTags;
+  clock: Clock;
+}
+
+/**
+ * The OCPI result of a charger's status answer: RemoteStart/Stop, CancelReservation
+ * (Accepted, Rejected), UnlockConnector (Unlocked, UnlockFailed, NotSupported) and
+ * ReserveNow (Accepted, Faulted, Occupied, Rejected, Unavailable). Faulted has no OCPI
+ * result of its own: FAILED; Unavailable is EVSE_INOPERATIVE.
+ */
 const RESULTS: Record<string, ChargerOutcome> = {
   Accepted: 'ACCEPTED',
   Rejected: 'REJECTED',
   Unlocked: 'ACCEPTED',
   UnlockFailed: 'FAILED',
   NotSupported: 'NOT_SUPPORTED',
+  Occupied: 'EVSE_OCCUPIED',
+  Faulted: 'FAILED',
+  Unavailable: 'EVSE_INOPERATIVE',
 };
 
+function statusOf(outcome: CallOutcome): string | undefined {
+  if (outcome.kind !== 'answered') return undefined;
+  const payload = outcome.payload;
+  return typeof payload === 'object' && payload !== null && 'status' in payload ? String(payload.status) : '';
+}
+
 /**
- * The charger gateway over OCPP 1.6: START_SESSION is a RemoteStartTransaction (idTag =
- * the token's uid, connectorId = the EVSE's), STOP_SESSION a RemoteStopTransaction
- * (transactionId = the session id, which is the charger's transaction id), UNLOCK_CONNECTOR
- * an UnlockConnector. The charger's answer is the result; a charger that does not answer
- * is left to the node's TIMEOUT. Reservations and charging profiles are not taken yet:
- * NOT_SUPPORTED.
+ * The charger gateway over OCPP 1.6:
+ *
+ * - START_SESSION: RemoteStartTransaction (idTag = the token's uid, or the short idTag
+ *   that stands for a longer one; connectorId = the EVSE's), noted as a pending remote
+ *   start first, so that the StartTransaction it causes (however soon) is its Session;
+ * - STOP_SESSION: RemoteStopTransaction with the transactionId of the OCPI session, on
+ *   the charger that runs it;
+ * - RESERVE_NOW / CANCEL_RESERVATION: ReserveNow / CancelReservation with an integer
+ *   reservationId kept for the command's reservation id (the same one to cancel);
+ * - UNLOCK_CONNECTOR: UnlockConnector.
+ *
+ * The charger's answer is the result; a charger that does not answer is left to the
+ * node's TIMEOUT. The reporter the node attaches is what transactions report to.
  */
 export class Ocpp16Gateway implements ChargerGateway {
-  constructor(
-    private readonly bridge: OcppBridge,
-    private readonly chargers: ChargerRegistry,
-  ) {}
+  /** The node's reporter, once attached. */
+  reporter: GatewayReporter | undefined;
+
+  constructor(private readonly parts: Ocpp16GatewayParts) {}
+
+  attach(report: GatewayReporter): void {
+    this.reporter = report;
+  }
 
   async execute(command: ChargerCommand, report: GatewayReporter): Promise<void> {
     const done = (outcome: ChargerOutcome, message?: string) =>
       report.outcome(command.commandId, outcome, message);
+    const { bridge, repo, idTags } = this.parts;
     switch (command.type) {
       case 'START_SESSION': {
-        if (command.token.uid.length > MAX_ID_TAG)
-          return done(
-            'NOT_SUPPORTED',
-            `token uids over ${MAX_ID_TAG} characters are not mapped to OCPP 1.6 idTags yet`,
-          );
+        const target = await this.target(command.locationId, command.evseUid);
+        if (!target) return done('FAILED', 'no charger of ours has that EVSE');
+        const idTag = await idTags.idTagOf(command.token.uid);
+        await repo.addRemoteStart({
+          commandId: command.commandId,
+          chargerId: target.charger.id,
+          ...(target.connectorId !== undefined ? { connectorId: target.connectorId } : {}),
+          idTag,
+          sentAt: new Date(this.parts.clock.now()),
+        });
+        const params = {
+          idTag,
+          ...(target.connectorId !== undefined ? { connectorId: target.connectorId } : {}),
+        };
+        const outcome = await bridge.call(target.charger.id, 'RemoteStartTransaction', params);
+        // Not accepted: no StartTransaction is to be taken for it. Lost: the charger may still start.
+        if (outcome.kind !== 'lost' && statusOf(outcome) !== 'Accepted')
+          await repo.removeRemoteStart(command.commandId);
+        return this.answer(outcome, done);
+      }
+      case 'STOP_SESSION': {
+        const transaction = await repo.bySession(command.sessionId);
+        if (!transaction) return done('REJECTED', 'no session of our chargers has that id');
+        if (transaction.stopped_at !== null) return done('REJECTED', 'the session has stopped already');
+        return this.answer(
+          await bridge.call(transaction.charger_id, 'RemoteStopTransaction', {
+            transactionId: transaction.transaction_id,
+          }),
+          done,
+        );
+      }
+      case 'RESERVE_NOW': {
         const target = await this.target(command.locationId, command.evseUid);
         if (!target) return done('FAILED', 'no charger of ours has that EVSE');
         const params = {
-          idTag: command.token.uid,
-          ...(target.connectorId !== undefined ? { connectorId: target.connectorId } : {}),
+          // connectorId 0: any connector of the charger (a reservation of the Location).
+          connectorId: target.connectorId ?? 0,
+          expiryDate: command.expiryDate,
+          idTag: await idTags.idTagOf(command.token.uid),
+          reservationId: await repo.reservationId(command.reservationId),
         };
-        return this.answer(await this.bridge.call(target.charger.id, 'RemoteStartTransaction', params), done);
+        return this.answer(await bridge.call(target.charger.id, 'ReserveNow', params), done);
       }
-      case 'STOP_SESSION': {
-        const transactionId = Number(command.sessionId);
-        if (!Number.isSafeInteger(transactionId)) return done('REJECTED', 'not a session of our chargers');
-        const target = command.locationId
-          ? await this.target(command.locationId, command.evseUid)
-          : undefined;
-        if (!target) return done('FAILED', 'the charger of the session is not known');
+      case 'CANCEL_RESERVATION': {
+        const reservationId = await repo.knownReservationId(command.reservationId);
+        if (reservationId === undefined) return done('UNKNOWN_RESERVATION');
+        const target = await this.target(command.locationId, command.evseUid);
+        if (!target) return done('FAILED', 'no charger of ours has that EVSE');
         return this.answer(
-          await this.bridge.call(target.charger.id, 'RemoteStopTransaction', { transactionId }),
+          await bridge.call(target.charger.id, 'CancelReservation', { reservationId }),
           done,
         );
       }
@@ -74,22 +137,20 @@ export class Ocpp16Gateway implements ChargerGateway {
         const target = await this.target(command.locationId, command.evseUid);
         if (target?.connectorId === undefined) return done('FAILED', 'no charger of ours has that EVSE');
         return this.answer(
-          await this.bridge.call(target.charger.id, 'UnlockConnector', { connectorId: target.connectorId }),
+          await bridge.call(target.charger.id, 'UnlockConnector', { connectorId: target.connectorId }),
           done,
         );
       }
-      default:
-        return done('NOT_SUPPORTED', `${command.type} is not supported over OCPP yet`);
     }
   }
 
   /** The charger of an EVSE of a Location, or the Location's only charger when no EVSE is named. */
   private async target(locationId: string, evseUid: string | undefined): Promise<Target | undefined> {
-    const chargers = await this.chargers.atLocation(locationId);
+    const chargers = await this.parts.chargers.atLocation(locationId);
     if (evseUid === undefined)
       return chargers.length === 1 && chargers[0] ? { charger: chargers[0] } : undefined;
     for (const charger of chargers) {
-      const location = await this.chargers.locationOf(charger);
+      const location = await this.parts.chargers.locationOf(charger);
       const connectorId = location && connectorOfEvse(charger, location, evseUid);
       if (connectorId !== undefined) return { charger, connectorId };
     }
@@ -103,9 +164,7 @@ export class Ocpp16Gateway implements ChargerGateway {
       const unsupported = outcome.code === 'NotSupported' || outcome.code === 'NotImplemented';
       done(unsupported ? 'NOT_SUPPORTED' : 'FAILED', `the charger answered ${outcome.code}`);
     } else if (outcome.kind === 'answered') {
-      const payload = outcome.payload;
-      const status =
-        typeof payload === 'object' && payload !== null && 'status' in payload ? String(payload.status) : '';
+      const status = statusOf(outcome) ?? '';
       done(RESULTS[status] ?? 'FAILED', `the charger answered ${status}`);
     }
     // 'lost', no answer: the node sends TIMEOUT when its command timeout runs out.

@@ -1,5 +1,15 @@
 import { createRPCError } from 'ocpp-rpc';
-import { BootNotification16, NOT_YET_16, read, StatusNotification16 } from './messages-16.ts';
+import {
+  type AuthorizationStatus16,
+  Authorize16,
+  BootNotification16,
+  MeterValues16,
+  NOT_YET_16,
+  read,
+  StartTransaction16,
+  StatusNotification16,
+  StopTransaction16,
+} from './messages-16.ts';
 
 /** What the OCPP 1.6 handlers ask of the bridge, for one connected charger. */
 export interface ChargerSide16 {
@@ -10,6 +20,13 @@ export interface ChargerSide16 {
   heard(at: Date): Promise<void>;
   /** A connector's status changed (connectorId 0 is the whole charger). */
   status(report: StatusNotification16): Promise<void>;
+  /** What an idTag is (Authorize). */
+  authorize(idTag: string): Promise<AuthorizationStatus16>;
+  startTransaction(
+    request: StartTransaction16,
+  ): Promise<{ transactionId: number; idTagInfo: { status: AuthorizationStatus16 } }>;
+  meterValues(request: MeterValues16): Promise<void>;
+  stopTransaction(request: StopTransaction16): Promise<{ idTagInfo?: { status: 'Accepted' } }>;
 }
 
 /** What the handlers register on: an ocpp-rpc connection's handle(). */
@@ -40,6 +57,27 @@ export function handle16(connection: Handles, side: ChargerSide16): void {
     if (!report) throw createRPCError('FormationViolation');
     await side.status(report);
     return {};
+  });
+  connection.handle('Authorize', async ({ params }) => {
+    const request = read(Authorize16, params);
+    if (!request) throw createRPCError('FormationViolation');
+    return { idTagInfo: { status: await side.authorize(request.idTag) } };
+  });
+  connection.handle('StartTransaction', async ({ params }) => {
+    const request = read(StartTransaction16, params);
+    if (!request) throw createRPCError('FormationViolation');
+    return side.startTransaction(request);
+  });
+  connection.handle('MeterValues', async ({ params }) => {
+    const request = read(MeterValues16, params);
+    if (!request) throw createRPCError('FormationViolation');
+    await side.meterValues(request);
+    return {};
+  });
+  connection.handle('StopTransaction', async ({ params }) => {
+    const request = read(StopTransaction16, params);
+    if (!request) throw createRPCError('FormationViolation');
+    return side.stopTransaction(request);
   });
   for (const action of NOT_YET_16)
     connection.handle(action, async () => {

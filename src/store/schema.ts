@@ -5,6 +5,7 @@ import type { ChargerTables } from './schema-chargers.ts';
 import type { CommandTables } from './schema-commands.ts';
 import type { HubTables } from './schema-hub.ts';
 import type { ObjectTables } from './schema-objects.ts';
+import type { OcppTables } from './schema-ocpp.ts';
 import type { OutboxTables } from './schema-outbox.ts';
 import type { PaymentTables } from './schema-payments.ts';
 import type { ProfileTables } from './schema-profiles.ts';
@@ -82,7 +83,8 @@ export interface Database
     ProfileTables,
     PaymentTables,
     BookingTables,
-    ChargerTables {
+    ChargerTables,
+    OcppTables {
   ocpi_inbound_tokens: InboundTokenTable;
   ocpi_partners: PartnerTable;
   ocpi_partner_parties: PartnerPartyTable;

@@ -4,7 +4,7 @@ import type { OcpiAppOptions } from '../../src/index.ts';
 import { ChargerSimulator, type ChargerSimulatorOptions } from '../../src/ocpp/simulator.ts';
 import type { StoreOptions } from '../../src/store/store.ts';
 import { baseUrl } from './nodes.ts';
-import { type Json, location } from './objects.ts';
+import { type Json, location, tariff } from './objects.ts';
 import { type Pair, startPair } from './pair.ts';
 
 export const CHARGER_PASSWORD = 'a-long-charger-secret';
@@ -16,8 +16,8 @@ export function ocppUrl(app: FastifyInstance): string {
 
 /**
  * A CPO (OCPP endpoint on, admin token set) and an eMSP registered over 2.2.1, the CPO
- * with Location LOC1 (EVSEs E1, E2, AVAILABLE) that the eMSP has received, and charger
- * CP-1 bound to it with the default mapping.
+ * with Tariff T1 and Location LOC1 (EVSEs E1, E2, AVAILABLE, reservable, at T1) that the
+ * eMSP has received, and charger CP-1 bound to it with the default mapping.
  */
 export async function startOcppPair(store: () => StoreOptions, cpo: OcpiAppOptions = {}): Promise<Pair> {
   const pair = await startPair(
@@ -33,9 +33,15 @@ export async function startOcppPair(store: () => StoreOptions, cpo: OcpiAppOptio
   );
   // Last updated in the past: the EVSE status the chargers report is stamped with now, and
   // a receiver ignores a change older than what it has.
+  await pair.cpo.ocpi.tariffs.put(tariff('T1', '2020-01-01T00:00:00Z'), '2.3.0');
   const loc1 = location('LOC1', 2, '2020-01-01T00:00:00Z');
-  const capabilities = ['REMOTE_START_STOP_CAPABLE', 'UNLOCK_CAPABLE'];
-  loc1.evses = (loc1.evses as Json[]).map((e) => ({ ...e, capabilities }));
+  const capabilities = ['REMOTE_START_STOP_CAPABLE', 'UNLOCK_CAPABLE', 'RESERVABLE'];
+  // Every connector charges at tariff T1 (0.25 EUR per kWh): sessions end in priced CDRs.
+  loc1.evses = (loc1.evses as Json[]).map((e) => ({
+    ...e,
+    capabilities,
+    connectors: (e.connectors as Json[]).map((c) => ({ ...c, tariff_ids: ['T1'] })),
+  }));
   await pair.cpo.ocpi.locations.put(loc1, '2.3.0');
   await pair.cpo.ocpi.chargers.add({ id: 'CP-1', locationId: 'LOC1', password: CHARGER_PASSWORD });
   return pair;

@@ -1,3 +1,4 @@
+import type { CdrToken } from '../../model/v230/cdrs.ts';
 import type {
   ActiveChargingProfile,
   ChargingProfile,
@@ -47,10 +48,18 @@ export type ChargerOutcome = Exclude<CommandResultType, 'TIMEOUT' | 'CANCELED_RE
 
 /** What a charging session looks like from the charger's side. */
 export interface ChargerSessionEvent {
-  /** The charger's id of the session (an OCPP transaction id); it becomes the OCPI session id. */
+  /**
+   * The OCPI session id: unique and stable (an OCPP bridge makes one per transaction,
+   * since chargers' transaction ids are neither).
+   */
   sessionId: string;
   /** The command that started it, when it was remote. */
   commandId?: string;
+  /**
+   * The token of a session started without a command (a card of a Token an eMSP pushed
+   * to us); a remote start's token is the START_SESSION's. Read at the start only.
+   */
+  token?: CdrToken;
   locationId: string;
   evseUid: string;
   connectorId: string;

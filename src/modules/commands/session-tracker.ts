@@ -78,8 +78,10 @@ export class SessionTracker
   sessionStarted(event: ChargerSessionEvent): void {
     this.run('start', async () => {
       const request = event.commandId ? await this.commands.request(event.commandId) : undefined;
-      const { token, authorizationReference } = storedSessionStart(request);
-      if (!token) throw OcpiError.invalid('cdr_token: no START_SESSION token is known for this session');
+      const stored = storedSessionStart(request);
+      const token = stored.token ?? event.token;
+      const authorizationReference = stored.authorizationReference;
+      if (!token) throw OcpiError.invalid('cdr_token: no token is known for this session');
       const location = await this.node.services.locations.getOwn(event.locationId);
       const party = this.node.parties[0];
       const owner = location ?? (party && { country_code: party.countryCode, party_id: party.partyId });

@@ -13,6 +13,7 @@ import * as m011 from './011_payments.ts';
 import * as m012 from './012_bookings.ts';
 import * as m013 from './013_chargers.ts';
 import * as m014 from './014_booking_evse_shown.ts';
+import * as m015 from './015_ocpp_transactions.ts';
 
 /** Ordered migrations. Append only: never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   '012_bookings': m012,
   '013_chargers': m013,
   '014_booking_evse_shown': m014,
+  '015_ocpp_transactions': m015,
 };

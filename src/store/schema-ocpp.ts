@@ -1,0 +1,56 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/** An OCPP transaction of one of our chargers, and the OCPI session it is (migration 015). */
+export interface OcppTransactionTable {
+  /** The OCPP 1.6 transactionId we gave the charger. */
+  transaction_id: Generated<number>;
+  /** The OCPI session id made for it: unique and stable, unlike the charger's numbers. */
+  session_id: string;
+  charger_id: string;
+  connector_id: number;
+  /** The start time the charger reported (with charger and connector, what a retry repeats). */
+  started_at: ColumnType<Date, Date, Date>;
+  id_tag: string;
+  /** Wh, the energy register at the start. */
+  meter_start: ColumnType<string, number, number>;
+  location_id: string;
+  evse_uid: string;
+  /** The START_SESSION that caused it, if it was remote. */
+  command_id: string | null;
+  /** The CdrToken of a locally started transaction (JSON text); null for remote starts. */
+  token: string | null;
+  /** Whether its idTag was Accepted: only those are OCPI Sessions. */
+  accepted: boolean;
+  stopped_at: Date | null;
+  created_at: ColumnType<Date, Date | undefined, never>;
+}
+
+/** A short idTag standing for a token uid over OCPP 1.6's 20 characters. */
+export interface OcppIdTagTable {
+  id_tag: string;
+  token_uid: string;
+  created_at: ColumnType<Date, Date | undefined, never>;
+}
+
+/** A RemoteStartTransaction sent whose StartTransaction has not come yet. */
+export interface OcppRemoteStartTable {
+  command_id: string;
+  charger_id: string;
+  connector_id: number | null;
+  id_tag: string;
+  sent_at: Date;
+}
+
+/** The integer reservationId OCPP 1.6 wants for a charger reservation id (a UUID). */
+export interface OcppReservationTable {
+  reservation_id: Generated<number>;
+  charger_reservation_id: string;
+  created_at: ColumnType<Date, Date | undefined, never>;
+}
+
+export interface OcppTables {
+  ocpi_ocpp_transactions: OcppTransactionTable;
+  ocpi_ocpp_id_tags: OcppIdTagTable;
+  ocpi_ocpp_remote_starts: OcppRemoteStartTable;
+  ocpi_ocpp_reservations: OcppReservationTable;
+}
