@@ -121,4 +121,16 @@ describe('ocpi serve on SIGTERM', () => {
     await drained(again);
     expect(gate.passed.filter(isPush)).toHaveLength(1);
   }, 120_000);
+
+  it.each([
+    ['--shutdown-timeout', 'soon'],
+    ['--shutdown-timeout', '-1'],
+    ['--slow-request', '1.5'],
+  ])('refuses %s %s: exits 1 and says why', async (option, value) => {
+    const args = [`${option}=${value}`, '--data', 'memory', '--host', '127.0.0.1', '--port', '0'];
+    await expect(ocpi('serve', ...args)).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining(`${option} ${value}: expected a whole number`),
+    });
+  });
 });
