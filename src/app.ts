@@ -10,6 +10,7 @@ import { type NodeParts, ocpiApi } from './app/api.ts';
 import { wireBookings } from './app/bookings.ts';
 import { wireChargingProfiles } from './app/charging-profiles.ts';
 import { wireCommands } from './app/commands.ts';
+import { NodeMetrics } from './app/metrics.ts';
 import {
   createPublishers,
   enabledModules,
@@ -19,6 +20,7 @@ import {
 } from './app/modules.ts';
 import { openNode } from './app/node.ts';
 import { wireOcpp } from './app/ocpp.ts';
+import { wireOperations } from './app/operations.ts';
 import { checkOptions, type OcpiAppOptions } from './app/options.ts';
 import { mountOcpiRoutes } from './app/routes.ts';
 import { systemClock } from './clock.ts';
@@ -43,7 +45,8 @@ export const ocpiPlugin: FastifyPluginCallback<OcpiAppOptions> = fp<OcpiAppOptio
     checkOptions(options);
     // Configuration modules are always on; `options.modules` picks among the functional ones.
     const modules: OcpiModule[] = [credentialsModule];
-    const { node, ownsStore } = await openNode(app, options, modules);
+    const metrics = new NodeMetrics();
+    const { node, ownsStore } = await openNode(app, options, modules, metrics.queryTimer());
     const wake = () => delivery.wake();
     const publishers = createPublishers(node, wake);
     const delivery = createDeliveryWorker(node, {
@@ -79,10 +82,21 @@ export const ocpiPlugin: FastifyPluginCallback<OcpiAppOptions> = fp<OcpiAppOptio
       ),
     );
     const payments = paymentsApi(node, wake);
-    const parts: NodeParts = { node, publishers, commands, profiles, bookings, delivery, payments, ocpp };
+    const parts: NodeParts = {
+      node,
+      publishers,
+      commands,
+      profiles,
+      bookings,
+      delivery,
+      payments,
+      ocpp,
+      metrics,
+    };
     startAndStop(app, parts, ownsStore);
+    const operations = wireOperations(app, parts, options);
     await mountOcpiRoutes(app, node);
-    const adminUrl = await mountAdminApi(app, parts, options);
+    const adminUrl = await mountAdminApi(app, parts, options, operations.onAdminListener);
     app.decorate('ocpi', ocpiApi(parts, adminUrl));
   },
   { name: 'ocpi', fastify: '5.x' },
@@ -121,6 +135,7 @@ async function mountAdminApi(
   app: FastifyInstance,
   { node, publishers, commands, profiles, delivery, payments, ocpp }: NodeParts,
   options: OcpiAppOptions,
+  onListener: (admin: FastifyInstance) => void,
 ): Promise<() => string | undefined> {
   if (!options.adminToken) return () => undefined;
   return mountAdmin(
@@ -139,6 +154,7 @@ async function mountAdminApi(
       token: options.adminToken,
       ...(options.adminListener ? { listener: options.adminListener } : {}),
       limits: options,
+      onListener,
     },
   );
 }

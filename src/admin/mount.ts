@@ -49,7 +49,13 @@ export async function mountAdmin(
   app: FastifyInstance,
   node: OcpiNode,
   parts: AdminParts,
-  options: { token: string; listener?: AdminListener; limits: ServerLimits },
+  options: {
+    token: string;
+    listener?: AdminListener;
+    limits: ServerLimits;
+    /** Called with the admin listener's own server (when there is one), before its routes: hooks and root routes. */
+    onListener?: (admin: FastifyInstance) => void;
+  },
 ): Promise<() => string | undefined> {
   const routes = async (scope: FastifyInstance) => {
     await ocpiTransport(scope, { authenticator: node.registry, clock: node.clock });
@@ -69,6 +75,7 @@ export async function mountAdmin(
   }
   const admin = Fastify({ loggerInstance: app.log, ...serverOptions(options.limits, node.clock) });
   answerUnrouted(admin, node.clock);
+  options.onListener?.(admin);
   await admin.register(routes, { prefix: '/admin' });
   app.addHook('onReady', async () => {
     await admin.listen({ host: listener.host ?? '127.0.0.1', port: listener.port ?? 0 });

@@ -26,7 +26,8 @@ function sameSecret(given: string, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-function checkAdmin(request: FastifyRequest, adminToken: string): void {
+/** Refuses a request without the admin token (401), sent as Bearer (or Token). */
+export function checkAdmin(request: FastifyRequest, adminToken: string): void {
   const match = /^(?:Bearer|Token)\s+(\S+)$/i.exec(request.headers.authorization ?? '');
   if (!match?.[1] || !sameSecret(match[1], adminToken))
     throw OcpiError.unauthorized('missing or wrong admin token');

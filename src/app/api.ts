@@ -1,4 +1,5 @@
 import type { EventEmitter } from 'node:events';
+import type { Registry } from 'prom-client';
 import type { DeliveryWorker } from '../delivery/worker.ts';
 import type { JsonObject } from '../model/json.ts';
 import type { ScspChargingProfiles } from '../modules/chargingprofiles/scsp-profiles.ts';
@@ -25,6 +26,7 @@ import type { Store } from '../store/store.ts';
 import { type Bookings, type BookingsApi, bookingsApi } from './bookings.ts';
 import type { ChargingProfiles } from './charging-profiles.ts';
 import type { Commands } from './commands.ts';
+import type { NodeMetrics } from './metrics.ts';
 import { OBJECT_SPECS, type Publishers } from './modules.ts';
 import type { Ocpp } from './ocpp.ts';
 
@@ -117,6 +119,18 @@ export interface OcpiApi {
    */
   readonly chargers: ChargersApi;
   readonly store: Store;
+  /**
+   * The node's Prometheus metrics (a registry of its own). Served as `GET /metrics` on the
+   * admin listener when there is one; without one, expose `text()` where you see fit.
+   */
+  readonly metrics: OcpiMetrics;
+}
+
+/** A node's metrics: the exposition text and its content type, and the registry for more. */
+export interface OcpiMetrics {
+  readonly registry: Registry;
+  readonly contentType: string;
+  text(): Promise<string>;
 }
 
 declare module 'fastify' {
@@ -135,11 +149,12 @@ export interface NodeParts {
   delivery: DeliveryWorker;
   payments: PaymentsApi;
   ocpp: Ocpp;
+  metrics: NodeMetrics;
 }
 
 /** The node's API, `app.ocpi`; `adminUrl` says where the admin API listens, if anywhere. */
 export function ocpiApi(
-  { node, publishers, commands, profiles, bookings, delivery, payments, ocpp }: NodeParts,
+  { node, publishers, commands, profiles, bookings, delivery, payments, ocpp, metrics }: NodeParts,
   adminUrl: () => string | undefined,
 ): OcpiApi {
   // BookingLocations are offered as app.ocpi.bookings.locations, not beside Locations.
@@ -185,5 +200,6 @@ export function ocpiApi(
     payments,
     chargers: ocpp.chargers,
     store: node.store,
+    metrics,
   };
 }

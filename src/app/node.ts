@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { FastifyInstance } from 'fastify';
+import type { KyselyPlugin } from 'kysely';
 import { OcpiHttpClient } from '../client/ocpi-http.ts';
 import { type Clock, systemClock } from '../clock.ts';
 import { SUPPORTED_VERSIONS } from '../model/versions.ts';
@@ -31,6 +32,19 @@ export interface OpenedNode {
   ownsStore: boolean;
 }
 
+/**
+ * The store as the node uses it: its statements pass `plugin` (the node's query timer).
+ * Closing it closes the store itself.
+ */
+function withPlugin(store: Store, plugin: KyselyPlugin): Store {
+  return {
+    db: store.db.withPlugin(plugin),
+    kind: store.kind,
+    invalidations: store.invalidations,
+    close: () => store.close(),
+  };
+}
+
 function isStore(value: StoreOptions | Store | undefined): value is Store {
   return typeof value === 'object' && value !== null && 'db' in value;
 }
@@ -38,16 +52,19 @@ function isStore(value: StoreOptions | Store | undefined): value is Store {
 /**
  * Opens the store (unless one is passed in), the partner registry, the outbound HTTP client
  * and the object services, and makes the node of them. `modules` becomes the node's list of
- * modules, for the caller to fill in once they are wired to the node.
+ * modules, for the caller to fill in once they are wired to the node. `queryPlugin` sees
+ * every statement the node sends to the store.
  */
 export async function openNode(
   app: FastifyInstance,
   options: OcpiAppOptions,
   modules: readonly OcpiModule[],
+  queryPlugin?: KyselyPlugin,
 ): Promise<OpenedNode> {
-  const store = isStore(options.store)
+  const opened = isStore(options.store)
     ? options.store
     : await openStore(options.store ?? { kind: 'pglite', dataDir: 'memory' });
+  const store = queryPlugin ? withPlugin(opened, queryPlugin) : opened;
   const clock = options.clock ?? systemClock;
   const registry = new PartnerRegistry(store, {
     clock,

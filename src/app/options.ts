@@ -18,6 +18,7 @@ import type { Store, StoreOptions } from '../store/store.ts';
 import { OcpiError } from '../transport/errors.ts';
 import type { PaginationOptions } from '../transport/pagination.ts';
 import { MODULE_IDS } from './modules.ts';
+import type { OperationsOptions } from './operations.ts';
 
 /** Options of createOcpiApp() and ocpiPlugin(). Every one has a working default. */
 export interface OcpiAppOptions {
@@ -117,6 +118,12 @@ export interface OcpiAppOptions {
    * pass a controllable clock to move time instead of waiting for it.
    */
   clock?: Clock;
+  /**
+   * Operations: the slow-request threshold of the logs, and whether `GET /health` and
+   * `GET /ready` are served (on the admin listener when there is one, else at the root of
+   * the node's server). `GET /metrics` is served on the admin listener only.
+   */
+  operations?: OperationsOptions;
 }
 
 /** Refuses options no node can run with (OCPI_ERR_CONFIG), before anything is opened. */

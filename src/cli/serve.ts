@@ -17,6 +17,7 @@ import { generateToken } from '../transport/token.ts';
 import { bootstrapToken } from './bootstrap-token.ts';
 import { demoLocation, demoTariff, demoToken } from './demo-data.ts';
 import { serveAdmin } from './serve-admin.ts';
+import { DEFAULT_SHUTDOWN_TIMEOUT_SECONDS, shutDown, stopSignal } from './shutdown.ts';
 
 const HELP = `Usage: ocpi serve [options]   (same as: npm start -- [options])
 
@@ -36,7 +37,11 @@ const HELP = `Usage: ocpi serve [options]   (same as: npm start -- [options])
   --admin-token <t>        token of the admin API (or OCPI_ADMIN_TOKEN; at least 16 characters; generated when absent)
   --admin-host <host>      address the admin API listens on, apart from OCPI (default 127.0.0.1)
   --admin-port <n>         its port (default: --port + 1, e.g. 3001; any free one with --port 0)
-  --log-level <level>      pino log level (default info)
+  --log-level <level>      pino log level (default info: no line per request, only errors,
+                           slow requests and business events; debug adds every request)
+  --slow-request <ms>      requests taking at least this long are logged at warn (default 1000)
+  --shutdown-timeout <s>   on SIGTERM/SIGINT, seconds to let requests and then deliveries in
+                           flight finish before cutting them (default 10)
   --demo                   simulated chargers and a demo location, tariff (cpo) or token (emsp)
   --simulate <evse>=<b>    a simulated charger for an EVSE uid, repeatable: accept|reject|occupied|inoperative|slow|silent
   --ocpp                   take OCPP 1.6J chargers at ws://<host>:<port>/ocpp/<charger-id> (cpo):
@@ -80,6 +85,14 @@ function parseVersions(text: string): OcpiVersion[] {
   });
 }
 
+/** A whole number ≥ 0 given as option `name`, or `fallback` when absent. */
+function wholeNumber(text: string | undefined, name: string, fallback: number): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} ${text}: expected a whole number ≥ 0`);
+  return value;
+}
+
 /** Whether PGlite has yet to create its database in `dataDir` (it writes PG_VERSION when it does). */
 function isNewDataDir(dataDir: string): boolean {
   return dataDir !== 'memory' && !existsSync(join(dataDir, 'PG_VERSION'));
@@ -105,6 +118,8 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<num
       'admin-host': { type: 'string' },
       'admin-port': { type: 'string' },
       'log-level': { type: 'string', default: 'info' },
+      'slow-request': { type: 'string' },
+      'shutdown-timeout': { type: 'string' },
       demo: { type: 'boolean' },
       simulate: { type: 'string', multiple: true },
       'command-timeout': { type: 'string' },
@@ -135,6 +150,12 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<num
   const timeoutSeconds = timeoutText === undefined ? undefined : Number(timeoutText);
   if (timeoutSeconds !== undefined && !(Number.isInteger(timeoutSeconds) && timeoutSeconds > 0))
     throw new Error(`--command-timeout ${timeoutText}: expected whole seconds, at least 1`);
+  const shutdownSeconds = wholeNumber(
+    values['shutdown-timeout'],
+    '--shutdown-timeout',
+    DEFAULT_SHUTDOWN_TIMEOUT_SECONDS,
+  );
+  const slowRequestMs = wholeNumber(values['slow-request'], '--slow-request', 1000);
   // The composition root: the one place the system clock is chosen.
   const clock = systemClock;
   const simulated =
@@ -168,6 +189,8 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<num
     ...(values.ocpp ? { ocpp: { enabled: true } } : {}),
     ...(values['block-private-networks'] ? { outboundUrlPolicy: { allowPrivateNetworks: false } } : {}),
     logger: { level: values['log-level'] },
+    operations: { slowRequestMs },
+    delivery: { stopTimeoutMs: shutdownSeconds * 1000 },
   });
   await app.listen({ port, host: values.host });
   const bootstrap = await bootstrapToken(app, values['bootstrap-token']);
@@ -224,11 +247,7 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<num
     ].join('\n'),
   );
 
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
-  await app.close();
+  const signal = await stopSignal();
+  await shutDown(app, signal, shutdownSeconds * 1000, clock);
   return 0;
 }

@@ -164,8 +164,8 @@ export class DeliveryWorker extends EventEmitter<DeliveryEvents> {
 
   /**
    * Stops claiming rows and waits (up to `stopTimeoutMs`) for deliveries in flight to
-   * finish. Call it before closing the store. Rows still in flight after the wait keep
-   * their lease and are retried by any worker once it expires.
+   * finish. Call it before closing the store. Rows still in flight after the wait have
+   * their leases released: any worker retries them at once (the partner may get them twice).
    */
   async stop(): Promise<void> {
     this.running = false;
@@ -189,6 +189,11 @@ export class DeliveryWorker extends EventEmitter<DeliveryEvents> {
     if (result === 'timeout') {
       this.abandoned = true;
       this.log.warn({ inFlight: this.inFlight.size }, 'delivery worker stopped with deliveries in flight');
+      // Their answers will not be recorded: another worker may take them now rather than
+      // when the lease ends. At least once: a partner may get one of them twice.
+      await releaseLeases(this.db, [this.workerId]).catch((err: unknown) =>
+        this.log.warn({ err: errorMessage(err) }, 'could not release the leases of deliveries in flight'),
+      );
     }
   }
 

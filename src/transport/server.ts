@@ -12,6 +12,7 @@ import type { Clock } from '../clock.ts';
 import { envelope, stamp } from './envelope.ts';
 import { ocpiErrorHandler } from './error-handler.ts';
 import { OcpiError } from './errors.ts';
+import { QuietRequestLogs } from './request-logs.ts';
 import { OcpiStatus } from './status-codes.ts';
 
 /** What a node's listeners accept from a client. */
@@ -34,6 +35,7 @@ type SharedOptions = Pick<
   | 'frameworkErrors'
   | 'clientErrorHandler'
   | 'pluginTimeout'
+  | 'logController'
 > & { http: { connectionsCheckingInterval: number; headersTimeout: number; requestTimeout: number } };
 
 /** Half of Node's 16 KiB limit on the request line and headers together. */
@@ -93,7 +95,8 @@ function frameworkError(error: FastifyError): OcpiError {
 /**
  * The Fastify options every listener of a node shares: bounded bodies, a request timeout
  * (checked often enough to hold within a quarter of it), X-Request-ID, and errors below
- * the routes answered as OCPI envelopes with their 4xx status, stamped with `clock`.
+ * the routes answered as OCPI envelopes with their 4xx status, stamped with `clock`, and
+ * no per-request log lines below debug.
  */
 export function serverOptions(limits: ServerLimits, clock: Clock): SharedOptions {
   const timeout = limits.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
@@ -115,6 +118,8 @@ export function serverOptions(limits: ServerLimits, clock: Clock): SharedOptions
     // Opening the store (initdb on PGlite's first start, migrations) can outlast Fastify's
     // 10 s plugin timeout on a slow or busy machine.
     pluginTimeout: 120_000,
+    // Per-request lines only at debug: see QuietRequestLogs.
+    logController: new QuietRequestLogs(),
   };
 }
 

@@ -9,8 +9,11 @@ export interface Passage {
   body?: unknown;
 }
 
-/** What the gate does with a request that matches: answer with this status, or never answer. */
-export type Blockade = number | 'hang';
+/**
+ * What the gate does with a request that matches: answer with this status, never answer,
+ * or hold it until release() and then let it through (a partner that answers slowly).
+ */
+export type Blockade = number | 'hang' | 'hold';
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'host']);
 
@@ -47,12 +50,21 @@ export async function startGate() {
   const passed: Passage[] = [];
   const refused: Passage[] = [];
   const held = new Set<ServerResponse>();
+  /** Requests waiting for release(), as they arrived. */
+  const holding: Array<Pick<Passage, 'method' | 'path'>> = [];
+  let release = () => {};
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const method = request.method ?? 'GET';
     const path = request.url ?? '/';
     const text = await readBody(request);
-    if (blocked?.match(method, path)) {
+    if (blocked?.how === 'hold' && blocked.match(method, path)) {
+      holding.push({ method, path });
+      await released;
+    } else if (blocked && blocked.how !== 'hold' && blocked.match(method, path)) {
       if (blocked.how === 'hang') {
         refused.push({ method, path, status: 0, body: parse(text) });
         held.add(response);
@@ -96,6 +108,11 @@ export async function startGate() {
     url,
     passed,
     refused,
+    holding,
+    /** Lets the held requests through (and later ones that match 'hold' too). */
+    release(): void {
+      release();
+    },
     /** Where requests go: the partner's own base URL. */
     forwardTo(base: string): void {
       target = base.replace(/\/+$/, '');
