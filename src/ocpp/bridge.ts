@@ -4,11 +4,13 @@ import type { Publisher } from '../modules/objects/publisher.ts';
 import type { OcpiNode } from '../node.ts';
 import { ChargerRepository } from '../store/charger-repository.ts';
 import { OcppRepository } from '../store/ocpp-repository.ts';
+import { OcppRouteRepository } from '../store/ocpp-route-repository.ts';
 import { IdTagAuthorizer } from './authorize-16.ts';
 import { type AddedCharger, type Charger, ChargerRegistry, type NewCharger } from './chargers.ts';
 import { OcppBridge, type OcppOptions } from './csms.ts';
 import { Ocpp16Gateway } from './gateway-16.ts';
 import { IdTags } from './id-tags.ts';
+import { RoutedCalls } from './routes.ts';
 import { Transactions16 } from './transactions-16.ts';
 
 export type { AddedCharger, Charger, NewCharger, OcppOptions };
@@ -66,7 +68,27 @@ export function createOcpp(
         options,
       )
     : undefined;
-  if (bridge) gateway = new Ocpp16Gateway({ bridge, chargers: registry, repo, idTags, clock: node.clock });
+  // Instances sharing a PostgreSQL database reach each other's chargers (PGlite: one process).
+  const routes =
+    bridge && node.store.kind === 'postgres'
+      ? new RoutedCalls({
+          bridge,
+          repo: new OcppRouteRepository(node.store.db),
+          bus: node.store.invalidations,
+          clock: node.clock,
+          log: node.log,
+          callTimeoutSeconds: options.callTimeoutSeconds ?? 30,
+        })
+      : undefined;
+  routes?.start();
+  if (bridge)
+    gateway = new Ocpp16Gateway({
+      bridge: routes ?? bridge,
+      chargers: registry,
+      repo,
+      idTags,
+      clock: node.clock,
+    });
   return {
     chargers: {
       add: (charger) => registry.add(charger),
@@ -83,6 +105,7 @@ export function createOcpp(
     attach: (server) => bridge?.attach(server),
     close: async () => {
       await bridge?.close();
+      await routes?.close();
     },
   };
 }

@@ -8,8 +8,9 @@ import type {
 import type { OcppRepository } from '../store/ocpp-repository.ts';
 import type { Charger, ChargerRegistry } from './chargers.ts';
 import { connectorOfEvse } from './chargers.ts';
-import type { CallOutcome, OcppBridge } from './csms.ts';
+import type { CallOutcome } from './csms.ts';
 import type { IdTags } from './id-tags.ts';
+import type { ChargerCalls } from './routes.ts';
 
 /** Where a command goes: the charger, and its connector when the command names an EVSE. */
 interface Target {
@@ -19,7 +20,8 @@ interface Target {
 
 /** What the gateway works with. */
 export interface Ocpp16GatewayParts {
-  bridge: OcppBridge;
+  /** The chargers, connected to this instance or (PostgreSQL) to another. */
+  bridge: ChargerCalls;
   chargers: ChargerRegistry;
   repo: OcppRepository;
   idTags: IdTags;
