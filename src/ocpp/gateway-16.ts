@@ -3,6 +3,7 @@ import type {
   ChargerCommand,
   ChargerGateway,
   ChargerOutcome,
+  ChargerProfileRequest,
   GatewayReporter,
 } from '../modules/commands/gateway.ts';
 import type { OcppRepository } from '../store/ocpp-repository.ts';
@@ -10,6 +11,7 @@ import type { Charger, ChargerRegistry } from './chargers.ts';
 import { connectorOfEvse } from './chargers.ts';
 import type { CallOutcome } from './csms.ts';
 import type { IdTags } from './id-tags.ts';
+import { profile16 } from './profiles-16.ts';
 import type { ChargerCalls } from './routes.ts';
 
 /** Where a command goes: the charger, and its connector when the command names an EVSE. */
@@ -61,7 +63,8 @@ function statusOf(outcome: CallOutcome): string | undefined {
  *   the charger that runs it;
  * - RESERVE_NOW / CANCEL_RESERVATION: ReserveNow / CancelReservation with an integer
  *   reservationId kept for the command's reservation id (the same one to cancel);
- * - UNLOCK_CONNECTOR: UnlockConnector.
+ * - UNLOCK_CONNECTOR: UnlockConnector;
+ * - ChargingProfiles: see profile16().
  *
  * The charger's answer is the result; a charger that does not answer is left to the
  * node's TIMEOUT. The reporter the node attaches is what transactions report to.
@@ -74,6 +77,11 @@ export class Ocpp16Gateway implements ChargerGateway {
 
   attach(report: GatewayReporter): void {
     this.reporter = report;
+  }
+
+  /** Smart charging: SetChargingProfile, GetCompositeSchedule, ClearChargingProfile (profiles-16.ts). */
+  profile(request: ChargerProfileRequest, report: GatewayReporter): Promise<void> {
+    return profile16(request, report, this.parts);
   }
 
   async execute(command: ChargerCommand, report: GatewayReporter): Promise<void> {
