@@ -4,12 +4,14 @@ import type { Publisher } from '../modules/objects/publisher.ts';
 import type { OcpiNode } from '../node.ts';
 import { ChargerRepository } from '../store/charger-repository.ts';
 import { OcppRepository } from '../store/ocpp-repository.ts';
+import { OcppReservationRepository } from '../store/ocpp-reservation-repository.ts';
 import { OcppRouteRepository } from '../store/ocpp-route-repository.ts';
 import { IdTagAuthorizer } from './authorize-16.ts';
 import { type AddedCharger, type Charger, ChargerRegistry, type NewCharger } from './chargers.ts';
 import { OcppBridge, type OcppOptions } from './csms.ts';
 import { Ocpp16Gateway } from './gateway-16.ts';
 import { IdTags } from './id-tags.ts';
+import { ReservationWatch16 } from './reservations-16.ts';
 import { RoutedCalls } from './routes.ts';
 import { Transactions16 } from './transactions-16.ts';
 
@@ -62,9 +64,24 @@ export function createOcpp(
     log: node.log,
     reporter: () => gateway?.reporter,
   });
+  const reservations = new OcppReservationRepository(node.store.db);
+  const watch = new ReservationWatch16({
+    repo: reservations,
+    clock: node.clock,
+    log: node.log,
+    reporter: () => gateway?.reporter,
+  });
   const bridge = options.enabled
     ? new OcppBridge(
-        { chargers: registry, locations, clock: node.clock, log: node.log, authorizer, transactions },
+        {
+          chargers: registry,
+          locations,
+          clock: node.clock,
+          log: node.log,
+          authorizer,
+          transactions,
+          statusWatch: (id, report) => watch.statusReported(id, report),
+        },
         options,
       )
     : undefined;
@@ -86,6 +103,7 @@ export function createOcpp(
       bridge: routes ?? bridge,
       chargers: registry,
       repo,
+      reservations,
       idTags,
       clock: node.clock,
     });

@@ -7,6 +7,7 @@ import type {
   GatewayReporter,
 } from '../modules/commands/gateway.ts';
 import type { OcppRepository } from '../store/ocpp-repository.ts';
+import type { OcppReservationRepository } from '../store/ocpp-reservation-repository.ts';
 import type { Charger, ChargerRegistry } from './chargers.ts';
 import { connectorOfEvse } from './chargers.ts';
 import type { CallOutcome } from './csms.ts';
@@ -26,6 +27,8 @@ export interface Ocpp16GatewayParts {
   bridge: ChargerCalls;
   chargers: ChargerRegistry;
   repo: OcppRepository;
+  /** What the chargers hold of our reservations (reservations-16.ts watches them). */
+  reservations: OcppReservationRepository;
   idTags: IdTags;
   clock: Clock;
 }
@@ -131,17 +134,27 @@ export class Ocpp16Gateway implements ChargerGateway {
           idTag: await idTags.idTagOf(command.token.uid),
           reservationId: await repo.reservationId(command.reservationId),
         };
-        return this.answer(await bridge.call(target.charger.id, 'ReserveNow', params), done);
+        // Held before it is sent, so that a Reserved status however soon finds it.
+        const { reservations } = this.parts;
+        await reservations.held(
+          params.reservationId,
+          target.charger.id,
+          params.connectorId,
+          new Date(command.expiryDate),
+        );
+        const outcome = await bridge.call(target.charger.id, 'ReserveNow', params);
+        if (outcome.kind !== 'lost' && statusOf(outcome) !== 'Accepted')
+          await reservations.ended(params.reservationId);
+        return this.answer(outcome, done);
       }
       case 'CANCEL_RESERVATION': {
         const reservationId = await repo.knownReservationId(command.reservationId);
         if (reservationId === undefined) return done('UNKNOWN_RESERVATION');
         const target = await this.target(command.locationId, command.evseUid);
         if (!target) return done('FAILED', 'no charger of ours has that EVSE');
-        return this.answer(
-          await bridge.call(target.charger.id, 'CancelReservation', { reservationId }),
-          done,
-        );
+        const outcome = await bridge.call(target.charger.id, 'CancelReservation', { reservationId });
+        if (statusOf(outcome) === 'Accepted') await this.parts.reservations.ended(reservationId);
+        return this.answer(outcome, done);
       }
       case 'UNLOCK_CONNECTOR': {
         const target = await this.target(command.locationId, command.evseUid);
