@@ -11,6 +11,7 @@ import { type AddedCharger, type Charger, ChargerRegistry, type NewCharger } fro
 import { OcppBridge, type OcppOptions } from './csms.ts';
 import { Ocpp16Gateway } from './gateway-16.ts';
 import { IdTags } from './id-tags.ts';
+import { realTimeAuthorizer } from './realtime-auth.ts';
 import { ReservationWatch16 } from './reservations-16.ts';
 import { RoutedCalls } from './routes.ts';
 import { Transactions16 } from './transactions-16.ts';
@@ -54,7 +55,12 @@ export function createOcpp(
   const registry = new ChargerRegistry(new ChargerRepository(node.store.db), locations);
   const repo = new OcppRepository(node.store.db);
   const idTags = new IdTags(repo);
-  const authorizer = new IdTagAuthorizer(repo, idTags, node.clock);
+  const authorizer = new IdTagAuthorizer(
+    repo,
+    idTags,
+    node.clock,
+    realTimeAuthorizer(node, node.clock, (options.authorizeTimeoutSeconds ?? 5) * 1000),
+  );
   let gateway: Ocpp16Gateway | undefined;
   const transactions = new Transactions16({
     repo,

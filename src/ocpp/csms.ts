@@ -36,6 +36,11 @@ export interface OcppOptions {
    * the commands' timeout, after which the node answers TIMEOUT anyway.
    */
   callTimeoutSeconds?: number;
+  /**
+   * Seconds an eMSP's real-time authorization of a charger's idTag may take (default 5);
+   * without an answer by then the token's whitelist decides (authorize-16.ts).
+   */
+  authorizeTimeoutSeconds?: number;
 }
 
 /** What the bridge works with. */
