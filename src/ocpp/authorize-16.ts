@@ -4,6 +4,7 @@ import type { CdrToken } from '../model/v230/cdrs.ts';
 import type { OcppRepository } from '../store/ocpp-repository.ts';
 import type { IdTags } from './id-tags.ts';
 import type { AuthorizationStatus16 } from './messages-16.ts';
+import type { Allowed, RealTimeAuthorizer } from './realtime-auth.ts';
 
 /**
  * How long a RemoteStartTransaction waits for its StartTransaction: a driver has this
@@ -20,6 +21,15 @@ export interface IdTagDecision {
   /** The Token an eMSP pushed to us that the idTag is (for a session started locally). */
   token?: CdrToken;
 }
+
+/** The OCPP 1.6 AuthorizationStatus of an eMSP's AllowedType. */
+const STATUS_OF: Record<Allowed, AuthorizationStatus16> = {
+  ALLOWED: 'Accepted',
+  BLOCKED: 'Blocked',
+  EXPIRED: 'Expired',
+  NO_CREDIT: 'Invalid',
+  NOT_ALLOWED: 'Invalid',
+};
 
 function text(object: JsonObject, field: string): string | undefined {
   const value = object[field];
@@ -44,11 +54,16 @@ function cdrTokenOf(token: JsonObject): CdrToken | undefined {
  *    on none named) within REMOTE_START_SECONDS: Accepted, linked to its START_SESSION;
  * 2. else a Token an eMSP pushed to us with that uid (the idTag mapped back when it
  *    stands for a long uid; the newest pushed when several eMSPs have one): `valid`
- *    false → Blocked; whitelist ALWAYS, ALLOWED or ALLOWED_OFFLINE → Accepted from our
- *    copy. OCPI wants real-time authorization first for ALLOWED_OFFLINE, and always for
- *    NEVER; the bridge does not ask the eMSP in real time yet, so ALLOWED_OFFLINE is
- *    decided as if the eMSP were unreachable (the whitelist then allows it) and NEVER is
- *    Invalid: our copy may not be used for it;
+ *    false → Blocked; else by its whitelist (OCPI WhitelistType):
+ *    - ALWAYS: Accepted from our copy (real-time authorization is not allowed);
+ *    - ALLOWED, ALLOWED_OFFLINE, NEVER: asked of the eMSP in real time; its answer decides
+ *      (ALLOWED → Accepted, BLOCKED → Blocked, EXPIRED → Expired, NO_CREDIT and
+ *      NOT_ALLOWED → Invalid: OCPP 1.6 has nothing closer). When the eMSP cannot be
+ *      reached in time: ALLOWED_OFFLINE is Accepted (the spec: "the CPO shall allow this
+ *      Token to be used"), NEVER is Invalid (whitelisting is forbidden), and ALLOWED is
+ *      Accepted too: the spec lets the CPO whitelist it ("It is allowed to whitelist the
+ *      token"), so the copy we hold is a valid authority when the eMSP is silent;
+ *    without a real-time client (none configured) the eMSP counts as unreachable;
  * 3. else Invalid.
  */
 export class IdTagAuthorizer {
@@ -56,6 +71,7 @@ export class IdTagAuthorizer {
     private readonly repo: OcppRepository,
     private readonly idTags: IdTags,
     private readonly clock: Clock,
+    private readonly realTime?: RealTimeAuthorizer,
   ) {}
 
   async decide(chargerId: string, idTag: string, connectorId?: number): Promise<IdTagDecision> {
@@ -66,8 +82,15 @@ export class IdTagAuthorizer {
     const [token] = await this.repo.receivedTokens(uid);
     if (!token) return { status: 'Invalid' };
     if (token.valid === false) return { status: 'Blocked' };
-    if (token.whitelist === 'NEVER') return { status: 'Invalid' };
     const cdrToken = cdrTokenOf(token);
-    return cdrToken ? { status: 'Accepted', token: cdrToken } : { status: 'Invalid' };
+    if (!cdrToken) return { status: 'Invalid' };
+    const whitelist = text(token, 'whitelist') ?? 'ALLOWED';
+    if (whitelist === 'ALWAYS') return { status: 'Accepted', token: cdrToken };
+    const answer = this.realTime
+      ? await this.realTime(cdrToken)
+      : { unreachable: 'no real-time authorization configured' };
+    const status =
+      'allowed' in answer ? STATUS_OF[answer.allowed] : whitelist === 'NEVER' ? 'Invalid' : 'Accepted';
+    return status === 'Accepted' ? { status, token: cdrToken } : { status };
   }
 }

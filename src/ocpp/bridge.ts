@@ -4,11 +4,16 @@ import type { Publisher } from '../modules/objects/publisher.ts';
 import type { OcpiNode } from '../node.ts';
 import { ChargerRepository } from '../store/charger-repository.ts';
 import { OcppRepository } from '../store/ocpp-repository.ts';
+import { OcppReservationRepository } from '../store/ocpp-reservation-repository.ts';
+import { OcppRouteRepository } from '../store/ocpp-route-repository.ts';
 import { IdTagAuthorizer } from './authorize-16.ts';
 import { type AddedCharger, type Charger, ChargerRegistry, type NewCharger } from './chargers.ts';
 import { OcppBridge, type OcppOptions } from './csms.ts';
 import { Ocpp16Gateway } from './gateway-16.ts';
 import { IdTags } from './id-tags.ts';
+import { realTimeAuthorizer } from './realtime-auth.ts';
+import { ReservationWatch16 } from './reservations-16.ts';
+import { RoutedCalls } from './routes.ts';
 import { Transactions16 } from './transactions-16.ts';
 
 export type { AddedCharger, Charger, NewCharger, OcppOptions };
@@ -50,7 +55,12 @@ export function createOcpp(
   const registry = new ChargerRegistry(new ChargerRepository(node.store.db), locations);
   const repo = new OcppRepository(node.store.db);
   const idTags = new IdTags(repo);
-  const authorizer = new IdTagAuthorizer(repo, idTags, node.clock);
+  const authorizer = new IdTagAuthorizer(
+    repo,
+    idTags,
+    node.clock,
+    realTimeAuthorizer(node, node.clock, (options.authorizeTimeoutSeconds ?? 5) * 1000),
+  );
   let gateway: Ocpp16Gateway | undefined;
   const transactions = new Transactions16({
     repo,
@@ -60,13 +70,49 @@ export function createOcpp(
     log: node.log,
     reporter: () => gateway?.reporter,
   });
+  const reservations = new OcppReservationRepository(node.store.db);
+  const watch = new ReservationWatch16({
+    repo: reservations,
+    clock: node.clock,
+    log: node.log,
+    reporter: () => gateway?.reporter,
+  });
   const bridge = options.enabled
     ? new OcppBridge(
-        { chargers: registry, locations, clock: node.clock, log: node.log, authorizer, transactions },
+        {
+          chargers: registry,
+          locations,
+          clock: node.clock,
+          log: node.log,
+          authorizer,
+          transactions,
+          statusWatch: (id, report) => watch.statusReported(id, report),
+        },
         options,
       )
     : undefined;
-  if (bridge) gateway = new Ocpp16Gateway({ bridge, chargers: registry, repo, idTags, clock: node.clock });
+  // Instances sharing a PostgreSQL database reach each other's chargers (PGlite: one process).
+  const routes =
+    bridge && node.store.kind === 'postgres'
+      ? new RoutedCalls({
+          bridge,
+          repo: new OcppRouteRepository(node.store.db),
+          bus: node.store.invalidations,
+          clock: node.clock,
+          log: node.log,
+          callTimeoutSeconds: options.callTimeoutSeconds ?? 30,
+        })
+      : undefined;
+  routes?.start();
+  if (bridge)
+    gateway = new Ocpp16Gateway({
+      bridge: routes ?? bridge,
+      chargers: registry,
+      repo,
+      reservations,
+      idTags,
+      clock: node.clock,
+    });
   return {
     chargers: {
       add: (charger) => registry.add(charger),
@@ -83,6 +129,7 @@ export function createOcpp(
     attach: (server) => bridge?.attach(server),
     close: async () => {
       await bridge?.close();
+      await routes?.close();
     },
   };
 }

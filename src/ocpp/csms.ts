@@ -36,6 +36,11 @@ export interface OcppOptions {
    * the commands' timeout, after which the node answers TIMEOUT anyway.
    */
   callTimeoutSeconds?: number;
+  /**
+   * Seconds an eMSP's real-time authorization of a charger's idTag may take (default 5);
+   * without an answer by then the token's whitelist decides (authorize-16.ts).
+   */
+  authorizeTimeoutSeconds?: number;
 }
 
 /** What the bridge works with. */
@@ -47,6 +52,8 @@ export interface OcppBridgeParts {
   /** Authorize, and the charger's transactions to Sessions. */
   authorizer: IdTagAuthorizer;
   transactions: Transactions16;
+  /** Sees every StatusNotification, in order (reservations the charger ends: reservations-16.ts). */
+  statusWatch?: (chargerId: string, report: StatusNotification16) => Promise<void>;
 }
 
 /** What the bridge uses of an ocpp-rpc server-side connection. */
@@ -226,6 +233,7 @@ export class OcppBridge extends EventEmitter {
   }
 
   private async statusReported(id: string, report: StatusNotification16): Promise<void> {
+    await this.parts.statusWatch?.(id, report);
     const status = evseStatusOf16(report.status);
     const charger = await this.parts.chargers.get(id);
     const location = charger && (await this.parts.chargers.locationOf(charger));

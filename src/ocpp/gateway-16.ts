@@ -3,13 +3,17 @@ import type {
   ChargerCommand,
   ChargerGateway,
   ChargerOutcome,
+  ChargerProfileRequest,
   GatewayReporter,
 } from '../modules/commands/gateway.ts';
 import type { OcppRepository } from '../store/ocpp-repository.ts';
+import type { OcppReservationRepository } from '../store/ocpp-reservation-repository.ts';
 import type { Charger, ChargerRegistry } from './chargers.ts';
 import { connectorOfEvse } from './chargers.ts';
-import type { CallOutcome, OcppBridge } from './csms.ts';
+import type { CallOutcome } from './csms.ts';
 import type { IdTags } from './id-tags.ts';
+import { profile16 } from './profiles-16.ts';
+import type { ChargerCalls } from './routes.ts';
 
 /** Where a command goes: the charger, and its connector when the command names an EVSE. */
 interface Target {
@@ -19,9 +23,12 @@ interface Target {
 
 /** What the gateway works with. */
 export interface Ocpp16GatewayParts {
-  bridge: OcppBridge;
+  /** The chargers, connected to this instance or (PostgreSQL) to another. */
+  bridge: ChargerCalls;
   chargers: ChargerRegistry;
   repo: OcppRepository;
+  /** What the chargers hold of our reservations (reservations-16.ts watches them). */
+  reservations: OcppReservationRepository;
   idTags: IdTags;
   clock: Clock;
 }
@@ -59,7 +66,8 @@ function statusOf(outcome: CallOutcome): string | undefined {
  *   the charger that runs it;
  * - RESERVE_NOW / CANCEL_RESERVATION: ReserveNow / CancelReservation with an integer
  *   reservationId kept for the command's reservation id (the same one to cancel);
- * - UNLOCK_CONNECTOR: UnlockConnector.
+ * - UNLOCK_CONNECTOR: UnlockConnector;
+ * - ChargingProfiles: see profile16().
  *
  * The charger's answer is the result; a charger that does not answer is left to the
  * node's TIMEOUT. The reporter the node attaches is what transactions report to.
@@ -72,6 +80,11 @@ export class Ocpp16Gateway implements ChargerGateway {
 
   attach(report: GatewayReporter): void {
     this.reporter = report;
+  }
+
+  /** Smart charging: SetChargingProfile, GetCompositeSchedule, ClearChargingProfile (profiles-16.ts). */
+  profile(request: ChargerProfileRequest, report: GatewayReporter): Promise<void> {
+    return profile16(request, report, this.parts);
   }
 
   async execute(command: ChargerCommand, report: GatewayReporter): Promise<void> {
@@ -121,17 +134,27 @@ export class Ocpp16Gateway implements ChargerGateway {
           idTag: await idTags.idTagOf(command.token.uid),
           reservationId: await repo.reservationId(command.reservationId),
         };
-        return this.answer(await bridge.call(target.charger.id, 'ReserveNow', params), done);
+        // Held before it is sent, so that a Reserved status however soon finds it.
+        const { reservations } = this.parts;
+        await reservations.held(
+          params.reservationId,
+          target.charger.id,
+          params.connectorId,
+          new Date(command.expiryDate),
+        );
+        const outcome = await bridge.call(target.charger.id, 'ReserveNow', params);
+        if (outcome.kind !== 'lost' && statusOf(outcome) !== 'Accepted')
+          await reservations.ended(params.reservationId);
+        return this.answer(outcome, done);
       }
       case 'CANCEL_RESERVATION': {
         const reservationId = await repo.knownReservationId(command.reservationId);
         if (reservationId === undefined) return done('UNKNOWN_RESERVATION');
         const target = await this.target(command.locationId, command.evseUid);
         if (!target) return done('FAILED', 'no charger of ours has that EVSE');
-        return this.answer(
-          await bridge.call(target.charger.id, 'CancelReservation', { reservationId }),
-          done,
-        );
+        const outcome = await bridge.call(target.charger.id, 'CancelReservation', { reservationId });
+        if (statusOf(outcome) === 'Accepted') await this.parts.reservations.ended(reservationId);
+        return this.answer(outcome, done);
       }
       case 'UNLOCK_CONNECTOR': {
         const target = await this.target(command.locationId, command.evseUid);

@@ -2,9 +2,13 @@ import { EventEmitter } from 'node:events';
 import { RPCClient } from 'ocpp-rpc';
 import type { RPC_ClientOptions } from 'ocpp-rpc/lib/client.js';
 import { type Clock, type ClockTimer, systemClock } from '../clock.ts';
+import { PROFILE_ANSWERS, type ProfileAction16, SimulatedProfiles16 } from './simulator-profiles.ts';
 
 /** The remote calls the simulator answers (OCPP 1.6, CSMS to charger). */
-export type RemoteAction =
+export type RemoteAction = StatusAction | ProfileAction16;
+
+/** The remote calls answered with a status only. */
+type StatusAction =
   | 'RemoteStartTransaction'
   | 'RemoteStopTransaction'
   | 'UnlockConnector'
@@ -15,7 +19,7 @@ export type RemoteAction =
 export type ScriptedAnswer = string | ((params: unknown) => string | Promise<string>);
 
 /** What the simulator does by default: accept (UnlockConnector: Unlocked). */
-const DEFAULT_ANSWERS: Record<RemoteAction, string> = {
+const DEFAULT_ANSWERS: Record<StatusAction, string> = {
   RemoteStartTransaction: 'Accepted',
   RemoteStopTransaction: 'Accepted',
   UnlockConnector: 'Unlocked',
@@ -88,7 +92,12 @@ export class ChargerSimulator extends EventEmitter {
   readonly connectors: number;
   /** Every remote call received, in order. */
   readonly calls: ReceivedCall[] = [];
-  private readonly answers = new Map<string, ScriptedAnswer>(Object.entries(DEFAULT_ANSWERS));
+  private readonly answers = new Map<string, ScriptedAnswer>([
+    ...Object.entries(DEFAULT_ANSWERS),
+    ...Object.entries(PROFILE_ANSWERS),
+  ]);
+  /** The charging profiles it holds (SetChargingProfile); they cap its meter readings. */
+  readonly profiles: SimulatedProfiles16;
   private readonly clock: Clock;
   private heartbeats: ClockTimer | undefined;
   /** The energy register of each connector, Wh. */
@@ -115,6 +124,10 @@ export class ChargerSimulator extends EventEmitter {
         if (status === 'Accepted') this.afterAccepted(action, params);
         return { status };
       });
+    this.profiles = new SimulatedProfiles16(this.rpc, {
+      answer: (action, params) => this.answer(action, params),
+      now: () => this.clock.now(),
+    });
     this.rpc.on('close', () => {
       this.heartbeats?.cancel();
       for (const t of this.running.values()) t.timer?.cancel();
@@ -224,7 +237,12 @@ export class ChargerSimulator extends EventEmitter {
   /** Sends a meter reading of the transaction on a connector: the register `whPerReading` higher. Gives it, Wh. */
   async meterValues(connectorId = 1): Promise<number> {
     const running = this.running.get(connectorId);
-    const wh = this.register(connectorId) + (this.options.whPerReading ?? 500);
+    // A profile's limit caps what a reading adds over the meter interval.
+    const limit = this.profiles.limitWatts(connectorId, this.clock.now());
+    const seconds = this.options.meterIntervalSeconds;
+    const step = this.options.whPerReading ?? 500;
+    const capped = limit !== undefined && seconds ? Math.min(step, (limit * seconds) / 3600) : step;
+    const wh = this.register(connectorId) + Math.round(capped);
     this.registers.set(connectorId, wh);
     const kwh = this.options.meterUnit === 'kWh';
     await this.call('MeterValues', {

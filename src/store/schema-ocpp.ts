@@ -46,6 +46,14 @@ export interface OcppReservationTable {
   reservation_id: Generated<number>;
   charger_reservation_id: string;
   created_at: ColumnType<Date, Date | undefined, never>;
+  /** The charger and connector (0: any) of the ReserveNow it accepted (migration 016). */
+  charger_id: ColumnType<string | null, string | undefined, string | null>;
+  connector_id: ColumnType<number | null, number | undefined, number | null>;
+  expires_at: ColumnType<Date | null, Date | undefined, Date | null>;
+  /** Whether the charger holds it (accepted, not yet ended). */
+  held: ColumnType<boolean, boolean | undefined, boolean>;
+  /** Whether its connector was reported Reserved since. */
+  seen_reserved: ColumnType<boolean, boolean | undefined, boolean>;
 }
 
 export interface OcppTables {

@@ -6,6 +6,7 @@ import type { CommandTables } from './schema-commands.ts';
 import type { HubTables } from './schema-hub.ts';
 import type { ObjectTables } from './schema-objects.ts';
 import type { OcppTables } from './schema-ocpp.ts';
+import type { OcppRouteTables } from './schema-ocpp-routes.ts';
 import type { OutboxTables } from './schema-outbox.ts';
 import type { PaymentTables } from './schema-payments.ts';
 import type { ProfileTables } from './schema-profiles.ts';
@@ -84,7 +85,8 @@ export interface Database
     PaymentTables,
     BookingTables,
     ChargerTables,
-    OcppTables {
+    OcppTables,
+    OcppRouteTables {
   ocpi_inbound_tokens: InboundTokenTable;
   ocpi_partners: PartnerTable;
   ocpi_partner_parties: PartnerPartyTable;

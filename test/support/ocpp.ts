@@ -19,7 +19,11 @@ export function ocppUrl(app: FastifyInstance): string {
  * with Tariff T1 and Location LOC1 (EVSEs E1, E2, AVAILABLE, reservable, at T1) that the
  * eMSP has received, and charger CP-1 bound to it with the default mapping.
  */
-export async function startOcppPair(store: () => StoreOptions, cpo: OcpiAppOptions = {}): Promise<Pair> {
+export async function startOcppPair(
+  store: () => StoreOptions,
+  cpo: OcpiAppOptions = {},
+  emsp: OcpiAppOptions = {},
+): Promise<Pair> {
   const pair = await startPair(
     '2.2.1',
     {
@@ -28,6 +32,7 @@ export async function startOcppPair(store: () => StoreOptions, cpo: OcpiAppOptio
         adminToken: 'cpo-admin-token-0123456789',
         ...cpo,
       },
+      emsp,
     },
     store,
   );

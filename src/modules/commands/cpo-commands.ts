@@ -76,6 +76,11 @@ export class CpoCommands {
       sessionStopped: (e) => (options.sessions ? options.sessions.sessionStopped(e) : ignore()),
       profileOutcome: (id, result, active) => this.profiles?.profileOutcome(id, result, active),
       activeProfileChanged: (sessionId, active) => this.profiles?.activeProfileChanged(sessionId, active),
+      reservationCancelled: (id, message) => {
+        this.cancelReservation(id, message).catch((err: Error) =>
+          node.log.error({ err, reservation: id }, 'could not send a charger cancellation'),
+        );
+      },
     };
   }
 

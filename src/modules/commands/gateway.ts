@@ -92,6 +92,11 @@ export interface GatewayReporter {
   profileOutcome(requestId: string, result: ChargingProfileResultType, active?: ActiveChargingProfile): void;
   /** The profile a session's charger applies changed for a reason of its own (local input). */
   activeProfileChanged(sessionId: string, active: ActiveChargingProfile): void;
+  /**
+   * The charger ended a reservation on its own (RESERVE_NOW's charger reservation id): the
+   * eMSP gets CANCELED_RESERVATION, unless the reservation is no longer active.
+   */
+  reservationCancelled(chargerReservationId: string, message?: string): void;
 }
 
 /**
