@@ -4,12 +4,15 @@ import type { Publisher } from '../modules/objects/publisher.ts';
 import type { OcpiNode } from '../node.ts';
 import { ChargerRepository } from '../store/charger-repository.ts';
 import { OcppRepository } from '../store/ocpp-repository.ts';
+import { Ocpp201Repository } from '../store/ocpp201-repository.ts';
 import { IdTagAuthorizer } from './authorize-16.ts';
 import { type AddedCharger, type Charger, ChargerRegistry, type NewCharger } from './chargers.ts';
 import { OcppBridge, type OcppOptions } from './csms.ts';
 import { Ocpp16Gateway } from './gateway-16.ts';
+import { Ocpp201Gateway } from './gateway-201.ts';
 import { IdTags } from './id-tags.ts';
 import { Transactions16 } from './transactions-16.ts';
+import { Transactions201 } from './transactions-201.ts';
 
 export type { AddedCharger, Charger, NewCharger, OcppOptions };
 export { OcppBridge };
@@ -51,22 +54,37 @@ export function createOcpp(
   const repo = new OcppRepository(node.store.db);
   const idTags = new IdTags(repo);
   const authorizer = new IdTagAuthorizer(repo, idTags, node.clock);
+  const repo201 = new Ocpp201Repository(node.store.db);
   let gateway: Ocpp16Gateway | undefined;
-  const transactions = new Transactions16({
+  const transactionParts = {
     repo,
     chargers: registry,
     authorizer,
     clock: node.clock,
     log: node.log,
     reporter: () => gateway?.reporter,
-  });
+  };
+  const transactions = new Transactions16(transactionParts);
+  const transactions201 = new Transactions201({ ...transactionParts, repo201 });
   const bridge = options.enabled
     ? new OcppBridge(
-        { chargers: registry, locations, clock: node.clock, log: node.log, authorizer, transactions },
+        {
+          chargers: registry,
+          locations,
+          clock: node.clock,
+          log: node.log,
+          authorizer,
+          transactions,
+          transactions201,
+        },
         options,
       )
     : undefined;
-  if (bridge) gateway = new Ocpp16Gateway({ bridge, chargers: registry, repo, idTags, clock: node.clock });
+  if (bridge) {
+    const parts = { bridge, chargers: registry, repo, clock: node.clock };
+    const v201 = new Ocpp201Gateway({ ...parts, repo201 });
+    gateway = new Ocpp16Gateway({ ...parts, idTags, v201 });
+  }
   return {
     chargers: {
       add: (charger) => registry.add(charger),

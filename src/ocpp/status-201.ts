@@ -34,3 +34,20 @@ export function evseStatusOfConnectors(statuses: Iterable<Status>): Status | und
   const all = new Set(statuses);
   return PRECEDENCE.find((s) => all.has(s));
 }
+
+/**
+ * The connectors' statuses of one connected 2.0.1 charger, by EVSE: what each EVSE shows
+ * is of all its connectors (evseStatusOfConnectors). Kept per connection: a charger
+ * reports every connector again after it boots.
+ */
+export class ConnectorStatuses {
+  private readonly evses = new Map<number, Map<number, Status>>();
+
+  /** Notes a connector's status; gives its EVSE's. */
+  set(evseId: number, connectorId: number, status: Status): Status {
+    const connectors = this.evses.get(evseId) ?? new Map<number, Status>();
+    this.evses.set(evseId, connectors);
+    connectors.set(connectorId, status);
+    return evseStatusOfConnectors(connectors.values()) ?? status;
+  }
+}

@@ -156,7 +156,11 @@ export class Transactions201 {
   }
 
   /** The energy of an event: progress while it runs, the Session completed at its end. */
-  private async metered(charger: Charger, row: OcppTransactionRow, request: TransactionEvent201): Promise<void> {
+  private async metered(
+    charger: Charger,
+    row: OcppTransactionRow,
+    request: TransactionEvent201,
+  ): Promise<void> {
     const wh = lastEnergyWh201(request.meterValue);
     const startWh = wh === undefined ? undefined : await this.parts.repo201.reading(row, wh);
     const at = this.timeOf(request.timestamp);

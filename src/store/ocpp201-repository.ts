@@ -51,7 +51,11 @@ export class Ocpp201Repository {
   }
 
   /** The START_SESSION a remoteStartId was sent for, by that charger, since `since`. */
-  async commandOfRemoteStart(chargerId: string, remoteStartId: number, since: Date): Promise<string | undefined> {
+  async commandOfRemoteStart(
+    chargerId: string,
+    remoteStartId: number,
+    since: Date,
+  ): Promise<string | undefined> {
     const row = await this.db
       .selectFrom('ocpi_ocpp_remote_starts')
       .select('command_id')
@@ -100,7 +104,8 @@ export class Ocpp201Repository {
         .where('ocpp_transaction_id', '=', row.ocppTransactionId)
         .executeTakeFirst();
       // Another transaction of the same EVSE and start time (1.6's retry key) took the slot.
-      if (!existing) throw new Error(`transaction ${row.ocppTransactionId}: its EVSE started another at that time`);
+      if (!existing)
+        throw new Error(`transaction ${row.ocppTransactionId}: its EVSE started another at that time`);
       return { row: existing, created: false };
     });
   }

@@ -35,6 +35,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('ocpp_transaction_id', 'text', (c) => c.notNull())
     .addColumn('seq_no', 'integer', (c) => c.notNull())
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
-    .addPrimaryKeyConstraint('ocpi_ocpp_transaction_events_pk', ['charger_id', 'ocpp_transaction_id', 'seq_no'])
+    .addPrimaryKeyConstraint('ocpi_ocpp_transaction_events_pk', [
+      'charger_id',
+      'ocpp_transaction_id',
+      'seq_no',
+    ])
     .execute();
 }
