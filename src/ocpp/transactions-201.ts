@@ -23,7 +23,8 @@ export interface Transaction201Parts extends TransactionParts {
  *   remoteStartId of a RequestStartTransaction we sent that charger in the last
  *   REMOTE_START_SECONDS (linked to that START_SESSION), else by its idToken, decided as
  *   1.6's idTags are (IdTagAuthorizer). A Started without either (a cable plugged in
- *   first) waits for the Updated that brings the idToken.
+ *   first) waits for the Updated that brings the idToken; its Session counts the energy
+ *   from that event's reading on (what flowed before is not the token's to pay).
  * - Updated reports the energy since the first reading (sessionProgress), Ended completes
  *   the Session (sessionStopped) with the last reading; the CDR follows from the tracker.
  * - A TransactionEvent seen before (same transactionId and seqNo: a retry) is answered and
@@ -135,8 +136,10 @@ export class Transactions201 {
     if (!row.evse_uid) return { row };
     const decision = await this.decide(charger, request, row.connector_id);
     if (decision?.status !== 'Accepted') return { row, ...(decision ? { status: decision.status } : {}) };
+    const wh = request.meterValue?.map(energyWh201).find((reading) => reading !== undefined);
     const accepted = await this.parts.repo201.authorize(row, {
       idToken: request.idToken?.idToken ?? row.id_tag,
+      ...(wh !== undefined ? { meterStart: wh } : {}),
       ...(decision.commandId ? { commandId: decision.commandId } : {}),
       ...(decision.token ? { token: JSON.stringify(decision.token) } : {}),
     });

@@ -26,6 +26,8 @@ export interface NewOcpp201Transaction {
 /** What authorizing a transaction later (its idToken came after its start) sets. */
 export interface Ocpp201Authorization {
   idToken: string;
+  /** Wh, the energy register when it was authorized: where its Session's energy starts. */
+  meterStart?: number;
   commandId?: string;
   token?: string;
 }
@@ -132,6 +134,7 @@ export class Ocpp201Repository {
           id_tag: authorization.idToken,
           command_id: authorization.commandId ?? null,
           token: authorization.token ?? null,
+          ...(authorization.meterStart !== undefined ? { meter_start: authorization.meterStart } : {}),
         })
         .where('transaction_id', '=', row.transaction_id)
         .where('accepted', '=', false)
