@@ -158,8 +158,9 @@ describe.each(STORES)('OCPP 2.0.1 chargers: status, commands and frames, on %s',
       });
     sim.script('RequestStartTransaction', 'Rejected');
     expect(await (await start()).result).toMatchObject({ result: 'REJECTED' });
-    const remoteStartId = (lastCall('RequestStartTransaction')?.params as { remoteStartId?: unknown })
-      .remoteStartId;
+    const params = lastCall('RequestStartTransaction')?.params;
+    const remoteStartId =
+      typeof params === 'object' && params !== null ? Reflect.get(params, 'remoteStartId') : undefined;
     expect(Number.isInteger(remoteStartId)).toBe(true);
     sim.script('RequestStartTransaction', () => new Promise<string>(() => {}));
     expect(await (await start()).result).toMatchObject({ result: 'TIMEOUT' });
