@@ -26,7 +26,8 @@ Commands:
                               the OCPP chargers: list (online or not, OCPP version, last
                               heartbeat), bind one to a Location, or forget one
   charger --url ws://127.0.0.1:3000/ocpp --id CP-1 [--password <p>] [--connectors 2] [--meter-interval 10]
-                              a simulated OCPP 1.6 charger: boots, reports its status,
+          [--ocpp 1.6|2.0.1]
+                              a simulated OCPP 1.6 or 2.0.1 charger: boots, reports its status,
                               heartbeats, answers remote starts, stops, reservations and
                               unlocks, and runs the transactions it is asked to start
   terminals [assign <terminal-id> --location <id> [--evse <uid>]... | activations [--open]]

@@ -6,15 +6,18 @@ import { ChargerRepository } from '../store/charger-repository.ts';
 import { OcppRepository } from '../store/ocpp-repository.ts';
 import { OcppReservationRepository } from '../store/ocpp-reservation-repository.ts';
 import { OcppRouteRepository } from '../store/ocpp-route-repository.ts';
+import { Ocpp201Repository } from '../store/ocpp201-repository.ts';
 import { IdTagAuthorizer } from './authorize-16.ts';
 import { type AddedCharger, type Charger, ChargerRegistry, type NewCharger } from './chargers.ts';
 import { OcppBridge, type OcppOptions } from './csms.ts';
 import { Ocpp16Gateway } from './gateway-16.ts';
+import { Ocpp201Gateway } from './gateway-201.ts';
 import { IdTags } from './id-tags.ts';
 import { realTimeAuthorizer } from './realtime-auth.ts';
 import { ReservationWatch16 } from './reservations-16.ts';
 import { RoutedCalls } from './routes.ts';
 import { Transactions16 } from './transactions-16.ts';
+import { Transactions201 } from './transactions-201.ts';
 
 export type { AddedCharger, Charger, NewCharger, OcppOptions };
 export { OcppBridge };
@@ -61,15 +64,18 @@ export function createOcpp(
     node.clock,
     realTimeAuthorizer(node, node.clock, (options.authorizeTimeoutSeconds ?? 5) * 1000),
   );
+  const repo201 = new Ocpp201Repository(node.store.db);
   let gateway: Ocpp16Gateway | undefined;
-  const transactions = new Transactions16({
+  const transactionParts = {
     repo,
     chargers: registry,
     authorizer,
     clock: node.clock,
     log: node.log,
     reporter: () => gateway?.reporter,
-  });
+  };
+  const transactions = new Transactions16(transactionParts);
+  const transactions201 = new Transactions201({ ...transactionParts, repo201 });
   const reservations = new OcppReservationRepository(node.store.db);
   const watch = new ReservationWatch16({
     repo: reservations,
@@ -86,6 +92,7 @@ export function createOcpp(
           log: node.log,
           authorizer,
           transactions,
+          transactions201,
           statusWatch: (id, report) => watch.statusReported(id, report),
         },
         options,
@@ -104,15 +111,11 @@ export function createOcpp(
         })
       : undefined;
   routes?.start();
-  if (bridge)
-    gateway = new Ocpp16Gateway({
-      bridge: routes ?? bridge,
-      chargers: registry,
-      repo,
-      reservations,
-      idTags,
-      clock: node.clock,
-    });
+  if (bridge) {
+    const parts = { bridge: routes ?? bridge, chargers: registry, repo, clock: node.clock };
+    const v201 = new Ocpp201Gateway({ ...parts, repo201 });
+    gateway = new Ocpp16Gateway({ ...parts, reservations, idTags, v201 });
+  }
   return {
     chargers: {
       add: (charger) => registry.add(charger),

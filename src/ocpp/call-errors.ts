@@ -12,7 +12,10 @@
  * - a value outside an enumeration (a status OCPP does not have) gets FormatViolation,
  *   where both versions name a field with "an invalid value" PropertyConstraintViolation;
  * - an unknown message type is answered with message id "-1" though the frame had one;
- * - FormatViolation is 2.0.1's name of 1.6's FormationViolation.
+ * - FormatViolation is 2.0.1's name of 1.6's FormationViolation;
+ * - on 2.0.1 it sends a missing required field as OccurenceConstraintViolation, the
+ *   misspelling of 1.6's first edition that it corrects on 1.6 only: 2.0.1's code is
+ *   OccurrenceConstraintViolation.
  *
  * Unknown actions are answered NotImplemented and known actions we do not take
  * NotSupported, as both versions want, by the handlers the bridge registers.
@@ -33,6 +36,28 @@ const CODES_16 = new Set([
   'GenericError',
 ]);
 
+/** The codes OCPP-J 2.0.1 defines (RpcFrameworkError and MessageTypeNotSupported are new). */
+const CODES_201 = new Set([
+  'FormatViolation',
+  'GenericError',
+  'InternalError',
+  'MessageTypeNotSupported',
+  'NotImplemented',
+  'NotSupported',
+  'OccurrenceConstraintViolation',
+  'PropertyConstraintViolation',
+  'ProtocolError',
+  'RpcFrameworkError',
+  'SecurityError',
+  'TypeConstraintViolation',
+]);
+
+/** What a 1.6 code is called on 2.0.1. */
+const TO_201: Record<string, string> = {
+  OccurenceConstraintViolation: 'OccurrenceConstraintViolation',
+  FormationViolation: 'FormatViolation',
+};
+
 const FRAME_CODES: Record<string, string> = {
   'ocpp1.6': 'FormationViolation',
   'ocpp2.0.1': 'RpcFrameworkError',
@@ -50,6 +75,7 @@ export function correctedCode(
 ): string {
   if (missingPayload) return FRAME_CODES[protocol ?? ''] ?? code;
   if (failedKeyword === 'enum') return 'PropertyConstraintViolation';
+  if (protocol === 'ocpp2.0.1') return CODES_201.has(code) ? code : (TO_201[code] ?? 'GenericError');
   if (protocol !== 'ocpp1.6' || CODES_16.has(code)) return code;
   if (code === 'RpcFrameworkError' || code === 'MessageTypeNotSupported' || code === 'FormatViolation')
     return 'FormationViolation';

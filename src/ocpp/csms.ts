@@ -6,6 +6,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { createRPCError, RPCServer } from 'ocpp-rpc';
 import type { IHandshakeInterface } from 'ocpp-rpc/lib/server-client.js';
 import type { Clock } from '../clock.ts';
+import type { Status } from '../model/v230/locations.ts';
 import type { Publisher } from '../modules/objects/publisher.ts';
 import { errorMessage } from '../transport/errors.ts';
 import type { IdTagAuthorizer } from './authorize-16.ts';
@@ -13,15 +14,18 @@ import { correctCallErrors, type RawConnection } from './call-errors.ts';
 import { type Charger, type ChargerRegistry, evseOfConnector, evsesOfCharger } from './chargers.ts';
 import { type EvseStatusChange, setEvseStatus } from './evse-status.ts';
 import { type Handles, handle16 } from './handlers-16.ts';
+import { handle201 } from './handlers-201.ts';
 import type { StatusNotification16 } from './messages-16.ts';
 import { evseStatusOf16, OFFLINE_STATUS } from './status.ts';
+import { ConnectorStatuses, evseStatusOf201 } from './status-201.ts';
 import type { Transactions16 } from './transactions-16.ts';
+import type { Transactions201 } from './transactions-201.ts';
 
 /** Options of the OCPP endpoint (the `ocpp` option of createOcpiApp()). */
 export interface OcppOptions {
   /**
    * Serve the OCPP endpoint on the node's own port: chargers connect to
-   * `ws://<host>:<port>/ocpp/<charger-id>` with subprotocol `ocpp1.6` and HTTP Basic
+   * `ws://<host>:<port>/ocpp/<charger-id>` with subprotocol `ocpp1.6` or `ocpp2.0.1` and HTTP Basic
    * `<charger-id>:<password>` (security profile 1). Default false: a node that does not
    * ask for it takes no websocket upgrades at all, whatever its role; only a CPO party's
    * Locations can be bound to chargers.
@@ -52,6 +56,7 @@ export interface OcppBridgeParts {
   /** Authorize, and the charger's transactions to Sessions. */
   authorizer: IdTagAuthorizer;
   transactions: Transactions16;
+  transactions201: Transactions201;
   /** Sees every StatusNotification, in order (reservations the charger ends: reservations-16.ts). */
   statusWatch?: (chargerId: string, report: StatusNotification16) => Promise<void>;
 }
@@ -75,8 +80,8 @@ export type CallOutcome =
   /** No answer: timed out, or the connection was lost meanwhile. */
   | { kind: 'lost'; message: string };
 
-/** The subprotocols served, the server's preference first. */
-const PROTOCOLS = ['ocpp1.6'];
+/** The subprotocols served, the server's preference first (a charger offering both gets 2.0.1). */
+const PROTOCOLS = ['ocpp2.0.1', 'ocpp1.6'];
 
 /**
  * The CSMS side of OCPP-J: takes chargers' websocket upgrades on the node's HTTP server,
@@ -185,11 +190,31 @@ export class OcppBridge extends EventEmitter {
     if (previous) void previous.close({ code: 1000, reason: 'replaced by a new connection' });
     correctCallErrors(client);
     client.on('close', () => this.disconnected(id, client));
-    const version = client.protocol === 'ocpp1.6' ? '1.6' : (client.protocol ?? '');
+    // '1.6' or '2.0.1', as the chargers list shows it.
+    const version = (client.protocol ?? '').replace(/^ocpp/, '');
     this.serial(id, async () => {
       await this.parts.chargers.setOnline(id, true, version);
       this.emit('connected', id);
     });
+    if (client.protocol === 'ocpp2.0.1') {
+      const connectors = new ConnectorStatuses();
+      handle201(client, {
+        now: () => new Date(this.parts.clock.now()),
+        heartbeatIntervalSeconds: this.heartbeatIntervalSeconds,
+        heard: (at) => this.parts.chargers.heartbeat(id, at),
+        status: (report) => {
+          const status = evseStatusOf201(report.connectorStatus);
+          // evseId 0 is the charging station as a whole, no EVSE of ours.
+          if (!status || report.evseId === 0) return Promise.resolve();
+          const evseStatus = connectors.set(report.evseId, report.connectorId, status);
+          return this.serial(id, () => this.evseStatusReported(id, report.evseId, evseStatus));
+        },
+        authorize: async (idToken) => (await this.parts.authorizer.decide(id, idToken)).status,
+        transactionEvent: async (request) =>
+          this.parts.transactions201.event(await this.charger(id), request),
+      });
+      return;
+    }
     handle16(client, {
       now: () => new Date(this.parts.clock.now()),
       heartbeatIntervalSeconds: this.heartbeatIntervalSeconds,
@@ -235,17 +260,18 @@ export class OcppBridge extends EventEmitter {
   private async statusReported(id: string, report: StatusNotification16): Promise<void> {
     await this.parts.statusWatch?.(id, report);
     const status = evseStatusOf16(report.status);
+    // connectorId 0 is the charger's main controller, no EVSE of ours.
+    if (status && report.connectorId !== 0) await this.evseStatusReported(id, report.connectorId, status);
+  }
+
+  /** The status of a charger's EVSE, by its number (1.6 connectorId, 2.0.1 evseId). */
+  private async evseStatusReported(id: string, number: number, status: Status): Promise<void> {
     const charger = await this.parts.chargers.get(id);
     const location = charger && (await this.parts.chargers.locationOf(charger));
-    if (!status || !charger || !location) return;
-    // connectorId 0 is the charger's main controller, no EVSE of ours.
-    const uid = report.connectorId === 0 ? undefined : evseOfConnector(charger, location, report.connectorId);
+    if (!charger || !location) return;
+    const uid = evseOfConnector(charger, location, number);
     if (!uid) {
-      if (report.connectorId !== 0)
-        this.parts.log.warn(
-          { charger: id, connectorId: report.connectorId },
-          'OCPP: status of an unmapped connector',
-        );
+      this.parts.log.warn({ charger: id, evse: number }, 'OCPP: status of an unmapped connector or EVSE');
       return;
     }
     this.announce(await setEvseStatus(this.parts.locations, this.parts.clock, id, location, [uid], status));

@@ -8,18 +8,12 @@ import type {
 } from '../modules/commands/gateway.ts';
 import type { OcppRepository } from '../store/ocpp-repository.ts';
 import type { OcppReservationRepository } from '../store/ocpp-reservation-repository.ts';
-import type { Charger, ChargerRegistry } from './chargers.ts';
-import { connectorOfEvse } from './chargers.ts';
-import type { CallOutcome } from './csms.ts';
+import type { ChargerRegistry } from './chargers.ts';
+import { answer, findTarget, statusOf, type Target } from './command-results.ts';
+import type { Ocpp201Gateway } from './gateway-201.ts';
 import type { IdTags } from './id-tags.ts';
 import { profile16 } from './profiles-16.ts';
 import type { ChargerCalls } from './routes.ts';
-
-/** Where a command goes: the charger, and its connector when the command names an EVSE. */
-interface Target {
-  charger: Charger;
-  connectorId?: number;
-}
 
 /** What the gateway works with. */
 export interface Ocpp16GatewayParts {
@@ -31,29 +25,8 @@ export interface Ocpp16GatewayParts {
   reservations: OcppReservationRepository;
   idTags: IdTags;
   clock: Clock;
-}
-
-/**
- * The OCPI result of a charger's status answer: RemoteStart/Stop, CancelReservation
- * (Accepted, Rejected), UnlockConnector (Unlocked, UnlockFailed, NotSupported) and
- * ReserveNow (Accepted, Faulted, Occupied, Rejected, Unavailable). Faulted has no OCPI
- * result of its own: FAILED; Unavailable is EVSE_INOPERATIVE.
- */
-const RESULTS: Record<string, ChargerOutcome> = {
-  Accepted: 'ACCEPTED',
-  Rejected: 'REJECTED',
-  Unlocked: 'ACCEPTED',
-  UnlockFailed: 'FAILED',
-  NotSupported: 'NOT_SUPPORTED',
-  Occupied: 'EVSE_OCCUPIED',
-  Faulted: 'FAILED',
-  Unavailable: 'EVSE_INOPERATIVE',
-};
-
-function statusOf(outcome: CallOutcome): string | undefined {
-  if (outcome.kind !== 'answered') return undefined;
-  const payload = outcome.payload;
-  return typeof payload === 'object' && payload !== null && 'status' in payload ? String(payload.status) : '';
+  /** Takes the commands for chargers that connected with OCPP 2.0.1. */
+  v201?: Ocpp201Gateway;
 }
 
 /**
@@ -70,7 +43,8 @@ function statusOf(outcome: CallOutcome): string | undefined {
  * - ChargingProfiles: see profile16().
  *
  * The charger's answer is the result; a charger that does not answer is left to the
- * node's TIMEOUT. The reporter the node attaches is what transactions report to.
+ * node's TIMEOUT. The reporter the node attaches is what transactions report to. A command
+ * for a charger that connected with OCPP 2.0.1 goes to the 2.0.1 gateway (gateway-201.ts).
  */
 export class Ocpp16Gateway implements ChargerGateway {
   /** The node's reporter, once attached. */
@@ -90,7 +64,8 @@ export class Ocpp16Gateway implements ChargerGateway {
   async execute(command: ChargerCommand, report: GatewayReporter): Promise<void> {
     const done = (outcome: ChargerOutcome, message?: string) =>
       report.outcome(command.commandId, outcome, message);
-    const { bridge, repo, idTags } = this.parts;
+    const { bridge, repo, idTags, v201 } = this.parts;
+    if (v201 && (await v201.takes(command))) return v201.execute(command, report);
     switch (command.type) {
       case 'START_SESSION': {
         const target = await this.target(command.locationId, command.evseUid);
@@ -111,13 +86,13 @@ export class Ocpp16Gateway implements ChargerGateway {
         // Not accepted: no StartTransaction is to be taken for it. Lost: the charger may still start.
         if (outcome.kind !== 'lost' && statusOf(outcome) !== 'Accepted')
           await repo.removeRemoteStart(command.commandId);
-        return this.answer(outcome, done);
+        return answer(outcome, done);
       }
       case 'STOP_SESSION': {
         const transaction = await repo.bySession(command.sessionId);
         if (!transaction) return done('REJECTED', 'no session of our chargers has that id');
         if (transaction.stopped_at !== null) return done('REJECTED', 'the session has stopped already');
-        return this.answer(
+        return answer(
           await bridge.call(transaction.charger_id, 'RemoteStopTransaction', {
             transactionId: transaction.transaction_id,
           }),
@@ -145,7 +120,7 @@ export class Ocpp16Gateway implements ChargerGateway {
         const outcome = await bridge.call(target.charger.id, 'ReserveNow', params);
         if (outcome.kind !== 'lost' && statusOf(outcome) !== 'Accepted')
           await reservations.ended(params.reservationId);
-        return this.answer(outcome, done);
+        return answer(outcome, done);
       }
       case 'CANCEL_RESERVATION': {
         const reservationId = await repo.knownReservationId(command.reservationId);
@@ -154,12 +129,12 @@ export class Ocpp16Gateway implements ChargerGateway {
         if (!target) return done('FAILED', 'no charger of ours has that EVSE');
         const outcome = await bridge.call(target.charger.id, 'CancelReservation', { reservationId });
         if (statusOf(outcome) === 'Accepted') await this.parts.reservations.ended(reservationId);
-        return this.answer(outcome, done);
+        return answer(outcome, done);
       }
       case 'UNLOCK_CONNECTOR': {
         const target = await this.target(command.locationId, command.evseUid);
         if (target?.connectorId === undefined) return done('FAILED', 'no charger of ours has that EVSE');
-        return this.answer(
+        return answer(
           await bridge.call(target.charger.id, 'UnlockConnector', { connectorId: target.connectorId }),
           done,
         );
@@ -168,28 +143,7 @@ export class Ocpp16Gateway implements ChargerGateway {
   }
 
   /** The charger of an EVSE of a Location, or the Location's only charger when no EVSE is named. */
-  private async target(locationId: string, evseUid: string | undefined): Promise<Target | undefined> {
-    const chargers = await this.parts.chargers.atLocation(locationId);
-    if (evseUid === undefined)
-      return chargers.length === 1 && chargers[0] ? { charger: chargers[0] } : undefined;
-    for (const charger of chargers) {
-      const location = await this.parts.chargers.locationOf(charger);
-      const connectorId = location && connectorOfEvse(charger, location, evseUid);
-      if (connectorId !== undefined) return { charger, connectorId };
-    }
-    return undefined;
-  }
-
-  private answer(outcome: CallOutcome, done: (outcome: ChargerOutcome, message?: string) => void): void {
-    if (outcome.kind === 'offline') {
-      done('FAILED', 'the charger is offline');
-    } else if (outcome.kind === 'refused') {
-      const unsupported = outcome.code === 'NotSupported' || outcome.code === 'NotImplemented';
-      done(unsupported ? 'NOT_SUPPORTED' : 'FAILED', `the charger answered ${outcome.code}`);
-    } else if (outcome.kind === 'answered') {
-      const status = statusOf(outcome) ?? '';
-      done(RESULTS[status] ?? 'FAILED', `the charger answered ${status}`);
-    }
-    // 'lost', no answer: the node sends TIMEOUT when its command timeout runs out.
+  private target(locationId: string, evseUid: string | undefined): Promise<Target | undefined> {
+    return findTarget(this.parts.chargers, locationId, evseUid);
   }
 }

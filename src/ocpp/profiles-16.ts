@@ -122,6 +122,8 @@ export async function profile16(
   };
   const tx = await parts.repo.bySession(request.sessionId);
   if (!tx || tx.stopped_at !== null || !tx.accepted) return done('REJECTED');
+  // A 2.0.1 transaction (it has the charger's own id): its profiles are not sent yet.
+  if (tx.ocpp_transaction_id !== null) return done('REJECTED');
   const call = (action: string, params: Record<string, unknown>) =>
     parts.bridge.call(tx.charger_id, action, params);
   switch (request.type) {

@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Value } from '@sinclair/typebox/value';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../clock.ts';
-import { CdrToken } from '../model/v230/cdrs.ts';
 import type { Location } from '../model/v230/locations.ts';
 import type { ChargerSessionEvent, GatewayReporter } from '../modules/commands/gateway.ts';
 import type { OcppRepository, OcppTransactionRow } from '../store/ocpp-repository.ts';
@@ -15,6 +13,7 @@ import type {
   StartTransaction16,
   StopTransaction16,
 } from './messages-16.ts';
+import { kwhBetween, reportSession, sessionEvent } from './session-events.ts';
 
 /** What the transactions need. `reporter` is there once the node attached the gateway. */
 export interface TransactionParts {
@@ -37,11 +36,6 @@ export function energyWh(value: MeterValue16): number | undefined {
   const number = Number(sample.value);
   if (!Number.isFinite(number)) return undefined;
   return sample.unit === 'kWh' ? number * 1000 : number;
-}
-
-/** kWh between two Wh readings, to the Wh, never negative (a meter reset is not energy given back). */
-function kwhBetween(startWh: number, nowWh: number): number {
-  return Math.max(0, Math.round(nowWh - startWh) / 1000);
 }
 
 /**
@@ -149,13 +143,7 @@ export class Transactions16 {
   }
 
   private report(row: OcppTransactionRow, send: (reporter: GatewayReporter) => void): void {
-    const reporter = this.parts.reporter();
-    if (reporter) send(reporter);
-    else
-      this.parts.log.warn(
-        { session: row.session_id },
-        'OCPP: a transaction while no gateway reporter is attached (another gateway takes the commands)',
-      );
+    reportSession(this.parts.reporter(), this.parts.log, row, send);
   }
 
   private event(
@@ -164,25 +152,6 @@ export class Transactions16 {
     at: Date,
     location: Location | undefined,
   ): ChargerSessionEvent {
-    const evse = location?.evses?.find((e) => e.uid === row.evse_uid);
-    const token = tokenOf(row);
-    return {
-      sessionId: row.session_id,
-      ...(row.command_id ? { commandId: row.command_id } : {}),
-      ...(token ? { token } : {}),
-      locationId: row.location_id,
-      evseUid: row.evse_uid,
-      // OCPP 1.6 has one connector per connectorId: the EVSE's (first) connector.
-      connectorId: evse?.connectors[0]?.id ?? '1',
-      kwh,
-      at,
-    };
+    return sessionEvent(row, kwh, at, location);
   }
-}
-
-/** The CdrToken kept with a locally started transaction. */
-function tokenOf(row: OcppTransactionRow): CdrToken | undefined {
-  if (row.token === null) return undefined;
-  const parsed: unknown = JSON.parse(row.token);
-  return Value.Check(CdrToken, parsed) ? parsed : undefined;
 }

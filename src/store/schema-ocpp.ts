@@ -11,8 +11,8 @@ export interface OcppTransactionTable {
   /** The start time the charger reported (with charger and connector, what a retry repeats). */
   started_at: ColumnType<Date, Date, Date>;
   id_tag: string;
-  /** Wh, the energy register at the start. */
-  meter_start: ColumnType<string, number, number>;
+  /** Wh, the energy register at the start; null until a 2.0.1 transaction reports one. */
+  meter_start: ColumnType<string | null, number | null, number | null>;
   location_id: string;
   evse_uid: string;
   /** The START_SESSION that caused it, if it was remote. */
@@ -23,6 +23,12 @@ export interface OcppTransactionTable {
   accepted: boolean;
   stopped_at: Date | null;
   created_at: ColumnType<Date, Date | undefined, never>;
+  /** The transactionId an OCPP 2.0.1 charger gave it (migration 016); null on 1.6. */
+  ocpp_transaction_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Wh, the latest energy register a 2.0.1 charger reported for it (migration 016). */
+  meter_last: ColumnType<string | null, number | null | undefined, number | null>;
+  /** The connector (1, 2, …) of the EVSE a 2.0.1 transaction runs on (migration 016). */
+  evse_connector: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 /** A short idTag standing for a token uid over OCPP 1.6's 20 characters. */
@@ -39,6 +45,16 @@ export interface OcppRemoteStartTable {
   connector_id: number | null;
   id_tag: string;
   sent_at: Date;
+  /** The OCPP 2.0.1 remoteStartId sent for it (migration 016). */
+  remote_start_id: Generated<number>;
+}
+
+/** A TransactionEvent of an OCPP 2.0.1 charger handled already (migration 016). */
+export interface OcppTransactionEventTable {
+  charger_id: string;
+  ocpp_transaction_id: string;
+  seq_no: number;
+  created_at: ColumnType<Date, Date | undefined, never>;
 }
 
 /** The integer reservationId OCPP 1.6 wants for a charger reservation id (a UUID). */
@@ -61,4 +77,5 @@ export interface OcppTables {
   ocpi_ocpp_id_tags: OcppIdTagTable;
   ocpi_ocpp_remote_starts: OcppRemoteStartTable;
   ocpi_ocpp_reservations: OcppReservationTable;
+  ocpi_ocpp_transaction_events: OcppTransactionEventTable;
 }

@@ -15,6 +15,7 @@ import * as m013 from './013_chargers.ts';
 import * as m014 from './014_booking_evse_shown.ts';
 import * as m015 from './015_ocpp_transactions.ts';
 import * as m016 from './016_ocpp_routes.ts';
+import * as m017 from './017_ocpp201.ts';
 
 /** Ordered migrations. Append only: never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   '014_booking_evse_shown': m014,
   '015_ocpp_transactions': m015,
   '016_ocpp_routes': m016,
+  '017_ocpp201': m017,
 };

@@ -1,0 +1,288 @@
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { RPCClient } from 'ocpp-rpc';
+import type { RPC_ClientOptions } from 'ocpp-rpc/lib/client.js';
+import { type Clock, type ClockTimer, systemClock } from '../clock.ts';
+import type { ChargerSimulatorOptions, ReceivedCall, ScriptedAnswer } from './simulator.ts';
+
+/** The remote calls the 2.0.1 simulator answers (CSMS to charging station). */
+export type RemoteAction201 =
+  | 'RequestStartTransaction'
+  | 'RequestStopTransaction'
+  | 'UnlockConnector'
+  | 'ReserveNow'
+  | 'CancelReservation';
+
+const DEFAULT_ANSWERS: Record<RemoteAction201, string> = {
+  RequestStartTransaction: 'Accepted',
+  RequestStopTransaction: 'Accepted',
+  UnlockConnector: 'Unlocked',
+  ReserveNow: 'Accepted',
+  CancelReservation: 'Accepted',
+};
+
+/** A transaction the 2.0.1 simulator runs on an EVSE (its connector 1). */
+export interface SimulatedTransaction201 {
+  evseId: number;
+  transactionId: string;
+  idToken: string;
+  /** The CSMS's idTokenInfo.status for its Started event, if it had an idToken. */
+  status: string;
+  meterStartWh: number;
+}
+
+type Running201 = SimulatedTransaction201 & { seqNo: number; timer?: ClockTimer };
+
+function field(params: unknown, name: string): unknown {
+  return typeof params === 'object' && params !== null ? Reflect.get(params, name) : undefined;
+}
+
+/**
+ * An OCPP 2.0.1 charging station, for demos and tests, as ChargerSimulator is a 1.6 one
+ * (the same options, `connectors` being its EVSEs, each of one connector): boots, reports
+ * each EVSE's connector Available, sends heartbeats, answers remote calls as scripted
+ * (accepting by default). An accepted RequestStartTransaction is followed by a
+ * TransactionEvent Started (its remoteStartId, idToken, EVSE and energy register), meter
+ * readings are TransactionEvent Updated, and an accepted RequestStopTransaction ends it
+ * (Ended). Events: 'call', 'transaction-started', 'transaction-stopped', 'failure', 'close'.
+ */
+export class ChargerSimulator201 extends EventEmitter {
+  readonly rpc: RPCClient;
+  readonly connectors: number;
+  readonly calls: ReceivedCall[] = [];
+  private readonly answers = new Map<string, ScriptedAnswer>(Object.entries(DEFAULT_ANSWERS));
+  private readonly clock: Clock;
+  private heartbeats: ClockTimer | undefined;
+  private readonly registers = new Map<number, number>();
+  private readonly running = new Map<
+    number,
+    SimulatedTransaction201 & { seqNo: number; timer?: ClockTimer }
+  >();
+
+  constructor(readonly options: ChargerSimulatorOptions) {
+    super();
+    this.connectors = options.connectors ?? 1;
+    this.clock = options.clock ?? systemClock;
+    const rpcOptions: Partial<RPC_ClientOptions> = {
+      endpoint: options.url.replace(/\/+$/, ''),
+      identity: options.id,
+      protocols: ['ocpp2.0.1'],
+      strictMode: true,
+      reconnect: options.reconnect ?? false,
+      ...(options.password !== undefined ? { password: options.password } : {}),
+    };
+    // ocpp-rpc's types ask for every option; it fills in defaults for those not given.
+    this.rpc = new RPCClient(rpcOptions as RPC_ClientOptions);
+    for (const action of Object.keys(DEFAULT_ANSWERS))
+      this.rpc.handle(action, async ({ params }) => {
+        const status = await this.answer(action, params);
+        if (status === 'Accepted') this.afterAccepted(action, params);
+        return { status };
+      });
+    this.rpc.on('close', () => {
+      this.heartbeats?.cancel();
+      for (const t of this.running.values()) t.timer?.cancel();
+      this.emit('close');
+    });
+  }
+
+  script(action: RemoteAction201, answer: ScriptedAnswer): void {
+    this.answers.set(action, answer);
+  }
+
+  /** Connects, boots, reports every EVSE Available and starts the heartbeats; gives the boot status. */
+  async start(): Promise<string> {
+    await this.rpc.connect();
+    const boot = await this.call('BootNotification', {
+      reason: 'PowerUp',
+      chargingStation: { vendorName: 'ocpi-toolkit', model: 'simulator' },
+    });
+    const status = typeof boot.status === 'string' ? boot.status : 'Rejected';
+    if (status !== 'Accepted') return status;
+    for (let evse = 1; evse <= this.connectors; evse++) await this.status(evse, 'Available');
+    const interval = typeof boot.interval === 'number' && boot.interval > 0 ? boot.interval : 300;
+    this.heartbeats = this.clock.setInterval(() => void this.heartbeat().catch(() => {}), interval * 1000);
+    this.heartbeats.unref();
+    return status;
+  }
+
+  /** Sends a StatusNotification (ConnectorStatusEnumType: Available, Occupied, Reserved, Unavailable, Faulted). */
+  async status(evseId: number, connectorStatus: string, connectorId = 1): Promise<void> {
+    await this.call('StatusNotification', { timestamp: this.now(), connectorStatus, evseId, connectorId });
+  }
+
+  async heartbeat(): Promise<string> {
+    return String((await this.call('Heartbeat', {})).currentTime);
+  }
+
+  /** Sends any call; gives the answer's payload (rejects with the CALLERROR). */
+  async call(action: string, params: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const answer = await this.rpc.call(action, params);
+    return typeof answer === 'object' && answer !== null ? { ...answer } : {};
+  }
+
+  transaction(evseId = 1): SimulatedTransaction201 | undefined {
+    const running = this.running.get(evseId);
+    if (!running) return undefined;
+    const { timer: _timer, seqNo: _seqNo, ...transaction } = running;
+    return transaction;
+  }
+
+  /**
+   * Starts a transaction on an EVSE: Occupied, then TransactionEvent Started with the
+   * idToken (and the remoteStartId of a remote start). One the CSMS does not accept is
+   * ended at once (Ended, DeAuthorized). Emits 'transaction-started'.
+   */
+  async startTransaction(
+    evseId: number,
+    idToken: string,
+    remoteStartId?: number,
+  ): Promise<SimulatedTransaction201> {
+    const meterStartWh = this.register(evseId);
+    const transaction = { evseId, transactionId: randomUUID(), idToken, status: 'Invalid', meterStartWh };
+    const running: Running201 = { ...transaction, seqNo: 0 };
+    this.running.set(evseId, running);
+    await this.status(evseId, 'Occupied');
+    const answer = await this.event(
+      running,
+      'Started',
+      remoteStartId === undefined ? 'Authorized' : 'RemoteStart',
+      {
+        idToken: { idToken, type: remoteStartId === undefined ? 'ISO14443' : 'Central' },
+        evse: { id: evseId, connectorId: 1 },
+        ...(remoteStartId !== undefined ? { remoteStartId } : {}),
+        meterValue: [this.reading(meterStartWh, 'Transaction.Begin')],
+      },
+    );
+    const info = answer.idTokenInfo;
+    running.status =
+      typeof info === 'object' && info !== null && 'status' in info ? String(info.status) : 'Invalid';
+    const started = { ...transaction, status: running.status };
+    this.emit('transaction-started', started);
+    if (running.status !== 'Accepted') {
+      await this.stopTransaction(evseId, 'DeAuthorized');
+      return started;
+    }
+    const seconds = this.options.meterIntervalSeconds;
+    if (seconds !== undefined && seconds > 0) {
+      running.timer = this.clock.setInterval(
+        () => void this.meterValues(evseId).catch((error) => this.emit('failure', error)),
+        seconds * 1000,
+      );
+      running.timer.unref();
+    }
+    return started;
+  }
+
+  /** Sends a TransactionEvent Updated with the register `whPerReading` higher; gives it, Wh. */
+  async meterValues(evseId = 1): Promise<number> {
+    const wh = this.register(evseId) + (this.options.whPerReading ?? 500);
+    this.registers.set(evseId, wh);
+    const running = this.running.get(evseId);
+    if (running)
+      await this.event(running, 'Updated', 'MeterValuePeriodic', {
+        meterValue: [this.reading(wh, 'Sample.Periodic')],
+      });
+    return wh;
+  }
+
+  /** Ends the transaction on an EVSE (TransactionEvent Ended), then Available. Emits 'transaction-stopped'. */
+  async stopTransaction(evseId = 1, reason = 'Local'): Promise<void> {
+    const running = this.running.get(evseId);
+    if (!running) return;
+    running.timer?.cancel();
+    this.running.delete(evseId);
+    await this.event(running, 'Ended', reason === 'Remote' ? 'RemoteStop' : 'StopAuthorized', {
+      stoppedReason: reason,
+      meterValue: [this.reading(this.register(evseId), 'Transaction.End')],
+    });
+    await this.status(evseId, 'Available');
+    const { timer: _timer, seqNo: _seqNo, ...transaction } = running;
+    this.emit('transaction-stopped', transaction);
+  }
+
+  /** Sends a TransactionEvent of a running transaction, with its next seqNo. */
+  private event(
+    running: SimulatedTransaction201 & { seqNo: number },
+    eventType: 'Started' | 'Updated' | 'Ended',
+    triggerReason: string,
+    extra: { stoppedReason?: string; remoteStartId?: number; [key: string]: unknown },
+  ): Promise<Record<string, unknown>> {
+    const { stoppedReason, remoteStartId, ...rest } = extra;
+    return this.call('TransactionEvent', {
+      eventType,
+      timestamp: this.now(),
+      triggerReason,
+      seqNo: running.seqNo++,
+      transactionInfo: {
+        transactionId: running.transactionId,
+        ...(eventType === 'Ended' ? {} : { chargingState: 'Charging' }),
+        ...(stoppedReason !== undefined ? { stoppedReason } : {}),
+        ...(remoteStartId !== undefined ? { remoteStartId } : {}),
+      },
+      ...rest,
+    });
+  }
+
+  private reading(wh: number, context: string): Record<string, unknown> {
+    const kwh = this.options.meterUnit === 'kWh';
+    return {
+      timestamp: this.now(),
+      sampledValue: [
+        {
+          value: kwh ? wh / 1000 : wh,
+          context,
+          measurand: 'Energy.Active.Import.Register',
+          unitOfMeasure: { unit: kwh ? 'kWh' : 'Wh' },
+        },
+      ],
+    };
+  }
+
+  private register(evseId: number): number {
+    return this.registers.get(evseId) ?? this.options.meterStartWh ?? 1000;
+  }
+
+  private now(): string {
+    return new Date(this.clock.now()).toISOString();
+  }
+
+  private afterAccepted(action: string, params: unknown): void {
+    let work: (() => Promise<unknown>) | undefined;
+    if (action === 'RequestStartTransaction' && this.options.startOnRemote !== false) {
+      const asked = field(params, 'evseId');
+      const evseId = typeof asked === 'number' ? asked : this.freeEvse();
+      const idToken = String(field(field(params, 'idToken'), 'idToken'));
+      const remoteStartId = Number(field(params, 'remoteStartId'));
+      if (evseId !== undefined) work = () => this.startTransaction(evseId, idToken, remoteStartId);
+    } else if (action === 'RequestStopTransaction') {
+      const running = [...this.running.values()].find(
+        (t) => t.transactionId === field(params, 'transactionId'),
+      );
+      if (running) work = () => this.stopTransaction(running.evseId, 'Remote');
+    }
+    if (!work) return;
+    const run = work;
+    this.clock.setTimeout(() => void run().catch((error: unknown) => this.emit('failure', error)), 0).unref();
+  }
+
+  private freeEvse(): number | undefined {
+    for (let evse = 1; evse <= this.connectors; evse++) if (!this.running.has(evse)) return evse;
+    return undefined;
+  }
+
+  async stop(force = false): Promise<void> {
+    this.heartbeats?.cancel();
+    for (const t of this.running.values()) t.timer?.cancel();
+    await this.rpc.close({ code: 1000, reason: 'simulator stopped', force });
+  }
+
+  private async answer(action: string, params: unknown): Promise<string> {
+    const scripted = this.answers.get(action) ?? 'Rejected';
+    const answer = typeof scripted === 'string' ? scripted : await scripted(params);
+    const call = { action, params, answer };
+    this.calls.push(call);
+    this.emit('call', call);
+    return answer;
+  }
+}
