@@ -93,10 +93,14 @@ export async function paced(perSecond: number, seconds: number, send: (k: number
   await Promise.all(inFlight);
 }
 
-const figures = (values: number[]) => ({
-  p50: Number(percentile(values, 50).toFixed(2)),
-  p99: Number(percentile(values, 99).toFixed(2)),
-});
+/** p50 and p99 in ms, rounded to 0.01 (NaN when nothing was measured). */
+const figures = (values: number[]) =>
+  values.length === 0
+    ? { p50: Number.NaN, p99: Number.NaN }
+    : {
+        p50: Number(percentile(values, 50).toFixed(2)),
+        p99: Number(percentile(values, 99).toFixed(2)),
+      };
 
 /**
  * The bare stack the OCPP bridge is built on, measured the same way in the same process:
