@@ -13,6 +13,7 @@ import { createOcpiApp, type OcpiAppOptions } from '../src/index.ts';
 import { parseObject, renderObject } from '../src/model/objects.ts';
 import type { ChargerGateway } from '../src/modules/commands/gateway.ts';
 import { exampleJson } from '../test/support/spec-fixtures.ts';
+import { ocppBench } from './ocpp.ts';
 import { profilesBench } from './profiles.ts';
 import { benchPair, onBothStores, percentile, putBenchLocation } from './support.ts';
 
@@ -430,6 +431,7 @@ const BENCHES: Record<string, () => Promise<string>> = {
   locations: locationsBench,
   commands: commandsBench,
   profiles: profilesBench,
+  ocpp: ocppBench,
 };
 
 const filter = process.argv[2];

@@ -3,23 +3,26 @@ import type { OcpiApi } from '../app/api.ts';
 import { createOcpiApp } from '../app.ts';
 import { systemClock } from '../clock.ts';
 import { isJsonObject, type JsonObject } from '../model/json.ts';
-import { SimulatedGateway } from '../modules/commands/simulated-gateway.ts';
+import { type DemoChargers, startDemoChargers } from './demo-chargers.ts';
 import { demoLocation, demoTariff, demoToken } from './demo-data.ts';
 
 const say = (text: string) => process.stdout.write(`${text}\n`);
 
 /**
- * `npm run demo`: a CPO with a simulated charger and an eMSP, in one process over real
- * HTTP. They register, then START_SESSION → charging → a charging profile (the eMSP acting
- * as smart charging provider) slows the charger down → STOP_SESSION → CDR.
+ * `npm run demo`: a CPO with its OCPP endpoint and an eMSP, in one process over real HTTP;
+ * the CPO's chargers are simulated OCPP 1.6J charge points (one per EVSE) connected to it
+ * over a loopback websocket. They register, then START_SESSION → RemoteStartTransaction →
+ * charging (StartTransaction, MeterValues) → a charging profile (the eMSP acting as smart
+ * charging provider; SetChargingProfile to the charger) slows the charger down →
+ * STOP_SESSION → RemoteStopTransaction → StopTransaction → CDR.
  */
 export async function demo(): Promise<number> {
   const clock = systemClock;
-  const gateway = new SimulatedGateway({ clock, tickMs: 700, kwhPerTick: 1.1 });
   const fast = { pollIntervalMs: 100 };
   const cpo = await createOcpiApp({
     parties: [{ countryCode: 'NL', partyId: 'CPO', role: 'CPO', businessDetails: { name: 'Demo CPO' } }],
-    commands: { gateway, timeoutSeconds: 10 },
+    ocpp: { enabled: true, heartbeatIntervalSeconds: 60 },
+    commands: { timeoutSeconds: 10 },
     delivery: fast,
     clock,
   });
@@ -28,6 +31,7 @@ export async function demo(): Promise<number> {
     delivery: fast,
     clock,
   });
+  let chargers: DemoChargers | undefined;
   try {
     await cpo.listen({ port: 0, host: '127.0.0.1' });
     await emsp.listen({ port: 0, host: '127.0.0.1' });
@@ -38,7 +42,14 @@ export async function demo(): Promise<number> {
       await cpo.ocpi.createRegistrationToken(),
     );
     await cpo.ocpi.tariffs.put(demoTariff('NL', 'CPO'));
-    await cpo.ocpi.locations.put(demoLocation('NL', 'CPO'));
+    const location = demoLocation('NL', 'CPO');
+    await cpo.ocpi.locations.put(location);
+    // A meter reading every 0.7 s adding 1.1 kWh: 5.7 MW, a demo's fast forward.
+    chargers = await startDemoChargers(cpo, location, {
+      clock,
+      meterIntervalSeconds: 0.7,
+      whPerReading: 1100,
+    });
     const token = await emsp.ocpi.tokens.put(demoToken('DE', 'MSP'));
     await until(async () =>
       undefined ===
@@ -48,6 +59,12 @@ export async function demo(): Promise<number> {
     );
     say(
       `1. registered over OCPI ${partner.version}; the CPO pushed its location and tariff, the eMSP its token`,
+    );
+    say(
+      `   chargers ${chargers.simulators.map((s) => s.options.id).join(', ')} connected over OCPP 1.6J to ${cpo.ocpi
+        .versionsUrl()
+        .replace(/^http/, 'ws')
+        .replace(/\/ocpi\/versions$/, '/ocpp')}`,
     );
 
     const sessions: JsonObject[] = [];
@@ -93,14 +110,15 @@ export async function demo(): Promise<number> {
     );
     return 0;
   } finally {
-    gateway.close();
+    await chargers?.stop();
     await Promise.all([cpo.close(), emsp.close()]);
   }
 }
 
 /**
  * The eMSP, as smart charging provider, caps the session at 3.7 kW: the CPO answers at once,
- * the simulated charger applies the profile and reports it, and charging slows to match.
+ * sends SetChargingProfile to the charger, which applies it (GetCompositeSchedule reports
+ * it), and its meter readings slow to match.
  */
 async function smartCharging(
   ocpi: OcpiApi,

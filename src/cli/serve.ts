@@ -15,6 +15,7 @@ import type { OwnParty, OwnRole } from '../partners/types.ts';
 import type { StoreOptions } from '../store/store.ts';
 import { generateToken } from '../transport/token.ts';
 import { bootstrapToken } from './bootstrap-token.ts';
+import { type DemoChargers, startDemoChargers } from './demo-chargers.ts';
 import { demoLocation, demoTariff, demoToken } from './demo-data.ts';
 import { serveAdmin } from './serve-admin.ts';
 import { DEFAULT_SHUTDOWN_TIMEOUT_SECONDS, shutDown, stopSignal } from './shutdown.ts';
@@ -42,8 +43,13 @@ const HELP = `Usage: ocpi serve [options]   (same as: npm start -- [options])
   --slow-request <ms>      requests taking at least this long are logged at warn (default 1000)
   --shutdown-timeout <s>   on SIGTERM/SIGINT, seconds to let requests and then deliveries in
                            flight finish before cutting them (default 10)
-  --demo                   simulated chargers and a demo location, tariff (cpo) or token (emsp)
-  --simulate <evse>=<b>    a simulated charger for an EVSE uid, repeatable: accept|reject|occupied|inoperative|slow|silent
+  --demo                   a demo location, tariff (cpo) or token (emsp); a cpo also takes OCPP
+                           (as --ocpp) and runs one simulated OCPP 1.6J charger per demo EVSE
+                           in this process, connected to its own endpoint over loopback
+  --simulate <evse>=<b>    commands end at an in-process simulated gateway instead of OCPP (also
+                           with --demo): EVSE uid <evse> answers as <b>, repeatable:
+                           accept|reject|occupied|inoperative|slow|silent (OCPP 1.6 chargers
+                           cannot answer occupied or inoperative, so these are not mapped onto them)
   --ocpp                   take OCPP 1.6J chargers at ws://<host>:<port>/ocpp/<charger-id> (cpo):
                            add them with ocpi chargers add; try one with ocpi charger
   --command-timeout <s>    seconds the CPO waits for a charger before sending TIMEOUT (default 30)
@@ -158,10 +164,13 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<num
   const slowRequestMs = wholeNumber(values['slow-request'], '--slow-request', 1000);
   // The composition root: the one place the system clock is chosen.
   const clock = systemClock;
-  const simulated =
-    values.demo || values.simulate
-      ? new SimulatedGateway({ clock, tickMs: 2000, evses: parseSimulate(values.simulate ?? []) })
-      : undefined;
+  // --simulate: the in-process gateway (behaviours OCPP chargers cannot express); --demo alone:
+  // real OCPP chargers, simulated in this process (a CPO only).
+  const simulated = values.simulate
+    ? new SimulatedGateway({ clock, tickMs: 2000, evses: parseSimulate(values.simulate) })
+    : undefined;
+  const demoChargers = Boolean(values.demo && !simulated && role === 'CPO');
+  const ocpp = Boolean(values.ocpp || demoChargers);
   const admin = serveAdmin(
     {
       token: values['admin-token'] ?? env.OCPI_ADMIN_TOKEN ?? generateToken(),
@@ -186,7 +195,7 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<num
       ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
     },
     ...admin,
-    ...(values.ocpp ? { ocpp: { enabled: true } } : {}),
+    ...(ocpp ? { ocpp: { enabled: true } } : {}),
     ...(values['block-private-networks'] ? { outboundUrlPolicy: { allowPrivateNetworks: false } } : {}),
     logger: { level: values['log-level'] },
     operations: { slowRequestMs },
@@ -194,6 +203,7 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<num
   });
   await app.listen({ port, host: values.host });
   const bootstrap = await bootstrapToken(app, values['bootstrap-token']);
+  let chargers: DemoChargers | undefined;
   if (values.demo) {
     // Once per store, as the first party: a restart does not push the demo objects to partners again.
     const putOnce = async <M extends ObjectModuleId>(
@@ -208,6 +218,16 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<num
       await putOnce(app.ocpi.tariffs, tariff, tariff.id);
       const location = demoLocation(main.countryCode, main.partyId);
       await putOnce(app.ocpi.locations, location, location.id);
+      if (demoChargers) {
+        const stored = await app.ocpi.locations.get(location.id);
+        // A meter reading every 2 s, 1 kWh each (1.8 MW): a demo's fast forward.
+        chargers = await startDemoChargers(app, stored ?? location, {
+          clock,
+          meterIntervalSeconds: 2,
+          whPerReading: 1000,
+          reconnect: true,
+        });
+      }
     }
     if (role === 'EMSP') {
       const token = demoToken(main.countryCode, main.partyId);
@@ -235,7 +255,7 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<num
       `  bootstrap token:  ${bootstrap}`,
       `  admin URL:        ${app.ocpi.adminUrl()}   (this machine only: ocpi register/partners --node <admin URL>)`,
       `  admin token:      ${admin.adminToken}`,
-      ...(values.ocpp
+      ...(ocpp
         ? [
             `  OCPP endpoint:    ${app.ocpi
               .versionsUrl()
@@ -243,11 +263,18 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<num
               .replace(/\/ocpi\/versions$/, '/ocpp')}/<charger-id>`,
           ]
         : []),
+      ...(chargers
+        ? [
+            `  demo chargers:    ${chargers.simulators.map((c) => c.options.id).join(', ')} (OCPP 1.6J, in this process)`,
+          ]
+        : []),
       '',
     ].join('\n'),
   );
 
   const signal = await stopSignal();
+  // Before the node closes: reconnecting chargers would otherwise knock during the shutdown.
+  await chargers?.stop();
   await shutDown(app, signal, shutdownSeconds * 1000, clock);
   return 0;
 }
