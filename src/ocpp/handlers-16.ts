@@ -1,5 +1,5 @@
 import {
-  type ChargerLiveness,
+  type ChargerBasics,
   type Handles,
   handleRead,
   handleShared,
@@ -17,7 +17,7 @@ import {
 } from './messages-16.ts';
 
 /** What the OCPP 1.6 handlers ask of the bridge, for one connected charger. */
-export interface ChargerSide16 extends ChargerLiveness {
+export interface ChargerSide16 extends ChargerBasics<StatusNotification16> {
   /** A connector's status changed (connectorId 0 is the whole charger). */
   status(report: StatusNotification16): Promise<void>;
   /** What an idTag is (Authorize). */
@@ -29,23 +29,20 @@ export interface ChargerSide16 extends ChargerLiveness {
   stopTransaction(request: StopTransaction16): Promise<{ idTagInfo?: { status: 'Accepted' } }>;
 }
 
-const OCPP16: VersionHandling = {
+const OCPP16: VersionHandling<typeof StatusNotification16> = {
   violation: 'FormationViolation',
+  status: StatusNotification16,
   boot: BootNotification16,
   notYet: NOT_YET_16,
 };
 
 /**
- * Registers the OCPP 1.6 actions a charger sends: BootNotification, Heartbeat and the
+ * Registers the OCPP 1.6 actions a charger sends: BootNotification, Heartbeat, StatusNotification and the
  * actions not taken yet as every version does (handlers.ts), and 1.6's own. A payload that
  * passed strict mode but not our reading is a FormationViolation.
  */
 export function handle16(connection: Handles, side: ChargerSide16): void {
   handleShared(connection, OCPP16, side);
-  handleRead(connection, OCPP16, 'StatusNotification', StatusNotification16, async (report) => {
-    await side.status(report);
-    return {};
-  });
   handleRead(connection, OCPP16, 'Authorize', Authorize16, async (request) => ({
     idTagInfo: { status: await side.authorize(request.idTag) },
   }));

@@ -1,5 +1,5 @@
 import {
-  type ChargerLiveness,
+  type ChargerBasics,
   type Handles,
   handleRead,
   handleShared,
@@ -20,32 +20,27 @@ export interface TransactionEventAnswer201 {
 }
 
 /** What the OCPP 2.0.1 handlers ask of the bridge, for one connected charger. */
-export interface ChargerSide201 extends ChargerLiveness {
-  /** A connector of an EVSE changed status (evseId 0 is the whole charger). */
-  status(report: StatusNotification201): Promise<void>;
+export interface ChargerSide201 extends ChargerBasics<StatusNotification201> {
   /** What an idToken is (Authorize). */
   authorize(idToken: string): Promise<AuthorizationStatus201>;
   transactionEvent(request: TransactionEvent201): Promise<TransactionEventAnswer201>;
 }
 
-const OCPP201: VersionHandling = {
+const OCPP201: VersionHandling<typeof StatusNotification201> = {
   violation: 'FormatViolation',
+  status: StatusNotification201,
   boot: BootNotification201,
   notYet: NOT_YET_201,
 };
 
 /**
- * Registers the OCPP 2.0.1 actions a charger sends: BootNotification, Heartbeat and the
+ * Registers the OCPP 2.0.1 actions a charger sends: BootNotification, Heartbeat, StatusNotification and the
  * actions not taken yet as every version does (handlers.ts), and 2.0.1's own. A payload
  * that passed strict mode but not our reading is a FormatViolation (2.0.1's name for 1.6's
  * FormationViolation).
  */
 export function handle201(connection: Handles, side: ChargerSide201): void {
   handleShared(connection, OCPP201, side);
-  handleRead(connection, OCPP201, 'StatusNotification', StatusNotification201, async (report) => {
-    await side.status(report);
-    return {};
-  });
   handleRead(connection, OCPP201, 'Authorize', Authorize201, async (request) => ({
     idTokenInfo: { status: await side.authorize(request.idToken.idToken) },
   }));

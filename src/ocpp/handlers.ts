@@ -7,17 +7,22 @@ export interface Handles {
   handle(method: string, handler: (call: { params?: unknown }) => Promise<Record<string, unknown>>): void;
 }
 
-/** What every OCPP version's handlers ask of the bridge: its clock, the heartbeat interval, liveness. */
-export interface ChargerLiveness {
+/**
+ * What every OCPP version's handlers ask of the bridge, for one connected charger: its
+ * clock, the heartbeat interval, liveness, and status reports as the version has them.
+ */
+export interface ChargerBasics<StatusReport> {
   /** Now, as the node's clock has it. */
   now(): Date;
   heartbeatIntervalSeconds: number;
   /** The charger was heard from (BootNotification, Heartbeat). */
   heard(at: Date): Promise<void>;
+  /** A connector's status changed (connector or EVSE 0 is the whole charger). */
+  status(report: StatusReport): Promise<void>;
 }
 
 /** What differs between the versions in the actions they share. */
-export interface VersionHandling {
+export interface VersionHandling<Status extends TSchema = TSchema> {
   /**
    * The CALLERROR for a payload that passed strict mode but not our reading: 1.6's
    * FormationViolation, 2.0.1's FormatViolation.
@@ -25,6 +30,8 @@ export interface VersionHandling {
   violation: 'FormationViolation' | 'FormatViolation';
   /** The BootNotification payload as the version has it. */
   boot: TSchema;
+  /** The StatusNotification payload as the version has it. */
+  status: Status;
   /** Actions the version lets a charger send that the bridge does not take yet. */
   notYet: readonly string[];
 }
@@ -47,10 +54,14 @@ export function handleRead<S extends TSchema>(
 /**
  * Registers what every version does alike: a known charger's BootNotification is Accepted
  * with our heartbeat interval (it was authenticated at the upgrade), a Heartbeat gives our
- * time, and actions not taken yet answer NotSupported ("recognized but not supported");
+ * time, a StatusNotification goes to the bridge and is answered empty, and actions not taken yet answer NotSupported ("recognized but not supported");
  * an action the version does not have finds no handler and ocpp-rpc answers NotImplemented.
  */
-export function handleShared(connection: Handles, version: VersionHandling, side: ChargerLiveness): void {
+export function handleShared<Status extends TSchema>(
+  connection: Handles,
+  version: VersionHandling<Status>,
+  side: ChargerBasics<Static<Status>>,
+): void {
   handleRead(connection, version, 'BootNotification', version.boot, async () => {
     const now = side.now();
     await side.heard(now);
@@ -60,6 +71,10 @@ export function handleShared(connection: Handles, version: VersionHandling, side
     const now = side.now();
     await side.heard(now);
     return { currentTime: now.toISOString() };
+  });
+  handleRead(connection, version, 'StatusNotification', version.status, async (report) => {
+    await side.status(report);
+    return {};
   });
   for (const action of version.notYet)
     connection.handle(action, async () => {
