@@ -36,11 +36,7 @@ const OCPP16: VersionHandling<typeof StatusNotification16> = {
   notYet: NOT_YET_16,
 };
 
-/**
- * Registers the OCPP 1.6 actions a charger sends: BootNotification, Heartbeat, StatusNotification and the
- * actions not taken yet as every version does (handlers.ts), and 1.6's own. A payload that
- * passed strict mode but not our reading is a FormationViolation.
- */
+/** Registers the OCPP 1.6 actions a charger sends: handleShared's, then 1.6's own. */
 export function handle16(connection: Handles, side: ChargerSide16): void {
   handleShared(connection, OCPP16, side);
   handleRead(connection, OCPP16, 'Authorize', Authorize16, async (request) => ({

@@ -34,10 +34,8 @@ const OCPP201: VersionHandling<typeof StatusNotification201> = {
 };
 
 /**
- * Registers the OCPP 2.0.1 actions a charger sends: BootNotification, Heartbeat, StatusNotification and the
- * actions not taken yet as every version does (handlers.ts), and 2.0.1's own. A payload
- * that passed strict mode but not our reading is a FormatViolation (2.0.1's name for 1.6's
- * FormationViolation).
+ * Registers the OCPP 2.0.1 actions a charger sends: handleShared's, then 2.0.1's own
+ * (TransactionEvent for all of 1.6's transaction actions).
  */
 export function handle201(connection: Handles, side: ChargerSide201): void {
   handleShared(connection, OCPP201, side);
