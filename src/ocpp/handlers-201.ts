@@ -1,6 +1,10 @@
-import { createRPCError } from 'ocpp-rpc';
-import type { Handles } from './handlers-16.ts';
-import { read } from './messages-16.ts';
+import {
+  type ChargerBasics,
+  type Handles,
+  handleRead,
+  handleShared,
+  type VersionHandling,
+} from './handlers.ts';
 import {
   type AuthorizationStatus201,
   Authorize201,
@@ -16,57 +20,31 @@ export interface TransactionEventAnswer201 {
 }
 
 /** What the OCPP 2.0.1 handlers ask of the bridge, for one connected charger. */
-export interface ChargerSide201 {
-  now(): Date;
-  heartbeatIntervalSeconds: number;
-  /** The charger was heard from (BootNotification, Heartbeat). */
-  heard(at: Date): Promise<void>;
-  /** A connector of an EVSE changed status (evseId 0 is the whole charger). */
-  status(report: StatusNotification201): Promise<void>;
+export interface ChargerSide201 extends ChargerBasics<StatusNotification201> {
   /** What an idToken is (Authorize). */
   authorize(idToken: string): Promise<AuthorizationStatus201>;
   transactionEvent(request: TransactionEvent201): Promise<TransactionEventAnswer201>;
 }
 
+const OCPP201: VersionHandling<typeof StatusNotification201> = {
+  violation: 'FormatViolation',
+  status: StatusNotification201,
+  boot: BootNotification201,
+  notYet: NOT_YET_201,
+};
+
 /**
- * Registers the OCPP 2.0.1 actions a charger sends. As with 1.6 (handlers-16.ts): a known
- * charger's BootNotification is Accepted with our heartbeat interval; actions not taken
- * answer NotSupported; an action 2.0.1 does not have finds no handler and ocpp-rpc answers
- * NotImplemented. A payload that passed strict mode but not our reading is a FormatViolation
- * (2.0.1's name for 1.6's FormationViolation).
+ * Registers the OCPP 2.0.1 actions a charger sends: handleShared's, then 2.0.1's own
+ * (TransactionEvent for all of 1.6's transaction actions).
  */
 export function handle201(connection: Handles, side: ChargerSide201): void {
-  connection.handle('BootNotification', async ({ params }) => {
-    if (!read(BootNotification201, params)) throw createRPCError('FormatViolation');
-    const now = side.now();
-    await side.heard(now);
-    return { status: 'Accepted', currentTime: now.toISOString(), interval: side.heartbeatIntervalSeconds };
-  });
-  connection.handle('Heartbeat', async () => {
-    const now = side.now();
-    await side.heard(now);
-    return { currentTime: now.toISOString() };
-  });
-  connection.handle('StatusNotification', async ({ params }) => {
-    const report = read(StatusNotification201, params);
-    if (!report) throw createRPCError('FormatViolation');
-    await side.status(report);
-    return {};
-  });
-  connection.handle('Authorize', async ({ params }) => {
-    const request = read(Authorize201, params);
-    if (!request) throw createRPCError('FormatViolation');
-    return { idTokenInfo: { status: await side.authorize(request.idToken.idToken) } };
-  });
-  connection.handle('TransactionEvent', async ({ params }) => {
-    const request = read(TransactionEvent201, params);
-    if (!request) throw createRPCError('FormatViolation');
-    return { ...(await side.transactionEvent(request)) };
-  });
+  handleShared(connection, OCPP201, side);
+  handleRead(connection, OCPP201, 'Authorize', Authorize201, async (request) => ({
+    idTokenInfo: { status: await side.authorize(request.idToken.idToken) },
+  }));
+  handleRead(connection, OCPP201, 'TransactionEvent', TransactionEvent201, async (request) => ({
+    ...(await side.transactionEvent(request)),
+  }));
   // Meter values outside transactions (the EVSE's own): nothing of OCPI's.
   connection.handle('MeterValues', async () => ({}));
-  for (const action of NOT_YET_201)
-    connection.handle(action, async () => {
-      throw createRPCError('NotSupported', `${action} is not supported yet`);
-    });
 }

@@ -1,9 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { EventEmitter } from 'node:events';
-import { RPCClient } from 'ocpp-rpc';
-import type { RPC_ClientOptions } from 'ocpp-rpc/lib/client.js';
-import { type Clock, type ClockTimer, systemClock } from '../clock.ts';
-import type { ChargerSimulatorOptions, ReceivedCall, ScriptedAnswer } from './simulator.ts';
+import type { ClockTimer } from '../clock.ts';
+import { type ChargerSimulatorOptions, SimulatorBase } from './simulator-base.ts';
 
 /** The remote calls the 2.0.1 simulator answers (CSMS to charging station). */
 export type RemoteAction201 =
@@ -46,79 +43,18 @@ function field(params: unknown, name: string): unknown {
  * readings are TransactionEvent Updated, and an accepted RequestStopTransaction ends it
  * (Ended). Events: 'call', 'transaction-started', 'transaction-stopped', 'failure', 'close'.
  */
-export class ChargerSimulator201 extends EventEmitter {
-  readonly rpc: RPCClient;
-  readonly connectors: number;
-  readonly calls: ReceivedCall[] = [];
-  private readonly answers = new Map<string, ScriptedAnswer>(Object.entries(DEFAULT_ANSWERS));
-  private readonly clock: Clock;
-  private heartbeats: ClockTimer | undefined;
-  private readonly registers = new Map<number, number>();
-  private readonly running = new Map<
-    number,
-    SimulatedTransaction201 & { seqNo: number; timer?: ClockTimer }
-  >();
-
-  constructor(readonly options: ChargerSimulatorOptions) {
-    super();
-    this.connectors = options.connectors ?? 1;
-    this.clock = options.clock ?? systemClock;
-    const rpcOptions: Partial<RPC_ClientOptions> = {
-      endpoint: options.url.replace(/\/+$/, ''),
-      identity: options.id,
-      protocols: ['ocpp2.0.1'],
-      strictMode: true,
-      reconnect: options.reconnect ?? false,
-      ...(options.password !== undefined ? { password: options.password } : {}),
-    };
-    // ocpp-rpc's types ask for every option; it fills in defaults for those not given.
-    this.rpc = new RPCClient(rpcOptions as RPC_ClientOptions);
-    for (const action of Object.keys(DEFAULT_ANSWERS))
-      this.rpc.handle(action, async ({ params }) => {
-        const status = await this.answer(action, params);
-        if (status === 'Accepted') this.afterAccepted(action, params);
-        return { status };
-      });
-    this.rpc.on('close', () => {
-      this.heartbeats?.cancel();
-      for (const t of this.running.values()) t.timer?.cancel();
-      this.emit('close');
-    });
+export class ChargerSimulator201 extends SimulatorBase<Running201, RemoteAction201> {
+  constructor(options: ChargerSimulatorOptions) {
+    super(options, 'ocpp2.0.1', DEFAULT_ANSWERS);
   }
 
-  script(action: RemoteAction201, answer: ScriptedAnswer): void {
-    this.answers.set(action, answer);
-  }
-
-  /** Connects, boots, reports every EVSE Available and starts the heartbeats; gives the boot status. */
-  async start(): Promise<string> {
-    await this.rpc.connect();
-    const boot = await this.call('BootNotification', {
-      reason: 'PowerUp',
-      chargingStation: { vendorName: 'ocpi-toolkit', model: 'simulator' },
-    });
-    const status = typeof boot.status === 'string' ? boot.status : 'Rejected';
-    if (status !== 'Accepted') return status;
-    for (let evse = 1; evse <= this.connectors; evse++) await this.status(evse, 'Available');
-    const interval = typeof boot.interval === 'number' && boot.interval > 0 ? boot.interval : 300;
-    this.heartbeats = this.clock.setInterval(() => void this.heartbeat().catch(() => {}), interval * 1000);
-    this.heartbeats.unref();
-    return status;
+  protected bootPayload(): Record<string, unknown> {
+    return { reason: 'PowerUp', chargingStation: { vendorName: 'ocpi-toolkit', model: 'simulator' } };
   }
 
   /** Sends a StatusNotification (ConnectorStatusEnumType: Available, Occupied, Reserved, Unavailable, Faulted). */
   async status(evseId: number, connectorStatus: string, connectorId = 1): Promise<void> {
     await this.call('StatusNotification', { timestamp: this.now(), connectorStatus, evseId, connectorId });
-  }
-
-  async heartbeat(): Promise<string> {
-    return String((await this.call('Heartbeat', {})).currentTime);
-  }
-
-  /** Sends any call; gives the answer's payload (rejects with the CALLERROR). */
-  async call(action: string, params: Record<string, unknown>): Promise<Record<string, unknown>> {
-    const answer = await this.rpc.call(action, params);
-    return typeof answer === 'object' && answer !== null ? { ...answer } : {};
   }
 
   transaction(evseId = 1): SimulatedTransaction201 | undefined {
@@ -239,19 +175,11 @@ export class ChargerSimulator201 extends EventEmitter {
     };
   }
 
-  private register(evseId: number): number {
-    return this.registers.get(evseId) ?? this.options.meterStartWh ?? 1000;
-  }
-
-  private now(): string {
-    return new Date(this.clock.now()).toISOString();
-  }
-
-  private afterAccepted(action: string, params: unknown): void {
+  protected afterAccepted(action: string, params: unknown): void {
     let work: (() => Promise<unknown>) | undefined;
     if (action === 'RequestStartTransaction' && this.options.startOnRemote !== false) {
       const asked = field(params, 'evseId');
-      const evseId = typeof asked === 'number' ? asked : this.freeEvse();
+      const evseId = typeof asked === 'number' ? asked : this.free();
       const idToken = String(field(field(params, 'idToken'), 'idToken'));
       const remoteStartId = Number(field(params, 'remoteStartId'));
       if (evseId !== undefined) work = () => this.startTransaction(evseId, idToken, remoteStartId);
@@ -261,28 +189,6 @@ export class ChargerSimulator201 extends EventEmitter {
       );
       if (running) work = () => this.stopTransaction(running.evseId, 'Remote');
     }
-    if (!work) return;
-    const run = work;
-    this.clock.setTimeout(() => void run().catch((error: unknown) => this.emit('failure', error)), 0).unref();
-  }
-
-  private freeEvse(): number | undefined {
-    for (let evse = 1; evse <= this.connectors; evse++) if (!this.running.has(evse)) return evse;
-    return undefined;
-  }
-
-  async stop(force = false): Promise<void> {
-    this.heartbeats?.cancel();
-    for (const t of this.running.values()) t.timer?.cancel();
-    await this.rpc.close({ code: 1000, reason: 'simulator stopped', force });
-  }
-
-  private async answer(action: string, params: unknown): Promise<string> {
-    const scripted = this.answers.get(action) ?? 'Rejected';
-    const answer = typeof scripted === 'string' ? scripted : await scripted(params);
-    const call = { action, params, answer };
-    this.calls.push(call);
-    this.emit('call', call);
-    return answer;
+    if (work) this.later(work);
   }
 }

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { JsonObject } from '../model/json.ts';
 import type { Database } from './schema.ts';
 import type { OcppTransactionTable } from './schema-ocpp.ts';
@@ -22,6 +22,41 @@ export interface NewOcppTransaction {
 
 type Db = Kysely<Database>;
 
+/** What a 1.6 StartTransaction retry repeats: the charger, the connector and the start time. */
+const RETRY_KEY = ['charger_id', 'connector_id', 'started_at'] as const;
+
+/** Forgets a remote start (its transaction came, or its command ended). */
+export async function removeRemoteStart(db: Db, commandId: string): Promise<void> {
+  await db.deleteFrom('ocpi_ocpp_remote_starts').where('command_id', '=', commandId).execute();
+}
+
+/**
+ * Inserts a transaction row and, when it is new, takes the remote start it answers, in one
+ * database transaction; what 1.6's StartTransaction and 2.0.1's first TransactionEvent share.
+ * A conflict (on `conflictOn`, or on any unique key when absent) inserts nothing: `retried`
+ * then finds the row that was there, `created` false.
+ */
+export function insertTransaction(
+  db: Db,
+  values: Insertable<OcppTransactionTable>,
+  conflictOn: typeof RETRY_KEY | undefined,
+  retried: (trx: Db) => Promise<OcppTransactionRow>,
+): Promise<{ row: OcppTransactionRow; created: boolean }> {
+  return db.transaction().execute(async (trx) => {
+    const inserted = await trx
+      .insertInto('ocpi_ocpp_transactions')
+      .values(values)
+      .onConflict((oc) => (conflictOn ? oc.columns(conflictOn) : oc).doNothing())
+      .returningAll()
+      .executeTakeFirst();
+    if (inserted) {
+      if (values.command_id) await removeRemoteStart(trx, values.command_id);
+      return { row: inserted, created: true };
+    }
+    return { row: await retried(trx), created: false };
+  });
+}
+
 /** All access to the OCPP bridge's own tables (migration 015). */
 export class OcppRepository {
   constructor(private readonly db: Db) {}
@@ -31,40 +66,32 @@ export class OcppRepository {
    * A StartTransaction seen before (same charger, connector and start time: a retry)
    * gives the row it made then, `created` false.
    */
-  async startTransaction(row: NewOcppTransaction): Promise<{ row: OcppTransactionRow; created: boolean }> {
-    return this.db.transaction().execute(async (trx) => {
-      const inserted = await trx
-        .insertInto('ocpi_ocpp_transactions')
-        .values({
-          session_id: row.sessionId,
-          charger_id: row.chargerId,
-          connector_id: row.connectorId,
-          started_at: row.startedAt,
-          id_tag: row.idTag,
-          meter_start: row.meterStart,
-          location_id: row.locationId,
-          evse_uid: row.evseUid,
-          command_id: row.commandId ?? null,
-          token: row.token ?? null,
-          accepted: row.accepted,
-        })
-        .onConflict((oc) => oc.columns(['charger_id', 'connector_id', 'started_at']).doNothing())
-        .returningAll()
-        .executeTakeFirst();
-      if (inserted) {
-        if (row.commandId)
-          await trx.deleteFrom('ocpi_ocpp_remote_starts').where('command_id', '=', row.commandId).execute();
-        return { row: inserted, created: true };
-      }
-      const existing = await trx
-        .selectFrom('ocpi_ocpp_transactions')
-        .selectAll()
-        .where('charger_id', '=', row.chargerId)
-        .where('connector_id', '=', row.connectorId)
-        .where('started_at', '=', row.startedAt)
-        .executeTakeFirstOrThrow();
-      return { row: existing, created: false };
-    });
+  startTransaction(row: NewOcppTransaction): Promise<{ row: OcppTransactionRow; created: boolean }> {
+    return insertTransaction(
+      this.db,
+      {
+        session_id: row.sessionId,
+        charger_id: row.chargerId,
+        connector_id: row.connectorId,
+        started_at: row.startedAt,
+        id_tag: row.idTag,
+        meter_start: row.meterStart,
+        location_id: row.locationId,
+        evse_uid: row.evseUid,
+        command_id: row.commandId ?? null,
+        token: row.token ?? null,
+        accepted: row.accepted,
+      },
+      RETRY_KEY,
+      (trx) =>
+        trx
+          .selectFrom('ocpi_ocpp_transactions')
+          .selectAll()
+          .where('charger_id', '=', row.chargerId)
+          .where('connector_id', '=', row.connectorId)
+          .where('started_at', '=', row.startedAt)
+          .executeTakeFirstOrThrow(),
+    );
   }
 
   transaction(chargerId: string, transactionId: number): Promise<OcppTransactionRow | undefined> {
@@ -134,8 +161,8 @@ export class OcppRepository {
       .execute();
   }
 
-  async removeRemoteStart(commandId: string): Promise<void> {
-    await this.db.deleteFrom('ocpi_ocpp_remote_starts').where('command_id', '=', commandId).execute();
+  removeRemoteStart(commandId: string): Promise<void> {
+    return removeRemoteStart(this.db, commandId);
   }
 
   /**

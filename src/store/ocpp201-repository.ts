@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import type { OcppTransactionRow } from './ocpp-repository.ts';
+import { insertTransaction, type OcppTransactionRow, removeRemoteStart } from './ocpp-repository.ts';
 import type { Database } from './schema.ts';
 
 /** A transaction to record, as a 2.0.1 charger's first TransactionEvent gives it. */
@@ -33,6 +33,20 @@ export interface Ocpp201Authorization {
 }
 
 type Db = Kysely<Database>;
+
+/** A charger's transaction by the transactionId it gave it. */
+function byOcppTransactionId(
+  db: Db,
+  chargerId: string,
+  ocppTransactionId: string,
+): Promise<OcppTransactionRow | undefined> {
+  return db
+    .selectFrom('ocpi_ocpp_transactions')
+    .selectAll()
+    .where('charger_id', '=', chargerId)
+    .where('ocpp_transaction_id', '=', ocppTransactionId)
+    .executeTakeFirst();
+}
 
 /**
  * The OCPP 2.0.1 queries of the bridge's tables (migrations 015 and 016): 2.0.1
@@ -72,53 +86,37 @@ export class Ocpp201Repository {
    * Records a transaction and takes the remote start it answers, in one transaction. A
    * transactionId seen before gives the row made then, `created` false.
    */
-  async startTransaction(row: NewOcpp201Transaction): Promise<{ row: OcppTransactionRow; created: boolean }> {
-    return this.db.transaction().execute(async (trx) => {
-      const inserted = await trx
-        .insertInto('ocpi_ocpp_transactions')
-        .values({
-          session_id: row.sessionId,
-          charger_id: row.chargerId,
-          ocpp_transaction_id: row.ocppTransactionId,
-          connector_id: row.evseId,
-          evse_connector: row.connector ?? null,
-          started_at: row.startedAt,
-          id_tag: row.idToken,
-          meter_start: row.meterStart ?? null,
-          location_id: row.locationId,
-          evse_uid: row.evseUid,
-          command_id: row.commandId ?? null,
-          token: row.token ?? null,
-          accepted: row.accepted,
-        })
-        .onConflict((oc) => oc.doNothing())
-        .returningAll()
-        .executeTakeFirst();
-      if (inserted) {
-        if (row.commandId)
-          await trx.deleteFrom('ocpi_ocpp_remote_starts').where('command_id', '=', row.commandId).execute();
-        return { row: inserted, created: true };
-      }
-      const existing = await trx
-        .selectFrom('ocpi_ocpp_transactions')
-        .selectAll()
-        .where('charger_id', '=', row.chargerId)
-        .where('ocpp_transaction_id', '=', row.ocppTransactionId)
-        .executeTakeFirst();
-      // Another transaction of the same EVSE and start time (1.6's retry key) took the slot.
-      if (!existing)
-        throw new Error(`transaction ${row.ocppTransactionId}: its EVSE started another at that time`);
-      return { row: existing, created: false };
-    });
+  startTransaction(row: NewOcpp201Transaction): Promise<{ row: OcppTransactionRow; created: boolean }> {
+    return insertTransaction(
+      this.db,
+      {
+        session_id: row.sessionId,
+        charger_id: row.chargerId,
+        ocpp_transaction_id: row.ocppTransactionId,
+        connector_id: row.evseId,
+        evse_connector: row.connector ?? null,
+        started_at: row.startedAt,
+        id_tag: row.idToken,
+        meter_start: row.meterStart ?? null,
+        location_id: row.locationId,
+        evse_uid: row.evseUid,
+        command_id: row.commandId ?? null,
+        token: row.token ?? null,
+        accepted: row.accepted,
+      },
+      undefined,
+      async (trx) => {
+        const existing = await byOcppTransactionId(trx, row.chargerId, row.ocppTransactionId);
+        // Another transaction of the same EVSE and start time (1.6's retry key) took the slot.
+        if (!existing)
+          throw new Error(`transaction ${row.ocppTransactionId}: its EVSE started another at that time`);
+        return existing;
+      },
+    );
   }
 
   transaction(chargerId: string, ocppTransactionId: string): Promise<OcppTransactionRow | undefined> {
-    return this.db
-      .selectFrom('ocpi_ocpp_transactions')
-      .selectAll()
-      .where('charger_id', '=', chargerId)
-      .where('ocpp_transaction_id', '=', ocppTransactionId)
-      .executeTakeFirst();
+    return byOcppTransactionId(this.db, chargerId, ocppTransactionId);
   }
 
   /** Accepts a transaction whose idToken came after its start; false when it was already. */
@@ -140,11 +138,7 @@ export class Ocpp201Repository {
         .where('accepted', '=', false)
         .returningAll()
         .executeTakeFirst();
-      if (updated && authorization.commandId)
-        await trx
-          .deleteFrom('ocpi_ocpp_remote_starts')
-          .where('command_id', '=', authorization.commandId)
-          .execute();
+      if (updated && authorization.commandId) await removeRemoteStart(trx, authorization.commandId);
       return updated;
     });
   }

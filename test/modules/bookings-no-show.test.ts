@@ -1,15 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Booking } from '../../src/model/v230/bookings.ts';
 import { openStore, type Store } from '../../src/store/store.ts';
-import { at, bookingLocation, bookingRequest } from '../support/bookings.ts';
+import { at, bookingLocation, bookingRequest, startBookingPair } from '../support/bookings.ts';
 import { ManualClock } from '../support/manual-clock.ts';
-import { startNode } from '../support/nodes.ts';
-import { evse, location } from '../support/objects.ts';
-import { CPO_PARTY, EMSP_PARTY, eventually } from '../support/pair.ts';
+import { eventually } from '../support/pair.ts';
 import { POSTGRES_ENV, postgresStore, STORES } from '../support/stores.ts';
 
 const MINUTE = 60_000;
-const fast = { backoff: { initialMs: 50, maxMs: 200, jitter: 0 }, pollIntervalMs: 50 };
 /** BL1 on E1 of LOC1, whose bookings are NO_SHOW 15 minutes after their start. */
 const noShowLocation = () => {
   const base = bookingLocation();
@@ -25,29 +22,8 @@ const noShowLocation = () => {
 };
 
 /** A CPO (on `store`, the test's clock) with LOC1/E1 and BL1, and an eMSP registered with it. */
-async function setUp(clock: ManualClock, store: Store, closers: Array<() => Promise<unknown>>) {
-  const startCpo = () =>
-    startNode({ versions: ['2.3.0'], parties: [CPO_PARTY], clock, store, delivery: fast });
-  const cpo = await startCpo();
-  const emsp = await startNode({ parties: [EMSP_PARTY], delivery: fast });
-  closers.push(() => emsp.close());
-  const partner = await emsp.ocpi.registerWith(
-    cpo.ocpi.versionsUrl(),
-    await cpo.ocpi.createRegistrationToken(),
-  );
-  await cpo.ocpi.locations.put(
-    JSON.parse(JSON.stringify({ ...location('LOC1', 1), evses: [evse('E1')] })),
-    '2.3.0',
-  );
-  await cpo.ocpi.bookings.locations.put(noShowLocation());
-  const copy = async (requestId: string) => emsp.ocpi.bookings.received(partner.id, requestId);
-  // What the eMSP was told: the CPO's own Location reads are cached (a read racing a write may
-  // keep the old row until the cache's time on the test's frozen clock runs out).
-  const seenByEmsp = async () =>
-    (await emsp.ocpi.locations.received(partner.id, { countryCode: 'NL', partyId: 'CPO', id: 'LOC1' }))
-      ?.evses?.[0]?.status;
-  return { cpo, emsp, partnerId: partner.id, startCpo, copy, seenByEmsp };
-}
+const setUp = (clock: ManualClock, store: Store, closers: Array<() => Promise<unknown>>) =>
+  startBookingPair(clock, store, closers, noShowLocation());
 
 /**
  * NO_SHOW: a RESERVED booking nobody used within its noshow_timeout becomes NO_SHOW,

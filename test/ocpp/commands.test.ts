@@ -1,8 +1,7 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { v230 } from '../../src/index.ts';
 import type { ChargerSimulator } from '../../src/ocpp/simulator.ts';
-import { simulator, startOcppPair } from '../support/ocpp.ts';
-import type { Pair } from '../support/pair.ts';
+import { ocppSuite, simulator } from '../support/ocpp.ts';
 import { STORES } from '../support/stores.ts';
 
 const TOKEN = {
@@ -18,15 +17,8 @@ const TOKEN = {
 } as v230.tokens.Token;
 
 describe.each(STORES)('OCPI commands to an OCPP 1.6 charger, on %s', (_name, store) => {
-  let pair: Pair;
   let sim: ChargerSimulator;
-  beforeAll(async () => {
-    pair = await startOcppPair(store, { commands: { timeoutSeconds: 2 } });
-  });
-  afterEach(async () => {
-    await sim?.stop(true);
-  });
-  afterAll(() => pair.close());
+  const pair = ocppSuite(store, { commands: { timeoutSeconds: 2 } }, () => sim);
 
   const start = (evseUid: string) =>
     pair.emsp.ocpi.commands.startSession(pair.cpoAtEmsp, {

@@ -1,13 +1,13 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { v230 } from '../../src/index.ts';
 import type { Location } from '../../src/model/v230/locations.ts';
 import { correctedCode } from '../../src/ocpp/call-errors.ts';
 import type { ChargerSimulator201 } from '../../src/ocpp/simulator-201.ts';
 import { evseStatusOf201, evseStatusOfConnectors } from '../../src/ocpp/status-201.ts';
 import { token } from '../support/objects.ts';
-import { CHARGER_PASSWORD, startOcppPair, upgradeStatus } from '../support/ocpp.ts';
-import { answerTo, simulator201 } from '../support/ocpp-201.ts';
-import { eventually, type Pair } from '../support/pair.ts';
+import { answerTo, CHARGER_PASSWORD, ocppSuite, upgradeStatus } from '../support/ocpp.ts';
+import { simulator201 } from '../support/ocpp-201.ts';
+import { eventually } from '../support/pair.ts';
 import { STORES } from '../support/stores.ts';
 
 const LOC1 = { countryCode: 'NL', partyId: 'CPO', id: 'LOC1' };
@@ -18,16 +18,15 @@ function statusOf(location: Location | undefined, uid: string): string | undefin
 }
 
 describe.each(STORES)('OCPP 2.0.1 chargers: status, commands and frames, on %s', (_name, store) => {
-  let pair: Pair;
   let sim: ChargerSimulator201;
-  beforeAll(async () => {
-    pair = await startOcppPair(store, { commands: { timeoutSeconds: 2 } });
-    await eventually(() => pair.emsp.ocpi.locations.received(pair.cpoAtEmsp, LOC1));
-  });
-  afterEach(async () => {
-    await sim?.stop(true);
-  });
-  afterAll(() => pair.close());
+  const pair = ocppSuite(
+    store,
+    { commands: { timeoutSeconds: 2 } },
+    () => sim,
+    async (p) => {
+      await eventually(() => p.emsp.ocpi.locations.received(p.cpoAtEmsp, LOC1));
+    },
+  );
 
   const emspSees = (uid: string, status: string) =>
     eventually(async () => {

@@ -1,22 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { correctedCode } from '../../src/ocpp/call-errors.ts';
 import type { ChargerSimulator } from '../../src/ocpp/simulator.ts';
-import { simulator, startOcppPair } from '../support/ocpp.ts';
+import { answerTo, simulator, startOcppPair } from '../support/ocpp.ts';
 import type { Pair } from '../support/pair.ts';
 import { STORES } from '../support/stores.ts';
-
-/** Sends a raw frame and gives the next frame the CSMS sends back, parsed. */
-function answerTo(sim: ChargerSimulator, frame: string): Promise<unknown[]> {
-  return new Promise((resolve) => {
-    const listener = (event: { message: Buffer | string; outbound: boolean }) => {
-      if (event.outbound) return;
-      sim.rpc.off('message', listener);
-      resolve(JSON.parse(String(event.message)) as unknown[]);
-    };
-    sim.rpc.on('message', listener);
-    sim.rpc.sendRaw(frame);
-  });
-}
 
 describe.each(STORES)('OCPP 1.6 frames the CSMS cannot take, on %s', (_name, store) => {
   let pair: Pair;

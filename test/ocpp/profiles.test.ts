@@ -1,11 +1,11 @@
 import { once } from 'node:events';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { v230 } from '../../src/index.ts';
 import type { ActiveChargingProfile, ChargingProfile } from '../../src/model/v230/chargingprofiles.ts';
 import type { ChargerSimulator, SimulatedTransaction } from '../../src/ocpp/simulator.ts';
 import { token } from '../support/objects.ts';
-import { simulator, startOcppPair } from '../support/ocpp.ts';
-import { eventually, type Pair } from '../support/pair.ts';
+import { ocppSuite, simulator } from '../support/ocpp.ts';
+import { eventually } from '../support/pair.ts';
 import { STORES } from '../support/stores.ts';
 
 const PROFILE: ChargingProfile = {
@@ -19,15 +19,8 @@ const firstLimit = (active: ActiveChargingProfile | undefined) =>
   active?.charging_profile.charging_profile_period?.[0]?.limit;
 
 describe.each(STORES)('OCPI ChargingProfiles over OCPP 1.6, on %s', (_name, store) => {
-  let pair: Pair;
   let sim: ChargerSimulator;
-  beforeAll(async () => {
-    pair = await startOcppPair(store, { commands: { timeoutSeconds: 5 } });
-  });
-  afterEach(async () => {
-    await sim?.stop(true);
-  });
-  afterAll(() => pair.close());
+  const pair = ocppSuite(store, { commands: { timeoutSeconds: 5 } }, () => sim);
 
   const profiles = () => pair.emsp.ocpi.chargingProfiles;
   const lastCall = (action: string) => sim.calls.filter((c) => c.action === action).at(-1);

@@ -1,23 +1,16 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { v230 } from '../../src/index.ts';
 import type { ChargerSimulator } from '../../src/ocpp/simulator.ts';
 import { token } from '../support/objects.ts';
-import { simulator, startOcppPair } from '../support/ocpp.ts';
-import { eventually, type Pair } from '../support/pair.ts';
+import { ocppSuite, simulator } from '../support/ocpp.ts';
+import { eventually } from '../support/pair.ts';
 import { STORES } from '../support/stores.ts';
 
 const TOKEN = { ...token('RES-END', '2020-01-01T00:00:00Z') } as v230.tokens.Token;
 
 describe.each(STORES)('a charger ending a reservation on its own (OCPP 1.6), on %s', (_name, store) => {
-  let pair: Pair;
   let sim: ChargerSimulator;
-  beforeAll(async () => {
-    pair = await startOcppPair(store, { commands: { timeoutSeconds: 5 } });
-  });
-  afterEach(async () => {
-    await sim?.stop(true);
-  });
-  afterAll(() => pair.close());
+  const pair = ocppSuite(store, { commands: { timeoutSeconds: 5 } }, () => sim);
 
   /** Reserves an EVSE (accepted by the charger); gives the eMSP's command id. */
   async function reserve(reservationId: string, evseUid: string): Promise<string> {

@@ -1,24 +1,16 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { v230 } from '../../src/index.ts';
 import type { ChargerSimulator } from '../../src/ocpp/simulator.ts';
 import { token } from '../support/objects.ts';
-import { simulator, startOcppPair } from '../support/ocpp.ts';
-import type { Pair } from '../support/pair.ts';
+import { ocppSuite, simulator } from '../support/ocpp.ts';
 import { STORES } from '../support/stores.ts';
 
 const LONG_UID = 'EMSP-APP-USER-0123456789-RESERVE-01';
 const TOKEN = { ...token('RES-CARD', '2020-01-01T00:00:00Z') } as v230.tokens.Token;
 
 describe.each(STORES)('OCPI reservations and remote starts on an OCPP 1.6 charger, on %s', (_name, store) => {
-  let pair: Pair;
   let sim: ChargerSimulator;
-  beforeAll(async () => {
-    pair = await startOcppPair(store, { commands: { timeoutSeconds: 5 } });
-  });
-  afterEach(async () => {
-    await sim?.stop(true);
-  });
-  afterAll(() => pair.close());
+  const pair = ocppSuite(store, { commands: { timeoutSeconds: 5 } }, () => sim);
 
   const expiry = () => new Date(Date.now() + 3_600_000).toISOString();
   const reserve = (reservationId: string, evseUid: string, t: v230.tokens.Token = TOKEN) =>

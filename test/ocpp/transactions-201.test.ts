@@ -1,55 +1,23 @@
 import { once } from 'node:events';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { v230 } from '../../src/index.ts';
+import { describe, expect, it } from 'vitest';
 import type { ChargerSimulator201, SimulatedTransaction201 } from '../../src/ocpp/simulator-201.ts';
-import { token } from '../support/objects.ts';
-import { startOcppPair } from '../support/ocpp.ts';
+import { cdrAtEmsp, driverToken, ocppSuite, pushTokens, sessionAtEmsp } from '../support/ocpp.ts';
 import { simulator201 } from '../support/ocpp-201.ts';
-import { eventually, type Pair } from '../support/pair.ts';
 import { STORES } from '../support/stores.ts';
 
-function tokenOf(uid: string, fields: Partial<v230.tokens.Token> = {}): v230.tokens.Token {
-  return {
-    ...token(uid, '2020-01-01T00:00:00Z'),
-    contract_id: `DE-MSP-${uid}`,
-    ...fields,
-  } as v230.tokens.Token;
-}
-
 describe.each(STORES)('OCPP 2.0.1 transactions to OCPI Sessions and CDRs, on %s', (_name, store) => {
-  let pair: Pair;
   let sim: ChargerSimulator201;
-  beforeAll(async () => {
-    pair = await startOcppPair(store, { commands: { timeoutSeconds: 5 } });
-    for (const t of [tokenOf('CARD-OK'), tokenOf('CARD-BLOCKED', { valid: false })]) {
-      await pair.emsp.ocpi.tokens.put(t, '2.3.0');
-      await eventually(() =>
-        pair.cpo.ocpi.tokens.received(pair.emspAtCpo, {
-          countryCode: 'DE',
-          partyId: 'MSP',
-          id: t.uid,
-          subtype: t.type,
-        }),
-      );
-    }
-  });
-  afterEach(async () => {
-    await sim?.stop(true);
-  });
-  afterAll(() => pair.close());
+  const pair = ocppSuite(
+    store,
+    { commands: { timeoutSeconds: 5 } },
+    () => sim,
+    async (p) => {
+      await pushTokens(p, [driverToken('CARD-OK'), driverToken('CARD-BLOCKED', { valid: false })]);
+    },
+  );
 
-  const emspSession = (uid: string, status: string, kwh?: number) =>
-    eventually(async () => {
-      const { items } = await pair.emsp.ocpi.sessions.listReceived(pair.cpoAtEmsp);
-      return items.find(
-        (s) => s.cdr_token.uid === uid && s.status === status && (kwh === undefined || s.kwh === kwh),
-      );
-    });
-  const emspCdr = (sessionId: string) =>
-    eventually(async () => {
-      const { items } = await pair.emsp.ocpi.cdrs.listReceived(pair.cpoAtEmsp);
-      return items.find((c) => c.session_id === sessionId);
-    });
+  const emspSession = (uid: string, status: string, kwh?: number) => sessionAtEmsp(pair, uid, status, kwh);
+  const emspCdr = (sessionId: string) => cdrAtEmsp(pair, sessionId);
   const transactionEvent = (
     transactionId: string,
     eventType: string,
@@ -81,7 +49,7 @@ describe.each(STORES)('OCPP 2.0.1 transactions to OCPI Sessions and CDRs, on %s'
     expect(await pair.cpo.ocpi.chargers.get('CP-1')).toMatchObject({ online: true, ocppVersion: '2.0.1' });
     const started = once(sim, 'transaction-started');
     const sent = await pair.emsp.ocpi.commands.startSession(pair.cpoAtEmsp, {
-      token: tokenOf('APP-0201', { type: 'APP_USER' }),
+      token: driverToken('APP-0201', { type: 'APP_USER' }),
       location_id: 'LOC1',
       evse_uid: 'E2',
       authorization_reference: 'AUTH-201',

@@ -1,59 +1,30 @@
 import { once } from 'node:events';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { v230 } from '../../src/index.ts';
+import { describe, expect, it } from 'vitest';
 import type { ChargerSimulator, SimulatedTransaction } from '../../src/ocpp/simulator.ts';
-import { token } from '../support/objects.ts';
-import { simulator, startOcppPair } from '../support/ocpp.ts';
-import { eventually, type Pair } from '../support/pair.ts';
+import { cdrAtEmsp, driverToken, ocppSuite, pushTokens, sessionAtEmsp, simulator } from '../support/ocpp.ts';
 import { STORES } from '../support/stores.ts';
 
 const LONG_UID = 'EMSP-APP-USER-0123456789-ABCDEFGHIJ';
 
-function tokenOf(uid: string, fields: Partial<v230.tokens.Token> = {}): v230.tokens.Token {
-  const contract_id = `DE-MSP-${uid.slice(0, 20)}`;
-  return { ...token(uid, '2020-01-01T00:00:00Z'), contract_id, ...fields } as v230.tokens.Token;
-}
-
 describe.each(STORES)('OCPP 1.6 transactions to OCPI Sessions and CDRs, on %s', (_name, store) => {
-  let pair: Pair;
   let sim: ChargerSimulator;
-  beforeAll(async () => {
-    pair = await startOcppPair(store, { commands: { timeoutSeconds: 5 } });
-    // Tokens the eMSP pushes to the CPO: what a card at the charger is checked against.
-    for (const t of [
-      tokenOf('CARD-OK'),
-      tokenOf('CARD-BLOCKED', { valid: false }),
-      tokenOf('CARD-NEVER', { whitelist: 'NEVER' }),
-      tokenOf(LONG_UID, { type: 'APP_USER' }),
-    ]) {
-      await pair.emsp.ocpi.tokens.put(t, '2.3.0');
-      await eventually(() =>
-        pair.cpo.ocpi.tokens.received(pair.emspAtCpo, {
-          countryCode: 'DE',
-          partyId: 'MSP',
-          id: t.uid,
-          subtype: t.type,
-        }),
-      );
-    }
-  });
-  afterEach(async () => {
-    await sim?.stop(true);
-  });
-  afterAll(() => pair.close());
+  const pair = ocppSuite(
+    store,
+    { commands: { timeoutSeconds: 5 } },
+    () => sim,
+    async (p) => {
+      // Tokens the eMSP pushes to the CPO: what a card at the charger is checked against.
+      await pushTokens(p, [
+        driverToken('CARD-OK'),
+        driverToken('CARD-BLOCKED', { valid: false }),
+        driverToken('CARD-NEVER', { whitelist: 'NEVER' }),
+        driverToken(LONG_UID, { type: 'APP_USER' }),
+      ]);
+    },
+  );
 
-  const emspSession = (uid: string, status: string, kwh?: number) =>
-    eventually(async () => {
-      const { items } = await pair.emsp.ocpi.sessions.listReceived(pair.cpoAtEmsp);
-      return items.find(
-        (s) => s.cdr_token.uid === uid && s.status === status && (kwh === undefined || s.kwh === kwh),
-      );
-    });
-  const emspCdr = (sessionId: string) =>
-    eventually(async () => {
-      const { items } = await pair.emsp.ocpi.cdrs.listReceived(pair.cpoAtEmsp);
-      return items.find((c) => c.session_id === sessionId);
-    });
+  const emspSession = (uid: string, status: string, kwh?: number) => sessionAtEmsp(pair, uid, status, kwh);
+  const emspCdr = (sessionId: string) => cdrAtEmsp(pair, sessionId);
   const idTagStatus = async (idTag: string) => {
     const answer = await sim.call('Authorize', { idTag });
     return (answer.idTagInfo as { status: string }).status;
@@ -64,7 +35,7 @@ describe.each(STORES)('OCPP 1.6 transactions to OCPI Sessions and CDRs, on %s', 
     await sim.start();
     const started = once(sim, 'transaction-started');
     const sent = await pair.emsp.ocpi.commands.startSession(pair.cpoAtEmsp, {
-      token: tokenOf('APP-0001', { type: 'APP_USER' }),
+      token: driverToken('APP-0001', { type: 'APP_USER' }),
       location_id: 'LOC1',
       evse_uid: 'E2',
       authorization_reference: 'AUTH-REF-1',
@@ -111,7 +82,7 @@ describe.each(STORES)('OCPP 1.6 transactions to OCPI Sessions and CDRs, on %s', 
     await sim.start();
     const started = once(sim, 'transaction-started');
     const sent = await pair.emsp.ocpi.commands.startSession(pair.cpoAtEmsp, {
-      token: tokenOf(LONG_UID, { type: 'APP_USER' }),
+      token: driverToken(LONG_UID, { type: 'APP_USER' }),
       location_id: 'LOC1',
       evse_uid: 'E1',
     });

@@ -1,4 +1,9 @@
 import type { Booking, BookingLocation, BookingRequest } from '../../src/model/v230/bookings.ts';
+import type { Store } from '../../src/store/store.ts';
+import type { ManualClock } from './manual-clock.ts';
+import { startNode } from './nodes.ts';
+import { evse, location } from './objects.ts';
+import { CPO_PARTY, EMSP_PARTY } from './pair.ts';
 
 /*
  * Bookings test data: a BookingLocation of NL*CPO open for booking all day on DAY, and
@@ -57,6 +62,43 @@ export function bookingRequest(
     authorization_reference: `AUTH-${requestId}`,
     ...fields,
   };
+}
+
+/** Delivery that retries fast, for tests. */
+const FAST_DELIVERY = { backoff: { initialMs: 50, maxMs: 200, jitter: 0 }, pollIntervalMs: 50 };
+
+/**
+ * A CPO (2.3.0, on `store` and the test's clock) with Location LOC1/E1 and `bookable` (BL1
+ * by default), and an eMSP registered with it; the eMSP is closed with `closers`, the CPO is
+ * the test's to close (it may restart it with `startCpo`, on the same store and clock).
+ */
+export async function startBookingPair(
+  clock: ManualClock,
+  store: Store,
+  closers: Array<() => Promise<unknown>>,
+  bookable: BookingLocation = bookingLocation(),
+) {
+  const startCpo = () =>
+    startNode({ versions: ['2.3.0'], parties: [CPO_PARTY], clock, store, delivery: FAST_DELIVERY });
+  const cpo = await startCpo();
+  const emsp = await startNode({ parties: [EMSP_PARTY], delivery: FAST_DELIVERY });
+  closers.push(() => emsp.close());
+  const partner = await emsp.ocpi.registerWith(
+    cpo.ocpi.versionsUrl(),
+    await cpo.ocpi.createRegistrationToken(),
+  );
+  await cpo.ocpi.locations.put(
+    JSON.parse(JSON.stringify({ ...location('LOC1', 1), evses: [evse('E1')] })),
+    '2.3.0',
+  );
+  await cpo.ocpi.bookings.locations.put(bookable);
+  const copy = async (requestId: string) => emsp.ocpi.bookings.received(partner.id, requestId);
+  // What the eMSP was told: the CPO's own Location reads are cached (a read racing a write may
+  // keep the old row until the cache's time on the test's frozen clock runs out).
+  const seenByEmsp = async () =>
+    (await emsp.ocpi.locations.received(partner.id, { countryCode: 'NL', partyId: 'CPO', id: 'LOC1' }))
+      ?.evses?.[0]?.status;
+  return { cpo, emsp, partnerId: partner.id, startCpo, copy, seenByEmsp };
 }
 
 export type { Booking };

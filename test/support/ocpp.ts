@@ -1,11 +1,13 @@
 import { request } from 'node:http';
 import type { FastifyInstance } from 'fastify';
-import type { OcpiAppOptions } from '../../src/index.ts';
+import type { RPCClient } from 'ocpp-rpc';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import type { OcpiAppOptions, v230 } from '../../src/index.ts';
 import { ChargerSimulator, type ChargerSimulatorOptions } from '../../src/ocpp/simulator.ts';
 import type { StoreOptions } from '../../src/store/store.ts';
 import { baseUrl } from './nodes.ts';
-import { type Json, location, tariff } from './objects.ts';
-import { type Pair, startPair } from './pair.ts';
+import { type Json, location, tariff, token } from './objects.ts';
+import { eventually, type Pair, startPair } from './pair.ts';
 
 export const CHARGER_PASSWORD = 'a-long-charger-secret';
 
@@ -52,17 +54,113 @@ export async function startOcppPair(
   return pair;
 }
 
-/** A simulated charger for `app`'s endpoint (CP-1 with its password unless told otherwise). */
+/**
+ * The frame of an OCPP suite, called inside its describe: startOcppPair (the CPO with
+ * `cpo`'s options) before its tests, handed to `started` to set more up, closed after them;
+ * the simulator a test left running (`running()`) stopped after each test. Gives the pair,
+ * to be read from the tests (it is there once beforeAll has run).
+ */
+export function ocppSuite(
+  store: () => StoreOptions,
+  cpo: OcpiAppOptions,
+  running: () => { stop(force?: boolean): Promise<void> } | undefined,
+  started?: (pair: Pair) => Promise<void>,
+): Pair {
+  let pair: Pair | undefined;
+  const current = (): Pair => {
+    if (!pair) throw new Error('the OCPP pair is started in beforeAll');
+    return pair;
+  };
+  beforeAll(async () => {
+    pair = await startOcppPair(store, cpo);
+    await started?.(pair);
+  });
+  afterEach(async () => {
+    await running()?.stop(true);
+  });
+  afterAll(() => pair?.close());
+  return {
+    get cpo() {
+      return current().cpo;
+    },
+    get emsp() {
+      return current().emsp;
+    },
+    get cpoAtEmsp() {
+      return current().cpoAtEmsp;
+    },
+    get emspAtCpo() {
+      return current().emspAtCpo;
+    },
+    close: () => current().close(),
+  };
+}
+
+/** A Token of DE*MSP with a contract id of its uid (its first 20 characters), valid since 2020. */
+export function driverToken(uid: string, fields: Partial<v230.tokens.Token> = {}): v230.tokens.Token {
+  const contract_id = `DE-MSP-${uid.slice(0, 20)}`;
+  return { ...token(uid, '2020-01-01T00:00:00Z'), contract_id, ...fields } as v230.tokens.Token;
+}
+
+/** Pushes Tokens from the eMSP to the CPO and waits until the CPO has each: what a charger's card is checked against. */
+export async function pushTokens(pair: Pair, tokens: v230.tokens.Token[]): Promise<void> {
+  for (const t of tokens) {
+    await pair.emsp.ocpi.tokens.put(t, '2.3.0');
+    await eventually(() =>
+      pair.cpo.ocpi.tokens.received(pair.emspAtCpo, {
+        countryCode: 'DE',
+        partyId: 'MSP',
+        id: t.uid,
+        subtype: t.type,
+      }),
+    );
+  }
+}
+
+/** Waits for the eMSP to have a Session of the token `uid` in `status` (with `kwh`, when given). */
+export function sessionAtEmsp(pair: Pair, uid: string, status: string, kwh?: number) {
+  return eventually(async () => {
+    const { items } = await pair.emsp.ocpi.sessions.listReceived(pair.cpoAtEmsp);
+    return items.find(
+      (s) => s.cdr_token.uid === uid && s.status === status && (kwh === undefined || s.kwh === kwh),
+    );
+  });
+}
+
+/** Waits for the eMSP to have the CDR of a Session. */
+export function cdrAtEmsp(pair: Pair, sessionId: string) {
+  return eventually(async () => {
+    const { items } = await pair.emsp.ocpi.cdrs.listReceived(pair.cpoAtEmsp);
+    return items.find((c) => c.session_id === sessionId);
+  });
+}
+
+/** The options of a simulated charger for `app`'s endpoint (CP-1 with its password, two connectors, unless told otherwise). */
+export function simulatorOptions(
+  app: FastifyInstance,
+  options: Partial<ChargerSimulatorOptions> = {},
+): ChargerSimulatorOptions {
+  return { url: ocppUrl(app), id: 'CP-1', password: CHARGER_PASSWORD, connectors: 2, ...options };
+}
+
+/** A simulated OCPP 1.6 charger for `app`'s endpoint (see simulatorOptions). */
 export function simulator(
   app: FastifyInstance,
   options: Partial<ChargerSimulatorOptions> = {},
 ): ChargerSimulator {
-  return new ChargerSimulator({
-    url: ocppUrl(app),
-    id: 'CP-1',
-    password: CHARGER_PASSWORD,
-    connectors: 2,
-    ...options,
+  return new ChargerSimulator(simulatorOptions(app, options));
+}
+
+/** Sends a raw frame and gives the next frame the CSMS sends back, parsed. */
+export function answerTo(sim: { rpc: RPCClient }, frame: string): Promise<unknown[]> {
+  return new Promise((resolve) => {
+    const listener = (event: { message: Buffer | string; outbound: boolean }) => {
+      if (event.outbound) return;
+      sim.rpc.off('message', listener);
+      resolve(JSON.parse(String(event.message)) as unknown[]);
+    };
+    sim.rpc.on('message', listener);
+    sim.rpc.sendRaw(frame);
   });
 }
 
