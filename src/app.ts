@@ -185,6 +185,7 @@ export async function createOcpiApp(options: OcpiAppOptions = {}): Promise<Fasti
   const clock = options.clock ?? systemClock;
   const app = Fastify({ ...loggerOption(options.logger), ...serverOptions(options, clock) });
   answerUnrouted(app, clock);
-  await app.register(ocpiPlugin, options);
+  // The node owns this server: its root is free for /health and /ready.
+  await app.register(ocpiPlugin, { ...options, operations: { healthRoutes: true, ...options.operations } });
   return app;
 }

@@ -15,9 +15,10 @@ export interface OperationsOptions {
    */
   slowRequestMs?: number;
   /**
-   * Serve `GET /health` and `GET /ready` (default true): on the admin listener when there
-   * is one, else at the root of the node's own server (e.g. turn them off when your
-   * Fastify app has routes of these names).
+   * Serve `GET /health` and `GET /ready`: on the admin listener when there is one, else at
+   * the root of the server. Default: true with createOcpiApp() (the node owns the server);
+   * with the admin listener also under ocpiPlugin; false at the root of a Fastify app of
+   * yours that mounts ocpiPlugin, whose `/health` may be its own: set it to have them there.
    */
   healthRoutes?: boolean;
 }
@@ -81,15 +82,15 @@ export function wireOperations(
 ): { onAdminListener: (admin: FastifyInstance) => void } {
   const { node, delivery, metrics } = parts;
   const slowRequestMs = options.operations?.slowRequestMs ?? DEFAULT_SLOW_REQUEST_MS;
-  const withHealth = options.operations?.healthRoutes ?? true;
+  const asked = options.operations?.healthRoutes;
   collectNodeMetrics(metrics, node.store.db, delivery, node.clock);
   metrics.observeRequests(app, slowRequestMs);
   const adminListener = options.adminToken !== undefined && options.adminListener !== undefined;
-  if (withHealth && !adminListener) healthRoutes(app, node);
+  if (asked === true && !adminListener) healthRoutes(app, node);
   return {
     onAdminListener: (admin) => {
       metrics.observeRequests(admin, slowRequestMs);
-      if (withHealth) healthRoutes(admin, node);
+      if (asked ?? true) healthRoutes(admin, node);
       if (options.adminToken !== undefined) metricsRoute(admin, metrics, options.adminToken);
     },
   };
