@@ -113,7 +113,10 @@ export class ChargerSimulator201 extends SimulatorBase<Running201, RemoteAction2
     return started;
   }
 
-  /** Sends a TransactionEvent Updated, the register `whPerReading` higher (within a profile's limit). Gives it, Wh. */
+  /**
+   * Sends a TransactionEvent Updated with the register `whPerReading` higher (within a
+   * profile's limit); gives it, Wh.
+   */
   async meterValues(evseId = 1): Promise<number> {
     // A profile's limit caps what a reading adds over the meter interval.
     const wh = this.register(evseId) + this.step(evseId);
