@@ -12,7 +12,9 @@ import type { ChargerRegistry } from './chargers.ts';
 import { answer, findTarget, statusOf, type Target } from './command-results.ts';
 import type { Ocpp201Gateway } from './gateway-201.ts';
 import type { IdTags } from './id-tags.ts';
-import { profile16 } from './profiles-16.ts';
+import { runProfile } from './profiles.ts';
+import { calls16 } from './profiles-16.ts';
+import { calls201 } from './profiles-201.ts';
 import type { ChargerCalls } from './routes.ts';
 
 /** What the gateway works with. */
@@ -40,7 +42,8 @@ export interface Ocpp16GatewayParts {
  * - RESERVE_NOW / CANCEL_RESERVATION: ReserveNow / CancelReservation with an integer
  *   reservationId kept for the command's reservation id (the same one to cancel);
  * - UNLOCK_CONNECTOR: UnlockConnector;
- * - ChargingProfiles: see profile16().
+ * - ChargingProfiles: see runProfile(), over 1.6 (profiles-16.ts) or, for a transaction of
+ *   a 2.0.1 charger, over 2.0.1 (profiles-201.ts).
  *
  * The charger's answer is the result; a charger that does not answer is left to the
  * node's TIMEOUT. The reporter the node attaches is what transactions report to. A command
@@ -56,9 +59,18 @@ export class Ocpp16Gateway implements ChargerGateway {
     this.reporter = report;
   }
 
-  /** Smart charging: SetChargingProfile, GetCompositeSchedule, ClearChargingProfile (profiles-16.ts). */
+  /**
+   * Smart charging: SetChargingProfile, GetCompositeSchedule, ClearChargingProfile
+   * (profiles.ts), in the OCPP version of the session's transaction: a 2.0.1 one has the
+   * charger's own transaction id.
+   */
   profile(request: ChargerProfileRequest, report: GatewayReporter): Promise<void> {
-    return profile16(request, report, this.parts);
+    const { bridge, repo, clock } = this.parts;
+    return runProfile(request, report, {
+      repo,
+      clock,
+      callsFor: (tx) => (tx.ocpp_transaction_id !== null ? calls201 : calls16)(bridge, tx),
+    });
   }
 
   async execute(command: ChargerCommand, report: GatewayReporter): Promise<void> {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ClockTimer } from '../clock.ts';
 import { type ChargerSimulatorOptions, SimulatorBase } from './simulator-base.ts';
+import type { ProfileAction } from './simulator-profiles.ts';
 
 /** The remote calls the 2.0.1 simulator answers (CSMS to charging station). */
 export type RemoteAction201 =
@@ -8,9 +9,10 @@ export type RemoteAction201 =
   | 'RequestStopTransaction'
   | 'UnlockConnector'
   | 'ReserveNow'
-  | 'CancelReservation';
+  | 'CancelReservation'
+  | ProfileAction;
 
-const DEFAULT_ANSWERS: Record<RemoteAction201, string> = {
+const DEFAULT_ANSWERS: Record<Exclude<RemoteAction201, ProfileAction>, string> = {
   RequestStartTransaction: 'Accepted',
   RequestStopTransaction: 'Accepted',
   UnlockConnector: 'Unlocked',
@@ -41,7 +43,8 @@ function field(params: unknown, name: string): unknown {
  * (accepting by default). An accepted RequestStartTransaction is followed by a
  * TransactionEvent Started (its remoteStartId, idToken, EVSE and energy register), meter
  * readings are TransactionEvent Updated, and an accepted RequestStopTransaction ends it
- * (Ended). Events: 'call', 'transaction-started', 'transaction-stopped', 'failure', 'close'.
+ * (Ended). It holds charging profiles as the 1.6 one does (simulator-profiles.ts).
+ * Events: 'call', 'transaction-started', 'transaction-stopped', 'failure', 'close'.
  */
 export class ChargerSimulator201 extends SimulatorBase<Running201, RemoteAction201> {
   constructor(options: ChargerSimulatorOptions) {
@@ -110,9 +113,13 @@ export class ChargerSimulator201 extends SimulatorBase<Running201, RemoteAction2
     return started;
   }
 
-  /** Sends a TransactionEvent Updated with the register `whPerReading` higher; gives it, Wh. */
+  /**
+   * Sends a TransactionEvent Updated with the register `whPerReading` higher (within a
+   * profile's limit); gives it, Wh.
+   */
   async meterValues(evseId = 1): Promise<number> {
-    const wh = this.register(evseId) + (this.options.whPerReading ?? 500);
+    // A profile's limit caps what a reading adds over the meter interval.
+    const wh = this.register(evseId) + this.step(evseId);
     this.registers.set(evseId, wh);
     const running = this.running.get(evseId);
     if (running)

@@ -2,6 +2,12 @@ import { EventEmitter } from 'node:events';
 import { RPCClient } from 'ocpp-rpc';
 import type { RPC_ClientOptions } from 'ocpp-rpc/lib/client.js';
 import { type Clock, type ClockTimer, systemClock } from '../clock.ts';
+import {
+  handleProfiles16,
+  handleProfiles201,
+  PROFILE_ANSWERS,
+  SimulatedProfiles,
+} from './simulator-profiles.ts';
 
 /** How the simulator answers a remote call: a status, or a function of the call's payload. */
 export type ScriptedAnswer = string | ((params: unknown) => string | Promise<string>);
@@ -50,6 +56,8 @@ export interface ReceivedCall {
  * the interval the CSMS gives, scripted answers to remote calls (accepting by default), the
  * energy registers and the transactions running, each by connector or EVSE number. `Running`
  * is what the version keeps of a running transaction; `Action` the remote calls it answers.
+ * Both hold charging profiles (simulator-profiles.ts, in the version's messages) that cap
+ * what their meter readings add.
  */
 export abstract class SimulatorBase<
   Running extends { timer?: ClockTimer },
@@ -66,11 +74,13 @@ export abstract class SimulatorBase<
   /** The energy register of each connector or EVSE, Wh. */
   protected readonly registers = new Map<number, number>();
   protected readonly running = new Map<number, Running>();
+  /** The charging profiles it holds (SetChargingProfile); they cap its meter readings. */
+  readonly profiles = new SimulatedProfiles();
 
   /**
    * `statusAnswers`: the remote calls answered with a status only, and their defaults (an
    * accepted one is followed by afterAccepted()); `otherAnswers`: the defaults of calls the
-   * version registers itself.
+   * version registers itself (the profile calls are registered here, accepted by default).
    */
   constructor(
     readonly options: ChargerSimulatorOptions,
@@ -81,7 +91,11 @@ export abstract class SimulatorBase<
     super();
     this.connectors = options.connectors ?? 1;
     this.clock = options.clock ?? systemClock;
-    this.answers = new Map([...Object.entries(statusAnswers), ...Object.entries(otherAnswers)]);
+    this.answers = new Map([
+      ...Object.entries(statusAnswers),
+      ...Object.entries(PROFILE_ANSWERS),
+      ...Object.entries(otherAnswers),
+    ]);
     const rpcOptions: Partial<RPC_ClientOptions> = {
       endpoint: options.url.replace(/\/+$/, ''),
       identity: options.id,
@@ -98,6 +112,11 @@ export abstract class SimulatorBase<
         if (status === 'Accepted') this.afterAccepted(action, params);
         return { status };
       });
+    (protocol === 'ocpp1.6' ? handleProfiles16 : handleProfiles201)(
+      this.rpc,
+      { answer: (action, params) => this.answer(action, params), now: () => this.clock.now() },
+      this.profiles,
+    );
     this.rpc.on('close', () => {
       this.heartbeats?.cancel();
       for (const t of this.running.values()) t.timer?.cancel();
@@ -157,6 +176,14 @@ export abstract class SimulatorBase<
 
   protected register(slot: number): number {
     return this.registers.get(slot) ?? this.options.meterStartWh ?? 1000;
+  }
+
+  /** What a meter reading adds, Wh: `whPerReading`, capped by a profile's limit over the meter interval. */
+  protected step(slot: number): number {
+    const limit = this.profiles.limitWatts(slot, this.clock.now());
+    const seconds = this.options.meterIntervalSeconds;
+    const step = this.options.whPerReading ?? 500;
+    return Math.round(limit !== undefined && seconds ? Math.min(step, (limit * seconds) / 3600) : step);
   }
 
   protected now(): string {

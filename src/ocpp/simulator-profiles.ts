@@ -1,11 +1,11 @@
 import { read } from './messages-16.ts';
-import { Schedule16 } from './profiles-16.ts';
+import { Schedule } from './profiles.ts';
 
-/** The smart-charging calls the simulator answers (OCPP 1.6, CSMS to charger). */
-export type ProfileAction16 = 'SetChargingProfile' | 'GetCompositeSchedule' | 'ClearChargingProfile';
+/** The smart-charging calls a simulator answers (CSMS to charger; the same names in 1.6 and 2.0.1). */
+export type ProfileAction = 'SetChargingProfile' | 'GetCompositeSchedule' | 'ClearChargingProfile';
 
 /** What the simulator answers by default: accept (ClearChargingProfile: Unknown when it holds none). */
-export const PROFILE_ANSWERS: Record<ProfileAction16, string> = {
+export const PROFILE_ANSWERS: Record<ProfileAction, string> = {
   SetChargingProfile: 'Accepted',
   GetCompositeSchedule: 'Accepted',
   ClearChargingProfile: 'Accepted',
@@ -17,13 +17,13 @@ const WATTS_PER_AMPERE = 230 * 3;
 
 interface Held {
   id: number;
-  schedule: Schedule16;
+  schedule: Schedule;
   /** When the schedule's time 0 is, ms. */
   startsAt: number;
 }
 
 /** What the profiles take of the simulator. */
-export interface ProfileSide16 {
+export interface ProfileSide {
   /** The scripted status of a call (records the call). */
   answer(action: string, params: unknown): Promise<string>;
   now(): number;
@@ -39,61 +39,33 @@ function field(params: unknown, name: string): unknown {
 }
 
 /**
- * A simulated charger's charging profiles, one per connector (a new one replaces the old):
- * SetChargingProfile holds it (an Absolute one from its startSchedule; a Relative one from
- * the moment it is set, a simplification of "from the transaction's start"),
- * ClearChargingProfile drops it (Unknown when none matches), GetCompositeSchedule plans
- * from now: the held periods moved to start at 0, the maximum outside the profile.
+ * A simulated charger's charging profiles, one per connector (1.6) or EVSE (2.0.1), a new
+ * one replacing the old: a set one is held (an Absolute one from its startSchedule; a
+ * Relative one from the moment it is set, a simplification of "from the transaction's
+ * start"), a cleared one dropped (Unknown when none matches), the composite schedule
+ * planned from now: the held periods moved to start at 0, the maximum outside the
+ * profile. The version's messages are read by handleProfiles16/201.
  */
-export class SimulatedProfiles16 {
+export class SimulatedProfiles {
   private readonly held = new Map<number, Held>();
 
-  constructor(rpc: Handles, side: ProfileSide16) {
-    rpc.handle('SetChargingProfile', async ({ params }) => {
-      const status = await side.answer('SetChargingProfile', params);
-      const profile = field(params, 'csChargingProfiles');
-      const schedule = read(Schedule16, field(profile, 'chargingSchedule'));
-      const connectorId = Number(field(params, 'connectorId'));
-      if (status === 'Accepted' && schedule) {
-        const at = schedule.startSchedule === undefined ? Number.NaN : Date.parse(schedule.startSchedule);
-        this.held.set(connectorId, {
-          id: Number(field(profile, 'chargingProfileId')),
-          schedule,
-          startsAt: Number.isNaN(at) ? side.now() : at,
-        });
-      }
-      return { status };
-    });
-    rpc.handle('ClearChargingProfile', async ({ params }) => {
-      const status = await side.answer('ClearChargingProfile', params);
-      const id = field(params, 'id');
-      const connectorId = field(params, 'connectorId');
-      const matching = [...this.held].filter(
-        ([connector, held]) =>
-          (id === undefined || held.id === id) && (connectorId === undefined || connector === connectorId),
-      );
-      if (status !== 'Accepted') return { status };
-      for (const [connector] of matching) this.held.delete(connector);
-      return { status: matching.length > 0 ? 'Accepted' : 'Unknown' };
-    });
-    rpc.handle('GetCompositeSchedule', async ({ params }) => {
-      const status = await side.answer('GetCompositeSchedule', params);
-      if (status !== 'Accepted') return { status };
-      const connectorId = Number(field(params, 'connectorId'));
-      const duration = Number(field(params, 'duration'));
-      const now = side.now();
-      return {
-        status,
-        connectorId,
-        scheduleStart: new Date(now).toISOString(),
-        chargingSchedule: this.composite(connectorId, duration, now),
-      };
-    });
+  hold(slot: number, id: number, schedule: Schedule, now: number): void {
+    const at = schedule.startSchedule === undefined ? Number.NaN : Date.parse(schedule.startSchedule);
+    this.held.set(slot, { id, schedule, startsAt: Number.isNaN(at) ? now : at });
   }
 
-  /** The power the connector's profile allows now, W (undefined: no limit of a profile). */
-  limitWatts(connectorId: number, now: number): number | undefined {
-    const held = this.held.get(connectorId);
+  /** Drops the profiles matching (an undefined id or slot: any); whether there were any. */
+  clear(id: unknown, slot: unknown): boolean {
+    const matching = [...this.held].filter(
+      ([s, held]) => (id === undefined || held.id === id) && (slot === undefined || s === slot),
+    );
+    for (const [s] of matching) this.held.delete(s);
+    return matching.length > 0;
+  }
+
+  /** The power the slot's profile allows now, W (undefined: no limit of a profile). */
+  limitWatts(slot: number, now: number): number | undefined {
+    const held = this.held.get(slot);
     if (!held) return undefined;
     const elapsed = (now - held.startsAt) / 1000;
     const { duration, chargingRateUnit } = held.schedule;
@@ -104,12 +76,13 @@ export class SimulatedProfiles16 {
     return current && (chargingRateUnit === 'A' ? current.limit * WATTS_PER_AMPERE : current.limit);
   }
 
-  private composite(connectorId: number, seconds: number, now: number): Schedule16 {
-    const held = this.held.get(connectorId);
+  /** The composite schedule of the slot for the next `seconds` from `now`. */
+  composite(slot: number, seconds: number, now: number): Schedule {
+    const held = this.held.get(slot);
     const unit = held?.schedule.chargingRateUnit ?? 'W';
     const max =
       unit === 'A' ? Math.floor((10 * SIMULATED_MAX_WATTS) / WATTS_PER_AMPERE) / 10 : SIMULATED_MAX_WATTS;
-    const periods: Schedule16['chargingSchedulePeriod'] = [];
+    const periods: Schedule['chargingSchedulePeriod'] = [];
     if (held) {
       const elapsed = Math.floor((now - held.startsAt) / 1000);
       const { duration } = held.schedule;
@@ -129,6 +102,74 @@ export class SimulatedProfiles16 {
   }
 }
 
-function sorted(schedule: Schedule16): Schedule16['chargingSchedulePeriod'] {
+/** The OCPP 1.6 messages of the profiles: by connectorId, csChargingProfiles, the schedule as it is. */
+export function handleProfiles16(rpc: Handles, side: ProfileSide, profiles: SimulatedProfiles): void {
+  rpc.handle('SetChargingProfile', async ({ params }) => {
+    const status = await side.answer('SetChargingProfile', params);
+    const profile = field(params, 'csChargingProfiles');
+    const schedule = read(Schedule, field(profile, 'chargingSchedule'));
+    if (status === 'Accepted' && schedule)
+      profiles.hold(
+        Number(field(params, 'connectorId')),
+        Number(field(profile, 'chargingProfileId')),
+        schedule,
+        side.now(),
+      );
+    return { status };
+  });
+  rpc.handle('ClearChargingProfile', async ({ params }) => {
+    const status = await side.answer('ClearChargingProfile', params);
+    if (status !== 'Accepted') return { status };
+    const cleared = profiles.clear(field(params, 'id'), field(params, 'connectorId'));
+    return { status: cleared ? 'Accepted' : 'Unknown' };
+  });
+  rpc.handle('GetCompositeSchedule', async ({ params }) => {
+    const status = await side.answer('GetCompositeSchedule', params);
+    if (status !== 'Accepted') return { status };
+    const connectorId = Number(field(params, 'connectorId'));
+    const now = side.now();
+    return {
+      status,
+      connectorId,
+      scheduleStart: new Date(now).toISOString(),
+      chargingSchedule: profiles.composite(connectorId, Number(field(params, 'duration')), now),
+    };
+  });
+}
+
+/**
+ * The OCPP 2.0.1 messages of the profiles: by evseId, chargingProfile with its first
+ * ChargingSchedule, cleared by chargingProfileId and the criteria's evseId, the composite
+ * schedule a CompositeScheduleType (evseId, scheduleStart).
+ */
+export function handleProfiles201(rpc: Handles, side: ProfileSide, profiles: SimulatedProfiles): void {
+  rpc.handle('SetChargingProfile', async ({ params }) => {
+    const status = await side.answer('SetChargingProfile', params);
+    const profile = field(params, 'chargingProfile');
+    const first = field(profile, 'chargingSchedule');
+    // Its id is left over (a Schedule takes more fields than it names).
+    const schedule = Array.isArray(first) ? read(Schedule, first[0]) : undefined;
+    if (status === 'Accepted' && schedule)
+      profiles.hold(Number(field(params, 'evseId')), Number(field(profile, 'id')), schedule, side.now());
+    return { status };
+  });
+  rpc.handle('ClearChargingProfile', async ({ params }) => {
+    const status = await side.answer('ClearChargingProfile', params);
+    if (status !== 'Accepted') return { status };
+    const criteria = field(params, 'chargingProfileCriteria');
+    const cleared = profiles.clear(field(params, 'chargingProfileId'), field(criteria, 'evseId'));
+    return { status: cleared ? 'Accepted' : 'Unknown' };
+  });
+  rpc.handle('GetCompositeSchedule', async ({ params }) => {
+    const status = await side.answer('GetCompositeSchedule', params);
+    if (status !== 'Accepted') return { status };
+    const evseId = Number(field(params, 'evseId'));
+    const now = side.now();
+    const schedule = profiles.composite(evseId, Number(field(params, 'duration')), now);
+    return { status, schedule: { evseId, scheduleStart: new Date(now).toISOString(), ...schedule } };
+  });
+}
+
+function sorted(schedule: Schedule): Schedule['chargingSchedulePeriod'] {
   return [...schedule.chargingSchedulePeriod].sort((a, b) => a.startPeriod - b.startPeriod);
 }

@@ -1,11 +1,11 @@
 import type { ClockTimer } from '../clock.ts';
 import { type ChargerSimulatorOptions, SimulatorBase } from './simulator-base.ts';
-import { PROFILE_ANSWERS, type ProfileAction16, SimulatedProfiles16 } from './simulator-profiles.ts';
+import type { ProfileAction } from './simulator-profiles.ts';
 
 export type { ChargerSimulatorOptions, ReceivedCall, ScriptedAnswer } from './simulator-base.ts';
 
 /** The remote calls the simulator answers (OCPP 1.6, CSMS to charger). */
-export type RemoteAction = StatusAction | ProfileAction16;
+export type RemoteAction = StatusAction | ProfileAction;
 
 /** The remote calls answered with a status only. */
 type StatusAction =
@@ -49,15 +49,8 @@ export class ChargerSimulator extends SimulatorBase<
   SimulatedTransaction & { timer?: ClockTimer },
   RemoteAction
 > {
-  /** The charging profiles it holds (SetChargingProfile); they cap its meter readings. */
-  readonly profiles: SimulatedProfiles16;
-
   constructor(options: ChargerSimulatorOptions) {
-    super(options, 'ocpp1.6', DEFAULT_ANSWERS, PROFILE_ANSWERS);
-    this.profiles = new SimulatedProfiles16(this.rpc, {
-      answer: (action, params) => this.answer(action, params),
-      now: () => this.clock.now(),
-    });
+    super(options, 'ocpp1.6', DEFAULT_ANSWERS);
   }
 
   protected bootPayload(): Record<string, unknown> {
@@ -129,11 +122,7 @@ export class ChargerSimulator extends SimulatorBase<
   async meterValues(connectorId = 1): Promise<number> {
     const running = this.running.get(connectorId);
     // A profile's limit caps what a reading adds over the meter interval.
-    const limit = this.profiles.limitWatts(connectorId, this.clock.now());
-    const seconds = this.options.meterIntervalSeconds;
-    const step = this.options.whPerReading ?? 500;
-    const capped = limit !== undefined && seconds ? Math.min(step, (limit * seconds) / 3600) : step;
-    const wh = this.register(connectorId) + Math.round(capped);
+    const wh = this.register(connectorId) + this.step(connectorId);
     this.registers.set(connectorId, wh);
     const kwh = this.options.meterUnit === 'kWh';
     await this.call('MeterValues', {
