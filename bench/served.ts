@@ -224,7 +224,7 @@ export async function servedBench(): Promise<string> {
     '',
     `Idle RSS of the served process: ${rss(postgres)}. Log output of the node during the runs: ${fixed(postgres.logBytesPerRequest, 1)} bytes per request.`,
     '',
-    'The other sections of this file were measured the older way: in one process, autocannon inside the server process (halving every absolute figure) and the node built with createOcpiApp, its logger off, unlike the CLI. Their ratios to bare Fastify are not comparable with the ones above.',
+    'The other sections of this file were measured the older way: in-process: autocannon inside the server process (sharing its event loop and CPU) and the node built with createOcpiApp, its logger off, unlike the CLI. Their ratios to bare Fastify are not comparable with the ones above.',
     '',
   ].join('\n');
 }
