@@ -4,6 +4,7 @@
  *
  *   npm run bench              all benchmarks
  *   npm run bench -- versions  only the ones whose name contains "versions"
+ *   npm run bench -- served    `ocpi serve` in its own process, loaded from another (bench/served.ts)
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import autocannon from 'autocannon';
@@ -15,6 +16,7 @@ import type { ChargerGateway } from '../src/modules/commands/gateway.ts';
 import { exampleJson } from '../test/support/spec-fixtures.ts';
 import { ocppBench } from './ocpp.ts';
 import { profilesBench } from './profiles.ts';
+import { servedBench } from './served.ts';
 import { benchPair, onBothStores, percentile, putBenchLocation } from './support.ts';
 
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10);
@@ -432,6 +434,7 @@ const BENCHES: Record<string, () => Promise<string>> = {
   commands: commandsBench,
   profiles: profilesBench,
   ocpp: ocppBench,
+  served: servedBench,
 };
 
 const filter = process.argv[2];
@@ -452,6 +455,7 @@ const header = [
   '',
   `Last run ${new Date().toISOString().slice(0, 10)} on ${process.platform}/${process.arch}, Node ${process.version}, with \`npm run bench\`.`,
   'Every figure is measured beside a baseline (a bare Fastify route, or plain JSON) in the same run; compare the ratios, not the absolute numbers, across machines.',
+  'Only "Served node, measured from outside" loads the node as users run it from a separate process; the other sections use the older in-process method (see the note there).',
   '',
 ].join('\n');
 const text = `${header}\n${[...sections.values()].join('\n\n')}\n`;
