@@ -16,7 +16,7 @@ import { adminHubRoutes } from './hub-routes.ts';
 import { adminObjectRoutes } from './object-routes.ts';
 import { adminPaymentRoutes } from './payment-routes.ts';
 import { adminProfileRoutes } from './profile-routes.ts';
-import { adminRoutes } from './routes.ts';
+import { type AdminSessionCheck, adminRoutes } from './routes.ts';
 
 /** Where the admin API listens when it has a listener of its own. */
 export interface AdminListener {
@@ -40,10 +40,17 @@ export interface AdminParts {
   payments: PaymentsApi;
 }
 
+/** Where the admin API was mounted. */
+export interface MountedAdmin {
+  /** Where the API is (…/admin) once it listens. */
+  url: () => string | undefined;
+  /** The server it is mounted on (its own listener, or `app`): the console goes there too. */
+  server: FastifyInstance;
+}
+
 /**
  * Mounts the admin API under /admin: of `app`, or of a listener of its own that opens
- * when `app` is ready (a port in use fails app.listen()) and closes before it. Returns
- * the function that says where the API is.
+ * when `app` is ready (a port in use fails app.listen()) and closes before it.
  */
 export async function mountAdmin(
   app: FastifyInstance,
@@ -55,12 +62,14 @@ export async function mountAdmin(
     limits: ServerLimits;
     /** Called with the admin listener's own server (when there is one), before its routes: hooks and root routes. */
     onListener?: (admin: FastifyInstance) => void;
+    /** Lets a request in without the token (the console's session). */
+    session?: AdminSessionCheck;
   },
-): Promise<() => string | undefined> {
+): Promise<MountedAdmin> {
   const routes = async (scope: FastifyInstance) => {
     await ocpiTransport(scope, { authenticator: node.registry, clock: node.clock });
     scope.setValidatorCompiler(adminValidatorCompiler);
-    adminRoutes(scope, node, options.token);
+    adminRoutes(scope, node, options.token, options.session);
     adminObjectRoutes(scope, node, parts);
     adminCommandRoutes(scope, node, parts.commands, node.events);
     adminHubRoutes(scope, node);
@@ -71,7 +80,10 @@ export async function mountAdmin(
   const listener = options.listener;
   if (!listener) {
     await app.register(routes, { prefix: '/admin' });
-    return () => (listenUrl(app.server.address()) ? `${node.publicUrl()}/admin` : undefined);
+    return {
+      url: () => (listenUrl(app.server.address()) ? `${node.publicUrl()}/admin` : undefined),
+      server: app,
+    };
   }
   const admin = Fastify({ loggerInstance: app.log, ...serverOptions(options.limits, node.clock) });
   answerUnrouted(admin, node.clock);
@@ -83,8 +95,9 @@ export async function mountAdmin(
   app.addHook('preClose', async () => {
     await admin.close();
   });
-  return () => {
+  const url = () => {
     const base = listenUrl(admin.server.address());
     return base && `${base}/admin`;
   };
+  return { url, server: admin };
 }

@@ -25,6 +25,7 @@ import {
   LoadQuery,
   ModuleParams,
   OutboxAnswer,
+  OutboxQuery,
   OwnFieldParams,
   OwnObjectParams,
   PageAnswer,
@@ -61,10 +62,15 @@ function publisherOf(objects: AdminObjects, name: string): Publisher {
 }
 
 /** offset and limit of an admin list (checked by AdminPageQuery), at most 1000 a page. */
-function adminPage(query: Static<typeof AdminPageQuery>): { offset: number; limit: number } {
-  const { offset, limit } = readPageRequest(query, { maxLimit: 1000, defaultLimit: 100 });
+function adminPage(
+  query: Static<typeof AdminPageQuery>,
+  defaultLimit = 100,
+): { offset: number; limit: number } {
+  const { offset, limit } = readPageRequest(query, { maxLimit: 1000, defaultLimit });
   return { offset, limit };
 }
+
+const whose = (partnerId: string | undefined) => (partnerId === undefined ? {} : { partnerId });
 
 /** Which of our objects the URL names; the owner is matched upper-cased. */
 function ownRef(params: Static<typeof OwnObjectParams>): ObjectRef {
@@ -168,15 +174,29 @@ export function adminObjectRoutes(app: FastifyInstance, node: OcpiNode, objects:
     },
   );
 
-  routes.get('/outbox', { config, schema: { response: { 200: OutboxAnswer } } }, async () =>
-    envelope({
-      pending: await objects.delivery.pending(),
-      deadLetters: await objects.delivery.deadLetterCount(),
-      entries: await objects.delivery.listPending({ limit: 100 }),
-    }),
+  // Pages (offset, limit; at most 1000): a long outbox is read a page at a time.
+  routes.get(
+    '/outbox',
+    { config, schema: { querystring: OutboxQuery, response: { 200: OutboxAnswer } } },
+    async (request) => {
+      const partnerId = request.query.partner;
+      return envelope({
+        pending: await objects.delivery.pending(partnerId),
+        deadLetters: await objects.delivery.deadLetterCount(partnerId),
+        entries: await objects.delivery.listPending({ ...adminPage(request.query), ...whose(partnerId) }),
+      });
+    },
   );
-  routes.get('/dead-letters', { config, schema: { response: { 200: DeadLettersAnswer } } }, async () =>
-    envelope(await objects.delivery.listDeadLetters()),
+  routes.get(
+    '/dead-letters',
+    { config, schema: { querystring: OutboxQuery, response: { 200: DeadLettersAnswer } } },
+    async (request) =>
+      envelope(
+        await objects.delivery.listDeadLetters({
+          ...adminPage(request.query, 1000),
+          ...whose(request.query.partner),
+        }),
+      ),
   );
   routes.post(
     '/dead-letters/:id/replay',

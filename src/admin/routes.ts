@@ -20,26 +20,40 @@ import {
 /** Shortest admin token accepted: it guards every partner and object of the node. */
 export const MIN_ADMIN_TOKEN_LENGTH = 16;
 
-function sameSecret(given: string, expected: string): boolean {
+/** Whether `given` is the admin token (compared in constant time). */
+export function adminTokenMatches(given: string, adminToken: string): boolean {
   const a = Buffer.from(given);
-  const b = Buffer.from(expected);
+  const b = Buffer.from(adminToken);
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
 /** Refuses a request without the admin token (401), sent as Bearer (or Token). */
 export function checkAdmin(request: FastifyRequest, adminToken: string): void {
   const match = /^(?:Bearer|Token)\s+(\S+)$/i.exec(request.headers.authorization ?? '');
-  if (!match?.[1] || !sameSecret(match[1], adminToken))
+  if (!match?.[1] || !adminTokenMatches(match[1], adminToken))
     throw OcpiError.unauthorized('missing or wrong admin token');
 }
 
 /**
- * The operator's API (not an OCPI module): partners and registrations. Protected by its
- * own admin token, sent as `Authorization: Bearer <token>`.
+ * Another way into the admin API than the token: true lets a request in (the operator
+ * console's session cookie); false asks for the token. It may throw to refuse outright.
  */
-export function adminRoutes(app: FastifyInstance, node: OcpiNode, adminToken: string) {
+export type AdminSessionCheck = (request: FastifyRequest) => boolean;
+
+/**
+ * The operator's API (not an OCPI module): partners and registrations. Protected by its
+ * own admin token, sent as `Authorization: Bearer <token>` (or a console session).
+ */
+export function adminRoutes(
+  app: FastifyInstance,
+  node: OcpiNode,
+  adminToken: string,
+  session?: AdminSessionCheck,
+) {
   const config = { ocpiAuth: 'none' as const };
-  app.addHook('onRequest', async (request) => checkAdmin(request, adminToken));
+  app.addHook('onRequest', async (request) => {
+    if (!session?.(request)) checkAdmin(request, adminToken);
+  });
   const routes = app.withTypeProvider<TypeBoxTypeProvider>();
 
   routes.get('/partners', { config, schema: { response: { 200: PartnersAnswer } } }, async () =>

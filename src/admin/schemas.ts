@@ -56,6 +56,12 @@ export const ProfileParams = Type.Object({
 /** offset and limit of an admin list; date filters are not offered. */
 export const AdminPageQuery = Type.Pick(PageQuery, ['offset', 'limit']);
 
+/** A page of the outbox or the dead letters, all partners' or one's. */
+export const OutboxQuery = Type.Object({
+  ...AdminPageQuery.properties,
+  partner: Opt(Type.String({ description: 'Only this partner id' })),
+});
+
 export const LoadQuery = Type.Object({
   version: Opt(Type.String({ description: 'The OCPI version of the objects (default 2.3.0)' })),
 });
@@ -92,6 +98,25 @@ export const CommandBody = Type.Object({
   /** After an accepted START_SESSION, stream the session this many seconds (at most 3600). */
   follow: Opt(Type.Union([Type.Number(), Type.Null()])),
 });
+
+const DisplayTexts = Type.Array(Type.Object({ language: Type.String(), text: Type.String() }));
+
+/** One line of what POST /admin/commands/{command} streams (NDJSON), in the order they come. */
+export const CommandStreamLine = Type.Union([
+  Type.Object({
+    id: Type.String(),
+    response: Type.Object({ result: Type.String(), timeout: Opt(Int()), message: Opt(DisplayTexts) }),
+  }),
+  Type.Object({
+    result: Type.Object({
+      result: Type.String(),
+      source: Type.Union([Type.Literal('partner'), Type.Literal('response'), Type.Literal('local-timeout')]),
+      message: Opt(DisplayTexts),
+    }),
+  }),
+  Type.Object({ session: JsonObject() }),
+  Type.Object({ cdr: JsonObject() }),
+]);
 
 export const ProfileBody = Type.Object({
   partner: Opt(Type.String({ description: "The CPO: 'CC*PID' or a partner id" })),
