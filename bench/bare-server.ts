@@ -1,12 +1,16 @@
 /**
  * The baseline of bench/served.ts, run as its own process: a bare Fastify server answering
  * each path with fixed bytes (the served node's real response body and headers, fetched
- * once). Argument: a JSON file of `BareRoute`s. Prints `bare listening on <port>` when ready.
+ * once). A PUT or POST route parses its JSON body first (Fastify's own parser), as any
+ * write route must. Argument: a JSON file of `BareRoute`s. Prints `bare listening on <port>`
+ * when ready.
  */
 import { readFile } from 'node:fs/promises';
 import Fastify from 'fastify';
 
 export interface BareRoute {
+  /** Default GET. */
+  method?: 'GET' | 'PUT' | 'POST';
   path: string;
   body: string;
   headers: Record<string, string>;
@@ -18,9 +22,13 @@ const routes = JSON.parse(await readFile(file, 'utf8')) as BareRoute[];
 const app = Fastify();
 for (const route of routes) {
   const body = Buffer.from(route.body);
-  app.get(route.path, async (_request, reply) => {
-    reply.headers(route.headers);
-    return reply.send(body);
+  app.route({
+    method: route.method ?? 'GET',
+    url: route.path,
+    handler: async (_request, reply) => {
+      reply.headers(route.headers);
+      return reply.send(body);
+    },
   });
 }
 await app.listen({ port: 0, host: '127.0.0.1' });

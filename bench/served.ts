@@ -5,20 +5,28 @@
  *
  * `ocpi serve` runs from source through tsx, as test/support/cli.ts does (bin/ocpi.mjs would
  * need a built dist/): tsx compiles each module once at start, nothing per request.
+ *
+ * The store holds 100,000 Locations, written into it by this process before the node starts
+ * (loading is not measured), so that a page at the end of the list is measured beside the first.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { createOcpiApp } from '../src/index.ts';
+import { parseObject } from '../src/model/objects.ts';
+import { openStore, type StoreOptions } from '../src/store/store.ts';
 import { exampleJson } from '../test/support/spec-fixtures.ts';
 import type { BareRoute } from './bare-server.ts';
 import { autocannon, type Child, cpuMicros, fromSource, rssMegabytes, startNode } from './processes.ts';
+import { printed, snapshot, startServed } from './served-node.ts';
 
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const WARM_UP_S = 2;
-const LOCATIONS = 1000;
+const LOCATIONS = Number(process.env.BENCH_LOCATIONS ?? 100_000);
+const PAGE = 50;
 const POSTGRES_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 interface Figure {
@@ -39,6 +47,8 @@ interface StoreRun {
   rssAtStart: number;
   rssLoaded: number;
   logBytesPerRequest: number;
+  /** The first request for the last page after start, in ms: the list is read into memory then. */
+  coldLastPageMs: number;
   rows: Array<{ route: Route; node: Figure; bare: Figure }>;
 }
 
@@ -58,66 +68,46 @@ async function measure(pid: number, url: string, headers: Record<string, string>
   };
 }
 
-/** `ocpi serve` on random ports, the CLI's defaults otherwise (log level included). */
-function startServed(storeArgs: string[]): Promise<Child> {
-  return startNode(
-    [
-      ...fromSource(new URL('../src/cli/run.ts', import.meta.url)),
-      'serve',
-      ...['--port', '0', '--admin-port', '0', ...storeArgs],
-    ],
-    /admin token:\s+\S+\s/,
-    'ocpi serve',
-  );
-}
+const locationId = (i: number) => `LOC${String(i).padStart(6, '0')}`;
 
-function printed(served: Child, label: string): string {
-  const value = new RegExp(`${label}:\\s+(\\S+)`).exec(served.head())?.[1];
-  if (!value) throw new Error(`ocpi serve printed no ${label}: ${served.head()}`);
-  return value;
-}
-
-/** The spec's 2.3.0 example Location as NL*ACM's (the served node's default party), LOC0000…. */
-function locations(): Array<Record<string, unknown>> {
-  const template = exampleJson('2.3.0', 'location_example.json') as Record<string, unknown>;
-  return Array.from({ length: LOCATIONS }, (_, i) => ({
-    ...template,
-    country_code: 'NL',
-    party_id: 'ACM',
-    id: `LOC${String(i).padStart(4, '0')}`,
-    last_updated: new Date(Date.UTC(2024, 0, 1, 0, 0, i)).toISOString(),
-  }));
-}
-
-/** Loads the Locations through the admin API, 100 per call (Fastify's default body limit is 1 MB). */
-async function loadLocations(adminUrl: string, adminToken: string): Promise<void> {
-  const all = locations();
-  for (let i = 0; i < all.length; i += 100) {
-    const res = await fetch(`${adminUrl}/objects/locations?version=2.3.0`, {
-      method: 'PUT',
-      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify(all.slice(i, i + 100)),
-    });
-    if (!res.ok) throw new Error(`loading Locations: HTTP ${res.status} ${await res.text()}`);
+/**
+ * Writes LOCATIONS copies of the spec's 2.3.0 example Location, as NL*ACM's (the served node's
+ * default party), LOC000000…, one second apart, straight into the store the node will open:
+ * the canonical shape the node itself stores, 1,000 rows a statement.
+ */
+async function loadLocations(options: StoreOptions): Promise<void> {
+  const example = exampleJson('2.3.0', 'location_example.json') as Record<string, unknown>;
+  const parsed = parseObject('2.3.0', 'Location', { ...example, country_code: 'NL', party_id: 'ACM' });
+  if (!parsed.ok) throw new Error('the example Location does not parse');
+  const store = await openStore(options);
+  try {
+    for (let i = 0; i < LOCATIONS; i += 1000) {
+      const rows = Array.from({ length: Math.min(1000, LOCATIONS - i) }, (_, j) => {
+        const lastUpdated = new Date(Date.UTC(2024, 0, 1) + (i + j) * 1000);
+        const id = locationId(i + j);
+        return {
+          module: 'locations',
+          owner: 'own',
+          country_code: 'NL',
+          party_id: 'ACM',
+          object_id: id,
+          subtype: '',
+          data: JSON.stringify({ ...parsed.value, id, last_updated: lastUpdated.toISOString() }),
+          last_updated: lastUpdated,
+        };
+      });
+      await store.db.insertInto('ocpi_objects').values(rows).execute();
+    }
+    // Written past the repository: the planner's statistics are refreshed as it would.
+    await sql`analyze ocpi_objects`.execute(store.db);
+  } finally {
+    await store.close();
   }
 }
 
-/** Response headers the bare server repeats: everything but what the connection itself sets. */
-const HOP_HEADERS = new Set(['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding']);
-
-/** One real response of the node: its body and headers, for the bare server to send as they are. */
-async function snapshot(url: string, headers: Record<string, string>, path: string): Promise<BareRoute> {
-  const res = await fetch(url, { headers });
-  const body = await res.text();
-  if (!res.ok) throw new Error(`${url}: HTTP ${res.status} ${body}`);
-  const copied: Record<string, string> = {};
-  res.headers.forEach((value, name) => {
-    if (!HOP_HEADERS.has(name)) copied[name] = value;
-  });
-  return { path, body, headers: copied };
-}
-
-async function runOnStore(storeArgs: string[]): Promise<StoreRun> {
+async function runOnStore(store: StoreOptions, storeArgs: string[]): Promise<StoreRun> {
+  // Locations first, the partner after: nothing is pushed to it while it is measured.
+  await loadLocations(store);
   const served = await startServed(storeArgs);
   const rssAtStart = await rssMegabytes(served.pid);
   let bare: Child | undefined;
@@ -127,8 +117,6 @@ async function runOnStore(storeArgs: string[]): Promise<StoreRun> {
   const routesFile = join(await mkdtemp(join(tmpdir(), 'ocpi-bench-bare-')), 'routes.json');
   try {
     const versionsUrl = printed(served, 'versions URL');
-    // Locations first, the partner after: nothing is pushed to it while it is measured.
-    await loadLocations(printed(served, 'admin URL'), printed(served, 'admin token'));
     await emsp.listen({ port: 0, host: '127.0.0.1' });
     const partner = await emsp.ocpi.registerWith(versionsUrl, printed(served, 'bootstrap token'));
     const { outbound_token: token } = await emsp.ocpi.store.db
@@ -138,13 +126,22 @@ async function runOnStore(storeArgs: string[]): Promise<StoreRun> {
       .executeTakeFirstOrThrow();
     const auth = { authorization: `Token ${Buffer.from(token).toString('base64')}` };
     const details = versionsUrl.replace(/versions$/, '2.2.1');
+    const list = `${details}/sender/locations`;
+    const last = LOCATIONS - PAGE;
     const routes: Array<{ name: string; url: string }> = [
       { name: 'GET /ocpi/versions (authenticated)', url: versionsUrl },
       { name: 'GET /ocpi/2.2.1 version details', url: details },
-      { name: 'GET one Location (2.2.1 sender)', url: `${details}/sender/locations/LOC0500` },
-      { name: 'GET a page of 50 Locations (2.2.1 sender)', url: `${details}/sender/locations?limit=50` },
+      { name: 'GET one Location (2.2.1 sender)', url: `${list}/${locationId(LOCATIONS / 2)}` },
+      { name: `GET the first page of ${PAGE} Locations (2.2.1 sender)`, url: `${list}?limit=${PAGE}` },
+      {
+        name: `GET the last page of ${PAGE} Locations (offset=${last}, 2.2.1 sender)`,
+        url: `${list}?offset=${last}&limit=${PAGE}`,
+      },
     ];
-    const snapshots = await Promise.all(routes.map((r, i) => snapshot(r.url, auth, `/r${i}`)));
+    const coldStart = performance.now();
+    await snapshot(routes[4]?.url ?? '', { headers: auth }, '/cold');
+    const coldLastPageMs = performance.now() - coldStart;
+    const snapshots = await Promise.all(routes.map((r, i) => snapshot(r.url, { headers: auth }, `/r${i}`)));
     await writeFile(routesFile, JSON.stringify(snapshots));
     bare = await startNode(
       [...fromSource(new URL('./bare-server.ts', import.meta.url)), routesFile],
@@ -167,7 +164,7 @@ async function runOnStore(storeArgs: string[]): Promise<StoreRun> {
       });
     }
     const logBytesPerRequest = (served.outputBytes() - logBefore) / Math.max(1, servedRequests);
-    return { rssAtStart, rssLoaded, logBytesPerRequest, rows };
+    return { rssAtStart, rssLoaded, logBytesPerRequest, coldLastPageMs, rows };
   } finally {
     await Promise.all([served.stop(), bare?.stop(), emsp.close()]);
     await rm(join(routesFile, '..'), { recursive: true, force: true });
@@ -188,17 +185,22 @@ function table(run: StoreRun): string[] {
 }
 
 export async function servedBench(): Promise<string> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'ocpi-bench-data-'));
+  const dataDir = join(await mkdtemp(join(tmpdir(), 'ocpi-bench-data-')), 'pglite');
   let pglite: StoreRun;
   try {
-    pglite = await runOnStore(['--data', dataDir]);
+    pglite = await runOnStore({ kind: 'pglite', dataDir }, ['--data', dataDir]);
   } finally {
-    await rm(dataDir, { recursive: true, force: true });
+    await rm(join(dataDir, '..'), { recursive: true, force: true });
   }
   const schema = `bench_served_${Date.now()}`;
   let postgres: StoreRun;
   try {
-    postgres = await runOnStore(['--database-url', POSTGRES_URL, '--database-schema', schema]);
+    postgres = await runOnStore({ kind: 'postgres', connectionString: POSTGRES_URL, schema }, [
+      '--database-url',
+      POSTGRES_URL,
+      '--database-schema',
+      schema,
+    ]);
   } finally {
     const client = new pg.Client({ connectionString: POSTGRES_URL });
     await client.connect();
@@ -206,25 +208,25 @@ export async function servedBench(): Promise<string> {
     await client.end();
   }
   const rss = (run: StoreRun) =>
-    `${fixed(run.rssAtStart)} MB after start, ${fixed(run.rssLoaded)} MB with ${LOCATIONS} Locations loaded and a partner registered`;
+    `${fixed(run.rssAtStart)} MB after start (${LOCATIONS} Locations in the store), ${fixed(run.rssLoaded)} MB once a partner registered and the last page was read`;
+  const cold = (run: StoreRun) =>
+    `The first request for the last page after start took ${fixed(run.coldLastPageMs)} ms (the list's order read into memory, that page rendered).`;
   return [
     '## Served node, measured from outside (issue 15 method)',
     '',
-    `\`ocpi serve\` in its own process, as users run it: the CLI's own configuration and logging (no \`--log-level\` override, so the default info level, output drained through a pipe), run from source with \`node --import tsx src/cli/run.ts serve\` as test/support/cli.ts does (no build; tsx only compiles modules at start). Load: autocannon as a child process (\`autocannon -j -c ${CONNECTIONS} -d ${DURATION_S}\`, after a ${WARM_UP_S} s warm-up run), loopback only. Baseline: a bare Fastify server in its own child process (bench/bare-server.ts) sending the same bytes and headers (each route's real response fetched once from the node), measured right after the node's route in the same run. CPU µs/req: the server process's utime + stime from /proc/<pid>/stat over the measured run, divided by the requests autocannon completed (10 ms clock-tick resolution). ${LOCATIONS} Locations (the 2.3.0 spec example) loaded through the admin API before a partner registers by the bootstrap token + credentials handshake from an eMSP node in the bench process (idle while measured); its token authenticates every request. Each machine core is shared by the node, autocannon and the baseline, so compare ratios.`,
+    `\`ocpi serve\` in its own process, as users run it: the CLI's own configuration and logging (no \`--log-level\` override, so the default info level, output drained through a pipe), run from source with \`node --import tsx src/cli/run.ts serve\` as test/support/cli.ts does (no build; tsx only compiles modules at start). Load: autocannon as a child process (\`autocannon -j -c ${CONNECTIONS} -d ${DURATION_S}\`, after a ${WARM_UP_S} s warm-up run), loopback only. Baseline: a bare Fastify server in its own child process (bench/bare-server.ts) sending the same bytes and headers (each route's real response fetched once from the node), measured right after the node's route in the same run. CPU µs/req: the server process's utime + stime from /proc/<pid>/stat over the measured run, divided by the requests autocannon completed (10 ms clock-tick resolution). ${LOCATIONS} Locations (the 2.3.0 spec example, ids and last_updated varied) written into the store by the bench process before the node starts (not measured); then a partner registers by the bootstrap token + credentials handshake from an eMSP node in the bench process (idle while measured); its token authenticates every request. A page is ${PAGE} Locations by plain offset and limit, as a partner that computes offsets asks for them (no cursor): the first page and the last one of the list (target: 2,000 pages/s, the same at both ends). Each machine core is shared by the node, autocannon and the baseline, so compare ratios.`,
     '',
     `### PGlite (\`--data <tmpdir>\`)`,
     '',
     ...table(pglite),
     '',
-    `Idle RSS of the served process: ${rss(pglite)}. Log output of the node during the runs: ${fixed(pglite.logBytesPerRequest, 1)} bytes per request.`,
+    `Idle RSS of the served process: ${rss(pglite)}. Log output of the node during the runs: ${fixed(pglite.logBytesPerRequest, 1)} bytes per request. ${cold(pglite)}`,
     '',
     `### PostgreSQL (\`--database-url ${POSTGRES_URL} --database-schema <fresh>\`)`,
     '',
     ...table(postgres),
     '',
-    `Idle RSS of the served process: ${rss(postgres)}. Log output of the node during the runs: ${fixed(postgres.logBytesPerRequest, 1)} bytes per request.`,
-    '',
-    'The other sections of this file were measured the older way: in-process: autocannon inside the server process (sharing its event loop and CPU) and the node built with createOcpiApp, its logger off, unlike the CLI. Their ratios to bare Fastify are not comparable with the ones above.',
+    `Idle RSS of the served process: ${rss(postgres)}. Log output of the node during the runs: ${fixed(postgres.logBytesPerRequest, 1)} bytes per request. ${cold(postgres)}`,
     '',
   ].join('\n');
 }

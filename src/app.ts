@@ -24,6 +24,7 @@ import { wireOperations } from './app/operations.ts';
 import { checkOptions, type OcpiAppOptions } from './app/options.ts';
 import { mountOcpiRoutes } from './app/routes.ts';
 import { systemClock } from './clock.ts';
+import { createConsole } from './console/mount.ts';
 import { createDeliveryWorker } from './delivery/create.ts';
 import { credentialsModule } from './modules/credentials/module.ts';
 import { hubClientInfoModule } from './modules/hubclientinfo/module.ts';
@@ -60,11 +61,14 @@ export const ocpiPlugin: FastifyPluginCallback<OcpiAppOptions> = fp<OcpiAppOptio
       ...options.ocpp,
     });
     const gateway = options.commands?.gateway ?? ocpp.gateway;
+    // The bridge refuses commands for offline chargers when its chargers are the ones asked.
+    const bridgeDecides = ocpp.decider && gateway === ocpp.gateway ? [ocpp.decider] : [];
     const commands = wireCommands(
       node,
       { ...options.commands, ...(gateway ? { gateway } : {}) },
       publishers,
       wake,
+      bridgeDecides,
     );
     const profiles = wireChargingProfiles(node, options, commands, wake);
     const bookings = wireBookings(node, wake, commands, publishers, options.bookings);
@@ -97,7 +101,7 @@ export const ocpiPlugin: FastifyPluginCallback<OcpiAppOptions> = fp<OcpiAppOptio
     const operations = wireOperations(app, parts, options);
     await mountOcpiRoutes(app, node);
     const adminUrl = await mountAdminApi(app, parts, options, operations.onAdminListener);
-    app.decorate('ocpi', ocpiApi(parts, adminUrl));
+    app.decorate('ocpi', ocpiApi(parts, adminUrl, options.console?.enabled ?? true));
   },
   { name: 'ocpi', fastify: '5.x' },
 );
@@ -130,7 +134,7 @@ function startAndStop(app: FastifyInstance, parts: NodeParts, ownsStore: boolean
   });
 }
 
-/** The admin API, when there is an admin token; gives where it listens. */
+/** The admin API and the console beside it, when there is an admin token; gives where it listens. */
 async function mountAdminApi(
   app: FastifyInstance,
   { node, publishers, commands, profiles, delivery, payments, ocpp }: NodeParts,
@@ -138,7 +142,14 @@ async function mountAdminApi(
   onListener: (admin: FastifyInstance) => void,
 ): Promise<() => string | undefined> {
   if (!options.adminToken) return () => undefined;
-  return mountAdmin(
+  const consoleOn = options.console?.enabled ?? true;
+  const operatorConsole = consoleOn
+    ? createConsole(
+        { node, delivery, adminToken: options.adminToken, ocppBridge: ocpp.bridge },
+        options.console,
+      )
+    : undefined;
+  const admin = await mountAdmin(
     app,
     node,
     {
@@ -155,8 +166,11 @@ async function mountAdminApi(
       ...(options.adminListener ? { listener: options.adminListener } : {}),
       limits: options,
       onListener,
+      ...(operatorConsole ? { session: operatorConsole.admits } : {}),
     },
   );
+  await operatorConsole?.mount(admin.server);
+  return admin.url;
 }
 
 /** Whether the logger option is a logger of the caller's rather than options for one. */
@@ -172,7 +186,18 @@ function loggerOption(
   if (isLoggerInstance(logger)) return { loggerInstance: logger };
   const base = logger === true ? {} : logger;
   return {
-    logger: { ...base, redact: ['req.headers.authorization', 'headers.authorization', 'token', '*.token'] },
+    logger: {
+      ...base,
+      redact: [
+        'req.headers.authorization',
+        'headers.authorization',
+        'req.headers.cookie',
+        'headers.cookie',
+        'res.headers["set-cookie"]',
+        'token',
+        '*.token',
+      ],
+    },
   };
 }
 

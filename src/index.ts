@@ -11,6 +11,12 @@ export * as v230 from './model/v230/index.ts';
 export type { ValidationIssue } from './model/validate.ts';
 export { type OcpiVersion, SUPPORTED_VERSIONS } from './model/versions.ts';
 export type {
+  CommandContext,
+  CommandDecider,
+  CommandDecision,
+  IncomingCommand,
+} from './modules/commands/decide.ts';
+export type {
   CommandOutcomeInfo,
   CommandResponseInfo,
   SentCommand,
@@ -24,6 +30,7 @@ export type {
 } from './modules/commands/gateway.ts';
 export type { CommandName } from './modules/commands/names.ts';
 export type { ResponseUrlPolicy } from './modules/commands/response-url.ts';
+export type { CommandRequests } from './modules/commands/schema.ts';
 export {
   type SimulatedBehaviour,
   SimulatedGateway,

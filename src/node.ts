@@ -15,7 +15,10 @@ export { versionsUrl, versionUrl } from './partners/context.ts';
  */
 export interface OcpiNode extends PartnersContext {
   readonly modules: readonly OcpiModule[];
-  /** 'received' ({ module, partnerId, object }) after a partner's push was stored. */
+  /**
+   * 'received' ({ module, partnerId, object }) after a partner's push was stored;
+   * 'request-settled' ({ id, result }) when a command or profile request we sent has its outcome.
+   */
   readonly events: EventEmitter;
   /** The business side of each module of client-owned objects. */
   readonly services: ObjectServices;

@@ -36,6 +36,8 @@ export interface OcpiApi {
   versionsUrl(): string;
   /** The admin API's URL (…/admin) once it listens; undefined without an admin token. */
   adminUrl(): string | undefined;
+  /** The operator console's URL (…/console) once it listens; undefined without one. */
+  consoleUrl(): string | undefined;
   /**
    * Creates a registration token (token A) for a new partner. A token A registers one
    * partner: a used one is refused (OCPI 2001). With `replace`, the unused tokens of the
@@ -156,6 +158,7 @@ export interface NodeParts {
 export function ocpiApi(
   { node, publishers, commands, profiles, bookings, delivery, payments, ocpp, metrics }: NodeParts,
   adminUrl: () => string | undefined,
+  consoleOn: boolean,
 ): OcpiApi {
   // BookingLocations are offered as app.ocpi.bookings.locations, not beside Locations.
   const { booking_locations: _bookingLocations, ...objectPublishers } = publishers;
@@ -165,6 +168,7 @@ export function ocpiApi(
   return {
     versionsUrl: () => versionsUrl(node),
     adminUrl,
+    consoleUrl: () => (consoleOn ? adminUrl()?.replace(/\/admin$/, '/console') : undefined),
     createRegistrationToken: (token?: string, label?: string, tokenOptions?: RegistrationTokenOptions) =>
       registry.createRegistrationToken(token, label, tokenOptions),
     registerWith: (url: string, tokenA: string) => registerWith(node, url, tokenA),

@@ -1,4 +1,6 @@
 import { CpoCommands } from '../modules/commands/cpo-commands.ts';
+import type { CommandDecider } from '../modules/commands/decide.ts';
+import { DEFAULT_DECIDE_BUDGET_MS, Decisions } from '../modules/commands/decisions.ts';
 import { EmspCommands } from '../modules/commands/emsp-commands.ts';
 import type { ChargerGateway } from '../modules/commands/gateway.ts';
 import { commandsModule } from '../modules/commands/module.ts';
@@ -31,6 +33,8 @@ export function wireCommands(
   options: OcpiAppOptions['commands'],
   publishers: Publishers,
   wake: () => void,
+  /** Deciders of the node's own that run before the user's (the OCPP bridge's). */
+  builtInDeciders: CommandDecider[] = [],
 ): Commands {
   const tracker = new SessionTracker(node, {
     putSession: (session) => publishers.sessions.stagePut(session, '2.3.0'),
@@ -49,6 +53,11 @@ export function wireCommands(
     graceSeconds: options?.graceSeconds ?? 5,
     defaultTimeoutSeconds: 30,
   });
-  const module = commandsModule(cpo, emsp, options?.responseUrlPolicy ?? 'partner-hosts');
+  const deciders = [...builtInDeciders, ...(options?.decide ? [options.decide] : [])];
+  const decisions = new Decisions(deciders, options?.decideBudgetMs ?? DEFAULT_DECIDE_BUDGET_MS, node.clock);
+  const module = commandsModule(
+    { commands: cpo, decisions, policy: options?.responseUrlPolicy ?? 'partner-hosts' },
+    emsp,
+  );
   return { cpo, emsp, module, gateway };
 }

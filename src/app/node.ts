@@ -5,6 +5,7 @@ import { OcpiHttpClient } from '../client/ocpi-http.ts';
 import { type Clock, systemClock } from '../clock.ts';
 import { SUPPORTED_VERSIONS } from '../model/versions.ts';
 import type { CanonicalObjects } from '../modules/objects/canonical.ts';
+import { RenderedCache } from '../modules/objects/rendered-cache.ts';
 import { type ObjectService, type ObjectServices, StoreObjectService } from '../modules/objects/service.ts';
 import type { ObjectModuleId } from '../modules/objects/spec.ts';
 import { defaultChargingPreferences } from '../modules/sessions/service.ts';
@@ -87,7 +88,7 @@ export async function openNode(
     log: app.log,
     clock,
     events: new EventEmitter(),
-    services: objectServices(store, options.services, clock),
+    services: objectServices(store, options, clock),
     paging: {
       maxLimit: options.paging?.maxLimit ?? 100,
       defaultLimit: options.paging?.defaultLimit ?? options.paging?.maxLimit ?? 100,
@@ -100,16 +101,29 @@ export async function openNode(
   return { node, ownsStore: !isStore(options.store) };
 }
 
-/** The services of our objects: the ones passed in, and our store for the others. */
+/**
+ * The services of our objects: the ones passed in, and our store for the others, which share
+ * one budget of rendered JSON.
+ */
 function objectServices(
   store: Store,
-  custom: Partial<ObjectServices> | undefined,
+  options: Pick<OcpiAppOptions, 'services' | 'readCache'>,
   clock: Clock,
 ): ObjectServices {
-  // PostgreSQL has autovacuum; the embedded store gets its statistics refreshed by us.
-  const repoOptions = { analyze: store.kind === 'pglite', invalidations: store.invalidations, clock };
+  const custom = options.services;
+  const maxIndexedObjects = options.readCache?.maxIndexedObjects;
+  const storeOptions = {
+    // PostgreSQL has autovacuum; the embedded store gets its statistics refreshed by us.
+    analyze: store.kind === 'pglite',
+    // PostgreSQL commits several batches at once (their fsyncs overlap); PGlite has one connection.
+    receivedWriteConcurrency: store.kind === 'postgres' ? 4 : 1,
+    invalidations: store.invalidations,
+    clock,
+    rendered: new RenderedCache(options.readCache?.maxRenderedBytes),
+    ...(maxIndexedObjects === undefined ? {} : { maxIndexedObjects }),
+  };
   const serviceOf = <M extends ObjectModuleId>(module: M): ObjectService<CanonicalObjects[M]> =>
-    custom?.[module] ?? new StoreObjectService<CanonicalObjects[M]>(module, store.db, repoOptions);
+    custom?.[module] ?? new StoreObjectService<CanonicalObjects[M]>(module, store.db, storeOptions);
   return {
     locations: serviceOf('locations'),
     tariffs: serviceOf('tariffs'),

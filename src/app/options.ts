@@ -4,9 +4,11 @@ import { MIN_ADMIN_TOKEN_LENGTH } from '../admin/routes.ts';
 import type { OcpiHttpOptions } from '../client/ocpi-http.ts';
 import type { OutboundUrlPolicy } from '../client/url-guard.ts';
 import type { Clock } from '../clock.ts';
+import type { ConsoleOptions } from '../console/mount.ts';
 import type { DeliveryWorkerOptions } from '../delivery/worker.ts';
 import { isSupportedVersion, type OcpiVersion } from '../model/versions.ts';
 import type { BookingApprover } from '../modules/bookings/service.ts';
+import type { CommandDecider } from '../modules/commands/decide.ts';
 import type { ChargerGateway } from '../modules/commands/gateway.ts';
 import type { ResponseUrlPolicy } from '../modules/commands/response-url.ts';
 import type { ObjectServices } from '../modules/objects/service.ts';
@@ -49,6 +51,11 @@ export interface OcpiAppOptions {
    */
   adminListener?: AdminListener;
   /**
+   * The operator console, a web page at /console beside the admin API (on its listener when
+   * it has one), signed in to with the admin token: on by default wherever the admin API is.
+   */
+  console?: ConsoleOptions;
+  /**
    * Registration tokens (token A) to accept, created if missing. One that registered a
    * partner stays spent for good: configuring it again does not bring it back.
    */
@@ -68,15 +75,38 @@ export interface OcpiAppOptions {
   tokenCacheTtlMs?: number;
   /** Put your own system behind a module instead of our store. */
   services?: Partial<ObjectServices>;
+  /**
+   * What the sender lists of our store keep in memory: the order of each list that is read
+   * (any page then costs the same, the last as the first), and the JSON rendered of each
+   * object for each version, dropped least recently used first. Writes, here or on another
+   * instance on the same database, replace what they change.
+   */
+  readCache?: {
+    /** Lists longer than this are paged by the store instead (default 500,000; about 150 bytes an object). */
+    maxIndexedObjects?: number;
+    /** Bytes of rendered JSON kept at most (default 64 MiB; 0 keeps none). */
+    maxRenderedBytes?: number;
+  };
   /** Real-time authorization of our tokens (eMSP); default: valid tokens are allowed. */
   authorizeToken?: TokenAuthorizer;
   /** Answers a driver's charging preferences for our Sessions (CPO, 2.2+); default: NOT_POSSIBLE. */
   chargingPreferences?: ChargingPreferencesHandler;
   /** Page sizes of the sender lists (default: at most 100, 100 when the client gives no limit). */
   paging?: PaginationOptions;
-  /** Commands: the charger gateway (CPO), timeouts, and which response_url hosts are allowed. */
+  /** Commands: the charger gateway (CPO), your decision on each command, timeouts, and which response_url hosts are allowed. */
   commands?: {
     gateway?: ChargerGateway;
+    /**
+     * CPO: decides the CommandResponse of each command that passed the built-in checks (known
+     * Location/EVSE/Connector with the capability, the eMSP's own token or session, bookings):
+     * ACCEPTED (then the gateway gets it), REJECTED, NOT_SUPPORTED or UNKNOWN_SESSION, with
+     * its own `timeout` and `message`. A command the checks refused never reaches it. Throwing,
+     * answering no CommandDecision or taking longer than `decideBudgetMs` answers REJECTED
+     * (logged). Default: every command that passed the checks is ACCEPTED.
+     */
+    decide?: CommandDecider;
+    /** Milliseconds `decide` may take (default 2000): the eMSP is waiting on an open HTTP call. */
+    decideBudgetMs?: number;
     /** Seconds the CPO waits for the charger before sending TIMEOUT (default 30). */
     timeoutSeconds?: number;
     /** eMSP: extra seconds to wait for a result beyond the CPO's timeout (default 5). */
@@ -149,6 +179,12 @@ export function checkOptions(options: OcpiAppOptions): void {
       'OCPI_ERR_CONFIG',
       'chargingProfiles.rateLimit: requests a whole number ≥ 1, windowSeconds > 0',
     );
+  const budget = options.commands?.decideBudgetMs;
+  if (budget !== undefined && !(Number.isInteger(budget) && budget >= 1))
+    throw new OcpiError('OCPI_ERR_CONFIG', 'commands.decideBudgetMs: a whole number of milliseconds ≥ 1');
+  for (const [name, value] of Object.entries(options.readCache ?? {}))
+    if (value !== undefined && !(Number.isInteger(value) && value >= 0))
+      throw new OcpiError('OCPI_ERR_CONFIG', `readCache.${name}: a whole number ≥ 0`);
   const heartbeat = options.ocpp?.heartbeatIntervalSeconds;
   if (heartbeat !== undefined && !(Number.isInteger(heartbeat) && heartbeat >= 1))
     throw new OcpiError('OCPI_ERR_CONFIG', 'ocpp.heartbeatIntervalSeconds: a whole number ≥ 1');

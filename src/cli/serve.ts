@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createOcpiApp } from '../app.ts';
 import { systemClock } from '../clock.ts';
@@ -12,6 +10,7 @@ import {
 import type { CanonicalObjects, ObjectModuleId } from '../modules/objects/canonical.ts';
 import type { Publisher } from '../modules/objects/publisher.ts';
 import type { OwnParty, OwnRole } from '../partners/types.ts';
+import { isNewDataDir } from '../store/pglite-data-dir.ts';
 import type { StoreOptions } from '../store/store.ts';
 import { generateToken } from '../transport/token.ts';
 import { bootstrapToken } from './bootstrap-token.ts';
@@ -19,6 +18,7 @@ import { type DemoChargers, startDemoChargers } from './demo-chargers.ts';
 import { demoLocation, demoTariff, demoToken } from './demo-data.ts';
 import { serveAdmin } from './serve-admin.ts';
 import { DEFAULT_SHUTDOWN_TIMEOUT_SECONDS, shutDown, stopSignal } from './shutdown.ts';
+import { keepWasmOnBaselineCompiler } from './wasm-baseline.ts';
 
 const HELP = `Usage: ocpi serve [options]   (same as: npm start -- [options])
 
@@ -99,11 +99,6 @@ function wholeNumber(text: string | undefined, name: string, fallback: number): 
   return value;
 }
 
-/** Whether PGlite has yet to create its database in `dataDir` (it writes PG_VERSION when it does). */
-function isNewDataDir(dataDir: string): boolean {
-  return dataDir !== 'memory' && !existsSync(join(dataDir, 'PG_VERSION'));
-}
-
 /** `ocpi serve`: starts a node and prints what a partner needs to register. */
 export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const { values } = parseArgs({
@@ -151,7 +146,7 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<num
   if (schema !== undefined && !databaseUrl) throw new Error('--database-schema needs --database-url');
   const store: StoreOptions = databaseUrl
     ? { kind: 'postgres', connectionString: databaseUrl, ...(schema !== undefined ? { schema } : {}) }
-    : { kind: 'pglite', dataDir: values.data };
+    : { kind: 'pglite', dataDir: values.data, createInChildProcess: true };
   const timeoutText = values['command-timeout'];
   const timeoutSeconds = timeoutText === undefined ? undefined : Number(timeoutText);
   if (timeoutSeconds !== undefined && !(Number.isInteger(timeoutSeconds) && timeoutSeconds > 0))
@@ -180,10 +175,13 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<num
     port,
   );
 
-  if (store.kind === 'pglite' && isNewDataDir(store.dataDir))
-    process.stdout.write(
-      `Creating the embedded database in ${store.dataDir} (first start, this can take a few seconds)…\n`,
-    );
+  if (store.kind === 'pglite') {
+    keepWasmOnBaselineCompiler();
+    if (isNewDataDir(store.dataDir))
+      process.stdout.write(
+        `Creating the embedded database in ${store.dataDir} (first start, this can take a few seconds)…\n`,
+      );
+  }
   const app = await createOcpiApp({
     clock,
     ...(values.versions ? { versions: parseVersions(values.versions) } : {}),
@@ -255,6 +253,7 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<num
       `  bootstrap token:  ${bootstrap}`,
       `  admin URL:        ${app.ocpi.adminUrl()}   (this machine only: ocpi register/partners --node <admin URL>)`,
       `  admin token:      ${admin.adminToken}`,
+      `  console:          ${app.ocpi.consoleUrl()}   (a web page: sign in with the admin token)`,
       ...(ocpp
         ? [
             `  OCPP endpoint:    ${app.ocpi

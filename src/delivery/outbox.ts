@@ -27,6 +27,12 @@ export interface OutboxMessage {
   kind: string;
   /** Extra request headers, e.g. OCPI routing headers. Authorization is set by the worker. */
   headers?: Record<string, string>;
+  /**
+   * A PUT or PATCH that carries the state of an object (a push of one of ours): left out
+   * when a later such message of its partner and key, to the same URL, makes it pointless
+   * before it is sent (see `superseded`). The partner ends in the same state. Default: sent.
+   */
+  coalesce?: boolean;
 }
 
 /** A message in the outbox, as the worker and admin see it. */
@@ -94,14 +100,26 @@ export function checkMessage(message: OutboxMessage): void {
       );
 }
 
-/** The stored form of a message's headers and body (null for none). */
-export function encoded(message: OutboxMessage): { headers: string | null; body: string | null } {
+/**
+ * The stored form of a message's headers and body (null for none). With `bodies`, a body
+ * object already written (the same push to many partners) is not serialised again.
+ */
+export function encoded(
+  message: OutboxMessage,
+  bodies?: Map<unknown, string>,
+): { headers: string | null; body: string | null } {
+  const { body } = message;
+  let text: string | null = null;
+  if (body !== undefined && body !== null) {
+    text = bodies?.get(body) ?? JSON.stringify(body);
+    if (typeof body === 'object') bodies?.set(body, text);
+  }
   return {
     headers:
       message.headers && Object.keys(message.headers).length > 0
         ? JSON.stringify(canonicalHeaders(message.headers))
         : null,
-    body: message.body === undefined || message.body === null ? null : JSON.stringify(message.body),
+    body: text,
   };
 }
 
@@ -140,12 +158,58 @@ export async function enqueue(trx: Kysely<Database>, message: OutboxMessage): Pr
       method: message.method,
       url: message.url,
       ...encoded(message),
+      coalesce: message.coalesce === true,
       is_head: sql<boolean>`not exists (select 1 from ocpi_outbox where partner_id = ${partnerId} and ordering_key = ${orderingKey})`,
       next_attempt_at: null, // due at once, whatever the clocks say
     })
     .returning('id')
     .executeTakeFirstOrThrow();
   return String(row.id);
+}
+
+/**
+ * enqueue() of several messages in one go: one statement takes the advisory locks of their
+ * keys (sorted, so that two such transactions never wait for each other in a cycle), one
+ * inserts them all, in order. Of several messages of one key, only the first can be its
+ * head. The same guarantees as enqueue(); returns the ids, in the order of `messages`.
+ */
+export async function enqueueMany(
+  trx: Kysely<Database>,
+  messages: readonly OutboxMessage[],
+): Promise<string[]> {
+  if (!trx.isTransaction)
+    throw new OcpiError('OCPI_ERR_INVALID_ARGUMENT', 'outbox enqueue() needs a transaction');
+  const [only, ...more] = messages;
+  if (only === undefined) return [];
+  if (more.length === 0) return [await enqueue(trx, only)];
+  for (const m of messages) checkMessage(m);
+  const keyOf = (m: OutboxMessage) => `ocpi-outbox\n${m.partnerId}\n${m.orderingKey}`;
+  const keys = [...new Set(messages.map(keyOf))].sort();
+  await sql`
+    select pg_advisory_xact_lock(hashtextextended(k, 0))
+    from (values ${sql.join(keys.map((k) => sql`(${k}::text)`))}) v(k)`.execute(trx);
+  const seen = new Set<string>();
+  const bodies = new Map<unknown, string>();
+  const rows = messages.map((m, i) => {
+    const first = !seen.has(keyOf(m));
+    seen.add(keyOf(m));
+    const { headers, body } = encoded(m, bodies);
+    return sql`(${i}::int, ${m.partnerId}::text, ${m.orderingKey}::text, ${m.kind}::text, ${m.method}::text,
+      ${m.url}::text, ${headers}::text, ${body}::text, ${first}::boolean, ${m.coalesce === true}::boolean)`;
+  });
+  const inserted = await sql<{ id: string | number }>`
+    insert into ocpi_outbox (partner_id, ordering_key, kind, method, url, headers, body, coalesce, is_head, next_attempt_at)
+    select v.p, v.k, v.kind, v.method, v.url, v.headers::json, v.body::json, v.coalesce,
+      v.first and not exists (select 1 from ocpi_outbox o where o.partner_id = v.p and o.ordering_key = v.k),
+      null
+    from (values ${sql.join(rows)}) v(i, p, k, kind, method, url, headers, body, first, coalesce)
+    order by v.i
+    returning id`.execute(trx);
+  // Ids are drawn in insertion order, which is the order of `messages`.
+  return inserted.rows
+    .map((r) => BigInt(r.id))
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(String);
 }
 
 /**
@@ -207,15 +271,60 @@ export function promoteNext(
 }
 
 /**
+ * A pending message (one that may be coalesced) that a later one of its partner and key
+ * makes pointless: the same method on the same URL, a PUT (the whole object or child again)
+ * or a PATCH of at least the same fields. The partner ends in the same state without it, and
+ * the key's order is kept.
+ */
+const superseded = sql`
+  r.coalesce and r.method in ('PUT', 'PATCH') and not r.is_head
+  and exists (
+    select 1 from ocpi_outbox l
+    where l.partner_id = r.partner_id and l.ordering_key = r.ordering_key and l.id > r.id
+      and l.coalesce and l.method = r.method and l.url = r.url
+      and (l.method = 'PUT' or (
+        json_typeof(l.body) = 'object' and json_typeof(r.body) = 'object'
+        and jsonb_exists_all(l.body::jsonb, array(select json_object_keys(r.body))))))`;
+
+/**
+ * Deletes delivered (or dropped) rows and lets the next row of each of their keys go. When
+ * a partner is behind, the pushes queued behind them that a later push supersedes are
+ * coalesced (deleted too, see `superseded`): only the newest change of an object is sent.
+ * The caller holds the advisory locks of the keys.
+ */
+async function removeDone(trx: Kysely<Database>, rows: readonly OutboxRow[]): Promise<void> {
+  const ids = sql.join(rows.map((r) => sql`${String(r.id)}::bigint`));
+  const pairs = new Map(
+    rows.map((r) => [
+      `${r.partner_id}\n${r.ordering_key}`,
+      sql`(${r.partner_id}::text, ${r.ordering_key}::text)`,
+    ]),
+  );
+  const keys = sql.join([...pairs.values()]);
+  await sql`
+    with gone as (delete from ocpi_outbox where id in (${ids})),
+    coalesced as (
+      delete from ocpi_outbox r
+      where (r.partner_id, r.ordering_key) in (${keys}) and r.id not in (${ids}) and ${superseded}
+      returning r.id
+    )
+    update ocpi_outbox set is_head = true
+    where id in (
+      select min(id) from ocpi_outbox
+      where (partner_id, ordering_key) in (${keys}) and id not in (${ids})
+        and id not in (select id from coalesced)
+      group by partner_id, ordering_key
+    ) and not is_head`.execute(trx);
+}
+
+/**
  * Removes a delivered (or dropped) row and lets the next row of its key go. The row is
  * removed whoever holds its lease now: it reached the partner.
  */
 export async function complete(db: Kysely<Database>, row: OutboxRow): Promise<void> {
   await db.transaction().execute(async (trx) => {
     await lockKey(trx, row.partner_id, row.ordering_key);
-    await sql`
-      with gone as (delete from ocpi_outbox where id = ${row.id})
-      ${promoteNext(row.partner_id, row.ordering_key, row.id)}`.execute(trx);
+    await removeDone(trx, [row]);
   });
 }
 
@@ -240,20 +349,7 @@ export async function completeMany(db: Kysely<Database>, rows: OutboxRow[]): Pro
       from (values ${sql.join(keys.map((k) => sql`(${k}::text)`))}) v(k)`.execute(trx);
     const held = new Set(locks.rows.filter((l) => l.ok).map((l) => l.k));
     const done = rows.filter((r) => held.has(keyOf(r)));
-    if (done.length > 0) {
-      const ids = sql.join(done.map((r) => sql`${String(r.id)}::bigint`));
-      const pairs = new Map(
-        done.map((r) => [keyOf(r), sql`(${r.partner_id}::text, ${r.ordering_key}::text)`]),
-      );
-      await sql`
-        with gone as (delete from ocpi_outbox where id in (${ids}))
-        update ocpi_outbox set is_head = true
-        where id in (
-          select min(id) from ocpi_outbox
-          where (partner_id, ordering_key) in (${sql.join([...pairs.values()])}) and id not in (${ids})
-          group by partner_id, ordering_key
-        ) and not is_head`.execute(trx);
-    }
+    if (done.length > 0) await removeDone(trx, done);
     return rows.filter((r) => !held.has(keyOf(r)));
   });
 }

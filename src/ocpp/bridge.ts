@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import type { CommandDecider } from '../modules/commands/decide.ts';
 import type { ChargerGateway } from '../modules/commands/gateway.ts';
 import type { Publisher } from '../modules/objects/publisher.ts';
 import type { OcpiNode } from '../node.ts';
@@ -13,6 +14,7 @@ import { OcppBridge, type OcppOptions } from './csms.ts';
 import { Ocpp16Gateway } from './gateway-16.ts';
 import { Ocpp201Gateway } from './gateway-201.ts';
 import { IdTags } from './id-tags.ts';
+import { offlineDecider } from './offline-decider.ts';
 import { realTimeAuthorizer } from './realtime-auth.ts';
 import { ReservationWatch16 } from './reservations-16.ts';
 import { RoutedCalls } from './routes.ts';
@@ -43,6 +45,11 @@ export interface Ocpp {
   bridge?: OcppBridge;
   /** Commands to the connected chargers (with the endpoint only). */
   gateway?: ChargerGateway;
+  /**
+   * REJECTED at once for a command whose charger is offline (with the endpoint, unless
+   * `rejectCommandsWhenOffline` is false); for the commands the gateway takes.
+   */
+  decider?: CommandDecider;
   /** Serves the endpoint on `server` (nothing when disabled). */
   attach(server: Server): void;
   /** Closes the chargers' connections; their EVSEs are UNKNOWN once it resolves. */
@@ -111,6 +118,13 @@ export function createOcpp(
         })
       : undefined;
   routes?.start();
+  let decider: CommandDecider | undefined;
+  if (bridge && options.rejectCommandsWhenOffline !== false) {
+    const online = routes
+      ? (id: string) => routes.isOnline(id)
+      : async (id: string) => bridge.isConnected(id);
+    decider = offlineDecider({ chargers: registry, repo, online });
+  }
   if (bridge) {
     const parts = { bridge: routes ?? bridge, chargers: registry, repo, clock: node.clock };
     const v201 = new Ocpp201Gateway({ ...parts, repo201 });
@@ -129,6 +143,7 @@ export function createOcpp(
       },
     },
     ...(bridge && gateway ? { bridge, gateway } : {}),
+    ...(decider ? { decider } : {}),
     attach: (server) => bridge?.attach(server),
     close: async () => {
       await bridge?.close();

@@ -46,6 +46,12 @@ export interface OcppOptions {
    * without an answer by then the token's whitelist decides (authorize-16.ts).
    */
   authorizeTimeoutSeconds?: number;
+  /**
+   * Answer a command REJECTED at once when the charger it needs is connected to no instance of
+   * the node (default true), instead of ACCEPTED and a FAILED result. Only when the bridge's
+   * chargers take the commands (no `commands.gateway` of yours).
+   */
+  rejectCommandsWhenOffline?: boolean;
 }
 
 /** What the bridge works with. */

@@ -134,6 +134,16 @@ export class RoutedCalls implements ChargerCalls {
     return outcome;
   }
 
+  /**
+   * Whether the charger is connected here, or to another instance whose lease on it holds (a
+   * claim of ours without the connection is one whose release has yet to land).
+   */
+  async isOnline(id: string): Promise<boolean> {
+    if (this.parts.bridge.isConnected(id)) return true;
+    const holder = await this.parts.repo.holder(id, new Date(this.parts.clock.now()));
+    return holder !== undefined && holder !== this.instanceId;
+  }
+
   /** Stops serving and claiming; calls still waiting are lost. */
   async close(): Promise<void> {
     this.closed = true;

@@ -60,6 +60,8 @@ export interface PartnerWrite {
 }
 
 const TOKENS_TOPIC = 'tokens';
+/** How long the partner list of listCached() is kept without an invalidation. */
+const LIST_CACHE_MS = 1000;
 
 /**
  * The partners we speak with and the tokens they use to call us. Token lookups are
@@ -68,6 +70,10 @@ const TOKENS_TOPIC = 'tokens';
  */
 export class PartnerRegistry {
   private readonly cache = new Map<string, CacheEntry>();
+  /** The partner list as last read, for the publishers (see listCached). */
+  private listed: { partners: Promise<Partner[]>; at: number } | undefined;
+  /** Bumped by every invalidation: a list read that began before one is not kept. */
+  private generation = 0;
   private negatives = 0;
   private readonly ttl: number;
   private readonly negativeCacheSize: number;
@@ -155,6 +161,8 @@ export class PartnerRegistry {
   }
 
   private forget(partnerId: string | undefined, hashes: string[]): void {
+    this.generation++;
+    this.listed = undefined;
     for (const [header, entry] of this.cache) {
       const caller = entry.auth?.caller;
       const samePartner =
@@ -219,6 +227,30 @@ export class PartnerRegistry {
     });
     this.invalidate(undefined, [hash, ...dropped]);
     return kind === 'registration' ? 'live' : kind === 'spent' ? 'spent' : 'taken';
+  }
+
+  /**
+   * list(), read again at most once per LIST_CACHE_MS, and at once after a registration
+   * change here or on another instance (every partner write is followed by invalidate()):
+   * for the publishers, which look up the recipients of every change.
+   */
+  listCached(): Promise<Partner[]> {
+    const now = this.clock.now();
+    if (this.listed && now - this.listed.at < LIST_CACHE_MS) return this.listed.partners;
+    const generation = this.generation;
+    const partners = this.list();
+    const entry = { partners, at: now };
+    this.listed = entry;
+    partners.then(
+      () => {
+        // Invalidated while it was read: it may be from before the change.
+        if (generation !== this.generation && this.listed === entry) this.listed = undefined;
+      },
+      () => {
+        if (this.listed === entry) this.listed = undefined;
+      },
+    );
+    return partners;
   }
 
   async list(): Promise<Partner[]> {

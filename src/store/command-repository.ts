@@ -1,4 +1,4 @@
-import type { Insertable, Kysely, Selectable } from 'kysely';
+import { type Insertable, type Kysely, type Selectable, sql } from 'kysely';
 import type { Database } from './schema.ts';
 import type { CommandTable } from './schema-commands.ts';
 
@@ -59,6 +59,13 @@ export class CommandRepository {
     return query.executeTakeFirst();
   }
 
+  /** Several commands by id, in one statement. */
+  async findMany(ids: readonly string[]): Promise<Map<string, CommandRow>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db.selectFrom('ocpi_commands').selectAll().where('id', 'in', ids).execute();
+    return new Map(rows.map((r) => [r.id, r]));
+  }
+
   sentSummary(id: string): Promise<SentCommandSummary | undefined> {
     return this.db
       .selectFrom('ocpi_commands')
@@ -87,6 +94,24 @@ export class CommandRepository {
       .where('status', '=', 'pending')
       .executeTakeFirst();
     return updated.numUpdatedRows > 0n;
+  }
+
+  /**
+   * settle() of several commands in one statement (each id at most once): the ids that were
+   * pending and are now settled.
+   */
+  async settleMany(
+    settles: ReadonlyArray<{ id: string; status: CommandStatus; result: string }>,
+    db: Db = this.db,
+  ): Promise<Set<string>> {
+    if (settles.length === 0) return new Set();
+    const values = sql.join(settles.map((s) => sql`(${s.id}::text, ${s.status}::text, ${s.result}::text)`));
+    const { rows } = await sql<{ id: string }>`
+      update ocpi_commands c set status = v.status, result = v.result
+      from (values ${values}) v(id, status, result)
+      where c.id = v.id and c.status = 'pending'
+      returning c.id`.execute(db);
+    return new Set(rows.map((r) => r.id));
   }
 
   /** Changes a command whatever its status. */

@@ -3,6 +3,7 @@ import { type Kysely, sql } from 'kysely';
 import pg from 'pg';
 import { type Clock, type ClockTimer, systemClock } from '../clock.ts';
 import type { Database } from './schema.ts';
+import { SharedRoundTrip } from './shared-round-trip.ts';
 
 /**
  * Tells the other instances on the same database that something they may have cached changed.
@@ -13,14 +14,24 @@ import type { Database } from './schema.ts';
  * else to tell.
  */
 export interface InvalidationBus {
-  /** Announces `topic`/`payload` to the other instances; on commit when `db` is a transaction. */
-  publish(topic: string, payload: string, db?: Kysely<Database>): Promise<void>;
+  /**
+   * Announces `topic`/`payload` (or each of several payloads, in one statement) to the other
+   * instances; on commit when `db` is a transaction.
+   */
+  publish(topic: string, payload: string | readonly string[], db?: Kysely<Database>): Promise<void>;
   /**
    * Calls `handler` for what the instances (this one too, once its write committed) publish on
    * `topic`, and with `undefined` when messages may have been missed (the listening connection
    * was lost): drop everything then.
    */
   subscribe(topic: string, handler: (payload: string | undefined) => void): () => void;
+  /**
+   * Resolves once what every instance published before this call has reached this instance's
+   * subscribers: true then; false when that cannot be known (not listening at the moment), and
+   * nothing cached may be trusted. A cache checks it before it answers from memory: a write
+   * another instance acknowledged is never answered with what was cached before it.
+   */
+  caughtUp(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -50,6 +61,7 @@ export function localInvalidationBus(): InvalidationBus {
   return {
     publish: async () => {},
     subscribe: () => () => {},
+    caughtUp: async () => true,
     close: async () => {},
   };
 }
@@ -118,13 +130,36 @@ export async function postgresInvalidationBus(
     retry = clock.setTimeout(again, options.reconnectMs ?? 1000);
   };
 
+  // A query on the listening connection itself. A writer's commit signals the listening
+  // backends before the writer hears it committed, and a backend sends the notifications it
+  // was signalled before it reads its next query: whatever committed before this query was
+  // sent arrives (and is handed to the subscribers) before its answer.
+  const roundTrip = new SharedRoundTrip(async () => {
+    const on = client;
+    if (!on) return false;
+    try {
+      await on.query('select 1');
+      return on === client;
+    } catch {
+      return false;
+    }
+  });
+
   await listen();
 
   return {
     async publish(topic, payload, on = db) {
-      await sql`select pg_notify(${channel}, ${[instance, topic, payload].join(SEPARATOR)})`.execute(on);
+      const messages = (typeof payload === 'string' ? [payload] : payload).map((p) =>
+        [instance, topic, p].join(SEPARATOR),
+      );
+      if (messages.length === 1) await sql`select pg_notify(${channel}, ${messages[0]})`.execute(on);
+      else if (messages.length > 1)
+        await sql`select pg_notify(${channel}, m) from unnest(${messages}::text[]) with ordinality u(m, i) order by i`.execute(
+          on,
+        );
     },
     subscribe: (topic, handler) => subscribers.add(topic, handler),
+    caughtUp: () => roundTrip.after(),
     async close() {
       closed = true;
       retry?.cancel();

@@ -34,6 +34,8 @@ export interface OutboxTable {
   /** When the first attempt failed; the retry window runs from here. */
   first_failed_at: Date | null;
   last_error: string | null;
+  /** May be left out when a later message of its partner and key supersedes it (see outbox.ts). */
+  coalesce: ColumnType<boolean, boolean | undefined, boolean>;
   /** Lease: the row belongs to `locked_by` until this time. */
   locked_until: Date | null;
   locked_by: string | null;

@@ -4,13 +4,25 @@ import pg from 'pg';
 import { OcpiError } from '../transport/errors.ts';
 import { type InvalidationBus, localInvalidationBus, postgresInvalidationBus } from './invalidation.ts';
 import { migrations } from './migrations/index.ts';
+import { createDataDirInChildProcess, isNewDataDir } from './pglite-data-dir.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
+import { PGLITE_START_PARAMS } from './pglite-settings.ts';
 import type { Database } from './schema.ts';
 
 /** Where the node keeps its data. */
 export type StoreOptions =
   /** Embedded PGlite: a directory, or 'memory' for a throw-away database. */
-  | { kind: 'pglite'; dataDir: string }
+  | {
+      kind: 'pglite';
+      dataDir: string;
+      /**
+       * Create a new directory's database in a short-lived child `node` process (the same
+       * executable), not in this one, where it would leave about 500 MB behind. Off by default:
+       * `process.execPath` is not node in every host (a single executable application, Electron).
+       * `ocpi serve` turns it on.
+       */
+      createInChildProcess?: boolean;
+    }
   /** PostgreSQL. `schema` isolates several nodes (or test runs) in one database. */
   | { kind: 'postgres'; connectionString: string; schema?: string; poolSize?: number };
 
@@ -44,10 +56,14 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   /** The first memory store of the process: its image becomes the template. */
   let template: PGlite | undefined;
   if (options.kind === 'pglite') {
+    const startParams = [...PGLITE_START_PARAMS];
     let pglite: PGlite;
-    if (options.dataDir !== 'memory') pglite = new PGlite(options.dataDir);
-    else if (memoryTemplate) pglite = await PGlite.create({ loadDataDir: memoryTemplate });
-    else pglite = template = new PGlite();
+    if (options.dataDir !== 'memory') {
+      if (options.createInChildProcess && isNewDataDir(options.dataDir))
+        await createDataDirInChildProcess(options.dataDir, startParams);
+      pglite = new PGlite(options.dataDir, { startParams });
+    } else if (memoryTemplate) pglite = await PGlite.create({ loadDataDir: memoryTemplate, startParams });
+    else pglite = template = new PGlite({ startParams });
     db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
   } else {
     schema = options.schema;

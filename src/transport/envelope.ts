@@ -12,6 +12,9 @@ export interface OcpiEnvelope<T = unknown> {
 
 const SUCCESS_MESSAGE = 'Success';
 
+/** The content type of every OCPI answer, as Fastify writes it for JSON. */
+export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+
 /**
  * The timestamp of an envelope as a handler answers it: the transport puts the time of the
  * node's clock in its place as it sends the envelope (envelopeSerializer, stamp), so that
@@ -32,8 +35,16 @@ export function envelope<T>(
   return body;
 }
 
+/** The last timestamp written for each clock: under load, many answers share a millisecond. */
+const lastStamps = new WeakMap<Clock, { at: number; text: string }>();
+
 function timestamp(clock: Clock): string {
-  return formatDateTime(new Date(clock.now()));
+  const at = clock.now();
+  const last = lastStamps.get(clock);
+  if (last?.at === at) return last.text;
+  const text = formatDateTime(new Date(at));
+  lastStamps.set(clock, { at, text });
+  return text;
 }
 
 /** Stamps a new envelope with the time of `clock`, in place, and returns it. */
@@ -61,10 +72,51 @@ export function envelopeSerializer(clock: Clock): (payload: unknown) => string {
   return (payload) => JSON.stringify(isUnstamped(payload) ? stamp(payload, clock) : payload);
 }
 
+/** What follows `data` in a success envelope: the status and a fresh timestamp. */
+function successTail(clock: Clock): string {
+  return `,"status_code":${OcpiStatus.SUCCESS},"status_message":"${SUCCESS_MESSAGE}","timestamp":"${timestamp(clock)}"}`;
+}
+
 /**
- * A success envelope as JSON text, around data that is already JSON text: for answers
- * that never change (versions, version details), so that only the timestamp is new.
+ * A success envelope as JSON text, around data that is already JSON text (versions, version
+ * details): only the timestamp is new. Send it with JSON_CONTENT_TYPE; the reply serializer
+ * leaves text alone.
  */
 export function successJson(dataJson: string, clock: Clock): string {
-  return `{"data":${dataJson},"status_code":${OcpiStatus.SUCCESS},"status_message":"${SUCCESS_MESSAGE}","timestamp":"${timestamp(clock)}"}`;
+  return `{"data":${dataJson}${successTail(clock)}`;
+}
+
+const DATA = Buffer.from('{"data":');
+const COMMA = 0x2c;
+const OPEN_ARRAY = 0x5b;
+const CLOSE_ARRAY = 0x5d;
+
+/**
+ * A success envelope as UTF-8 bytes, around `data` that is JSON bytes already (objects
+ * rendered once and kept): the bytes are copied once, not encoded again.
+ */
+export function successBytes(data: Buffer, clock: Clock): Buffer {
+  const tail = successTail(clock);
+  const out = Buffer.allocUnsafe(DATA.length + data.length + tail.length);
+  let at = DATA.copy(out, 0);
+  at += data.copy(out, at);
+  out.write(tail, at, 'latin1');
+  return out;
+}
+
+/** successBytes() with `data` the JSON array of `items`, each JSON bytes already (a page). */
+export function successArrayBytes(items: readonly Buffer[], clock: Clock): Buffer {
+  const tail = successTail(clock);
+  let size = DATA.length + 2 + Math.max(0, items.length - 1) + tail.length;
+  for (const item of items) size += item.length;
+  const out = Buffer.allocUnsafe(size);
+  let at = DATA.copy(out, 0);
+  out[at++] = OPEN_ARRAY;
+  items.forEach((item, i) => {
+    if (i > 0) out[at++] = COMMA;
+    at += item.copy(out, at);
+  });
+  out[at++] = CLOSE_ARRAY;
+  out.write(tail, at, 'latin1');
+  return out;
 }

@@ -6,12 +6,18 @@ export interface RoutingHeaders {
   to?: { countryCode: string; partyId: string };
 }
 
+/** The headers of each side as Node gives them (lower case). */
+const SIDES = {
+  from: { country: 'ocpi-from-country-code', party: 'ocpi-from-party-id' },
+  to: { country: 'ocpi-to-country-code', party: 'ocpi-to-party-id' },
+} as const;
+
 function party(
   headers: IncomingHttpHeaders,
   side: 'from' | 'to',
 ): { countryCode: string; partyId: string } | undefined {
-  const cc = headers[`ocpi-${side}-country-code`];
-  const pid = headers[`ocpi-${side}-party-id`];
+  const cc = headers[SIDES[side].country];
+  const pid = headers[SIDES[side].party];
   if (typeof cc !== 'string' || typeof pid !== 'string' || cc === '' || pid === '') return undefined;
   // CiString: compared case-insensitively, kept upper-case.
   return { countryCode: cc.trim().toUpperCase(), partyId: pid.trim().toUpperCase() };

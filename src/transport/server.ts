@@ -12,6 +12,7 @@ import type { Clock } from '../clock.ts';
 import { envelope, stamp } from './envelope.ts';
 import { ocpiErrorHandler } from './error-handler.ts';
 import { OcpiError } from './errors.ts';
+import { LazyChildLogger } from './lazy-logger.ts';
 import { QuietRequestLogs } from './request-logs.ts';
 import { OcpiStatus } from './status-codes.ts';
 
@@ -36,6 +37,7 @@ type SharedOptions = Pick<
   | 'clientErrorHandler'
   | 'pluginTimeout'
   | 'logController'
+  | 'childLoggerFactory'
 > & { http: { connectionsCheckingInterval: number; headersTimeout: number; requestTimeout: number } };
 
 /** Half of Node's 16 KiB limit on the request line and headers together. */
@@ -95,8 +97,8 @@ function frameworkError(error: FastifyError): OcpiError {
 /**
  * The Fastify options every listener of a node shares: bounded bodies, a request timeout
  * (checked often enough to hold within a quarter of it), X-Request-ID, and errors below
- * the routes answered as OCPI envelopes with their 4xx status, stamped with `clock`, and
- * no per-request log lines below debug.
+ * the routes answered as OCPI envelopes with their 4xx status, stamped with `clock`, no
+ * per-request log lines below debug, and request loggers made only when they write.
  */
 export function serverOptions(limits: ServerLimits, clock: Clock): SharedOptions {
   const timeout = limits.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
@@ -120,6 +122,8 @@ export function serverOptions(limits: ServerLimits, clock: Clock): SharedOptions
     pluginTimeout: 120_000,
     // Per-request lines only at debug: see QuietRequestLogs.
     logController: new QuietRequestLogs(),
+    // A request's logger is made when it writes a line, not for every request: see LazyChildLogger.
+    childLoggerFactory: (logger, bindings, options) => new LazyChildLogger(logger, bindings, options),
   };
 }
 

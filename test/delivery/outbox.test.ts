@@ -1,5 +1,4 @@
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer as createHttpServer } from 'node:http';
 import { type AddressInfo, createServer, type Socket } from 'node:net';
@@ -20,7 +19,7 @@ import {
 } from '../../src/delivery/worker.ts';
 import { PartnerRegistry } from '../../src/partners/registry.ts';
 import { openStore, type Store } from '../../src/store/store.ts';
-import type { TokenEncoding } from '../../src/transport/token.ts';
+import { addPartner } from '../support/delivery-partner.ts';
 import { ManualClock } from '../support/manual-clock.ts';
 import { STORES } from '../support/stores.ts';
 import { deliverySettled, waitFor } from '../support/wait-for.ts';
@@ -121,32 +120,6 @@ async function advanceUntil(clock: ManualClock, condition: () => boolean, stepMs
     await clock.advance(stepMs);
     return condition();
   });
-}
-
-/** Inserts a registered partner, as the handshake would, and returns its id and our token to it. */
-async function addPartner(
-  store: Store,
-  registry: PartnerRegistry,
-  versionsUrl: string,
-  tokenEncoding: TokenEncoding = 'base64',
-): Promise<{ id: string; token: string }> {
-  const token = randomBytes(16).toString('hex');
-  const id = await store.db.transaction().execute((trx) =>
-    registry.insert(
-      trx,
-      {
-        status: 'registered',
-        version: tokenEncoding === 'raw' ? '2.1.1' : '2.2.1',
-        versionsUrl,
-        outboundToken: token,
-        tokenEncoding,
-        parties: [{ role: 'EMSP', countryCode: 'DE', partyId: 'MSP', businessDetails: { name: 'Drive Co' } }],
-        endpoints: [],
-      },
-      randomBytes(16).toString('hex'),
-    ),
-  );
-  return { id, token };
 }
 
 interface Harness {

@@ -1,14 +1,15 @@
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { OcpiVersion } from '../../src/index.ts';
 import { firstObject, type Json } from '../modules/receiver-examples.ts';
 import { ocpi, type Served, serve, stopAllServed } from '../support/cli.ts';
 import { call } from '../support/nodes.ts';
 import { eventually } from '../support/pair.ts';
 
-afterAll(stopAllServed);
+// Each test starts its own nodes: stop them when it ends, not all at the end of the file.
+afterEach(stopAllServed);
 
 describe('two nodes as CLI processes', () => {
   it.each(['2.1.1', '2.2.1', '2.3.0'])(

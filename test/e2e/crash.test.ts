@@ -2,6 +2,7 @@ import { rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { demoToken } from '../../src/cli/demo-data.ts';
@@ -14,6 +15,7 @@ import {
   serve,
   stopAllServed,
 } from '../support/cli.ts';
+import { expectInOrderToLast } from '../support/coalesced.ts';
 import { type Gate, type Passage, startGate } from '../support/gate.ts';
 import { call, startNode } from '../support/nodes.ts';
 import { EMSP_PARTY, eventually } from '../support/pair.ts';
@@ -99,7 +101,7 @@ const LOCATION = exampleJson('2.2.1', 'location_example.json') as Record<string,
 describe.each(SERVED_STORES)(
   'a CPO process killed with SIGKILL, restarted on the same store (%s)',
   (_, store) => {
-    it('delivers the location pushes still in its outbox after the restart: each version once, in order, as loaded', async () => {
+    it('delivers the location pushes still in its outbox after the restart: in order, once each, ending with the last one loaded', async () => {
       const { cpo, restart, gate, emsp, cpoAtEmsp } = await crashPair(store, []);
       const isPush = (p: Pick<Passage, 'method' | 'path'>) =>
         p.method === 'PUT' && p.path.endsWith('/locations/NL/CPO/CRASH-1');
@@ -136,11 +138,22 @@ describe.each(SERVED_STORES)(
 
       gate.open();
       const restarted = await restart();
-      await reach(() => gate.passed.filter(isPush).length, 3, 20_000);
+      await reach(
+        () => (gate.passed.filter(isPush).some((p) => isDeepStrictEqual(p.body, versions[2])) ? 1 : 0),
+        1,
+        20_000,
+      );
       await drained(restarted);
       const delivered = gate.passed.filter(isPush);
-      expect(delivered.map((p) => p.status)).toEqual([200, 200, 200]);
-      expect(delivered.map((p) => p.body)).toEqual(versions);
+      expect(delivered.every((p) => p.status === 200)).toBe(true);
+      // Each once, in order, to the last: the eMSP was behind, so version 2 may be superseded.
+      const names = delivered.map((p) => (p.body as { name: string }).name);
+      expect(new Set(names).size, 'no version twice').toBe(names.length);
+      expectInOrderToLast(
+        names,
+        versions.map((v) => v.name),
+        'CRASH-1',
+      );
       expect(
         await emsp.ocpi.locations.received(cpoAtEmsp, { countryCode: 'NL', partyId: 'CPO', id: 'CRASH-1' }),
       ).toMatchObject({ name: 'Version 3', last_updated: '2015-06-29T20:43:00Z' });

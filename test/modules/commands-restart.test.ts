@@ -14,6 +14,7 @@ import { deliverySettled, waitFor } from '../support/wait-for.ts';
 
 const json = (file: string) => exampleJson('2.3.0', file) as Record<string, unknown>;
 
+// A new PGlite directory (initdb) is made and opened twice: slow on a loaded machine, hence 90 s.
 describe('a CPO stopped between CommandResponse and CommandResult', () => {
   it('sends TIMEOUT after it starts again, exactly once', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'ocpi-cpo-'));
@@ -73,7 +74,7 @@ describe('a CPO stopped between CommandResponse and CommandResult', () => {
       await Promise.all([cpo.close(), emsp.close()]);
       await rm(dir, { recursive: true, force: true });
     }
-  }, 30_000);
+  }, 90_000);
 });
 
 /** A charger that accepts START_SESSION and otherwise reports only when the test tells it to. */
@@ -96,7 +97,9 @@ class ScriptedCharger implements ChargerGateway {
 }
 
 const SESSION = { sessionId: 'RESTART-S1', locationId: 'R-LOC', evseUid: 'EVSE-R', connectorId: '1' };
-const minutesAgo = (n: number) => new Date(Math.floor(Date.now() / 60_000) * 60_000 - n * 60_000);
+/** Whole minutes before one instant fixed at load: a minute turning mid-test must not stretch the session. */
+const NOW_MINUTE = Math.floor(Date.now() / 60_000) * 60_000;
+const minutesAgo = (n: number) => new Date(NOW_MINUTE - n * 60_000);
 
 describe.each(
   storeCases<() => Promise<StoreOptions>>(
@@ -199,5 +202,5 @@ describe.each(
       await Promise.all([cpo.close(), emsp.close()]);
       if (store.kind === 'pglite') await rm(store.dataDir, { recursive: true, force: true });
     }
-  }, 30_000);
+  }, 90_000);
 });

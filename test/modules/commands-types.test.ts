@@ -1,5 +1,5 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import type { v230 } from '../../src/index.ts';
+import type { CommandDecider, CommandDecision, v230 } from '../../src/index.ts';
 import type { ChargerCommand, ChargerGateway, ChargerOutcome } from '../../src/modules/commands/gateway.ts';
 import type { TypedCommands } from '../../src/modules/commands/typed-client.ts';
 
@@ -32,5 +32,28 @@ describe('the commands API types', () => {
     expectTypeOf<Start['token']>().toEqualTypeOf<v230.tokens.Token>();
     expectTypeOf<Start>().not.toHaveProperty('response_url');
     expectTypeOf<Parameters<TypedCommands['stopSession']>[1]>().toEqualTypeOf<{ session_id: string }>();
+  });
+
+  it('types decide per command, and its answer as a CommandResponseType with an optional outcome', () => {
+    expectTypeOf<ChargerOutcome>().toEqualTypeOf<
+      Exclude<v230.commands.CommandResultType, 'TIMEOUT' | 'CANCELED_RESERVATION'>
+    >();
+    const decide: CommandDecider = (command, context) => {
+      if (command.command === 'START_SESSION') {
+        const uid: string = command.request.token.uid;
+        void uid;
+      }
+      if (command.command === 'STOP_SESSION') {
+        // @ts-expect-error a StopSession carries no token
+        void command.request.token;
+      }
+      if (context.evse?.status === 'CHARGING') return { result: 'ACCEPTED', outcome: 'EVSE_OCCUPIED' };
+      return { result: 'REJECTED', timeout: 10, message: 'the contract is blocked' };
+    };
+    // @ts-expect-error EVSE_OCCUPIED is a CommandResultType, not a CommandResponseType
+    const occupied: CommandDecision = { result: 'EVSE_OCCUPIED' };
+    // @ts-expect-error an outcome comes with ACCEPTED only
+    const refusedWithOutcome: CommandDecision = { result: 'REJECTED', outcome: 'FAILED' };
+    void [decide, occupied, refusedWithOutcome];
   });
 });

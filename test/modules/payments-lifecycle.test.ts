@@ -101,7 +101,10 @@ describe.each(STORES)('Payments Terminal lifecycle on %s', (_name, store) => {
       return found?.deactivatedAt ? found : undefined;
     });
     expect(mine.terminal.terminal_id).toBe('DEACT-1');
-    expect(atPtp).toContainEqual(expect.objectContaining({ kind: 'deactivation', partnerId: pair.cpoAtPtp }));
+    // Announced once the write is stored: wait for the event, not for the row.
+    await eventually(async () =>
+      atPtp.find((event) => event.kind === 'deactivation' && event.partnerId === pair.cpoAtPtp),
+    );
     // Left out of the list the CPO pulls; its id still answers.
     const list = await call(`${senderOf(pair.ptp)}/terminals`, { token: cpoToken });
     expect((list.body.data as Array<{ terminal_id: string }>).map((t) => t.terminal_id)).not.toContain(

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { v230 } from '../../src/index.ts';
 import type { ChargerSimulator } from '../../src/ocpp/simulator.ts';
-import { ocppSuite, simulator } from '../support/ocpp.ts';
+import { chargerGone, ocppSuite, simulator } from '../support/ocpp.ts';
 import { STORES } from '../support/stores.ts';
 
 const TOKEN = {
@@ -57,12 +57,18 @@ describe.each(STORES)('OCPI commands to an OCPP 1.6 charger, on %s', (_name, sto
     expect(await (await unlock('E2')).result).toMatchObject({ result: 'FAILED' });
   });
 
-  it('a charger that does not answer gets TIMEOUT from the node; an offline one FAILED', async () => {
+  it('a charger that does not answer gets TIMEOUT from the node; an offline one is REJECTED at once', async () => {
     sim = simulator(pair.cpo);
     await sim.start();
     sim.script('RemoteStartTransaction', () => new Promise<string>(() => {}));
     expect(await (await start('E1')).result).toMatchObject({ result: 'TIMEOUT' });
     await sim.stop(true);
-    expect(await (await start('E1')).result).toMatchObject({ result: 'FAILED' });
+    await chargerGone(pair.cpo);
+    const offline = await start('E1');
+    expect(offline.response).toMatchObject({
+      result: 'REJECTED',
+      message: [{ language: 'en', text: 'the charger CP-1 is offline' }],
+    });
+    expect(await offline.result).toMatchObject({ result: 'REJECTED', source: 'response' });
   });
 });

@@ -5,7 +5,7 @@ import { correctedCode } from '../../src/ocpp/call-errors.ts';
 import type { ChargerSimulator201 } from '../../src/ocpp/simulator-201.ts';
 import { evseStatusOf201, evseStatusOfConnectors } from '../../src/ocpp/status-201.ts';
 import { token } from '../support/objects.ts';
-import { answerTo, CHARGER_PASSWORD, ocppSuite, upgradeStatus } from '../support/ocpp.ts';
+import { answerTo, CHARGER_PASSWORD, chargerGone, ocppSuite, upgradeStatus } from '../support/ocpp.ts';
 import { simulator201 } from '../support/ocpp-201.ts';
 import { eventually } from '../support/pair.ts';
 import { STORES } from '../support/stores.ts';
@@ -146,7 +146,7 @@ describe.each(STORES)('OCPP 2.0.1 chargers: status, commands and frames, on %s',
     }
   });
 
-  it('a silent charger gets TIMEOUT; an offline one FAILED; a rejected start REJECTED', async () => {
+  it('a silent charger gets TIMEOUT; an offline one REJECTED at once; a rejected start REJECTED', async () => {
     sim = simulator201(pair.cpo);
     await sim.start();
     const start = () =>
@@ -164,7 +164,8 @@ describe.each(STORES)('OCPP 2.0.1 chargers: status, commands and frames, on %s',
     sim.script('RequestStartTransaction', () => new Promise<string>(() => {}));
     expect(await (await start()).result).toMatchObject({ result: 'TIMEOUT' });
     await sim.stop(true);
-    expect(await (await start()).result).toMatchObject({ result: 'FAILED' });
+    await chargerGone(pair.cpo);
+    expect(await (await start()).result).toMatchObject({ result: 'REJECTED', source: 'response' });
   });
 
   it.each([

@@ -94,7 +94,7 @@ describe.skipIf(process.env[POSTGRES_ENV] === '0')('OCPP commands across instanc
     expect(sim.calls.at(-1)).toMatchObject({ action: 'UnlockConnector', answer: 'UnlockFailed' });
   });
 
-  it('a charger connected nowhere is FAILED at once; a dead instance (lease run out) counts as nowhere', async () => {
+  it('a charger connected nowhere is REJECTED at once; a dead instance (lease run out) counts as nowhere', async () => {
     sim = simulator(b);
     await sim.start();
     await eventually(() => holder(pair.cpo, 'CP-1'));
@@ -106,14 +106,15 @@ describe.skipIf(process.env[POSTGRES_ENV] === '0')('OCPP commands across instanc
         evse_uid: 'E1',
         connector_id: '1',
       });
-    expect(await (await unlock()).result).toMatchObject({ result: 'FAILED' });
+    const offline = { result: 'REJECTED', source: 'response' };
+    expect(await (await unlock()).result).toMatchObject(offline);
     // A claim of an instance that crashed: its lease is in the past.
     await pair.cpo.ocpi.store.db
       .insertInto('ocpi_ocpp_connections')
       .values({ charger_id: 'CP-1', instance_id: 'crashed', lease_until: new Date(Date.now() - 1000) })
       .execute();
     const started = Date.now();
-    expect(await (await unlock()).result).toMatchObject({ result: 'FAILED' });
+    expect(await (await unlock()).result).toMatchObject(offline);
     expect(Date.now() - started).toBeLessThan(4000);
   });
 });

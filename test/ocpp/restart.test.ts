@@ -98,5 +98,5 @@ describe.each(CASES)('a CPO node restarted mid-transaction, on %s', (_name, kept
       await Promise.all([cpo.close(), pair.emsp.close()]);
       await cleanup();
     }
-  }, 30_000);
+  }, 90_000);
 });

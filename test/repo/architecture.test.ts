@@ -33,6 +33,10 @@ import { describe, expect, it } from 'vitest';
  *              admin because the admin API lists and adds its chargers, and below app,
  *              which wires it to the node's HTTP server.
  *   admin      reads the modules from outside.
+ *   console    the operator's web page beside the admin API: its sessions let the page into
+ *              the admin API, and it reads what the admin API lacks (counts, outbox depth,
+ *              live events). Above admin, whose routes and schemas it uses; below app, which
+ *              mounts it.
  *   app        createOcpiApp() wires everything (app.ts, and its steps in app/).
  *   openapi    the document of a version, written from the routes an app registers.
  *   cli, index the command line and the public API.
@@ -61,6 +65,7 @@ const LAYERS: readonly (readonly (readonly string[])[])[] = [
   [['modules', 'node.ts']],
   [['ocpp']],
   [['admin']],
+  [['console']],
   [['app.ts', 'app']],
   [['openapi']],
   [['cli'], ['index.ts']],

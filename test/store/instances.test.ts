@@ -97,6 +97,25 @@ describe.skipIf(process.env[POSTGRES_ENV] === '0')('the invalidation bus on Post
     expect(seenByFirst).toEqual(['x\u001fy']);
   });
 
+  it('carries several messages of one publish, in their order, and only on commit', async () => {
+    const [first, second] = await two();
+    const seen: Array<string | undefined> = [];
+    second.invalidations.subscribe('t', (p) => seen.push(p));
+    await first.db
+      .transaction()
+      .execute(async (trx) => {
+        await first.invalidations.publish('t', ['gone 1', 'gone 2'], trx);
+        throw new Error('roll back');
+      })
+      .catch(() => {});
+    const payloads = ['a|b|c|', 'quote " and \\ backslash', '{braces, comma}', 'a|b|c|'];
+    await first.db.transaction().execute((trx) => first.invalidations.publish('t', payloads, trx));
+    await first.invalidations.publish('t', 'last');
+    await eventually(async () => seen.includes('last') || undefined, 3000);
+    // The same payload twice in one transaction is one notification (PostgreSQL folds them).
+    expect(seen).toEqual(['a|b|c|', 'quote " and \\ backslash', '{braces, comma}', 'last']);
+  });
+
   it('tells its subscribers to drop everything when its connection is lost, and listens again', async () => {
     const [first, second] = await two();
     const seen: Array<string | undefined> = [];
@@ -112,11 +131,14 @@ describe.skipIf(process.env[POSTGRES_ENV] === '0')('the invalidation bus on Post
       rows.map((r) => r.pid),
     ]);
     await eventually(async () => seen.includes(undefined) || undefined, 3000);
+    // Until it listens again it cannot know what it missed: caches must not be trusted.
+    expect(await second.invalidations.caughtUp()).toBe(false);
     // Listening again: a later message arrives.
     await eventually(async () => {
       await first.invalidations.publish('t', 'after');
       return seen.includes('after') || undefined;
     }, 10_000);
+    expect(await second.invalidations.caughtUp()).toBe(true);
   });
 
   it('drops an object lookup cached on one instance when another writes the object', async () => {
@@ -140,6 +162,48 @@ describe.skipIf(process.env[POSTGRES_ENV] === '0')('the invalidation bus on Post
       async () => (await reader.findById('locations', 'own', 'L1'))?.data.name === 'after' || undefined,
       3000,
     );
+  });
+
+  it('never answers a lookup or a total from what it cached before another instance wrote', async () => {
+    const [first, second] = await two();
+    // A minute of caching, and no waiting: the reader must hear of each write before it answers.
+    const repos = [first, second].map(
+      (store) =>
+        new ObjectRepository<{ name: string }>(store.db, {
+          countCacheMs: 60_000,
+          invalidations: store.invalidations,
+        }),
+    );
+    const key = (objectId: string) => ({
+      module: 'locations',
+      owner: 'own',
+      countryCode: 'NL',
+      partyId: 'CPO',
+      objectId,
+    });
+    const at = (i: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, i));
+    const name = async (repo: ObjectRepository<{ name: string }>) =>
+      (await repo.findById('locations', 'own', 'L1'))?.data.name;
+    const total = async (repo: ObjectRepository<{ name: string }>) =>
+      (await repo.list({ module: 'locations', owner: 'own', offset: 0, limit: 1 })).total;
+    await repos[0]?.put(key('L1'), { name: 'write 0' }, at(0));
+    let objects = 1;
+    for (let i = 1; i <= 200; i++) {
+      const [writer, reader] = (i % 2 === 0 ? repos : [...repos].reverse()) as [
+        ObjectRepository<{ name: string }>,
+        ObjectRepository<{ name: string }>,
+      ];
+      // Cached on the reader just before the write.
+      expect(await name(reader)).toBe(`write ${i - 1}`);
+      expect(await total(reader)).toBe(objects);
+      await writer.put(key('L1'), { name: `write ${i}` }, at(i));
+      if (i % 10 === 0) {
+        await writer.put(key(`NEW${i}`), { name: 'new' }, at(i));
+        objects++;
+      }
+      expect(await name(reader), `write ${i}`).toBe(`write ${i}`);
+      expect(await total(reader), `write ${i}`).toBe(objects);
+    }
   });
 
   it('does not keep an old row that a lookup read while a write on the same instance was not yet committed', async () => {

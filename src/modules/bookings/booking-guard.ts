@@ -1,5 +1,7 @@
 import type { Booking } from '../../model/v230/bookings.ts';
 import type { OcpiNode } from '../../node.ts';
+import type { BookingRow } from '../../store/booking-repository.ts';
+import { SharedRoundTrip } from '../../store/shared-round-trip.ts';
 import type { CpoBookings } from './cpo-bookings.ts';
 import type { BookingGuard, StartRequest, StartVerdict } from './service.ts';
 
@@ -32,14 +34,22 @@ interface Held {
  * authorization_reference it carries.
  */
 export class BookingStarts implements BookingGuard {
+  /**
+   * The bookings active now, read once for all the START_SESSIONs that come while a read is
+   * on the way (each gets a read that started after its call): under load one query per
+   * round trip, not one per command.
+   */
+  private readonly activeNow: SharedRoundTrip<BookingRow[]>;
+
   constructor(
     private readonly node: OcpiNode,
     private readonly cpo: CpoBookings,
-  ) {}
+  ) {
+    this.activeNow = new SharedRoundTrip(() => this.cpo.repo.activeAt(new Date(this.node.clock.now())));
+  }
 
   async checkStart(start: StartRequest): Promise<StartVerdict> {
-    const now = new Date(this.node.clock.now());
-    const atLocation = await this.activeAtLocation(start.locationId, now);
+    const atLocation = atLocationOf(await this.activeNow.after(), start.locationId);
     const holding = start.evseUid ? atLocation.filter((h) => same(h.evseUid, start.evseUid)) : atLocation;
     if (holding.length === 0) return { kind: 'free' };
     const own = holding.find((h) => ownedBy(h.booking, start));
@@ -62,9 +72,12 @@ export class BookingStarts implements BookingGuard {
   }
 
   private async activeAtLocation(locationId: string, at: Date): Promise<Held[]> {
-    const rows = await this.cpo.repo.activeAt(at);
-    return rows
-      .filter((r) => same(r.data.location_id, locationId))
-      .map((r) => ({ booking: r.data, evseUid: r.evse_uid }));
+    return atLocationOf(await this.cpo.repo.activeAt(at), locationId);
   }
+}
+
+function atLocationOf(rows: readonly BookingRow[], locationId: string): Held[] {
+  return rows
+    .filter((r) => same(r.data.location_id, locationId))
+    .map((r) => ({ booking: r.data, evseUid: r.evse_uid }));
 }

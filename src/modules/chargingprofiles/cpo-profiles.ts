@@ -19,6 +19,8 @@ import { activeProfilePushes, type Subscriber } from './cpo-pushes.ts';
 import { type RateLimit, RateLimiter } from './cpo-rate-limit.ts';
 import { PROFILE_REQUESTS, type ProfileRequestName } from './names.ts';
 
+type Db = OcpiNode['store']['db'];
+
 export interface CpoProfileOptions {
   gateway: ChargerGateway;
   /** What the gateway is handed with each request, to report back. */
@@ -207,20 +209,20 @@ export class CpoChargingProfiles {
       const changed = result === 'ACCEPTED' && name !== 'GET_ACTIVE_CHARGING_PROFILE';
       const pushes = changed && active && stored ? await this.pushes(stored.sessionId, active, setter) : [];
       const message = this.resultMessage(row, partner, stored?.party, name, { result, active });
-      return async (trx) => {
-        await enqueue(trx, message);
-        if (setter && stored)
-          await this.subscribers.add(
-            stored.sessionId,
-            {
-              partner_id: partner.id,
-              country_code: setter.party.countryCode,
-              party_id: setter.party.partyId,
-            },
-            trx,
-          );
-        for (const push of pushes) await enqueue(trx, push);
-      };
+      const subscribe =
+        setter && stored
+          ? (trx: Db) =>
+              this.subscribers.add(
+                stored.sessionId,
+                {
+                  partner_id: partner.id,
+                  country_code: setter.party.countryCode,
+                  party_id: setter.party.partyId,
+                },
+                trx,
+              )
+          : undefined;
+      return { messages: [message, ...pushes], ...(subscribe ? { also: subscribe } : {}) };
     });
     if (!sent && status === 'done')
       this.node.log.warn(

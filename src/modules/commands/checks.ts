@@ -1,4 +1,6 @@
-import type { Capability, EVSE } from '../../model/v230/locations.ts';
+import type { DisplayText } from '../../model/v230/common.ts';
+import type { Capability, Connector, EVSE, Location } from '../../model/v230/locations.ts';
+import type { Session } from '../../model/v230/sessions.ts';
 import type { OcpiNode } from '../../node.ts';
 import { isPartnerParty } from '../../partners/registry.ts';
 import type { Partner } from '../../partners/types.ts';
@@ -10,7 +12,21 @@ import { type CommandResponseType, fieldOf, type ReceivedCommand } from './schem
 export interface Verdict {
   result: CommandResponseType;
   statusCode?: number;
-  message?: string;
+  message?: string | DisplayText[];
+}
+
+/** What the checks found of what a command names: a decision is handed these. */
+export interface Found {
+  location?: Location;
+  evse?: EVSE;
+  connector?: Connector;
+  session?: Session;
+}
+
+/** The checks' verdict, and what they found on the way. */
+export interface Checked {
+  verdict: Verdict;
+  found: Found;
 }
 
 /** Where a command points: a Location, and maybe one of its EVSEs and connectors. */
@@ -39,40 +55,39 @@ function partnerOwns(partner: Partner, token: unknown): boolean {
  * Where a command points: the Location (one of ours), and the EVSE and Connector when
  * given, with the capability the command needs. Unknown location → 2003 + REJECTED.
  */
-async function checkTarget(node: OcpiNode, request: Target, capability: Capability): Promise<Verdict> {
+async function checkTarget(node: OcpiNode, request: Target, capability: Capability): Promise<Checked> {
   if (request.connector_id !== undefined && request.evse_uid === undefined) {
     throw OcpiError.invalid('connector_id: given without evse_uid');
   }
   const location = await node.services.locations.getOwn(request.location_id);
-  if (!location)
-    return {
-      result: 'REJECTED',
-      statusCode: OcpiStatus.UNKNOWN_LOCATION,
-      message: `unknown location ${request.location_id}`,
-    };
+  if (!location) return unknownLocation(`unknown location ${request.location_id}`, {});
   if (request.evse_uid === undefined) {
     const capable = location.evses?.some((e) => hasCapability(e, capability));
-    return capable
+    const verdict: Verdict = capable
       ? accepted
       : { result: 'NOT_SUPPORTED', message: `no EVSE of this location is ${capability}` };
+    return { verdict, found: { location } };
   }
   const evse = location.evses?.find((e) => e.uid === request.evse_uid);
   if (!evse || evse.status === 'REMOVED')
-    return {
-      result: 'REJECTED',
-      statusCode: OcpiStatus.UNKNOWN_LOCATION,
-      message: `unknown EVSE ${request.evse_uid}`,
-    };
-  if (request.connector_id !== undefined && !evse.connectors.some((c) => c.id === request.connector_id)) {
-    return {
-      result: 'REJECTED',
-      statusCode: OcpiStatus.UNKNOWN_LOCATION,
-      message: `unknown connector ${request.connector_id}`,
-    };
-  }
+    return unknownLocation(`unknown EVSE ${request.evse_uid}`, { location });
+  const connector =
+    request.connector_id === undefined
+      ? undefined
+      : evse.connectors.find((c) => c.id === request.connector_id);
+  if (request.connector_id !== undefined && !connector)
+    return unknownLocation(`unknown connector ${request.connector_id}`, { location, evse });
+  const found: Found = { location, evse, ...(connector ? { connector } : {}) };
   if (!hasCapability(evse, capability))
-    return { result: 'NOT_SUPPORTED', message: `EVSE ${request.evse_uid} is not ${capability}` };
-  return accepted;
+    return {
+      verdict: { result: 'NOT_SUPPORTED', message: `EVSE ${request.evse_uid} is not ${capability}` },
+      found,
+    };
+  return { verdict: accepted, found };
+}
+
+function unknownLocation(message: string, found: Found): Checked {
+  return { verdict: { result: 'REJECTED', statusCode: OcpiStatus.UNKNOWN_LOCATION, message }, found };
 }
 
 /** The checks the CPO makes before it hands a command to the charger. */
@@ -81,11 +96,14 @@ export async function checkCommand(
   partner: Partner,
   received: ReceivedCommand,
   withRoles: boolean,
-): Promise<Verdict> {
+): Promise<Checked> {
   // An eMSP may only use its own tokens (2.1.1 tokens carry no owner).
-  const tokenCheck = (token: unknown): Verdict | undefined =>
+  const tokenCheck = (token: unknown): Checked | undefined =>
     withRoles && !partnerOwns(partner, token)
-      ? { result: 'REJECTED', message: 'the token does not belong to the requesting party' }
+      ? {
+          verdict: { result: 'REJECTED', message: 'the token does not belong to the requesting party' },
+          found: {},
+        }
       : undefined;
   switch (received.command) {
     case 'START_SESSION':
@@ -103,13 +121,20 @@ export async function checkCommand(
     case 'STOP_SESSION': {
       const { request } = received;
       const session = await node.services.sessions?.getOwn(String(request.session_id));
-      if (!session) return { result: 'UNKNOWN_SESSION', message: `unknown session ${request.session_id}` };
+      if (!session)
+        return {
+          verdict: { result: 'UNKNOWN_SESSION', message: `unknown session ${request.session_id}` },
+          found: {},
+        };
       const token = session.cdr_token ?? fieldOf(session, 'x_token');
       if (withRoles && !partnerOwns(partner, token))
-        return { result: 'REJECTED', message: 'the session belongs to another party' };
-      return accepted;
+        return {
+          verdict: { result: 'REJECTED', message: 'the session belongs to another party' },
+          found: {},
+        };
+      return { verdict: accepted, found: { session } };
     }
     default:
-      return accepted;
+      return { verdict: accepted, found: {} };
   }
 }

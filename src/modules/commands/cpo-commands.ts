@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { enqueue } from '../../delivery/outbox.ts';
 import { commandResultToV211 } from '../../model/codecs/index.ts';
 import { renderObject } from '../../model/objects.ts';
+import type { DisplayText } from '../../model/v230/common.ts';
 import type { OcpiVersion } from '../../model/versions.ts';
 import type { OcpiNode } from '../../node.ts';
 import { hubParty } from '../../partners/hubs.ts';
@@ -11,6 +12,7 @@ import { CommandRepository } from '../../store/command-repository.ts';
 import { type ReservationOwner, ReservationRepository } from '../../store/reservation-repository.ts';
 import type { BookingGuard } from '../bookings/service.ts';
 import type { Verdict } from './checks.ts';
+import { displayTextsOf } from './decide.ts';
 import type {
   ChargerCommand,
   ChargerGateway,
@@ -25,6 +27,14 @@ import { type CommandResult, type ReceivedCommand, storedSessionStart } from './
 type ProfileHandler = Pick<GatewayReporter, 'profileOutcome' | 'activeProfileChanged'>;
 
 type ReservationCommand = Extract<ChargerCommand, { type: 'RESERVE_NOW' | 'CANCEL_RESERVATION' }>;
+
+/** What a decision added to an accepted command. */
+export interface AcceptedCommand {
+  /** Seconds to wait for the charger, instead of the node's timeout. */
+  timeoutSeconds?: number;
+  /** The result, known already: sent at once, and the charger is not asked. */
+  outcome?: { result: ChargerOutcome; message?: string | DisplayText[] };
+}
 
 export interface CpoCommandOptions {
   gateway: ChargerGateway;
@@ -151,14 +161,15 @@ export class CpoCommands {
   }
 
   /**
-   * Persists an accepted command, then hands it to the charger. Returns undefined when
-   * the same command with the same response_url was accepted within its timeout: a
-   * duplicate, answered alike but executed once.
+   * Persists an accepted command, then hands it to the charger, or settles it at once with
+   * the outcome a decision gave. Returns undefined when the same command with the same
+   * response_url was accepted within its timeout: a duplicate, answered alike but executed once.
    */
   async accept(
     partner: Partner,
     version: OcpiVersion,
     received: ReceivedCommand,
+    decided: AcceptedCommand = {},
   ): Promise<string | undefined> {
     // The party that asked: through a hub, `partner` is the hub seen as that party only; a
     // hub asking for itself (no OCPI-from) is answered at its own party.
@@ -171,6 +182,7 @@ export class CpoCommands {
       request: received.request,
       responseUrl: received.request.response_url,
       ...(party ? { party } : {}),
+      ...(decided.timeoutSeconds === undefined ? {} : { timeoutSeconds: decided.timeoutSeconds }),
     });
     if (!accepted) return undefined;
     const { id, deadline } = accepted;
@@ -185,7 +197,12 @@ export class CpoCommands {
         );
     }
     this.received.arm(id, deadline);
-    if (charger.type === 'CANCEL_RESERVATION' && charger.reservationId === '') {
+    const { outcome } = decided;
+    if (outcome) {
+      this.complete(id, outcome.result, outcome.message).catch((err: Error) =>
+        this.node.log.error({ err, command: id }, 'could not record a decided outcome'),
+      );
+    } else if (charger.type === 'CANCEL_RESERVATION' && charger.reservationId === '') {
       // Nothing to ask the charger: the reservation is not (or no longer) known.
       this.reporter.outcome(id, 'UNKNOWN_RESERVATION');
     } else {
@@ -261,17 +278,20 @@ export class CpoCommands {
    * in the same transaction, so a late charger answer after TIMEOUT (or a second node)
    * finds nothing to do.
    */
-  async complete(id: string, outcome: ChargerOutcome | 'TIMEOUT', message?: string): Promise<boolean> {
-    const result: CommandResult = {
-      result: outcome,
-      ...(message ? { message: [{ language: 'en', text: message }] } : {}),
-    };
+  async complete(
+    id: string,
+    outcome: ChargerOutcome | 'TIMEOUT',
+    message?: string | DisplayText[],
+  ): Promise<boolean> {
+    const texts = displayTextsOf(message);
+    const result: CommandResult = { result: outcome, ...(texts ? { message: texts } : {}) };
     const sent = await this.received.settle(
       id,
       outcome === 'TIMEOUT' ? 'timed_out' : 'done',
       outcome,
-      async (row, partner) => (trx) =>
-        enqueue(trx, this.resultMessage(partner, row.version, id, row.response_url, result, row.party)),
+      async (row, partner) => ({
+        messages: [this.resultMessage(partner, row.version, id, row.response_url, result, row.party)],
+      }),
     );
     if (!sent) {
       if (outcome !== 'TIMEOUT')
@@ -292,10 +312,8 @@ export class CpoCommands {
     const party = row.party || undefined;
     await this.node.store.db.transaction().execute(async (trx) => {
       await this.reservations.cancelForCharger(chargerReservationId, trx);
-      const result: CommandResult = {
-        result: 'CANCELED_RESERVATION',
-        ...(message ? { message: [{ language: 'en', text: message }] } : {}),
-      };
+      const texts = displayTextsOf(message);
+      const result: CommandResult = { result: 'CANCELED_RESERVATION', ...(texts ? { message: texts } : {}) };
       await enqueue(
         trx,
         this.resultMessage(

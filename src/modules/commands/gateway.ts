@@ -1,3 +1,5 @@
+import type { Static } from '@sinclair/typebox';
+import { Enum } from '../../model/primitives.ts';
 import type { CdrToken } from '../../model/v230/cdrs.ts';
 import type {
   ActiveChargingProfile,
@@ -44,7 +46,16 @@ export type ChargerCommand =
  * The charger's answer (a CommandResultType); TIMEOUT is ours to send, and
  * CANCELED_RESERVATION goes through `reservationCancelled`, not the gateway.
  */
-export type ChargerOutcome = Exclude<CommandResultType, 'TIMEOUT' | 'CANCELED_RESERVATION'>;
+export const ChargerOutcome = Enum([
+  'ACCEPTED',
+  'EVSE_OCCUPIED',
+  'EVSE_INOPERATIVE',
+  'FAILED',
+  'NOT_SUPPORTED',
+  'REJECTED',
+  'UNKNOWN_RESERVATION',
+] as const satisfies readonly Exclude<CommandResultType, 'TIMEOUT' | 'CANCELED_RESERVATION'>[]);
+export type ChargerOutcome = Static<typeof ChargerOutcome>;
 
 /** What a charging session looks like from the charger's side. */
 export interface ChargerSessionEvent {

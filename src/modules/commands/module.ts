@@ -1,15 +1,16 @@
 import { compareVersions, SUPPORTED_VERSIONS } from '../../model/versions.ts';
 import type { ModuleEndpoint, OcpiModule } from '../../node.ts';
-import type { CpoCommands } from './cpo-commands.ts';
 import type { EmspCommands } from './emsp-commands.ts';
-import { commandReceiverRoutes } from './receiver.ts';
-import type { ResponseUrlPolicy } from './response-url.ts';
+import { EvseIdAlias } from './evse-id-alias.ts';
+import { type CommandReceiverParts, commandReceiverRoutes } from './receiver.ts';
 
 /**
  * Commands: a CPO node offers the receiver (the commands themselves); an eMSP (and from
  * 2.3.0 a PTP) node offers the sender, which only takes the asynchronous results.
  */
-export function commandsModule(cpo: CpoCommands, emsp: EmspCommands, policy: ResponseUrlPolicy): OcpiModule {
+export function commandsModule(cpo: Omit<CommandReceiverParts, 'alias'>, emsp: EmspCommands): OcpiModule {
+  // One per node: a partner's deviation is noted once, whatever version it speaks.
+  const receiver: CommandReceiverParts = { ...cpo, alias: new EvseIdAlias() };
   const roles = (version: string, node: Parameters<OcpiModule['endpoints']>[1]) => {
     const has = (role: string) => node.parties.some((p) => p.role === role);
     return {
@@ -33,7 +34,7 @@ export function commandsModule(cpo: CpoCommands, emsp: EmspCommands, policy: Res
     async routes(app, version, node) {
       const r = roles(version, node);
       if (r.receiver)
-        await app.register(async (scope) => commandReceiverRoutes(scope, version, node, cpo, policy), {
+        await app.register(async (scope) => commandReceiverRoutes(scope, version, node, receiver), {
           prefix: '/receiver/commands',
         });
       if (r.sender)

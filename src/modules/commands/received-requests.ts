@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { ClockTimer } from '../../clock.ts';
+import { enqueueMany, type OutboxMessage } from '../../delivery/outbox.ts';
 import { hasInterfaceRoles, type OcpiVersion } from '../../model/versions.ts';
 import type { OcpiNode } from '../../node.ts';
 import type { Partner } from '../../partners/types.ts';
 import { CommandRepository, type CommandRow, type CommandStatus } from '../../store/command-repository.ts';
+import { GroupCommit } from '../../store/group-commit.ts';
 import { routingHeadersFor } from '../../transport/routing-headers.ts';
 import { CommandInserter } from './command-inserter.ts';
 
@@ -36,6 +38,25 @@ export interface AcceptedRequest {
   responseUrl: string;
   /** The party that asked, as 'CC*PID' (through a hub, the party behind it): its result goes to it. */
   party?: string;
+  /** Seconds to its deadline, when not the side's own timeout (a decision chose them). */
+  timeoutSeconds?: number;
+}
+
+/**
+ * What settling a request does in its transaction, planned beforehand: the messages to
+ * enqueue (its result first), and anything else to write.
+ */
+export interface Work {
+  messages: OutboxMessage[];
+  also?: (trx: Db) => Promise<unknown>;
+}
+
+/** A pending request to settle, and how to plan its work once its row and partner are read. */
+interface Settling {
+  id: string;
+  status: Exclude<CommandStatus, 'pending'>;
+  result: string;
+  plan: (row: CommandRow, partner: Partner) => Promise<Work>;
 }
 
 /**
@@ -49,6 +70,8 @@ export class ReceivedRequests {
   private readonly timers = new Map<string, ClockTimer>();
   private readonly repository: CommandRepository;
   private readonly inserter: CommandInserter;
+  /** Chargers answer many requests at once under load: settled together, in one transaction. */
+  private readonly settles: GroupCommit<Settling, boolean>;
 
   constructor(
     private readonly node: OcpiNode,
@@ -56,6 +79,7 @@ export class ReceivedRequests {
   ) {
     this.repository = new CommandRepository(node.store.db);
     this.inserter = new CommandInserter(this.repository, node.clock);
+    this.settles = new GroupCommit((batch) => this.settleTogether(batch));
   }
 
   get timeoutSeconds(): number {
@@ -69,7 +93,8 @@ export class ReceivedRequests {
    */
   async insert(accepted: AcceptedRequest): Promise<{ id: string; deadline: Date } | undefined> {
     const id = randomUUID();
-    const deadline = new Date(this.node.clock.now() + this.options.timeoutSeconds * 1000);
+    const seconds = accepted.timeoutSeconds ?? this.options.timeoutSeconds;
+    const deadline = new Date(this.node.clock.now() + seconds * 1000);
     const inserted = await this.inserter.insert({
       id,
       direction: 'received',
@@ -105,29 +130,53 @@ export class ReceivedRequests {
    * Moves a pending request to `status` with `result` and, in the same transaction, does what
    * `plan` returns (enqueue its result): once. `plan` runs before the transaction, where it
    * may read. False when the request is unknown or no longer pending (a late answer), or its
-   * partner is gone.
+   * partner is gone. Settles that arrive together share one transaction (group commit).
    */
   async settle(
     id: string,
     status: Exclude<CommandStatus, 'pending'>,
     result: string,
-    plan: (row: CommandRow, partner: Partner) => Promise<(trx: Db) => Promise<unknown>>,
+    plan: (row: CommandRow, partner: Partner) => Promise<Work>,
   ): Promise<boolean> {
-    const row = await this.repository.find(id);
-    if (!row) return false;
-    const partner = await this.node.registry.get(row.partner_id);
-    const work = partner && (await plan(row, partner));
-    const sent = await this.node.store.db.transaction().execute(async (trx) => {
-      const settled = await this.repository.settle(id, status, result, trx);
-      if (!settled || !work) return false;
-      await work(trx);
-      return true;
-    });
-    if (!sent) return false;
+    if (!(await this.settles.add({ id, status, result, plan }))) return false;
     this.timers.get(id)?.cancel();
     this.timers.delete(id);
     this.options.wake();
     return true;
+  }
+
+  /**
+   * Settles a batch as settle() does one: rows and partners read first (one statement for the
+   * rows), each request's work planned, then in one transaction every row moved from pending
+   * (one statement; of two settles of one request, the first wins) and the messages of those
+   * settled enqueued together, in the batch's order.
+   */
+  private async settleTogether(batch: readonly Settling[]): Promise<boolean[]> {
+    const rows = await this.repository.findMany([...new Set(batch.map((s) => s.id))]);
+    const partners = new Map<string, Partner | undefined>();
+    for (const { partner_id: partnerId } of rows.values())
+      if (!partners.has(partnerId)) partners.set(partnerId, await this.node.registry.get(partnerId));
+    const works = await Promise.all(
+      batch.map(async (s) => {
+        const row = rows.get(s.id);
+        const partner = row && partners.get(row.partner_id);
+        return row && partner ? s.plan(row, partner) : undefined;
+      }),
+    );
+    const firsts = new Map<string, number>();
+    for (const [i, s] of batch.entries()) if (rows.has(s.id) && !firsts.has(s.id)) firsts.set(s.id, i);
+    const candidates = batch.filter((s, i) => firsts.get(s.id) === i);
+    return this.node.store.db.transaction().execute(async (trx) => {
+      const settled = await this.repository.settleMany(candidates, trx);
+      const sent = batch.map((s, i) => settled.has(s.id) && firsts.get(s.id) === i && works[i] !== undefined);
+      const done = works.filter((w, i): w is Work => sent[i] === true && w !== undefined);
+      await enqueueMany(
+        trx,
+        done.flatMap((w) => w.messages),
+      );
+      for (const work of done) await work.also?.(trx);
+      return sent;
+    });
   }
 
   /** After a restart: the deadlines of this side's pending requests (past ones expire at once). */

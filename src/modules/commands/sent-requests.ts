@@ -150,6 +150,7 @@ export class SentRequests<O extends { result: string }> {
     this.timers.delete(id);
     this.waiting.get(id)?.(outcome);
     this.waiting.delete(id);
+    this.node.events.emit('request-settled', { id, result: outcome.result });
   }
 
   /**

@@ -10,7 +10,9 @@ import { type OcpiNode, versionUrl } from '../../node.ts';
 import type { OwnRole } from '../../partners/types.ts';
 import { receivedContext } from './parties.ts';
 import { receiverRoutes } from './receiver.ts';
+import { RenderedReads } from './rendered-reads.ts';
 import { senderRoutes } from './sender.ts';
+import { StoreObjectService } from './service.ts';
 import { endpointModuleOf, type ObjectModuleSpec } from './spec.ts';
 
 function playsRole(node: OcpiNode, version: OcpiVersion, roles: OwnRole[]): boolean {
@@ -47,13 +49,20 @@ export function objectModule(
       const service = node.services[spec.id];
       const offered = interfaces(spec, version, node);
       const lookup = spec.renderContext;
+      // What rendering needs beyond the object may change without it: such modules render each time.
+      const rendered =
+        service instanceof StoreObjectService && !lookup
+          ? new RenderedReads(service, spec, version)
+          : undefined;
       if (offered.some((e) => e.role === 'SENDER')) {
         await app.register(
           async (scope) => {
             senderRoutes(scope, version, spec, service, {
               endpointUrl: () => `${versionUrl(node, version)}/sender/${spec.id}`,
               paging: node.paging,
+              clock: node.clock,
               ...(lookup ? { renderContext: (objects) => lookup(node, version, objects) } : {}),
+              ...(rendered ? { rendered } : {}),
             });
             extraRoutes?.(scope, version, node);
           },

@@ -1,13 +1,12 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { Kysely } from 'kysely';
-import { enqueue, type OutboxEntry, type OutboxMessage } from '../../delivery/outbox.ts';
+import { enqueueMany, type OutboxEntry, type OutboxMessage } from '../../delivery/outbox.ts';
 import type { CodecContextExt } from '../../model/codecs/index.ts';
 import type { JsonValue } from '../../model/json.ts';
 import { describeIssues } from '../../model/validate.ts';
 import type { OcpiVersion } from '../../model/versions.ts';
 import type { OcpiNode } from '../../node.ts';
+import { GroupCommit } from '../../store/group-commit.ts';
 import type { ObjectRepository } from '../../store/object-repository.ts';
-import type { Database } from '../../store/schema.ts';
 import { OcpiError } from '../../transport/errors.ts';
 import { type CanonicalObjects, fieldsOf, type ObjectModuleId, parseCanonical } from './canonical.ts';
 import { type Change, patchedChange, wholeChange } from './change.ts';
@@ -23,7 +22,9 @@ import {
   StoreObjectService,
 } from './service.ts';
 import { audienceOf, type ObjectModuleSpec } from './spec.ts';
+import { enqueueOrCollect, rowWrite, type StagedWrite, writeBatch } from './staged-writes.ts';
 
+export type { RowChange, StagedWrite } from './staged-writes.ts';
 export type { Change };
 
 /** What the API offers of immutable objects (CDRs): created once, never changed. */
@@ -31,22 +32,6 @@ export type ImmutablePublisher<M extends ObjectModuleId = ObjectModuleId> = Pick
   Publisher<M>,
   'post' | 'get' | 'list' | 'received' | 'listReceived' | 'push'
 >;
-
-/**
- * A change to one of our objects, checked and with its outbox rows built, to be written
- * in a transaction of the caller's together with other writes: all or nothing. Staged
- * outside the transaction (PGlite has one connection: nothing outside a transaction may
- * query while it is open). After the commit, wake the delivery worker.
- */
-export interface StagedWrite<T extends CanonicalObject = CanonicalObject> {
-  /** The object (or child) as it is after the change. */
-  readonly object: T;
-  /**
-   * Writes the object and its outbox rows in `trx`, which must be a transaction, and gives
-   * the object as written (a PATCH applies to the object as it is at that moment).
-   */
-  apply(trx: Kysely<Database>): Promise<T>;
-}
 
 /** The pushes of whole objects to recipients looked up before a transaction (see Publisher.stageWholePush). */
 export interface WholePushes<T> {
@@ -58,11 +43,14 @@ export interface WholePushes<T> {
  * Our own objects: writes go to the store and, in the same transaction, one outbox row
  * per partner that receives the module (or, for objects with an audience, the partner
  * they are meant for), so every such partner gets every change, in order, even across
- * restarts.
+ * restarts; a partner that is behind on an object gets only the newest of the changes
+ * queued for it (see OutboxMessage.coalesce). Concurrent writes are group-committed.
  */
 export class Publisher<M extends ObjectModuleId = ObjectModuleId> {
   /** The outbox messages that carry our changes to the partners. */
   private readonly pushes: PushMessages<M>;
+  /** Changes staged while a commit runs go together in the next one: one transaction, one wake. */
+  private readonly commits: GroupCommit<StagedWrite, CanonicalObject>;
 
   constructor(
     private readonly node: OcpiNode,
@@ -70,6 +58,11 @@ export class Publisher<M extends ObjectModuleId = ObjectModuleId> {
     private readonly wake: () => void,
   ) {
     this.pushes = new PushMessages(node, spec);
+    this.commits = new GroupCommit(async (batch) => {
+      const written = await node.store.db.transaction().execute((trx) => writeBatch(trx, this.repo, batch));
+      this.wake();
+      return written;
+    }, 100);
   }
 
   private get service(): ObjectService<CanonicalObjects[M]> {
@@ -197,13 +190,13 @@ export class Publisher<M extends ObjectModuleId = ObjectModuleId> {
     const lastUpdated = new Date(String(object.last_updated));
     return {
       object,
-      apply: async (trx) => {
+      apply: async (trx, outbox) => {
         if (
           repo &&
           !(await repo.insert(this.key(ref), object, lastUpdated, trx, audienceOf(this.spec, object)))
         )
           throw OcpiError.invalid(`${this.spec.objectName} ${ref.id} already exists and cannot be replaced`);
-        for (const m of messages) await enqueue(trx, m);
+        await enqueueOrCollect(trx, messages, outbox);
         return object;
       },
     };
@@ -244,22 +237,25 @@ export class Publisher<M extends ObjectModuleId = ObjectModuleId> {
     const seen = await repo.get(key);
     const preview = patchedChange(this.spec, ref, seen?.data, path, fields, this.node.clock.now());
     const recipients = await this.pushes.recipients(preview.root);
-    return {
-      object: preview.whole,
-      apply: async (trx) => {
-        const stored = await repo.getForUpdate(key, trx);
-        if (this.spec.renderContext && !isDeepStrictEqual(stored?.data, seen?.data))
+    return rowWrite(repo, preview.whole, {
+      key,
+      reads: true,
+      decide: (stored) => {
+        if (this.spec.renderContext && !isDeepStrictEqual(stored, seen?.data))
           throw new OcpiError(
             'OCPI_ERR_RECIPIENTS_CHANGED',
             'the object changed while its PATCH was staged: stage it again',
           );
-        const change = patchedChange(this.spec, ref, stored?.data, path, fields, this.node.clock.now());
+        const change = patchedChange(this.spec, ref, stored, path, fields, this.node.clock.now());
         const root = change.root;
-        await repo.put(key, root, new Date(String(root.last_updated)), trx, audienceOf(this.spec, root));
-        for (const m of this.pushes.to(recipients, change)) await enqueue(trx, m);
-        return change.whole;
+        return {
+          root,
+          audience: audienceOf(this.spec, root),
+          messages: this.pushes.to(recipients, change),
+          result: change.whole,
+        };
       },
-    };
+    });
   }
 
   /** Deletes one of our objects (Tariffs: modules whose receivers accept DELETE) and tells the partners. */
@@ -272,7 +268,7 @@ export class Publisher<M extends ObjectModuleId = ObjectModuleId> {
     const messages = await this.pushes.of({ ref, path: [], method: 'DELETE', root: stored.data });
     await this.node.store.db.transaction().execute(async (trx) => {
       await repo.delete(this.key(ref), trx);
-      for (const m of messages) await enqueue(trx, m);
+      await enqueueMany(trx, messages);
     });
     this.wake();
     return true;
@@ -315,23 +311,24 @@ export class Publisher<M extends ObjectModuleId = ObjectModuleId> {
     change: Change,
     object: T,
   ): Promise<StagedWrite<T>> {
-    const repo = this.repo;
     const messages = await this.pushes.of(change);
     const audience = audienceOf(this.spec, root);
-    return {
-      object,
-      apply: async (trx) => {
-        await repo?.put(this.key(ref), root, new Date(String(root.last_updated)), trx, audience);
-        for (const m of messages) await enqueue(trx, m);
-        return object;
-      },
-    };
+    return rowWrite(this.repo, object, {
+      key: this.key(ref),
+      reads: false,
+      decide: () => ({ root, audience, messages, result: object }),
+    });
   }
 
-  /** Writes a staged change in a transaction of its own, and starts its delivery. */
+  /**
+   * Writes a staged change, and starts its delivery: in one transaction with the others
+   * staged meanwhile (group commit). A batch that fails is written again change by change,
+   * so a change that cannot be written fails alone.
+   */
   private async commit<T extends CanonicalObject>(staged: StagedWrite<T>): Promise<T> {
-    const written = await this.node.store.db.transaction().execute((trx) => staged.apply(trx));
-    this.wake();
+    const written = (await this.commits.add(staged)) as T;
+    // For whoever watches our objects change (the console's live stream).
+    this.node.events.emit('published', { module: this.spec.id, object: written });
     return written;
   }
 
@@ -339,7 +336,7 @@ export class Publisher<M extends ObjectModuleId = ObjectModuleId> {
   async push(change: Change): Promise<void> {
     const messages = await this.pushes.of(change);
     await this.node.store.db.transaction().execute(async (trx) => {
-      for (const m of messages) await enqueue(trx, m);
+      await enqueueMany(trx, messages);
     });
     this.wake();
   }

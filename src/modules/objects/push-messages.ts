@@ -89,7 +89,7 @@ export class PushMessages<M extends ObjectModuleId = ObjectModuleId> {
       const route = party && (await routeTo(this.node, party, owner));
       return route ? [{ partner: route.partner, to: route.to }] : [];
     }
-    const partners = await this.node.registry.list();
+    const partners = await this.node.registry.listCached();
     return partners.flatMap((partner) => {
       const to =
         broadcastParty(partner) ??
@@ -100,8 +100,10 @@ export class PushMessages<M extends ObjectModuleId = ObjectModuleId> {
 
   /** The messages of a change to those of the recipients that get it. */
   to({ targets, extras }: Recipients, change: Change): OutboxMessage[] {
+    // Rendered once per version, however many partners share it (a fan-out to 50 eMSPs).
+    const renderings = new Map<OcpiVersion, Rendered | undefined>();
     return targets
-      .map((t) => this.messageFor(t, change, extras.get(t.partner.version) ?? {}))
+      .map((t) => this.messageFor(t, change, extras.get(t.partner.version) ?? {}, renderings))
       .filter((m): m is OutboxMessage => m !== undefined);
   }
 
@@ -131,12 +133,14 @@ export class PushMessages<M extends ObjectModuleId = ObjectModuleId> {
     { partner, to }: PushTarget,
     change: Change,
     extra: CodecContextExt,
+    renderings = new Map<OcpiVersion, Rendered | undefined>(),
   ): OutboxMessage | undefined {
     const endpoint = partnerEndpoint(partner, endpointModuleOf(this.spec), 'RECEIVER');
     const version = partner.version;
     if (!endpoint || !isSupportedVersion(version)) return undefined;
     const { ref } = change;
-    const rendered = this.rendered(version, change, extra);
+    if (!renderings.has(version)) renderings.set(version, this.rendered(version, change, extra));
+    const rendered = renderings.get(version);
     if (!rendered) {
       this.node.log.debug(
         { partner: partner.id, module: this.spec.id, id: ref.id },
@@ -154,6 +158,10 @@ export class PushMessages<M extends ObjectModuleId = ObjectModuleId> {
       ...(rendered.body !== undefined ? { body: rendered.body } : {}),
       kind: 'push',
       ...(Object.keys(headers).length > 0 ? { headers } : {}),
+      // A later push of the object to the same URL may make this one pointless (see
+      // OutboxMessage.coalesce), unless a PATCH appends to a list (a Session's periods).
+      coalesce:
+        rendered.method === 'PUT' || (rendered.method === 'PATCH' && !this.spec.appendOnPatch?.length),
     };
   }
 

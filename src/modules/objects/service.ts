@@ -1,10 +1,18 @@
 import type { Kysely } from 'kysely';
 import { type Clock, systemClock } from '../../clock.ts';
 import type { JsonObject } from '../../model/json.ts';
-import { ObjectRepository, type ObjectRepositoryOptions } from '../../store/object-repository.ts';
+import { GroupCommit } from '../../store/group-commit.ts';
+import type { IndexedObject } from '../../store/object-index.ts';
+import {
+  type ListQuery,
+  ObjectRepository,
+  type ObjectRepositoryOptions,
+  type ObjectWrite,
+} from '../../store/object-repository.ts';
 import type { Database } from '../../store/schema.ts';
 import type { CanonicalObjects } from './canonical.ts';
 import { updatedAt } from './freshness.ts';
+import { RenderedCache } from './rendered-cache.ts';
 
 /**
  * Any module's object in the canonical (2.3.0) shape, as code that handles every module
@@ -97,18 +105,45 @@ function isSeq(cursor: string): boolean {
 }
 export const receivedBy = (partnerId: string) => `partner:${partnerId}`;
 
+export interface StoreObjectServiceOptions extends ObjectRepositoryOptions {
+  /** Where the sender keeps the JSON it rendered of our objects: one per node, whose budget the modules share. */
+  rendered?: RenderedCache;
+  /**
+   * How many batches of what partners push may be written at once (default 1). More than
+   * one lets a server database overlap their commits; writes of one object still keep the
+   * newest (putManyUnlessOlder), whichever batch commits first.
+   */
+  receivedWriteConcurrency?: number;
+}
+
+/** A page of our objects as the store's index holds them (see StoreObjectService.indexedOwn()). */
+export interface IndexedOwnPage {
+  items: IndexedObject[];
+  total: number;
+  cursor?: string;
+}
+
 /** The default service: our own store. */
 export class StoreObjectService<T extends CanonicalObject = CanonicalObject> implements ObjectService<T> {
   readonly repo: ObjectRepository<T>;
+  readonly rendered: RenderedCache;
   private readonly clock: Clock;
+  /** What partners push arrives many at a time under load: written together (group commit). */
+  private readonly received: GroupCommit<ObjectWrite<T>, boolean>;
 
   constructor(
     readonly module: string,
     private readonly db: Kysely<Database>,
-    options: ObjectRepositoryOptions = {},
+    options: StoreObjectServiceOptions = {},
   ) {
     this.repo = new ObjectRepository<T>(db, options);
+    this.rendered = options.rendered ?? new RenderedCache();
     this.clock = options.clock ?? systemClock;
+    this.received = new GroupCommit(
+      (writes) => this.repo.putManyUnlessOlder(writes),
+      500,
+      options.receivedWriteConcurrency ?? 1,
+    );
   }
 
   private key(owner: string, ref: ObjectRef) {
@@ -122,8 +157,8 @@ export class StoreObjectService<T extends CanonicalObject = CanonicalObject> imp
     };
   }
 
-  private async page(owner: string, query: OwnListQuery): Promise<OwnPage<T>> {
-    const page = await this.repo.list({
+  private listQuery(owner: string, query: OwnListQuery): ListQuery {
+    return {
       module: this.module,
       owner,
       offset: query.offset,
@@ -132,9 +167,34 @@ export class StoreObjectService<T extends CanonicalObject = CanonicalObject> imp
       ...(query.dateTo ? { dateTo: query.dateTo } : {}),
       ...(query.cursor !== undefined && isSeq(query.cursor) ? { after: query.cursor } : {}),
       ...(query.audiences ? { audiences: query.audiences.map((a) => a.toUpperCase()) } : {}),
-    });
+    };
+  }
+
+  private async page(owner: string, query: OwnListQuery): Promise<OwnPage<T>> {
+    const page = await this.repo.list(this.listQuery(owner, query));
     const last = page.items[page.items.length - 1];
     return { items: page.items.map((i) => i.data), total: page.total, ...(last ? { cursor: last.seq } : {}) };
+  }
+
+  /**
+   * A page of our objects as the store's index holds them, without their data (ownData()):
+   * what a cache of their renderings is keyed by. Undefined when the list is too long to index.
+   */
+  async indexedOwn(query: OwnListQuery): Promise<IndexedOwnPage | undefined> {
+    const page = await this.repo.indexedPage(this.listQuery(OWN, query));
+    if (!page) return undefined;
+    const last = page.items[page.items.length - 1];
+    return { ...page, ...(last ? { cursor: String(last.seq) } : {}) };
+  }
+
+  /** One of our objects by id as the store's index holds it; null when unknown, undefined when not indexed. */
+  indexedOwnById(id: string, subtype?: string): Promise<IndexedObject | null | undefined> {
+    return this.repo.indexedById(this.module, OWN, id, subtype);
+  }
+
+  /** The data of our objects as the index holds them, position by position; undefined where one is gone. */
+  async ownData(objects: readonly IndexedObject[]): Promise<Array<T | undefined>> {
+    return (await this.repo.dataOf(this.module, OWN, objects)).map((stored) => stored?.data);
   }
 
   listOwn(query: OwnListQuery): Promise<OwnPage<T>> {
@@ -151,7 +211,7 @@ export class StoreObjectService<T extends CanonicalObject = CanonicalObject> imp
   }
 
   putReceived(partnerId: string, ref: ObjectRef, object: T, lastUpdated: Date): Promise<boolean> {
-    return this.repo.putUnlessOlder(this.key(receivedBy(partnerId), ref), object, lastUpdated);
+    return this.received.add({ key: this.key(receivedBy(partnerId), ref), data: object, lastUpdated });
   }
 
   /** Under a row lock (SELECT … FOR UPDATE) for the rest of the transaction. */

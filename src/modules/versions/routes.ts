@@ -3,10 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { schemaOf } from '../../model/objects.ts';
 import { compareVersions, hasInterfaceRoles, type OcpiVersion } from '../../model/versions.ts';
 import { type OcpiNode, versionUrl } from '../../node.ts';
-import { successJson } from '../../transport/envelope.ts';
+import { JSON_CONTENT_TYPE, successJson } from '../../transport/envelope.ts';
 import { enveloped } from '../../transport/route-schemas.ts';
-
-const JSON_TYPE = 'application/json; charset=utf-8';
 
 /** Endpoints of a version as its details list them (2.1.1: no role). */
 export function versionEndpoints(node: OcpiNode, version: OcpiVersion) {
@@ -38,7 +36,7 @@ export function versionsRoutes(app: FastifyInstance, node: OcpiNode) {
     openapi: { operationId: 'getVersions', summary: 'The OCPI versions this node speaks', tag: 'versions' },
   };
   app.get('/versions', { config, schema: versionsSchema }, async (_request, reply) =>
-    reply.type(JSON_TYPE).send(successJson(versions(), node.clock)),
+    reply.type(JSON_CONTENT_TYPE).send(successJson(versions(), node.clock)),
   );
   for (const version of node.versions) {
     const details = serializedPerUrl(node, () => ({ version, endpoints: versionEndpoints(node, version) }));
@@ -51,7 +49,7 @@ export function versionsRoutes(app: FastifyInstance, node: OcpiNode) {
       },
     };
     app.get(`/${version}`, { config, schema }, async (_request, reply) =>
-      reply.type(JSON_TYPE).send(successJson(details(), node.clock)),
+      reply.type(JSON_CONTENT_TYPE).send(successJson(details(), node.clock)),
     );
   }
 }

@@ -16,6 +16,7 @@ import * as m014 from './014_booking_evse_shown.ts';
 import * as m015 from './015_ocpp_transactions.ts';
 import * as m016 from './016_ocpp_routes.ts';
 import * as m017 from './017_ocpp201.ts';
+import * as m018 from './018_outbox_coalesce.ts';
 
 /** Ordered migrations. Append only: never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   '015_ocpp_transactions': m015,
   '016_ocpp_routes': m016,
   '017_ocpp201': m017,
+  '018_outbox_coalesce': m018,
 };

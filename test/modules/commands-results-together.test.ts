@@ -1,0 +1,116 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { v230 } from '../../src/index.ts';
+import type { ChargerCommand, ChargerGateway, GatewayReporter } from '../../src/modules/commands/gateway.ts';
+import { type Pair, startPair } from '../support/pair.ts';
+import { exampleJson } from '../support/spec-fixtures.ts';
+import { STORES } from '../support/stores.ts';
+import { waitFor } from '../support/wait-for.ts';
+
+const json = (file: string) => exampleJson('2.3.0', file) as Record<string, unknown>;
+const TOKEN = {
+  ...json('token_example_2_full_rfid.json'),
+  country_code: 'DE',
+  party_id: 'MSP',
+} as v230.tokens.Token;
+
+/** Chargers that hold every command until the test makes them answer. */
+class HoldingGateway implements ChargerGateway {
+  readonly held: Array<{ command: ChargerCommand; report: GatewayReporter }> = [];
+  execute(command: ChargerCommand, report: GatewayReporter): void {
+    this.held.push({ command, report });
+  }
+}
+
+/*
+ * Under load chargers answer many commands at the same moment, and the CPO settles those
+ * answers together, in one transaction: each command still gets its own result, once.
+ */
+describe.each(STORES)('charger answers settled together on %s', (_store, storeOptions) => {
+  const gateway = new HoldingGateway();
+  /** CommandResult deliveries by the CPO, per response_url. */
+  const delivered = new Map<string, number>();
+  let pair: Pair;
+
+  beforeAll(async () => {
+    pair = await startPair('2.2.1', { cpo: { commands: { gateway, timeoutSeconds: 30 } } }, storeOptions);
+    pair.cpo.ocpi.delivery.on('delivered', (e) => {
+      if (e.entry.kind === 'command-result')
+        delivered.set(e.entry.url, (delivered.get(e.entry.url) ?? 0) + 1);
+    });
+    const example = json('location_example.json');
+    const evse = (example.evses as Array<Record<string, unknown>>)[0] ?? {};
+    await pair.cpo.ocpi.locations.put(
+      {
+        ...example,
+        country_code: 'NL',
+        party_id: 'CPO',
+        id: 'TOGETHER',
+        evses: [{ ...evse, uid: 'E1', evse_id: 'NL*CPO*E1', capabilities: ['REMOTE_START_STOP_CAPABLE'] }],
+      },
+      '2.3.0',
+    );
+  }, 120_000);
+  afterAll(() => pair?.close());
+
+  /** Sends `count` START_SESSIONs and waits until the chargers hold them all. */
+  async function held(count: number) {
+    const before = gateway.held.length;
+    const sent = await Promise.all(
+      Array.from({ length: count }, () =>
+        pair.emsp.ocpi.commands.startSession(pair.cpoAtEmsp, {
+          token: TOKEN,
+          location_id: 'TOGETHER',
+          evse_uid: 'E1',
+        }),
+      ),
+    );
+    await waitFor(() => gateway.held.length === before + count, { what: 'the commands at the chargers' });
+    return { sent, answering: gateway.held.slice(before) };
+  }
+
+  it('gives each of many commands answered at once its own result, once', async () => {
+    const { sent, answering } = await held(12);
+    const outcomeOf = (i: number) => (i % 3 === 0 ? 'REJECTED' : 'ACCEPTED');
+    // One turn of the event loop: the CPO settles them in one batch.
+    for (const [i, { command, report }] of answering.entries())
+      report.outcome(command.commandId, outcomeOf(i));
+    const results = await Promise.all(sent.map((s) => s.result));
+    // Each eMSP command got the answer its own charger gave: the CPO's row links the
+    // charger's command to the eMSP's response_url, which ends with the eMSP's id.
+    const rows = await pair.cpo.ocpi.store.db
+      .selectFrom('ocpi_commands')
+      .select(['id', 'response_url'])
+      .where(
+        'id',
+        'in',
+        answering.map(({ command }) => command.commandId),
+      )
+      .execute();
+    const emspIdOf = new Map(rows.map((r) => [r.id, r.response_url.split('/').at(-1)]));
+    const expected = new Map(
+      answering.map(({ command }, i) => [emspIdOf.get(command.commandId), outcomeOf(i)]),
+    );
+    expect(sent.map((s, i) => [s.id, results[i]?.result])).toEqual(
+      sent.map((s) => [s.id, expected.get(s.id)]),
+    );
+    await waitFor(() => [...delivered.values()].reduce((a, b) => a + b, 0) >= 12, { what: '12 deliveries' });
+    expect([...delivered.values()].every((n) => n === 1)).toBe(true);
+  });
+
+  it('sends one result when a charger answers the same command twice at once, the first answer', async () => {
+    const { sent, answering } = await held(2);
+    const deliveredBefore = [...delivered.values()].reduce((a, b) => a + b, 0);
+    for (const { command, report } of answering) {
+      report.outcome(command.commandId, 'EVSE_OCCUPIED');
+      report.outcome(command.commandId, 'ACCEPTED');
+    }
+    const results = await Promise.all(sent.map((s) => s.result));
+    expect(results.map((r) => r.result)).toEqual(['EVSE_OCCUPIED', 'EVSE_OCCUPIED']);
+    await waitFor(() => [...delivered.values()].reduce((a, b) => a + b, 0) >= deliveredBefore + 2, {
+      what: 'two deliveries',
+    });
+    // Nothing more is on its way: the second answers were not sent.
+    expect(await pair.cpo.ocpi.delivery.pending()).toBe(0);
+    expect([...delivered.values()].every((n) => n === 1)).toBe(true);
+  });
+});
