@@ -138,6 +138,27 @@ node --input-type=module -e '
     throw new Error(`GET ${url}: HTTP ${res.status} ${JSON.stringify(body)}`);
   console.log(`GET ${url}: ${body.data.map((v) => v.version).join(", ")}`);
 ' "$versions_url" "$token"
+
+step 'the operator console is in the package, and ocpi serve serves it'
+for file in index.html console.css js/main.js js/vendor/uplot.js vendor/uplot.css; do
+  test -f "node_modules/ocpi-toolkit/dist/console-ui/$file" || {
+    echo "the package has no dist/console-ui/$file" >&2
+    exit 1
+  }
+done
+console_url=$(sed -n 's/^ *console: *\([^ ]*\).*/\1/p' "$work/serve.log")
+node --input-type=module -e '
+  const [url] = process.argv.slice(1);
+  if (!url.startsWith("http://127.0.0.1:")) throw new Error(`not a loopback URL: ${url}`);
+  const page = await fetch(url);
+  const csp = page.headers.get("content-security-policy") ?? "";
+  if (page.status !== 200 || !/^text\/html/.test(page.headers.get("content-type") ?? "") || !csp.includes("default-src \x27self\x27"))
+    throw new Error(`GET ${url}: HTTP ${page.status}, CSP ${csp}`);
+  const script = await fetch(`${url}/js/main.js`);
+  if (script.status !== 200) throw new Error(`GET ${url}/js/main.js: HTTP ${script.status}`);
+  console.log(`GET ${url}: the console page, with its CSP and scripts`);
+' "$console_url"
+
 kill -TERM -- "-$server"
 wait "$server" || true
 server=

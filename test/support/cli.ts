@@ -38,9 +38,10 @@ export interface Served {
 
 /**
  * Starts `ocpi serve` as its own process and reads what it prints. `args` come after
- * the defaults (random ports, memory, log level warn), so they override them.
+ * the defaults (random ports, memory, log level warn), so they override them. It must have
+ * printed all of it within `startTimeoutMs` (default 60 s).
  */
-export function serve(args: string[]): Promise<Served> {
+export function serve(args: string[], { startTimeoutMs = 60_000 } = {}): Promise<Served> {
   const child = spawn(
     process.execPath,
     [
@@ -60,7 +61,7 @@ export function serve(args: string[]): Promise<Served> {
     await exited;
   };
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`ocpi serve did not start: ${out}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`ocpi serve did not start: ${out}`)), startTimeoutMs);
     child.stdout?.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const versionsUrl = /versions URL:\s+(\S+)/.exec(out)?.[1];

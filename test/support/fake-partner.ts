@@ -28,6 +28,20 @@ export interface FakePartnerOptions {
    * success. Without it the endpoint is listed but not served.
    */
   credentialsAnswer?: (sent: unknown, method: 'POST' | 'PUT') => unknown;
+  /**
+   * Be an eMSP's Locations receiver (listed in the details as RECEIVER): PUTs and PATCHes
+   * called with `token` are recorded as they arrive (`received.pushes`) and answered with
+   * success after `delayMs`, a partner that takes its time, so deliveries stay in flight.
+   */
+  receiver?: { token: string; delayMs?: number };
+}
+
+/** A push the fake partner's Locations receiver got, in order of arrival. */
+export interface ReceivedPush {
+  method: string;
+  /** The path below the receiver's Locations endpoint, e.g. `NL/CPO/LOC1/3256`. */
+  path: string;
+  body: unknown;
 }
 
 /** A credentials call the fake partner received. */
@@ -45,7 +59,12 @@ export async function startFakePartner(options: FakePartnerOptions = {}) {
   const app = Fastify();
   const versions = options.versions ?? ['2.2.1'];
   /** The auth headers seen, the credentials calls, and the Locations pages asked for (host + path). */
-  const received = { auth: [] as string[], credentials: [] as ReceivedCredentials[], pages: [] as string[] };
+  const received = {
+    auth: [] as string[],
+    credentials: [] as ReceivedCredentials[],
+    pages: [] as string[],
+    pushes: [] as ReceivedPush[],
+  };
   let base = '';
   const authorized = (header: string | undefined) => {
     received.auth.push(header ?? '');
@@ -84,6 +103,8 @@ export async function startFakePartner(options: FakePartnerOptions = {}) {
       : [{ identifier: 'credentials', role: 'SENDER', url: `${base}/credentials` }];
     if (options.locations)
       endpoints.push({ identifier: 'locations', role: 'SENDER', url: `${base}/locations` });
+    if (options.receiver)
+      endpoints.push({ identifier: 'locations', role: 'RECEIVER', url: `${base}/receiver/locations` });
     return ok({ version: request.params.version, endpoints });
   });
   const locations = options.locations;
@@ -130,6 +151,21 @@ export async function startFakePartner(options: FakePartnerOptions = {}) {
         reply.header('Link', `<${link}>; rel="next"`);
       }
       return ok(locations.items.slice(offset, next));
+    });
+  }
+  const receiver = options.receiver;
+  if (receiver) {
+    const expected = [`Token ${receiver.token}`, `Token ${Buffer.from(receiver.token).toString('base64')}`];
+    app.route<{ Params: { '*': string } }>({
+      method: ['PUT', 'PATCH'],
+      url: '/receiver/locations/*',
+      handler: async (request, reply) => {
+        if (!expected.includes(request.headers.authorization ?? ''))
+          return reply.code(401).send({ status_code: 2000, timestamp: new Date().toISOString() });
+        received.pushes.push({ method: request.method, path: request.params['*'], body: request.body });
+        if (receiver.delayMs) await new Promise((resolve) => setTimeout(resolve, receiver.delayMs));
+        return ok(undefined);
+      },
     });
   }
   await app.listen({ port: 0, host: '127.0.0.1' });

@@ -9,6 +9,8 @@ const STALE_MS = 6 * 3600_000;
  * leave each other's schemas alone; schemas of runs that died hours ago go at start.
  */
 export default async function setup() {
+  // Each test project runs this file at the start: the first call sets up the whole run.
+  if (process.env[RUN_ENV] !== undefined) return;
   const run = Date.now().toString(36);
   process.env[RUN_ENV] = run;
   const reachable = await postgresReachable();

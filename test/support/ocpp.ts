@@ -117,6 +117,11 @@ export async function pushTokens(pair: Pair, tokens: v230.tokens.Token[]): Promi
   }
 }
 
+/** Waits until `app` has seen charger `id` go: it is offline to the commands sent from now on. */
+export function chargerGone(app: FastifyInstance, id = 'CP-1') {
+  return eventually(async () => ((await app.ocpi.chargers.get(id))?.online === false ? true : undefined));
+}
+
 /** Waits for the eMSP to have a Session of the token `uid` in `status` (with `kwh`, when given). */
 export function sessionAtEmsp(pair: Pair, uid: string, status: string, kwh?: number) {
   return eventually(async () => {
