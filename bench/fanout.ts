@@ -17,8 +17,9 @@ import { onServedStores, printed, type ServedStore, startServed } from './served
 
 const CHANGES = Number(process.env.BENCH_FANOUT_CHANGES ?? 2000);
 const LOCATIONS = 100;
-const PUBLISHERS = 32;
-const PARTNER_STEPS = [10, 50] as const;
+const PUBLISHERS = Number(process.env.BENCH_FANOUT_PUBLISHERS ?? 32);
+/** BENCH_FANOUT_PARTNERS=1,10 measures other steps (the text below still says 10 and 50). */
+const PARTNER_STEPS = (process.env.BENCH_FANOUT_PARTNERS ?? '10,50').split(',').map(Number);
 /** A fan-out that has not settled by then has failed: the bench runs unattended. */
 const DEADLINE_MS = Number(process.env.BENCH_FANOUT_DEADLINE_MS ?? 10 * 60_000);
 
@@ -52,6 +53,17 @@ async function loadLocations(admin: Admin): Promise<void> {
   await adminCall(admin, 'PUT', '/objects/locations?version=2.3.0', all);
 }
 
+/** Statements the node ran on its store so far (its /metrics; BEGIN and COMMIT not counted). */
+async function statements(admin: Admin): Promise<number> {
+  const res = await fetch(new URL('/metrics', admin.adminUrl), {
+    headers: { authorization: `Bearer ${admin.adminToken}` },
+  });
+  let sum = 0;
+  for (const line of (await res.text()).split('\n'))
+    if (line.startsWith('ocpi_store_query_duration_seconds_count')) sum += Number(line.split(' ').at(-1));
+  return sum;
+}
+
 async function stats(origin: string): Promise<ReceiverStats> {
   const res = await fetch(`${origin}/stats`);
   return (await res.json()) as ReceiverStats;
@@ -64,6 +76,8 @@ interface Figure {
   pushesPerSecond: number;
   publishedPerSecond: number;
   cpuPerChange: number;
+  /** Statements on the store per change published, for every partner together. */
+  statementsPerChange: number;
   outOfOrder: number;
 }
 
@@ -77,7 +91,7 @@ async function fanOut(
   origin: string,
   partners: number,
   firstSecond: number,
-): Promise<Figure> {
+): Promise<Omit<Figure, 'statementsPerChange'>> {
   const before = await stats(origin);
   const cpuBefore = await cpuMicros(served.pid);
   const final = new Map<string, string>();
@@ -148,7 +162,9 @@ async function runOn(store: ServedStore): Promise<Figure[]> {
           versionsUrl: `${origin}/p${registered}/versions`,
           token: `token-a-${registered}`,
         });
-      figures.push(await fanOut(served, admin, origin, partners, step * CHANGES));
+      const before = await statements(admin);
+      const figure = await fanOut(served, admin, origin, partners, step * CHANGES);
+      figures.push({ ...figure, statementsPerChange: ((await statements(admin)) - before) / CHANGES });
     }
     return figures;
   } finally {
@@ -167,7 +183,7 @@ export async function fanOutBench(): Promise<string> {
   const rows = runs.flatMap(({ store, result }) =>
     result.map(
       (f) =>
-        `| ${store.name} | ${f.partners} | ${fixed(f.seconds, 2)} | ${fixed(f.settledPerSecond)} | ${fixed(f.pushesPerSecond)} | ${fixed(f.publishedPerSecond)} | ${fixed(f.cpuPerChange, 1)} | ${f.outOfOrder} |`,
+        `| ${store.name} | ${f.partners} | ${fixed(f.seconds, 2)} | ${fixed(f.settledPerSecond)} | ${fixed(f.pushesPerSecond)} | ${fixed(f.publishedPerSecond)} | ${fixed(f.cpuPerChange, 1)} | ${fixed(f.statementsPerChange, 1)} | ${f.outOfOrder} |`,
     ),
   );
   for (const { store, result } of runs)
@@ -177,10 +193,10 @@ export async function fanOutBench(): Promise<string> {
   return [
     '## Push fan-out, measured from outside (issue 15)',
     '',
-    `\`ocpi serve\` as in "Served node, measured from outside" (CLI defaults, run from source) on each store, ${LOCATIONS} Locations loaded through the admin API, then 10 and then 50 eMSPs registered through it: node:http receivers in one other process that answer every push with an OCPI 1000 at once and check that no object's \`last_updated\` goes back. ${CHANGES} EVSE status changes (round the ${LOCATIONS} Locations) published through the admin API, ${PUBLISHERS} calls in flight (an object's changes one after the other), timed from the first publish until every partner holds the newest state of every object. Changes settled/s: changes × partners / seconds. A partner behind on an object gets only its newest pending change (the others are coalesced), so HTTP pushes/s may be lower. CPU µs: the served process's utime + stime over the run, per change × partner, publishing included.`,
+    `\`ocpi serve\` as in "Served node, measured from outside" (CLI defaults, run from source) on each store, ${LOCATIONS} Locations loaded through the admin API, then 10 and then 50 eMSPs registered through it: node:http receivers in one other process that answer every push with an OCPI 1000 at once and check that no object's \`last_updated\` goes back. ${CHANGES} EVSE status changes (round the ${LOCATIONS} Locations) published through the admin API, ${PUBLISHERS} calls in flight (an object's changes one after the other), timed from the first publish until every partner holds the newest state of every object. Changes settled/s: changes × partners / seconds. A partner behind on an object gets only its newest pending change (the others are coalesced), so HTTP pushes/s may be lower. CPU µs: the served process's utime + stime over the run, per change × partner, publishing included. Statements: those the node ran on its store over the run (its /metrics, BEGIN and COMMIT not counted), per change published.`,
     '',
-    '| store | partners | seconds | changes settled/s | HTTP pushes/s | changes published/s | CPU µs / change × partner | out of order |',
-    '|---|---|---|---|---|---|---|---|',
+    '| store | partners | seconds | changes settled/s | HTTP pushes/s | changes published/s | CPU µs / change × partner | statements / change | out of order |',
+    '|---|---|---|---|---|---|---|---|---|',
     ...rows,
     '',
   ].join('\n');

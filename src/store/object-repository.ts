@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import { type Clock, systemClock } from '../clock.ts';
 import type { JsonObject } from '../model/json.ts';
 import { type Cached, changeOf, dropWhere } from './cache-drops.ts';
+import { GroupCommit } from './group-commit.ts';
 import type { InvalidationBus } from './invalidation.ts';
 import { type IndexedObject, type IndexedPage, ObjectIndex } from './object-index.ts';
 import { indexSource } from './object-index-source.ts';
@@ -10,6 +11,7 @@ import {
   matchesKey,
   type ObjectKey,
   type ObjectWrite,
+  objectKeyString,
   type Row,
   replaceOnConflict,
   rowKey,
@@ -97,6 +99,15 @@ export class ObjectRepository<T extends object = JsonObject> {
    */
   private generation = 0;
   private readonly clock: Clock;
+  /** read()s waiting to go together, up to 8 statements at once (GroupCommit batches reads as well). */
+  private readonly reads = new GroupCommit<ObjectKey, StoredObject<T> | undefined>(
+    async (keys) => {
+      const found = await this.getMany(keys, this.db);
+      return keys.map((key) => found.get(objectKeyString(key)));
+    },
+    500,
+    8,
+  );
 
   constructor(
     private readonly db: Db,
@@ -237,15 +248,36 @@ export class ObjectRepository<T extends object = JsonObject> {
    * locked in key order (two such transactions never wait for each other in a cycle).
    */
   async getManyForUpdate(keys: readonly ObjectKey[], db: Db): Promise<Map<string, StoredObject<T>>> {
+    return this.getMany(keys, db, true);
+  }
+
+  /** Objects by key, by rowKey(); with `forUpdate`, their rows locked, in key order. */
+  private async getMany(
+    keys: readonly ObjectKey[],
+    db: Db,
+    forUpdate = false,
+  ): Promise<Map<string, StoredObject<T>>> {
     if (keys.length === 0) return new Map();
-    const rows = await db
+    const query = db
       .selectFrom('ocpi_objects')
       .selectAll()
-      .where((eb) => eb.or(keys.map((key) => matchesKey(key)(eb))))
-      .orderBy(KEY_COLUMNS.map((c) => `${c} asc` as const))
-      .forUpdate()
-      .execute();
+      .where((eb) => eb.or(keys.map((key) => matchesKey(key)(eb))));
+    const rows = forUpdate
+      ? await query
+          .orderBy(KEY_COLUMNS.map((c) => `${c} asc` as const))
+          .forUpdate()
+          .execute()
+      : await query.execute();
     return new Map(rows.map((row) => [rowKey(row), toStored<T>(row)]));
+  }
+
+  /**
+   * get(), outside a transaction, for many callers at once: the keys asked for in one turn
+   * of the event loop are read in one statement (publishing N changes is then one read, not
+   * N). Each read starts after its call, so it sees every write committed before it.
+   */
+  read(key: ObjectKey): Promise<StoredObject<T> | undefined> {
+    return this.reads.add(key);
   }
 
   /**

@@ -115,4 +115,23 @@ describe.each(STORES)('staged writes of a batch, on %s', (_name, storeOptions) =
     expect(result.name).toBe('abce');
     expect(await name('A')).toBe('abce');
   });
+
+  it('reads the objects asked for in one turn in one statement, each as committed before its call', async () => {
+    const counter = statementCounter();
+    const counted = new ObjectRepository<CanonicalObject>(store.db.withPlugin(counter));
+    const [a, b, gone, again] = await Promise.all([
+      counted.read(key('A')),
+      counted.read(key('B')),
+      counted.read(key('GONE')),
+      counted.read({ ...key('A'), countryCode: 'NL', partyId: 'CPO' }),
+    ]);
+    expect([a?.data.name, b?.data.name, gone, again?.data.name]).toEqual(['abce', 'xy', undefined, 'abce']);
+    expect(counter.count).toBe(1);
+
+    await store.db
+      .transaction()
+      .execute((trx) => writeBatch(trx, repo, [rowWrite(repo, {}, append('B', 'z', 10))]));
+    expect((await counted.read(key('B')))?.data.name).toBe('xyz');
+    expect(counter.count).toBe(2);
+  });
 });

@@ -234,7 +234,7 @@ export class Publisher<M extends ObjectModuleId = ObjectModuleId> {
     assertSameIdentity(fields, identityAt(this.spec, ref, path, { owner: true, subtype: true }));
     // Who gets the change, and what rendering it needs, is looked up before the transaction
     // (see PushMessages.recipients()), from the object as it is now; a bad change fails here.
-    const seen = await repo.get(key);
+    const seen = await repo.read(key);
     const preview = patchedChange(this.spec, ref, seen?.data, path, fields, this.node.clock.now());
     const recipients = await this.pushes.recipients(preview.root);
     return rowWrite(repo, preview.whole, {
