@@ -36,7 +36,7 @@ export interface DeliveryWorkerOptions {
   leaseMs?: number;
   /** Most rows claimed in one query (default 50). */
   batchSize?: number;
-  /** Most deliveries in flight at once (default 32). */
+  /** Most deliveries in flight at once (default 128). */
   concurrency?: number;
   /**
    * Most deliveries in flight to one partner at once (default a quarter of

@@ -99,7 +99,7 @@ export class DeliveryWorker extends EventEmitter<DeliveryEvents> {
     this.retryWindowMs = options.retryWindowMs ?? 24 * 3600_000;
     this.leaseMs = options.leaseMs ?? 60_000;
     this.batchSize = Math.max(1, options.batchSize ?? 50);
-    this.concurrency = Math.max(1, options.concurrency ?? 32);
+    this.concurrency = Math.max(1, options.concurrency ?? 128);
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
     this.stopTimeoutMs = options.stopTimeoutMs ?? 15_000;
     this.wholeObject = options.wholeObject;
