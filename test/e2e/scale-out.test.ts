@@ -42,7 +42,9 @@ const STEPS = 16;
 /** The eMSPs answer each push this late: deliveries are in flight when an instance dies. */
 const PARTNER_DELAY_MS = 20;
 /** …and this late around a kill, so the victim surely dies holding leases. */
-const SLOW_PARTNER_DELAY_MS = 300;
+const SLOW_PARTNER_DELAY_MS = 1000;
+/** A Location of its own that the victim changes just before it is killed (see kill()). */
+const KILL_LOCATION = 'KILL';
 /** Writes on one instance, each read at once on the other. */
 const WRITES = 200;
 
@@ -147,7 +149,9 @@ describe.skipIf(process.env[POSTGRES_ENV] === '0')('two CPO instances on one Pos
         last_updated: stamp(0),
       })),
     }));
-    await adminOk(b, 'PUT', '/objects/locations?version=2.2.1', locations);
+    const killLocation = { ...(locations[0] as object), id: KILL_LOCATION };
+    await adminOk(b, 'PUT', '/objects/locations?version=2.2.1', [...locations, killLocation]);
+    let killChanges = 0;
 
     let published = 0;
     const received = () => emsps.reduce((n, e) => n + e.pushes.length, 0);
@@ -168,17 +172,28 @@ describe.skipIf(process.env[POSTGRES_ENV] === '0')('two CPO instances on one Pos
           timeoutMs: 60_000,
           what: 'half the changes published and some delivered',
         });
-        // The partners slow down, so pushes stay in flight; the victim, still publishing (which
-        // wakes its worker), claims some. Then it leaves the rotation, and is killed while it
-        // holds leases on pushes it has sent and not yet seen answered. Once it has left, only
-        // its polls wake it, so if its leases ended meanwhile it goes back in and we try again.
+        // The victim must die holding leases, on pushes it has sent and not seen answered. It
+        // cannot be left to chance: a worker that finishes a push claims the next one of its
+        // key at once, so one instance can hold every key's head while the other finds none.
+        // So the partners slow down, and the victim changes a Location no stream touches: the
+        // pushes of that change head their keys, and the victim's own commit wakes it to take
+        // them (should the other instance take them first, it changes it again).
         for (const emsp of emsps) emsp.setDelay(SLOW_PARTNER_DELAY_MS);
         const leases = () => store.leasesOf(victim.child.pid ?? 0);
-        for (;;) {
-          await waitFor(async () => (await leases()) > 0, {
-            timeoutMs: 30_000,
-            what: 'the victim holding leases',
-          });
+        const killPath = `/objects/locations/NL/CPO/${KILL_LOCATION}/${EVSE_UIDS[0]}`;
+        for (let tries = 1; ; tries++) {
+          if (tries > 20)
+            throw new Error('the victim never held a lease long enough to be killed holding it');
+          killChanges++;
+          await adminOk(victim, 'PATCH', killPath, { status: 'BLOCKED', last_updated: stamp(killChanges) });
+          try {
+            await waitFor(async () => (await leases()) > 0, {
+              timeoutMs: 2000,
+              what: 'the victim holding leases',
+            });
+          } catch {
+            continue;
+          }
           await rotation.drain(victim);
           if ((await leases()) > 0) break;
           rotation.restore(victim);
@@ -236,7 +251,7 @@ describe.skipIf(process.env[POSTGRES_ENV] === '0')('two CPO instances on one Pos
       const page = (await adminOk(via, 'GET', '/objects/locations?limit=100')) as {
         items: Array<{ id: string; evses: Array<{ uid: string; last_updated: string }> }>;
       };
-      for (const location of page.items)
+      for (const location of page.items.filter((l) => l.id !== KILL_LOCATION))
         for (const evse of location.evses)
           expect(seqOf(evse.last_updated), `${location.id}/${evse.uid}`).toBe(last);
       const outbox = (await adminOk(via, 'GET', '/outbox')) as { pending: number; deadLetters: number };
