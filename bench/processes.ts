@@ -88,6 +88,30 @@ export interface LoadResult {
   errors: number;
 }
 
+/** Runs `command` as its own process and parses what it printed as JSON; rejects if it fails. */
+export function jsonOutput<T>(command: string, args: string[], what: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      err += chunk.toString();
+    });
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      if (code !== 0) return reject(new Error(`${what} exited with ${code}: ${err}`));
+      try {
+        resolve(JSON.parse(out) as T);
+      } catch {
+        reject(new Error(`${what} printed no JSON: ${out} ${err}`));
+      }
+    });
+  });
+}
+
 const AUTOCANNON = fileURLToPath(new URL('../node_modules/.bin/autocannon', import.meta.url));
 
 /** Runs autocannon as its own process against `url` and returns its JSON result. */
@@ -100,24 +124,5 @@ export function autocannon(
   const args = ['-j', '-c', String(connections), '-d', String(seconds), '-t', '30'];
   for (const [name, value] of Object.entries(headers)) args.push('-H', `${name}=${value}`);
   args.push(url);
-  return new Promise((resolve, reject) => {
-    const child = spawn(AUTOCANNON, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      err += chunk.toString();
-    });
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      if (code !== 0) return reject(new Error(`autocannon exited with ${code}: ${err}`));
-      try {
-        resolve(JSON.parse(out) as LoadResult);
-      } catch {
-        reject(new Error(`autocannon printed no JSON: ${out} ${err}`));
-      }
-    });
-  });
+  return jsonOutput<LoadResult>(AUTOCANNON, args, 'autocannon');
 }

@@ -4,7 +4,6 @@
  * registered from another node by the bootstrap token, and a measured load run with the
  * server process's CPU time.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +12,7 @@ import pg from 'pg';
 import { createOcpiApp, type OcpiAppOptions } from '../src/index.ts';
 import type { BareRoute } from './bare-server.ts';
 import type { LoadSpec } from './load.ts';
-import { type Child, cpuMicros, fromSource, type LoadResult, startNode } from './processes.ts';
+import { type Child, cpuMicros, fromSource, jsonOutput, type LoadResult, startNode } from './processes.ts';
 
 export const POSTGRES_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const WARM_UP_S = 2;
@@ -132,28 +131,11 @@ export async function load(spec: LoadSpec): Promise<LoadRun> {
   try {
     const file = join(dir, 'spec.json');
     await writeFile(file, JSON.stringify(spec));
-    return await new Promise<LoadRun>((resolve, reject) => {
-      const child = spawn(process.execPath, [...fromSource(new URL('./load.ts', import.meta.url)), file], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let out = '';
-      let err = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-      });
-      child.stderr.on('data', (chunk: Buffer) => {
-        err += chunk.toString();
-      });
-      child.once('error', reject);
-      child.once('exit', (code) => {
-        if (code !== 0) return reject(new Error(`load generator exited with ${code}: ${err}`));
-        try {
-          resolve(JSON.parse(out) as LoadRun);
-        } catch {
-          reject(new Error(`load generator printed no JSON: ${out} ${err}`));
-        }
-      });
-    });
+    return await jsonOutput<LoadRun>(
+      process.execPath,
+      [...fromSource(new URL('./load.ts', import.meta.url)), file],
+      'load generator',
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
