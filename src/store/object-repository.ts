@@ -4,7 +4,7 @@ import type { JsonObject } from '../model/json.ts';
 import { type Cached, changeOf, dropWhere } from './cache-drops.ts';
 import { GroupCommit } from './group-commit.ts';
 import type { InvalidationBus } from './invalidation.ts';
-import { type IndexedObject, type IndexedPage, ObjectIndex } from './object-index.ts';
+import { type IndexedObject, type IndexedPage, type IndexQuery, ObjectIndex } from './object-index.ts';
 import { indexSource } from './object-index-source.ts';
 import {
   KEY_COLUMNS,
@@ -24,17 +24,10 @@ import type { Database } from './schema.ts';
 
 export type { ObjectKey, ObjectWrite, StoredObject };
 
-/** What a list asks for. `after` (a seq from a previous page) makes the page a keyset read. */
-export interface ListQuery {
+/** What a list asks for: a page of one module's objects of one owner (see IndexQuery). */
+export interface ListQuery extends IndexQuery {
   module: string;
   owner: string;
-  offset: number;
-  limit: number;
-  dateFrom?: Date;
-  dateTo?: Date;
-  after?: string;
-  /** Restrict to objects meant for one of these audiences ('CC*PID'), e.g. a partner's parties. */
-  audiences?: string[];
 }
 
 export interface ListPage<T> {
