@@ -137,8 +137,10 @@ describe.each(DURABLE)('outbox durability on %s', (name, durableStore) => {
     let store = await openStore(options);
     const partnerId = await addPartner(store, new PartnerRegistry(store), receiver.url('/versions'));
     const first = worker(store, http);
-    let failures = 0;
-    first.worker.on('failed', () => failures++);
+    // A1 and B1 each fail once (A2 waits behind A1). Counting failures is not enough: on a
+    // loaded machine A1's retry may fail before B1 was tried.
+    const failed = new Set<string>();
+    first.worker.on('failed', (event) => failed.add(event.entry.orderingKey));
     first.worker.start();
     for (const [path, v] of [
       ['/locations/A', 1],
@@ -157,7 +159,7 @@ describe.each(DURABLE)('outbox durability on %s', (name, durableStore) => {
       );
       first.worker.wake();
     }
-    await until(() => failures >= 2);
+    await until(() => failed.has('/locations/A') && failed.has('/locations/B'));
     await first.worker.stop();
     await store.close();
 
