@@ -113,4 +113,37 @@ describe.each(STORES)('charger answers settled together on %s', (_store, storeOp
     expect(await pair.cpo.ocpi.delivery.pending()).toBe(0);
     expect([...delivered.values()].every((n) => n === 1)).toBe(true);
   });
+
+  it('sends nothing for a command another instance settled meanwhile, though this one inserted it', async () => {
+    const { sent, answering } = await held(2);
+    const [first, second] = answering;
+    if (!first || !second) throw new Error('two commands held');
+    // Another node on this store settled the first (its row is no longer pending); this one
+    // still knows the row it inserted, and must not send a second result for it.
+    await pair.cpo.ocpi.store.db
+      .updateTable('ocpi_commands')
+      .set({ status: 'done', result: 'ACCEPTED' })
+      .where('id', '=', first.command.commandId)
+      .execute();
+    const urlOf = async (id: string) =>
+      (
+        await pair.cpo.ocpi.store.db
+          .selectFrom('ocpi_commands')
+          .select('response_url')
+          .where('id', '=', id)
+          .executeTakeFirstOrThrow()
+      ).response_url;
+    const [firstUrl, secondUrl] = [
+      await urlOf(first.command.commandId),
+      await urlOf(second.command.commandId),
+    ];
+    first.report.outcome(first.command.commandId, 'REJECTED');
+    second.report.outcome(second.command.commandId, 'REJECTED');
+    // Settles run in order: once the second's result is delivered, the first was decided.
+    await waitFor(() => delivered.has(secondUrl), { what: "the second command's result" });
+    const secondAtEmsp = sent.find((s) => secondUrl.endsWith(`/${s.id}`));
+    expect((await secondAtEmsp?.result)?.result).toBe('REJECTED');
+    expect(delivered.has(firstUrl)).toBe(false);
+    expect(await pair.cpo.ocpi.delivery.pending()).toBe(0);
+  });
 });

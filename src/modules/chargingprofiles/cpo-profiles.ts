@@ -10,10 +10,9 @@ import type {
 import type { OcpiVersion } from '../../model/versions.ts';
 import type { OcpiNode } from '../../node.ts';
 import type { Partner } from '../../partners/types.ts';
-import type { CommandRow } from '../../store/command-repository.ts';
 import { ProfileSubscriberRepository } from '../../store/profile-subscriber-repository.ts';
 import type { ChargerGateway, ChargerProfileRequest, GatewayReporter } from '../commands/gateway.ts';
-import { cpoRoutingHeaders, ReceivedRequests } from '../commands/received-requests.ts';
+import { cpoRoutingHeaders, type PendingRow, ReceivedRequests } from '../commands/received-requests.ts';
 import { type ActingParty, checkSession } from './cpo-checks.ts';
 import { activeProfilePushes, type Subscriber } from './cpo-pushes.ts';
 import { type RateLimit, RateLimiter } from './cpo-rate-limit.ts';
@@ -52,7 +51,7 @@ function isProfileRequestName(name: string): name is ProfileRequestName {
 }
 
 /** The session and acting party of a request we stored (JSON we wrote from a StoredRequest). */
-function storedOf(row: CommandRow): { sessionId: string; party?: ActingParty } | undefined {
+function storedOf(row: PendingRow): { sessionId: string; party?: ActingParty } | undefined {
   const json: unknown = JSON.parse(row.request);
   if (!isJsonObject(json) || typeof json.session_id !== 'string') return undefined;
   const party = json.party;
@@ -234,7 +233,7 @@ export class CpoChargingProfiles {
 
   /** The POST of a request's result to its response_url. */
   private resultMessage(
-    row: CommandRow,
+    row: PendingRow,
     partner: Partner,
     party: ActingParty | undefined,
     name: ProfileRequestName,

@@ -51,12 +51,15 @@ export interface Work {
   also?: (trx: Db) => Promise<unknown>;
 }
 
-/** A pending request to settle, and how to plan its work once its row and partner are read. */
+/** What settling a request plans its work from: its row as inserted (created_at is the store's). */
+export type PendingRow = Omit<CommandRow, 'created_at'>;
+
+/** A pending request to settle, and how to plan its work once its row and partner are known. */
 interface Settling {
   id: string;
   status: Exclude<CommandStatus, 'pending'>;
   result: string;
-  plan: (row: CommandRow, partner: Partner) => Promise<Work>;
+  plan: (row: PendingRow, partner: Partner) => Promise<Work>;
 }
 
 /**
@@ -68,6 +71,11 @@ interface Settling {
  */
 export class ReceivedRequests {
   private readonly timers = new Map<string, ClockTimer>();
+  /**
+   * The rows this process inserted and has not settled yet: settling them needs no read.
+   * A row settled by another instance, or replaced, is caught by the conditional update.
+   */
+  private readonly inserted = new Map<string, PendingRow>();
   private readonly repository: CommandRepository;
   private readonly inserter: CommandInserter;
   /** Chargers answer many requests at once under load: settled together, in one transaction. */
@@ -95,7 +103,7 @@ export class ReceivedRequests {
     const id = randomUUID();
     const seconds = accepted.timeoutSeconds ?? this.options.timeoutSeconds;
     const deadline = new Date(this.node.clock.now() + seconds * 1000);
-    const inserted = await this.inserter.insert({
+    const row: PendingRow = {
       id,
       direction: 'received',
       partner_id: accepted.partner.id,
@@ -107,8 +115,10 @@ export class ReceivedRequests {
       result: null,
       deadline,
       party: accepted.party ?? null,
-    });
-    return inserted ? { id, deadline } : undefined;
+    };
+    if (!(await this.inserter.insert(row))) return undefined;
+    this.inserted.set(id, row);
+    return { id, deadline };
   }
 
   /** Starts the timer that expires the request at its deadline (at once when it is past). */
@@ -136,9 +146,10 @@ export class ReceivedRequests {
     id: string,
     status: Exclude<CommandStatus, 'pending'>,
     result: string,
-    plan: (row: CommandRow, partner: Partner) => Promise<Work>,
+    plan: (row: PendingRow, partner: Partner) => Promise<Work>,
   ): Promise<boolean> {
-    if (!(await this.settles.add({ id, status, result, plan }))) return false;
+    const sent = await this.settles.add({ id, status, result, plan }).finally(() => this.inserted.delete(id));
+    if (!sent) return false;
     this.timers.get(id)?.cancel();
     this.timers.delete(id);
     this.options.wake();
@@ -147,12 +158,18 @@ export class ReceivedRequests {
 
   /**
    * Settles a batch as settle() does one: rows and partners read first (one statement for the
-   * rows), each request's work planned, then in one transaction every row moved from pending
+   * rows this process did not insert), each request's work planned, then in one transaction every row moved from pending
    * (one statement; of two settles of one request, the first wins) and the messages of those
    * settled enqueued together, in the batch's order.
    */
   private async settleTogether(batch: readonly Settling[]): Promise<boolean[]> {
-    const rows = await this.repository.findMany([...new Set(batch.map((s) => s.id))]);
+    const rows = new Map<string, PendingRow>();
+    for (const { id } of batch) {
+      const known = this.inserted.get(id);
+      if (known) rows.set(id, known);
+    }
+    const unknown = [...new Set(batch.map((s) => s.id))].filter((id) => !rows.has(id));
+    for (const [id, row] of await this.repository.findMany(unknown)) rows.set(id, row);
     const partners = new Map<string, Partner | undefined>();
     for (const { partner_id: partnerId } of rows.values())
       if (!partners.has(partnerId)) partners.set(partnerId, await this.node.registry.get(partnerId));
@@ -188,6 +205,7 @@ export class ReceivedRequests {
   stop(): void {
     for (const timer of this.timers.values()) timer.cancel();
     this.timers.clear();
+    this.inserted.clear();
   }
 }
 
