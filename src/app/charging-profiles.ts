@@ -1,6 +1,7 @@
 import { CpoChargingProfiles } from '../modules/chargingprofiles/cpo-profiles.ts';
 import { chargingProfilesModule } from '../modules/chargingprofiles/module.ts';
 import { ScspChargingProfiles } from '../modules/chargingprofiles/scsp-profiles.ts';
+import { DEFAULT_RESULT_BACKLOG } from '../modules/commands/result-backlog.ts';
 import type { OcpiModule, OcpiNode } from '../node.ts';
 import type { Commands } from './commands.ts';
 import type { OcpiAppOptions } from './options.ts';
@@ -28,6 +29,7 @@ export function wireChargingProfiles(
     timeoutSeconds: options.chargingProfiles?.timeoutSeconds ?? options.commands?.timeoutSeconds ?? 30,
     rateLimit: options.chargingProfiles?.rateLimit ?? { requests: 10, windowSeconds: 60 },
     wake,
+    resultBacklog: { ...DEFAULT_RESULT_BACKLOG, ...options.commands?.resultBacklog },
   });
   commands.cpo.handleProfiles(cpo);
   const scsp = new ScspChargingProfiles(node, { graceSeconds: options.commands?.graceSeconds ?? 5 });

@@ -4,6 +4,7 @@ import { DEFAULT_DECIDE_BUDGET_MS, Decisions } from '../modules/commands/decisio
 import { EmspCommands } from '../modules/commands/emsp-commands.ts';
 import type { ChargerGateway } from '../modules/commands/gateway.ts';
 import { commandsModule } from '../modules/commands/module.ts';
+import { DEFAULT_RESULT_BACKLOG } from '../modules/commands/result-backlog.ts';
 import { SessionTracker } from '../modules/commands/session-tracker.ts';
 import type { OcpiModule, OcpiNode } from '../node.ts';
 import type { Publishers } from './modules.ts';
@@ -47,6 +48,7 @@ export function wireCommands(
     gateway,
     timeoutSeconds: options?.timeoutSeconds ?? 30,
     wake,
+    resultBacklog: { ...DEFAULT_RESULT_BACKLOG, ...options?.resultBacklog },
     sessions: tracker,
   });
   const emsp = new EmspCommands(node, {

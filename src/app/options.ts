@@ -11,6 +11,7 @@ import type { BookingApprover } from '../modules/bookings/service.ts';
 import type { CommandDecider } from '../modules/commands/decide.ts';
 import type { ChargerGateway } from '../modules/commands/gateway.ts';
 import type { ResponseUrlPolicy } from '../modules/commands/response-url.ts';
+import type { ResultBacklogOptions } from '../modules/commands/result-backlog.ts';
 import type { ObjectServices } from '../modules/objects/service.ts';
 import type { ChargingPreferencesHandler } from '../modules/sessions/service.ts';
 import type { TokenAuthorizer } from '../modules/tokens/service.ts';
@@ -112,10 +113,17 @@ export interface OcpiAppOptions {
     /** eMSP: extra seconds to wait for a result beyond the CPO's timeout (default 5). */
     graceSeconds?: number;
     responseUrlPolicy?: ResponseUrlPolicy;
+    /**
+     * CPO: while `max` of a partner's results (CommandResults; ChargingProfileResults
+     * counted apart) wait in the outbox untried, its new requests wait up to `waitMs` for
+     * them before they are accepted, so that under overload results stay about `max`
+     * deliveries behind instead of seconds (default 100 and 1000 ms; `max: 0` turns it off).
+     */
+    resultBacklog?: Partial<ResultBacklogOptions>;
   };
   /**
-   * ChargingProfiles (CPO, 2.2+): the charger gateway and response_url policy are those of
-   * `commands`; the timeout is theirs too unless given here.
+   * ChargingProfiles (CPO, 2.2+): the charger gateway, response_url policy and result
+   * backlog are those of `commands`; the timeout is theirs too unless given here.
    */
   chargingProfiles?: {
     /** Seconds the CPO waits for the charger before sending a REJECTED result (default: commands'). */

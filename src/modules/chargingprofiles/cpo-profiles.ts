@@ -12,7 +12,12 @@ import type { OcpiNode } from '../../node.ts';
 import type { Partner } from '../../partners/types.ts';
 import { ProfileSubscriberRepository } from '../../store/profile-subscriber-repository.ts';
 import type { ChargerGateway, ChargerProfileRequest, GatewayReporter } from '../commands/gateway.ts';
-import { cpoRoutingHeaders, type PendingRow, ReceivedRequests } from '../commands/received-requests.ts';
+import {
+  cpoRoutingHeaders,
+  type PendingRow,
+  ReceivedRequests,
+  type ResultBacklogOptions,
+} from '../commands/received-requests.ts';
 import { type ActingParty, checkSession } from './cpo-checks.ts';
 import { activeProfilePushes, type Subscriber } from './cpo-pushes.ts';
 import { type RateLimit, RateLimiter } from './cpo-rate-limit.ts';
@@ -30,6 +35,8 @@ export interface CpoProfileOptions {
   rateLimit: RateLimit;
   /** Called after each commit that enqueued something. */
   wake: () => void;
+  /** How many of a partner's ChargingProfileResults may wait to be sent before its new requests wait. */
+  resultBacklog: ResultBacklogOptions;
 }
 
 /** A request of the Receiver interface, as the routes read it. */
@@ -91,6 +98,7 @@ export class CpoChargingProfiles {
       timeoutSeconds: options.timeoutSeconds,
       wake: options.wake,
       expire: (id) => this.finish(id, 'timed_out', 'REJECTED'),
+      results: { kind: 'profile-result', ...options.resultBacklog },
     });
     this.subscribers = new ProfileSubscriberRepository(node.store.db);
     this.limiter = new RateLimiter(node.clock, options.rateLimit);

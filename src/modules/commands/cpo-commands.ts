@@ -22,6 +22,7 @@ import type {
 } from './gateway.ts';
 import { COMMAND_OBJECTS } from './names.ts';
 import { cpoRoutingHeaders, ReceivedRequests } from './received-requests.ts';
+import type { ResultBacklogOptions } from './result-backlog.ts';
 import { type CommandResult, type ReceivedCommand, storedSessionStart } from './schema.ts';
 
 type ProfileHandler = Pick<GatewayReporter, 'profileOutcome' | 'activeProfileChanged'>;
@@ -42,6 +43,8 @@ export interface CpoCommandOptions {
   timeoutSeconds: number;
   /** Called after each commit that enqueued something. */
   wake: () => void;
+  /** How many of a partner's CommandResults may wait to be sent before its new commands wait. */
+  resultBacklog: ResultBacklogOptions;
   /** Session events from the gateway (Sessions and CDRs hook in here). */
   sessions?: Pick<GatewayReporter, 'sessionStarted' | 'sessionProgress' | 'sessionStopped'>;
 }
@@ -70,6 +73,7 @@ export class CpoCommands {
       timeoutSeconds: options.timeoutSeconds,
       wake: options.wake,
       expire: (id) => this.complete(id, 'TIMEOUT'),
+      results: { kind: 'command-result', ...options.resultBacklog },
     });
     const ignore = () => {};
     this.reporter = {

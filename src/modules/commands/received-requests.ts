@@ -8,6 +8,9 @@ import { CommandRepository, type CommandRow, type CommandStatus } from '../../st
 import { GroupCommit } from '../../store/group-commit.ts';
 import { routingHeadersFor } from '../../transport/routing-headers.ts';
 import { CommandInserter } from './command-inserter.ts';
+import { ResultBacklog, type ResultBacklogOptions, type ResultKind } from './result-backlog.ts';
+
+export type { ResultBacklogOptions };
 
 type Db = OcpiNode['store']['db'];
 
@@ -26,6 +29,8 @@ export interface ReceivedRequestsOptions {
   wake: () => void;
   /** Called once when a request's deadline passes while it is still pending. */
   expire: Expire;
+  /** The outbox kind of this side's results, and how many of a partner's may wait before its requests do. */
+  results: { kind: ResultKind } & ResultBacklogOptions;
 }
 
 /** A request a partner sent us, accepted, to be kept until its one result is sent. */
@@ -78,6 +83,7 @@ export class ReceivedRequests {
   private readonly inserted = new Map<string, PendingRow>();
   private readonly repository: CommandRepository;
   private readonly inserter: CommandInserter;
+  private readonly backlog: ResultBacklog;
   /** Chargers answer many requests at once under load: settled together, in one transaction. */
   private readonly settles: GroupCommit<Settling, boolean>;
 
@@ -87,6 +93,7 @@ export class ReceivedRequests {
   ) {
     this.repository = new CommandRepository(node.store.db);
     this.inserter = new CommandInserter(this.repository, node.clock);
+    this.backlog = new ResultBacklog(node, options.results.kind, options.results);
     this.settles = new GroupCommit((batch) => this.settleTogether(batch));
   }
 
@@ -97,9 +104,11 @@ export class ReceivedRequests {
   /**
    * Persists a request; undefined when the same partner used its response_url for the same
    * command within the timeout (a duplicate, to be answered alike and executed once). The
-   * caller arms the deadline when the request is on its way.
+   * caller arms the deadline when the request is on its way. While the partner's results are
+   * behind, it first waits for them (see ResultBacklog).
    */
   async insert(accepted: AcceptedRequest): Promise<{ id: string; deadline: Date } | undefined> {
+    await this.backlog.room(accepted.partner.id);
     const id = randomUUID();
     const seconds = accepted.timeoutSeconds ?? this.options.timeoutSeconds;
     const deadline = new Date(this.node.clock.now() + seconds * 1000);
@@ -183,7 +192,7 @@ export class ReceivedRequests {
     const firsts = new Map<string, number>();
     for (const [i, s] of batch.entries()) if (rows.has(s.id) && !firsts.has(s.id)) firsts.set(s.id, i);
     const candidates = batch.filter((s, i) => firsts.get(s.id) === i);
-    return this.node.store.db.transaction().execute(async (trx) => {
+    const sent = await this.node.store.db.transaction().execute(async (trx) => {
       const settled = await this.repository.settleMany(candidates, trx);
       const sent = batch.map((s, i) => settled.has(s.id) && firsts.get(s.id) === i && works[i] !== undefined);
       const done = works.filter((w, i): w is Work => sent[i] === true && w !== undefined);
@@ -194,6 +203,11 @@ export class ReceivedRequests {
       for (const work of done) await work.also?.(trx);
       return sent;
     });
+    for (const [i, s] of batch.entries()) {
+      const row = rows.get(s.id);
+      if (sent[i] && row) this.backlog.enqueued(row.partner_id);
+    }
+    return sent;
   }
 
   /** After a restart: the deadlines of this side's pending requests (past ones expire at once). */

@@ -17,6 +17,7 @@ import * as m015 from './015_ocpp_transactions.ts';
 import * as m016 from './016_ocpp_routes.ts';
 import * as m017 from './017_ocpp201.ts';
 import * as m018 from './018_outbox_coalesce.ts';
+import * as m019 from './019_outbox_untried_results.ts';
 
 /** Ordered migrations. Append only: never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -38,4 +39,5 @@ export const migrations: Record<string, Migration> = {
   '016_ocpp_routes': m016,
   '017_ocpp201': m017,
   '018_outbox_coalesce': m018,
+  '019_outbox_untried_results': m019,
 };

@@ -1,0 +1,119 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { v230 } from '../../src/index.ts';
+import type { ChargerGateway } from '../../src/modules/commands/gateway.ts';
+import { captureLogs } from '../support/log-lines.ts';
+import { type Pair, startPair } from '../support/pair.ts';
+import { exampleJson } from '../support/spec-fixtures.ts';
+import { STORES } from '../support/stores.ts';
+import { waitFor } from '../support/wait-for.ts';
+
+const json = (file: string) => exampleJson('2.3.0', file) as Record<string, unknown>;
+const TOKEN = {
+  ...json('token_example_2_full_rfid.json'),
+  country_code: 'DE',
+  party_id: 'MSP',
+} as v230.tokens.Token;
+
+/** The charger answers every command at once: its result is in the outbox right after. */
+const answering: ChargerGateway = {
+  execute: (command, report) => report.outcome(command.commandId, 'ACCEPTED'),
+};
+
+/*
+ * Under overload a CPO that takes every command at once falls behind on the results. While
+ * a partner's CommandResults wait in the outbox beyond the bound, its new commands wait for
+ * them (at most waitMs), so that its results stay close behind.
+ */
+describe.each(STORES)('commands wait for the results of their partner on %s', (_store, storeOptions) => {
+  let pair: Pair | undefined;
+  afterEach(async () => {
+    await pair?.close();
+    pair = undefined;
+  });
+
+  async function started(resultBacklog: { max: number; waitMs: number }) {
+    const logs = captureLogs('info');
+    const p = await startPair(
+      '2.2.1',
+      { cpo: { logger: logs.logger, commands: { gateway: answering, resultBacklog } } },
+      storeOptions,
+    );
+    pair = p;
+    const example = json('location_example.json');
+    const evse = (example.evses as Array<Record<string, unknown>>)[0] ?? {};
+    await p.cpo.ocpi.locations.put(
+      {
+        ...example,
+        country_code: 'NL',
+        party_id: 'CPO',
+        id: 'BACKLOG',
+        evses: [{ ...evse, uid: 'E1', evse_id: 'NL*CPO*E1', capabilities: ['REMOTE_START_STOP_CAPABLE'] }],
+      },
+      '2.3.0',
+    );
+    const start = () =>
+      p.emsp.ocpi.commands.startSession(p.cpoAtEmsp, {
+        token: TOKEN,
+        location_id: 'BACKLOG',
+        evse_uid: 'E1',
+      });
+    /** Stops the CPO's deliveries and sends `count` commands, whose results then wait in its outbox. */
+    const behind = async (count: number) => {
+      await p.cpo.ocpi.delivery.stop();
+      const sent = await Promise.all(Array.from({ length: count }, start));
+      await waitFor(async () => (await p.cpo.ocpi.delivery.pending()) === count, {
+        what: `${count} results waiting`,
+      });
+      return sent;
+    };
+    return { p, logs, start, behind };
+  }
+
+  it('holds a command while two results wait, and accepts it once they went, results first', async () => {
+    const { p, logs, start, behind } = await started({ max: 2, waitMs: 60_000 });
+    const earlier = await behind(2);
+    const order: string[] = [];
+    for (const [i, s] of earlier.entries()) void s.result.then(() => order.push(`result ${i}`));
+    const held = logs.next(/results to the partner are behind/);
+    const third = start().then((s) => {
+      order.push('third answered');
+      return s;
+    });
+    const line = await held;
+    expect(line).toMatchObject({ partnerId: p.emspAtCpo, kind: 'command-result', backlog: 2 });
+    expect(order).toEqual([]);
+    p.cpo.ocpi.delivery.start();
+    const answered = await third;
+    expect(answered.response.result).toBe('ACCEPTED');
+    expect((await answered.result).result).toBe('ACCEPTED');
+    // The third waited for the results before it: it was accepted once they had gone out.
+    expect(order.indexOf('third answered')).toBeGreaterThan(order.indexOf('result 0'));
+    expect(order.indexOf('third answered')).toBeGreaterThan(order.indexOf('result 1'));
+  });
+
+  it('accepts a held command anyway after waitMs, and its result follows', async () => {
+    const { p, start, behind } = await started({ max: 1, waitMs: 300 });
+    await behind(1);
+    const sentAt = Date.now();
+    const third = await start();
+    expect(Date.now() - sentAt).toBeGreaterThanOrEqual(300);
+    expect(third.response.result).toBe('ACCEPTED');
+    p.cpo.ocpi.delivery.start();
+    expect((await third.result).result).toBe('ACCEPTED');
+  });
+
+  it('does not hold commands for results that failed and wait for their retry', async () => {
+    const { p, start, behind } = await started({ max: 1, waitMs: 60_000 });
+    await behind(2);
+    // Tried and failed: retried with backoff, and no reason to hold the partner's commands.
+    await p.cpo.ocpi.store.db.updateTable('ocpi_outbox').set({ attempts: 1 }).execute();
+    const third = await start();
+    expect(third.response.result).toBe('ACCEPTED');
+  });
+
+  it('does not hold anything with max 0', async () => {
+    const { start, behind } = await started({ max: 0, waitMs: 60_000 });
+    await behind(3);
+    expect((await start()).response.result).toBe('ACCEPTED');
+  });
+});
