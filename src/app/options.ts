@@ -116,8 +116,10 @@ export interface OcpiAppOptions {
     /**
      * CPO: while `max` of a partner's results (CommandResults; ChargingProfileResults
      * counted apart) wait in the outbox untried, its new requests wait up to `waitMs` for
-     * them before they are accepted, so that under overload results stay about `max`
-     * deliveries behind instead of seconds (default 100 and 1000 ms; `max: 0` turns it off).
+     * them before they are accepted, so that under overload results stay close behind
+     * (about `max`, and the requests let in together) instead of seconds. Results that do
+     * not move (a partner the worker paused) hold its requests once, for `waitMs`.
+     * Default 100 and 1000 ms; `max: 0` turns it off.
      */
     resultBacklog?: Partial<ResultBacklogOptions>;
   };
@@ -187,6 +189,11 @@ export function checkOptions(options: OcpiAppOptions): void {
       'OCPI_ERR_CONFIG',
       'chargingProfiles.rateLimit: requests a whole number ≥ 1, windowSeconds > 0',
     );
+  const backlog = options.commands?.resultBacklog;
+  if (backlog?.max !== undefined && !(Number.isInteger(backlog.max) && backlog.max >= 0))
+    throw new OcpiError('OCPI_ERR_CONFIG', 'commands.resultBacklog.max: a whole number ≥ 0');
+  if (backlog?.waitMs !== undefined && !(Number.isFinite(backlog.waitMs) && backlog.waitMs >= 0))
+    throw new OcpiError('OCPI_ERR_CONFIG', 'commands.resultBacklog.waitMs: milliseconds ≥ 0');
   const budget = options.commands?.decideBudgetMs;
   if (budget !== undefined && !(Number.isInteger(budget) && budget >= 1))
     throw new OcpiError('OCPI_ERR_CONFIG', 'commands.decideBudgetMs: a whole number of milliseconds ≥ 1');

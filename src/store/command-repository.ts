@@ -37,6 +37,8 @@ export class CommandRepository {
           .columns(['direction', 'partner_id', 'command', 'response_url'])
           .doUpdateSet((eb) => ({
             id: eb.ref('excluded.id'),
+            version: eb.ref('excluded.version'),
+            party: eb.ref('excluded.party'),
             request: eb.ref('excluded.request'),
             status: eb.ref('excluded.status'),
             result: eb.ref('excluded.result'),

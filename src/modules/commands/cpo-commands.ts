@@ -194,11 +194,16 @@ export class CpoCommands {
     if (charger.type === 'RESERVE_NOW' || charger.type === 'CANCEL_RESERVATION') {
       const reservation = charger;
       const responseUrl = received.request.response_url;
-      charger = await this.node.store.db
-        .transaction()
-        .execute((trx) =>
-          this.reservationStep(trx, { partnerId: partner.id, party }, version, responseUrl, reservation),
-        );
+      try {
+        charger = await this.node.store.db
+          .transaction()
+          .execute((trx) =>
+            this.reservationStep(trx, { partnerId: partner.id, party }, version, responseUrl, reservation),
+          );
+      } catch (err) {
+        this.received.forget(id);
+        throw err;
+      }
     }
     this.received.arm(id, deadline);
     const { outcome } = decided;

@@ -93,7 +93,7 @@ export class ReceivedRequests {
   ) {
     this.repository = new CommandRepository(node.store.db);
     this.inserter = new CommandInserter(this.repository, node.clock);
-    this.backlog = new ResultBacklog(node, options.results.kind, options.results);
+    this.backlog = new ResultBacklog(node, options.results);
     this.settles = new GroupCommit((batch) => this.settleTogether(batch));
   }
 
@@ -128,6 +128,14 @@ export class ReceivedRequests {
     if (!(await this.inserter.insert(row))) return undefined;
     this.inserted.set(id, row);
     return { id, deadline };
+  }
+
+  /**
+   * Drops what this process keeps of a request it inserted and will not see through (its
+   * next step failed): the row stays pending in the store, and a restart takes it up.
+   */
+  forget(id: string): void {
+    this.inserted.delete(id);
   }
 
   /** Starts the timer that expires the request at its deadline (at once when it is past). */
@@ -220,6 +228,7 @@ export class ReceivedRequests {
     for (const timer of this.timers.values()) timer.cancel();
     this.timers.clear();
     this.inserted.clear();
+    this.backlog.stop();
   }
 }
 

@@ -1,10 +1,11 @@
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
-import type { Clock } from '../../clock.ts';
 import type { OcpiNode } from '../../node.ts';
 
 /** How often a held request looks again, and how long a count serves the requests that follow. */
 const LOOK_AGAIN_MS = 20;
-/** A partner's "results behind" line is written at most this often. */
+/** A partner's lines about its backlog are written at most this often. */
 const LOG_EVERY_MS = 10_000;
 
 /** The outbox kinds of asynchronous results (the partial index of migration 019 covers exactly these). */
@@ -22,64 +23,98 @@ export interface ResultBacklogOptions {
 
 export const DEFAULT_RESULT_BACKLOG: ResultBacklogOptions = { max: 100, waitMs: 1000 };
 
+/** A partner's backlog as last read, and what was let in since. */
+interface Reading {
+  /** performance.now() of the read. */
+  at: number;
+  count: Promise<number>;
+  /** False once this process enqueued results for the partner: the next request reads again. */
+  current: boolean;
+}
+
 /**
  * Admission of requests whose result follows asynchronously (commands, charging profile
  * requests). Under overload a node that takes every request at once falls behind on the
  * results (the delivery worker shares the event loop with the intake), and every result
  * arrives seconds late. Instead, while a partner's results wait in the outbox beyond
  * `max`, its new requests wait (at most `waitMs`) for the backlog to shrink: the intake
- * slows to the pace the results go out, and a result stays about `max` deliveries behind.
+ * slows to the pace the results go out.
  *
  * The backlog is read from the store, so it counts what every instance on one database
- * enqueued, and only untried results: a partner whose result endpoint fails is retried
- * with backoff, and its requests are not held for it.
+ * enqueued, and only untried results (a partner whose result endpoint fails is retried
+ * with backoff). Results that do not move at all (a partner the worker paused, parties a
+ * hub reports offline) hold a partner's requests once, for `waitMs`: after a whole
+ * `waitMs` without a reading below `max`, its requests go through until one shows room.
+ *
+ * The waits are real time, not the node's clock: they pace the intake against the store
+ * and the network, and a test's stopped clock must not freeze a node's requests.
  */
 export class ResultBacklog {
-  private readonly counts = new Map<string, { at: number; count: Promise<number> }>();
+  private readonly readings = new Map<string, Reading>();
+  /** When a reading last showed room, per partner (performance.now()). */
+  private readonly roomSeen = new Map<string, number>();
   private readonly logged = new Map<string, number>();
+  private stopped = false;
 
   constructor(
-    private readonly node: Pick<OcpiNode, 'store' | 'clock' | 'log'>,
-    private readonly kind: ResultKind,
-    private readonly options: ResultBacklogOptions,
+    private readonly node: Pick<OcpiNode, 'store' | 'log'>,
+    private readonly options: ResultBacklogOptions & { kind: ResultKind },
   ) {}
 
   /** Resolves when a request of `partnerId` may be accepted. */
   async room(partnerId: string): Promise<void> {
     const { max, waitMs } = this.options;
     if (max <= 0) return;
-    const clock = this.node.clock;
-    const since = clock.now();
-    let count = await this.count(partnerId);
-    if (count < max) return;
-    this.logHeld(partnerId, count);
-    while (count >= max && clock.now() - since < waitMs) {
-      await sleep(clock, Math.min(LOOK_AGAIN_MS, waitMs));
-      count = await this.count(partnerId);
+    const until = performance.now() + waitMs;
+    for (;;) {
+      // The requests held together all go when a reading shows room: the backlog may pass
+      // `max` by that many, and no request waits for another's turn.
+      const count = await this.reading(partnerId).count;
+      if (count < max) return;
+      const now = performance.now();
+      const stalled = now - (this.roomSeen.get(partnerId) ?? now) >= waitMs;
+      if (this.stopped || stalled || now >= until) return;
+      this.log(partnerId, 'results to the partner are behind: its new requests wait for them', count);
+      await sleep(Math.min(LOOK_AGAIN_MS, until - now), undefined, { ref: false });
     }
   }
 
   /** This process enqueued results for the partner: the next request reads the backlog afresh. */
   enqueued(partnerId: string): void {
-    this.counts.delete(partnerId);
+    const reading = this.readings.get(partnerId);
+    if (reading) reading.current = false;
+  }
+
+  /** Ends the waits: requests still held go on at once. */
+  stop(): void {
+    this.stopped = true;
+    this.readings.clear();
   }
 
   /**
-   * The partner's untried results, up to `max`. One read serves the requests of the next
-   * LOOK_AGAIN_MS, unless this process enqueued results for the partner meanwhile (others'
-   * are seen on the next read).
+   * The partner's backlog: one read serves the requests of the next LOOK_AGAIN_MS, unless
+   * this process enqueued results for the partner meanwhile (others' are seen on the next read).
    */
-  private count(partnerId: string): Promise<number> {
-    const now = this.node.clock.now();
-    const cached = this.counts.get(partnerId);
-    if (cached && now - cached.at < LOOK_AGAIN_MS) return cached.count;
-    const count = this.read(partnerId).catch((err: unknown) => {
-      // The wait is a courtesy: a store that cannot answer this holds no request back.
-      this.node.log.warn({ err, partnerId }, 'could not read the result backlog');
-      return 0;
-    });
-    this.counts.set(partnerId, { at: now, count });
-    return count;
+  private reading(partnerId: string): Reading {
+    const now = performance.now();
+    const last = this.readings.get(partnerId);
+    if (last?.current && now - last.at < LOOK_AGAIN_MS) return last;
+    // A partner not watched for a while starts a new watch: its old room says nothing now.
+    if (!last || now - last.at > this.options.waitMs) this.roomSeen.set(partnerId, now);
+    const count = this.read(partnerId).then(
+      (n) => {
+        if (n < this.options.max) this.roomSeen.set(partnerId, performance.now());
+        return n;
+      },
+      (err: unknown) => {
+        // The wait is a courtesy: a store that cannot answer this holds no request back.
+        this.log(partnerId, 'could not read the result backlog', undefined, err);
+        return 0;
+      },
+    );
+    const reading = { at: now, count, current: true };
+    this.readings.set(partnerId, reading);
+    return reading;
   }
 
   private async read(partnerId: string): Promise<number> {
@@ -87,23 +122,19 @@ export class ResultBacklog {
     const { rows } = await sql<{ n: string | number }>`
       select count(*) as n from (
         select 1 from ocpi_outbox
-        where partner_id = ${partnerId} and kind = ${sql.lit(this.kind)} and attempts = 0
+        where partner_id = ${partnerId} and kind = ${sql.lit(this.options.kind)} and attempts = 0
         limit ${this.options.max}
       ) t`.execute(this.node.store.db);
     return Number(rows[0]?.n ?? 0);
   }
 
-  private logHeld(partnerId: string, count: number): void {
-    const now = this.node.clock.now();
-    if (now - (this.logged.get(partnerId) ?? Number.NEGATIVE_INFINITY) < LOG_EVERY_MS) return;
-    this.logged.set(partnerId, now);
-    this.node.log.info(
-      { partnerId, kind: this.kind, backlog: count, waitMs: this.options.waitMs },
-      'results to the partner are behind: its new requests wait for them',
-    );
+  private log(partnerId: string, msg: string, backlog: number | undefined, err?: unknown): void {
+    const now = performance.now();
+    const key = `${partnerId}\n${msg}`;
+    if (now - (this.logged.get(key) ?? Number.NEGATIVE_INFINITY) < LOG_EVERY_MS) return;
+    this.logged.set(key, now);
+    const fields = { partnerId, kind: this.options.kind, backlog, waitMs: this.options.waitMs };
+    if (err === undefined) this.node.log.info(fields, msg);
+    else this.node.log.warn({ ...fields, err }, msg);
   }
-}
-
-function sleep(clock: Clock, ms: number): Promise<void> {
-  return new Promise((resolve) => clock.setTimeout(resolve, ms));
 }
