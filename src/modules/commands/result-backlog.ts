@@ -5,6 +5,8 @@ import type { OcpiNode } from '../../node.ts';
 
 /** How often a held request looks again, and how long a count serves the requests that follow. */
 const LOOK_AGAIN_MS = 20;
+/** How long a count well below `max` (plus what this process enqueued since) spares the reads. */
+const TRUST_LOW_MS = 1000;
 /** A partner's lines about its backlog are written at most this often. */
 const LOG_EVERY_MS = 10_000;
 
@@ -23,13 +25,12 @@ export interface ResultBacklogOptions {
 
 export const DEFAULT_RESULT_BACKLOG: ResultBacklogOptions = { max: 100, waitMs: 1000 };
 
-/** A partner's backlog as last read, and what was let in since. */
+/** A partner's backlog as last read, and what this process enqueued for it since. */
 interface Reading {
   /** performance.now() of the read. */
   at: number;
   count: Promise<number>;
-  /** False once this process enqueued results for the partner: the next request reads again. */
-  current: boolean;
+  added: number;
 }
 
 /**
@@ -69,7 +70,7 @@ export class ResultBacklog {
     for (;;) {
       // The requests held together all go when a reading shows room: the backlog may pass
       // `max` by that many, and no request waits for another's turn.
-      const count = await this.reading(partnerId).count;
+      const count = await this.estimate(partnerId);
       if (count < max) return;
       const now = performance.now();
       const stalled = now - (this.roomSeen.get(partnerId) ?? now) >= waitMs;
@@ -79,10 +80,10 @@ export class ResultBacklog {
     }
   }
 
-  /** This process enqueued results for the partner: the next request reads the backlog afresh. */
-  enqueued(partnerId: string): void {
+  /** This process enqueued `n` results for the partner: they count until the next read. */
+  enqueued(partnerId: string, n = 1): void {
     const reading = this.readings.get(partnerId);
-    if (reading) reading.current = false;
+    if (reading) reading.added += n;
   }
 
   /** Ends the waits: requests still held go on at once. */
@@ -92,16 +93,34 @@ export class ResultBacklog {
   }
 
   /**
-   * The partner's backlog: one read serves the requests of the next LOOK_AGAIN_MS, unless
-   * this process enqueued results for the partner meanwhile (others' are seen on the next read).
+   * The partner's backlog: the last read plus what this process enqueued since. One read
+   * serves the requests of the next LOOK_AGAIN_MS, or of the next TRUST_LOW_MS while the
+   * backlog is under half of `max` (a lightly loaded node reads about once a second);
+   * other instances' results are seen on the next read.
    */
-  private reading(partnerId: string): Reading {
+  private async estimate(partnerId: string): Promise<number> {
+    const { max } = this.options;
+    const last = this.readings.get(partnerId);
+    if (last) {
+      const count = (await last.count) + last.added;
+      const age = performance.now() - last.at;
+      if (age < LOOK_AGAIN_MS || (age < TRUST_LOW_MS && count < max / 2)) {
+        if (count < max) this.roomSeen.set(partnerId, performance.now());
+        return count;
+      }
+    }
+    const fresh = this.fresh(partnerId);
+    return (await fresh.count) + fresh.added;
+  }
+
+  /** A read started now, or one that started less than LOOK_AGAIN_MS ago (shared). */
+  private fresh(partnerId: string): Reading {
     const now = performance.now();
     const last = this.readings.get(partnerId);
-    if (last?.current && now - last.at < LOOK_AGAIN_MS) return last;
+    if (last && now - last.at < LOOK_AGAIN_MS) return last;
     // A partner not watched for a while starts a new watch: its old room says nothing now.
     if (!last || now - last.at > this.options.waitMs) this.roomSeen.set(partnerId, now);
-    const count = this.read(partnerId).then(
+    const count = this.count(partnerId).then(
       (n) => {
         if (n < this.options.max) this.roomSeen.set(partnerId, performance.now());
         return n;
@@ -112,12 +131,12 @@ export class ResultBacklog {
         return 0;
       },
     );
-    const reading = { at: now, count, current: true };
+    const reading = { at: now, count, added: 0 };
     this.readings.set(partnerId, reading);
     return reading;
   }
 
-  private async read(partnerId: string): Promise<number> {
+  private async count(partnerId: string): Promise<number> {
     // The kind as a literal: the partial index ocpi_outbox_untried_results then serves it.
     const { rows } = await sql<{ n: string | number }>`
       select count(*) as n from (
