@@ -1,19 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createOcpiApp, type v230 } from '../../src/index.ts';
+import { createOcpiApp } from '../../src/index.ts';
 import type { ChargerGateway } from '../../src/modules/commands/gateway.ts';
+import { putStartableLocation, MSP_TOKEN as TOKEN } from '../support/command-fixtures.ts';
 import { captureLogs } from '../support/log-lines.ts';
 import { ManualClock } from '../support/manual-clock.ts';
 import { type Pair, startPair } from '../support/pair.ts';
-import { exampleJson } from '../support/spec-fixtures.ts';
 import { STORES } from '../support/stores.ts';
 import { waitFor } from '../support/wait-for.ts';
-
-const json = (file: string) => exampleJson('2.3.0', file) as Record<string, unknown>;
-const TOKEN = {
-  ...json('token_example_2_full_rfid.json'),
-  country_code: 'DE',
-  party_id: 'MSP',
-} as v230.tokens.Token;
 
 /** The charger answers every command at once: its result is in the outbox right after. */
 const answering: ChargerGateway = {
@@ -46,18 +39,7 @@ describe.each(STORES)('commands wait for the results of their partner on %s', (_
       storeOptions,
     );
     pair = p;
-    const example = json('location_example.json');
-    const evse = (example.evses as Array<Record<string, unknown>>)[0] ?? {};
-    await p.cpo.ocpi.locations.put(
-      {
-        ...example,
-        country_code: 'NL',
-        party_id: 'CPO',
-        id: 'BACKLOG',
-        evses: [{ ...evse, uid: 'E1', evse_id: 'NL*CPO*E1', capabilities: ['REMOTE_START_STOP_CAPABLE'] }],
-      },
-      '2.3.0',
-    );
+    await putStartableLocation(p.cpo, 'BACKLOG');
     const start = () =>
       p.emsp.ocpi.commands.startSession(p.cpoAtEmsp, {
         token: TOKEN,

@@ -1,17 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { v230 } from '../../src/index.ts';
 import type { ChargerCommand, ChargerGateway, GatewayReporter } from '../../src/modules/commands/gateway.ts';
+import { putStartableLocation, MSP_TOKEN as TOKEN } from '../support/command-fixtures.ts';
 import { type Pair, startPair } from '../support/pair.ts';
-import { exampleJson } from '../support/spec-fixtures.ts';
 import { STORES } from '../support/stores.ts';
 import { waitFor } from '../support/wait-for.ts';
-
-const json = (file: string) => exampleJson('2.3.0', file) as Record<string, unknown>;
-const TOKEN = {
-  ...json('token_example_2_full_rfid.json'),
-  country_code: 'DE',
-  party_id: 'MSP',
-} as v230.tokens.Token;
 
 /** Chargers that hold every command until the test makes them answer. */
 class HoldingGateway implements ChargerGateway {
@@ -37,18 +29,7 @@ describe.each(STORES)('charger answers settled together on %s', (_store, storeOp
       if (e.entry.kind === 'command-result')
         delivered.set(e.entry.url, (delivered.get(e.entry.url) ?? 0) + 1);
     });
-    const example = json('location_example.json');
-    const evse = (example.evses as Array<Record<string, unknown>>)[0] ?? {};
-    await pair.cpo.ocpi.locations.put(
-      {
-        ...example,
-        country_code: 'NL',
-        party_id: 'CPO',
-        id: 'TOGETHER',
-        evses: [{ ...evse, uid: 'E1', evse_id: 'NL*CPO*E1', capabilities: ['REMOTE_START_STOP_CAPABLE'] }],
-      },
-      '2.3.0',
-    );
+    await putStartableLocation(pair.cpo, 'TOGETHER');
   }, 120_000);
   afterAll(() => pair?.close());
 

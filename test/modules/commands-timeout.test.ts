@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { v230 } from '../../src/index.ts';
 import { SimulatedGateway } from '../../src/modules/commands/simulated-gateway.ts';
+import { MSP_TOKEN as TOKEN } from '../support/command-fixtures.ts';
 import { ManualClock } from '../support/manual-clock.ts';
 import { MATRIX, type Pair, startPair } from '../support/pair.ts';
 import { RecordingGateway } from '../support/recording-gateway.ts';
@@ -10,11 +10,6 @@ import { exampleJson } from '../support/spec-fixtures.ts';
 import { deliverySettled, waitFor } from '../support/wait-for.ts';
 
 const json = (file: string) => exampleJson('2.3.0', file) as Record<string, unknown>;
-const TOKEN = {
-  ...json('token_example_2_full_rfid.json'),
-  country_code: 'DE',
-  party_id: 'MSP',
-} as v230.tokens.Token;
 /** The CPO's command timeout; the eMSP gives up only 5 s (its grace) after it. */
 const TIMEOUT_SECONDS = 30;
 const TIMEOUT_MS = TIMEOUT_SECONDS * 1000;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { v230 } from '../../src/index.ts';
 import { SimulatedGateway } from '../../src/modules/commands/simulated-gateway.ts';
+import { MSP_TOKEN as TOKEN } from '../support/command-fixtures.ts';
 import { call } from '../support/nodes.ts';
 import { eventually, MATRIX, type Pair, startPair, tokenOf } from '../support/pair.ts';
 import { RecordingGateway } from '../support/recording-gateway.ts';
@@ -13,11 +13,6 @@ const LOCATION: Record<string, unknown> = {
   party_id: 'CPO',
   id: 'CMD-LOC',
 };
-const TOKEN = {
-  ...json('token_example_2_full_rfid.json'),
-  country_code: 'DE',
-  party_id: 'MSP',
-} as v230.tokens.Token;
 /** The command timeout the CPO announces. */
 const TIMEOUT_SECONDS = 30;
 
