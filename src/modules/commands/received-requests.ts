@@ -175,9 +175,9 @@ export class ReceivedRequests {
 
   /**
    * Settles a batch as settle() does one: rows and partners read first (one statement for the
-   * rows this process did not insert), each request's work planned, then in one transaction every row moved from pending
-   * (one statement; of two settles of one request, the first wins) and the messages of those
-   * settled enqueued together, in the batch's order.
+   * rows this process did not insert), each request's work planned, then in one transaction
+   * every row moved from pending (one statement; of two settles of one request, the first
+   * wins) and the messages of those settled enqueued together, in the batch's order.
    */
   private async settleTogether(batch: readonly Settling[]): Promise<boolean[]> {
     const rows = new Map<string, PendingRow>();
@@ -202,14 +202,16 @@ export class ReceivedRequests {
     const candidates = batch.filter((s, i) => firsts.get(s.id) === i);
     const sent = await this.node.store.db.transaction().execute(async (trx) => {
       const settled = await this.repository.settleMany(candidates, trx);
-      const sent = batch.map((s, i) => settled.has(s.id) && firsts.get(s.id) === i && works[i] !== undefined);
-      const done = works.filter((w, i): w is Work => sent[i] === true && w !== undefined);
+      const moved = batch.map(
+        (s, i) => settled.has(s.id) && firsts.get(s.id) === i && works[i] !== undefined,
+      );
+      const done = works.filter((w, i): w is Work => moved[i] === true && w !== undefined);
       await enqueueMany(
         trx,
         done.flatMap((w) => w.messages),
       );
       for (const work of done) await work.also?.(trx);
-      return sent;
+      return moved;
     });
     for (const [i, s] of batch.entries()) {
       const row = rows.get(s.id);

@@ -65,7 +65,7 @@ export class ResultBacklog {
   /** Resolves when a request of `partnerId` may be accepted. */
   async room(partnerId: string): Promise<void> {
     const { max, waitMs } = this.options;
-    if (max <= 0) return;
+    if (max <= 0 || this.stopped) return;
     const until = performance.now() + waitMs;
     for (;;) {
       // The requests held together all go when a reading shows room: the backlog may pass
@@ -80,10 +80,10 @@ export class ResultBacklog {
     }
   }
 
-  /** This process enqueued `n` results for the partner: they count until the next read. */
-  enqueued(partnerId: string, n = 1): void {
+  /** This process enqueued a result for the partner: it counts until the next read. */
+  enqueued(partnerId: string): void {
     const reading = this.readings.get(partnerId);
-    if (reading) reading.added += n;
+    if (reading) reading.added++;
   }
 
   /** Ends the waits: requests still held go on at once. */
