@@ -83,36 +83,43 @@ describe.each(STORES)('commands wait for the results of their partner on %s', (_
     expect((await answered.result).result).toBe('ACCEPTED');
   });
 
+  // A command is held until waitMs after the backlog last showed room: the reading of the
+  // earlier commands, taken after `since` and before the held command was sent. So the
+  // time from `since` bounds the wait from below, and the log line proves it was held.
   it('holds commands once for results that do not move, then lets them through', async () => {
-    const { start, behind } = await started({ max: 2, waitMs: 3000 });
+    const { logs, start, behind } = await started({ max: 2, waitMs: 3000 });
+    const since = performance.now();
     await behind(2);
-    const heldAt = Date.now();
+    const held = logs.next(/results to the partner are behind/);
     expect((await start()).response.result).toBe('ACCEPTED');
-    expect(Date.now() - heldAt).toBeGreaterThanOrEqual(2500);
+    await held;
+    expect(performance.now() - since).toBeGreaterThanOrEqual(3000);
     // A whole waitMs without room: the partner's results are stuck (its deliveries stopped,
     // as for a partner the worker paused), and its next commands are not held for them.
-    const nextAt = Date.now();
+    const nextAt = performance.now();
     expect((await start()).response.result).toBe('ACCEPTED');
-    expect(Date.now() - nextAt).toBeLessThan(1500);
+    expect(performance.now() - nextAt).toBeLessThan(2500);
   });
 
   it('waits in real time on a node whose clock stands still', async () => {
-    const { p, start, behind } = await started({ max: 1, waitMs: 300 }, new ManualClock());
+    const { p, logs, start, behind } = await started({ max: 1, waitMs: 300 }, new ManualClock());
+    const since = performance.now();
     await behind(1);
-    const sentAt = Date.now();
+    const held = logs.next(/results to the partner are behind/);
     expect((await start()).response.result).toBe('ACCEPTED');
-    expect(Date.now() - sentAt).toBeGreaterThanOrEqual(250);
+    await held;
+    expect(performance.now() - since).toBeGreaterThanOrEqual(300);
     p.cpo.ocpi.delivery.start();
   });
 
-  // Held ~waitMs: less by the time since the backlog last showed room (the earlier command's
-  // read), which may end the wait first; a command not held at all takes a few ms.
   it('accepts a held command anyway after waitMs, and its result follows', async () => {
-    const { p, start, behind } = await started({ max: 1, waitMs: 300 });
+    const { p, logs, start, behind } = await started({ max: 1, waitMs: 300 });
+    const since = performance.now();
     await behind(1);
-    const sentAt = Date.now();
+    const held = logs.next(/results to the partner are behind/);
     const third = await start();
-    expect(Date.now() - sentAt).toBeGreaterThanOrEqual(250);
+    await held;
+    expect(performance.now() - since).toBeGreaterThanOrEqual(300);
     expect(third.response.result).toBe('ACCEPTED');
     p.cpo.ocpi.delivery.start();
     expect((await third.result).result).toBe('ACCEPTED');
