@@ -258,6 +258,11 @@ export class PartnerRegistry {
     return rows.map(toPartner);
   }
 
+  /** A partner as listCached() has it: for hot paths, which then read no row of their own. */
+  async getCached(id: string): Promise<Partner | undefined> {
+    return (await this.listCached()).find((partner) => partner.id === id);
+  }
+
   async get(id: string, db: Kysely<Database> = this.db): Promise<Partner | undefined> {
     const row = await db.selectFrom('ocpi_partners').selectAll().where('id', '=', id).executeTakeFirst();
     return row ? toPartner(row) : undefined;

@@ -174,8 +174,8 @@ export class ReceivedRequests {
   }
 
   /**
-   * Settles a batch as settle() does one: rows and partners read first (one statement for the
-   * rows this process did not insert), each request's work planned, then in one transaction
+   * Settles a batch as settle() does one: rows read first (one statement for the rows this
+   * process did not insert) and partners from the registry's cache, each request's work planned, then in one transaction
    * every row moved from pending (one statement; of two settles of one request, the first
    * wins) and the messages of those settled enqueued together, in the batch's order.
    */
@@ -189,7 +189,7 @@ export class ReceivedRequests {
     for (const [id, row] of await this.repository.findMany(unknown)) rows.set(id, row);
     const partners = new Map<string, Partner | undefined>();
     for (const { partner_id: partnerId } of rows.values())
-      if (!partners.has(partnerId)) partners.set(partnerId, await this.node.registry.get(partnerId));
+      if (!partners.has(partnerId)) partners.set(partnerId, await this.node.registry.getCached(partnerId));
     const works = await Promise.all(
       batch.map(async (s) => {
         const row = rows.get(s.id);
