@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import Fastify from 'fastify';
 import { RPCClient, RPCServer } from 'ocpp-rpc';
 import type { RPC_ClientOptions } from 'ocpp-rpc/lib/client.js';
-import { percentile } from './support.ts';
+import { percentile } from './percentile.ts';
 
 /** What a measurement of the bare stack gives. */
 export interface BareFigures {

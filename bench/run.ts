@@ -8,6 +8,7 @@
  *   npm run bench -- scaleout  one vs two `ocpi serve` on one PostgreSQL (bench/scaleout.ts)
  *   npm run bench -- fanout    push fan-out of `ocpi serve` to 10 and 50 eMSPs (bench/fanout.ts)
  *   npm run bench -- idle      idle RSS of `npm start` (bench/idle-memory.ts)
+ *   npm run bench -- paced     commands at a fixed rate, below saturation (bench/served-commands-paced.ts)
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseObject, renderObject } from '../src/model/objects.ts';
@@ -18,6 +19,7 @@ import { ocppBench } from './ocpp.ts';
 import { scaleOutBench } from './scaleout.ts';
 import { servedBench } from './served.ts';
 import { servedCommandsBench } from './served-commands.ts';
+import { servedCommandsPacedBench } from './served-commands-paced.ts';
 import { servedWritesBench } from './served-writes.ts';
 
 /** Realistic Locations: the spec's 2.3.0 example, with distinct ids and timestamps. */
@@ -89,6 +91,7 @@ const BENCHES: Record<string, () => Promise<string>> = {
   served: servedBench,
   writes: servedWritesBench,
   commands: servedCommandsBench,
+  paced: servedCommandsPacedBench,
   scaleout: scaleOutBench,
   fanout: fanOutBench,
   idle: idleMemoryBench,

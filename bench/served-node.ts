@@ -123,6 +123,8 @@ export interface LoadRun extends LoadResult {
   ocpiFailures: number;
   firstFailure?: string;
   nextN: number;
+  /** A paced run's: p99 of how late the generator sent a request after it was due, ms. */
+  sendLagP99?: number;
 }
 
 /** One run of bench/load.ts in its own process. */
@@ -151,6 +153,8 @@ export interface Measured {
   /** The `{n}` of the measured run's first request, and the one the next run starts at. */
   firstN: number;
   nextN: number;
+  /** A paced run's: p99 of how late the generator sent a request after it was due, ms. */
+  sendLagP99?: number;
 }
 
 /**
@@ -178,6 +182,7 @@ export async function measureLoad(
     cpuPerRequest: cpu / Math.max(1, result.requests.total),
     firstN: warm.nextN,
     nextN: result.nextN,
+    ...(result.sendLagP99 === undefined ? {} : { sendLagP99: result.sendLagP99 }),
   };
 }
 

@@ -36,11 +36,6 @@ export async function benchPair(cpoOptions: OcpiAppOptions = {}) {
   };
 }
 
-export function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
-}
-
 /** Runs a bench on PGlite, then on a fresh PostgreSQL schema (BENCH_DATABASE_URL), dropped after. */
 export async function onBothStores<T>(
   run: (store: OcpiAppOptions['store']) => Promise<T>,
