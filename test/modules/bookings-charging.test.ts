@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChargerCommand, ChargerGateway } from '../../src/modules/commands/gateway.ts';
 import { at, bookingLocation, bookingRequest } from '../support/bookings.ts';
@@ -134,5 +135,25 @@ describe.each(STORES)('START_SESSION on a booked EVSE (%s)', (_name, store) => {
     const own = await start('TOK1', { evseUid: null });
     expect(own.response.result).toBe('ACCEPTED');
     await fulfilledAtEmsp('CH3');
+  });
+
+  // The bookings are read while the checks run: their failure must not outlive a refusal.
+  it('answers what the checks refuse though the bookings cannot be read; what they accept fails', async () => {
+    const db = pair.cpo.ocpi.store.db;
+    const executed = seen.length;
+    await sql`alter table ocpi_bookings rename to ocpi_bookings_away`.execute(db);
+    try {
+      const nowhere = pair.emsp.ocpi.commands.startSession(pair.cpoAtEmsp, {
+        token: token('TOK1') as Parameters<typeof pair.emsp.ocpi.commands.startSession>[1]['token'],
+        location_id: 'NOWHERE',
+        evse_uid: 'E1',
+      });
+      expect((await nowhere).response.message?.[0]?.text).toMatch(/unknown location NOWHERE/);
+      // The CPO could not answer (a server error): the eMSP's client reports it REJECTED.
+      expect((await start('TOK1')).response).toEqual({ result: 'REJECTED' });
+    } finally {
+      await sql`alter table ocpi_bookings_away rename to ocpi_bookings`.execute(db);
+    }
+    expect(seen).toHaveLength(executed);
   });
 });

@@ -58,9 +58,13 @@ export function commandReceiverRoutes(
     const received = parsed.value;
     checkResponseUrl(node, partner, received.request.response_url, policy);
 
+    // The bookings are read while the checks run (a round trip less); what they say, and
+    // whether reading them failed, matters only for a command the checks accept.
+    const bookingRead = commands.bookingVerdict(received);
+    bookingRead.catch(() => {});
     const checked = await checkCommand(node, partner, received, hasInterfaceRoles(version));
     let verdict: Verdict = checked.verdict;
-    const booking = verdict.result === 'ACCEPTED' ? await commands.bookingVerdict(received) : undefined;
+    const booking = verdict.result === 'ACCEPTED' ? await bookingRead : undefined;
     if (booking?.refused) verdict = booking.refused;
     // Deciders see only what the checks let through: a refusal of theirs stands.
     let added: AcceptedCommand = {};
