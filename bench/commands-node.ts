@@ -132,6 +132,12 @@ export function deliveries(
   };
 }
 
+/** A Delivery as the tables print it: p50 / p99 ms, and what did not arrive. */
+export function deliveryCell(d: Delivery): string {
+  const ms = (n: number) => n.toFixed(1);
+  return `${ms(d.p50)} / ${ms(d.p99)}${d.missing > 0 ? ` (${d.missing} of ${d.count + d.missing} not arrived)` : ''}`;
+}
+
 /** Collects arrivals until `expected` of them are in, or nothing came for RESULTS_GRACE_MS. */
 export async function collect(receiver: Receiver, expected: number) {
   const all: Array<{ path: string; at: number }> = [];

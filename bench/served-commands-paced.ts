@@ -8,6 +8,7 @@ import {
   collect,
   type Delivery,
   deliveries,
+  deliveryCell,
   LOAD_EVSE,
   withCommandsNode,
 } from './commands-node.ts';
@@ -50,8 +51,6 @@ const ms = (n: number) => n.toFixed(1);
 
 export async function servedCommandsPacedBench(): Promise<string> {
   const runs = await onServedStores(runOnStore);
-  const delivery = (d: Delivery) =>
-    `${ms(d.p50)} / ${ms(d.p99)}${d.missing > 0 ? ` (${d.missing} of ${d.count + d.missing} not arrived)` : ''}`;
   return [
     '## Commands below saturation, at a paced rate (issue 15)',
     '',
@@ -62,7 +61,7 @@ export async function servedCommandsPacedBench(): Promise<string> {
     ...runs.flatMap(({ store, result }) =>
       result.map(
         ({ rate, node, bare, results }) =>
-          `| ${store.name} | ${rate} (${node.requestsPerSecond.toFixed(0)}) | ${ms(node.p50)} / ${ms(node.p99)} | ${ms(bare.p50)} / ${ms(bare.p99)} | ${node.cpuPerRequest.toFixed(0)} | ${bare.cpuPerRequest.toFixed(0)} | ${delivery(results)} | ${ms(node.sendLagP99 ?? 0)} / ${ms(bare.sendLagP99 ?? 0)} |`,
+          `| ${store.name} | ${rate} (${node.requestsPerSecond.toFixed(0)}) | ${ms(node.p50)} / ${ms(node.p99)} | ${ms(bare.p50)} / ${ms(bare.p99)} | ${node.cpuPerRequest.toFixed(0)} | ${bare.cpuPerRequest.toFixed(0)} | ${deliveryCell(results)} | ${ms(node.sendLagP99 ?? 0)} / ${ms(bare.sendLagP99 ?? 0)} |`,
       ),
     ),
     '',

@@ -9,6 +9,7 @@ import {
   collect,
   type Delivery,
   deliveries,
+  deliveryCell,
   LOAD_EVSE,
   now,
   RESULTS_GRACE_MS,
@@ -121,12 +122,8 @@ function runOnStore(store: ServedStore): Promise<StoreRun> {
   );
 }
 
-const ms = (n: number) => n.toFixed(1);
-
 export async function servedCommandsBench(): Promise<string> {
   const runs = await onServedStores(runOnStore);
-  const delivery = (d: Delivery) =>
-    `${ms(d.p50)} / ${ms(d.p99)}${d.missing > 0 ? ` (${d.missing} of ${d.count + d.missing} not arrived)` : ''}`;
   return [
     '## Commands and charging profiles, measured from outside (issue 15)',
     '',
@@ -143,7 +140,7 @@ export async function servedCommandsBench(): Promise<string> {
     '|---|---|---|---|',
     ...runs.map(
       ({ store, result }) =>
-        `| ${store.name} | ${delivery(result.loaded)} | ${delivery(result.sequentialCommands)} | ${delivery(result.sequentialProfiles)} |`,
+        `| ${store.name} | ${deliveryCell(result.loaded)} | ${deliveryCell(result.sequentialCommands)} | ${deliveryCell(result.sequentialProfiles)} |`,
     ),
     '',
   ].join('\n');
