@@ -73,10 +73,13 @@ describe.each(STORES)('START_SESSION on a booked EVSE (%s)', (_name, store) => {
   });
   afterAll(() => pair.close());
 
-  const start = (uid: string, options: { authorizationReference?: string; evseUid?: string | null } = {}) =>
+  const start = (
+    uid: string,
+    options: { authorizationReference?: string; evseUid?: string | null; locationId?: string } = {},
+  ) =>
     pair.emsp.ocpi.commands.startSession(pair.cpoAtEmsp, {
       token: token(uid) as Parameters<typeof pair.emsp.ocpi.commands.startSession>[1]['token'],
-      location_id: 'LOC1',
+      location_id: options.locationId ?? 'LOC1',
       ...(options.evseUid === null ? {} : { evse_uid: options.evseUid ?? 'E1' }),
       ...(options.authorizationReference ? { authorization_reference: options.authorizationReference } : {}),
     });
@@ -143,12 +146,8 @@ describe.each(STORES)('START_SESSION on a booked EVSE (%s)', (_name, store) => {
     const executed = seen.length;
     await sql`alter table ocpi_bookings rename to ocpi_bookings_away`.execute(db);
     try {
-      const nowhere = pair.emsp.ocpi.commands.startSession(pair.cpoAtEmsp, {
-        token: token('TOK1') as Parameters<typeof pair.emsp.ocpi.commands.startSession>[1]['token'],
-        location_id: 'NOWHERE',
-        evse_uid: 'E1',
-      });
-      expect((await nowhere).response.message?.[0]?.text).toMatch(/unknown location NOWHERE/);
+      const nowhere = await start('TOK1', { locationId: 'NOWHERE' });
+      expect(nowhere.response.message?.[0]?.text).toMatch(/unknown location NOWHERE/);
       // The CPO could not answer (a server error): the eMSP's client reports it REJECTED.
       expect((await start('TOK1')).response).toEqual({ result: 'REJECTED' });
     } finally {

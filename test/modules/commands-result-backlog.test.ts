@@ -56,7 +56,21 @@ describe.each(STORES)('commands wait for the results of their partner on %s', (_
       });
       return sent;
     };
-    return { p, logs, start, behind };
+    /**
+     * Sends a command while `count` results wait, and returns it once answered. It was held
+     * (the log line says so) until waitMs after the backlog last showed room: the reading of
+     * the earlier commands, taken after `since`. So the time from `since` bounds the wait.
+     */
+    const heldWhileBehind = async (count: number) => {
+      const since = performance.now();
+      await behind(count);
+      const held = logs.next(/results to the partner are behind/);
+      const sent = await start();
+      await held;
+      expect(performance.now() - since).toBeGreaterThanOrEqual(resultBacklog.waitMs);
+      return sent;
+    };
+    return { p, logs, start, behind, heldWhileBehind };
   }
 
   it('holds a command while two results wait, and accepts it once they went, results first', async () => {
@@ -83,17 +97,9 @@ describe.each(STORES)('commands wait for the results of their partner on %s', (_
     expect((await answered.result).result).toBe('ACCEPTED');
   });
 
-  // A command is held until waitMs after the backlog last showed room: the reading of the
-  // earlier commands, taken after `since` and before the held command was sent. So the
-  // time from `since` bounds the wait from below, and the log line proves it was held.
   it('holds commands once for results that do not move, then lets them through', async () => {
-    const { logs, start, behind } = await started({ max: 2, waitMs: 3000 });
-    const since = performance.now();
-    await behind(2);
-    const held = logs.next(/results to the partner are behind/);
-    expect((await start()).response.result).toBe('ACCEPTED');
-    await held;
-    expect(performance.now() - since).toBeGreaterThanOrEqual(3000);
+    const { start, heldWhileBehind } = await started({ max: 2, waitMs: 3000 });
+    expect((await heldWhileBehind(2)).response.result).toBe('ACCEPTED');
     // A whole waitMs without room: the partner's results are stuck (its deliveries stopped,
     // as for a partner the worker paused), and its next commands are not held for them.
     const nextAt = performance.now();
@@ -102,24 +108,14 @@ describe.each(STORES)('commands wait for the results of their partner on %s', (_
   });
 
   it('waits in real time on a node whose clock stands still', async () => {
-    const { p, logs, start, behind } = await started({ max: 1, waitMs: 300 }, new ManualClock());
-    const since = performance.now();
-    await behind(1);
-    const held = logs.next(/results to the partner are behind/);
-    expect((await start()).response.result).toBe('ACCEPTED');
-    await held;
-    expect(performance.now() - since).toBeGreaterThanOrEqual(300);
+    const { p, heldWhileBehind } = await started({ max: 1, waitMs: 300 }, new ManualClock());
+    expect((await heldWhileBehind(1)).response.result).toBe('ACCEPTED');
     p.cpo.ocpi.delivery.start();
   });
 
   it('accepts a held command anyway after waitMs, and its result follows', async () => {
-    const { p, logs, start, behind } = await started({ max: 1, waitMs: 300 });
-    const since = performance.now();
-    await behind(1);
-    const held = logs.next(/results to the partner are behind/);
-    const third = await start();
-    await held;
-    expect(performance.now() - since).toBeGreaterThanOrEqual(300);
+    const { p, heldWhileBehind } = await started({ max: 1, waitMs: 300 });
+    const third = await heldWhileBehind(1);
     expect(third.response.result).toBe('ACCEPTED');
     p.cpo.ocpi.delivery.start();
     expect((await third.result).result).toBe('ACCEPTED');

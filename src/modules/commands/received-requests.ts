@@ -175,9 +175,10 @@ export class ReceivedRequests {
 
   /**
    * Settles a batch as settle() does one: rows read first (one statement for the rows this
-   * process did not insert) and partners from the registry's cache, each request's work planned, then in one transaction
-   * every row moved from pending (one statement; of two settles of one request, the first
-   * wins) and the messages of those settled enqueued together, in the batch's order.
+   * process did not insert) and partners taken from the registry's cache, each request's
+   * work planned, then in one transaction every row moved from pending (one statement; of
+   * two settles of one request, the first wins) and the messages of those settled enqueued
+   * together, in the batch's order.
    */
   private async settleTogether(batch: readonly Settling[]): Promise<boolean[]> {
     const rows = new Map<string, PendingRow>();
