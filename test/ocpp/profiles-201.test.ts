@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import type { ActiveChargingProfile, ChargingProfile } from '../../src/model/v230/chargingprofiles.ts';
 import type { ChargerSimulator201, SimulatedTransaction201 } from '../../src/ocpp/simulator-201.ts';
-import { driverToken, ocppSuite } from '../support/ocpp.ts';
+import { driverToken, ocppSuite, stillTime } from '../support/ocpp.ts';
 import { simulator201 } from '../support/ocpp-201.ts';
 import { eventually } from '../support/pair.ts';
 import { STORES } from '../support/stores.ts';
@@ -47,7 +47,13 @@ describe.each(STORES)('OCPI ChargingProfiles over OCPP 2.0.1, on %s', (_name, st
 
   it('SET is a SetChargingProfile (TxProfile of the transactionId), GET a GetCompositeSchedule, CLEAR a ClearChargingProfile', async () => {
     // Hourly readings (none come on their own in the test): a 6 kW limit gives 6 kWh a reading.
-    sim = simulator201(pair.cpo, { meterIntervalSeconds: 3600, whPerReading: 22_000 });
+    // The charger's time stands still: the composite schedule it plans from its now keeps the
+    // periods of the profile set, though a second passes between SET and GET on a slow machine.
+    sim = simulator201(pair.cpo, {
+      clock: stillTime(),
+      meterIntervalSeconds: 3600,
+      whPerReading: 22_000,
+    });
     await sim.start();
     const { sessionId, tx } = await charging('APP-PROFILE-201-1');
 

@@ -2,6 +2,7 @@ import { request } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type { RPCClient } from 'ocpp-rpc';
 import { afterAll, afterEach, beforeAll } from 'vitest';
+import { type Clock, systemClock } from '../../src/clock.ts';
 import type { OcpiAppOptions, v230 } from '../../src/index.ts';
 import { ChargerSimulator, type ChargerSimulatorOptions } from '../../src/ocpp/simulator.ts';
 import type { StoreOptions } from '../../src/store/store.ts';
@@ -146,6 +147,14 @@ export function simulatorOptions(
   options: Partial<ChargerSimulatorOptions> = {},
 ): ChargerSimulatorOptions {
   return { url: ocppUrl(app), id: 'CP-1', password: CHARGER_PASSWORD, connectors: 2, ...options };
+}
+
+/**
+ * A charger clock whose time stands still and whose timers run in real time: what it plans
+ * from its now (a composite schedule) does not shift while a slow machine runs the test.
+ */
+export function stillTime(at: number = Date.now()): Clock {
+  return { ...systemClock, now: () => at };
 }
 
 /** A simulated OCPP 1.6 charger for `app`'s endpoint (see simulatorOptions). */
